@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "bundle",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bundle", targets: ["bundle"]),
+        .library(name: "BundleKit", targets: ["BundleKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libarchive, seen only by ArchiveIO.
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        // The only Swift target that imports CArchive: tar/pax streams, gzip/zstd filters.
+        .target(name: "ArchiveIO", dependencies: ["CArchive"]),
+        // BLAKE2b, minisign keys and signatures (and later age), on swift-crypto.
+        .target(
+            name: "BundleCrypto",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // Profiles, manifest, capture, verify, restore. Never prints, never parses argv.
+        .target(
+            name: "BundleKit",
+            dependencies: [
+                "ArchiveIO", "BundleCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The command line: options and presentation only.
+        .executableTarget(
+            name: "bundle",
+            dependencies: [
+                "BundleKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["BundleKit", "BundleCrypto", "ArchiveIO", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "TestSupport"]),
+        .testTarget(
+            name: "BundleCryptoTests",
+            dependencies: [
+                "BundleCrypto", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "BundleKitTests", dependencies: ["BundleKit", "TestSupport"]),
+        .testTarget(name: "BundleCLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

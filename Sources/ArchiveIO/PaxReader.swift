@@ -1,0 +1,206 @@
+internal import CArchive
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a tar stream (pax, ustar, GNU tar only; no other formats) compressed with gzip, zstd
+/// or nothing; concatenated gzip members / zstd frames read as one stream.
+///
+/// Call `next` for each entry, then `read` its data until it returns 0 (or `skip`, or just call
+/// `next` again). Anything else (zip, cpio, bzip2, xz, plain text) fails at the first `next`
+/// with `ArchiveError.unsupportedFormat`. A damaged or truncated stream throws an
+/// `ArchiveError` naming the last entry reached; after any error every further call throws
+/// `ArchiveError.invalidState`. Note that tar has no checksum over data: a flipped byte in an
+/// archive's data reads back as wrong data with no error; so it may under gzip (libarchive
+/// 3.6 does not check the CRC-32) and zstd (its writer sets no frame checksum) when the byte is
+/// in a stored block. Check content with a digest of your own.
+public final class PaxReader {
+    /// libarchive's `ARCHIVE_ERRNO_FILE_FORMAT`, which its header documents but does not define.
+    #if canImport(Darwin)
+        private static let fileFormatErrno = EFTYPE
+    #else
+        private static let fileFormatErrno = EILSEQ
+    #endif
+    /// Read size for files: large enough that syscalls do not matter next to decompression.
+    private static let blockSize = 1 << 20
+
+    private let handle: ArchiveHandle
+    private var lastPath: String?
+    private var inEntry = false
+    private var atEnd = false
+    private var failure: ArchiveError?
+
+    /// The compression detected, once the first header has been read.
+    public private(set) var compression: Compression?
+
+    /// Opens the file at `path` for reading.
+    public convenience init(path: String, onWarning: ((String) -> Void)? = nil) throws {
+        try self.init(onWarning: onWarning) { archive_read_open_filename($0, path, PaxReader.blockSize) }
+    }
+
+    /// Reads from an open file descriptor (a file, pipe or socket), which is not closed.
+    public convenience init(fileDescriptor: Int32, onWarning: ((String) -> Void)? = nil) throws {
+        try self.init(onWarning: onWarning) { archive_read_open_fd($0, fileDescriptor, PaxReader.blockSize) }
+    }
+
+    private init(onWarning: ((String) -> Void)?, open: (OpaquePointer) -> Int32) throws {
+        handle = try ArchiveHandle(.read, onWarning: onWarning)
+        let a = handle.pointer
+        // Only tar (which covers pax, ustar and GNU) and only these filters: the fewer parsers
+        // exposed to untrusted input, the better.
+        try handle.check(archive_read_support_format_tar(a), .configure)
+        try handle.check(archive_read_support_filter_gzip(a), .configure)
+        try handle.check(archive_read_support_filter_zstd(a), .configure)
+        try handle.check(archive_read_support_filter_none(a), .configure)
+        // libarchive picks the filter and the format while opening, so a zip or a text file
+        // fails here already.
+        try UTF8Locale.run {
+            try recognizing { try handle.check(open(a), .open) }
+        }
+    }
+
+    /// Compressed bytes read from the input so far, for progress.
+    public var bytesConsumed: Int64 {
+        archive_filter_bytes(handle.pointer, -1)
+    }
+
+    /// Reads the next entry header, skipping any unread data of the current one; nil at the
+    /// end of the archive.
+    public func next() throws -> EntryHeader? {
+        try checkUsable(.readHeader)
+        if atEnd { return nil }
+        inEntry = false
+        return try guarded {
+            try UTF8Locale.run {
+                var entry: OpaquePointer?
+                let code = archive_read_next_header(handle.pointer, &entry)
+                try recognizing { try handle.check(code, .readHeader, path: lastPath) }
+                guard code != ARCHIVE_EOF, let entry else {
+                    atEnd = true
+                    return nil
+                }
+                if compression == nil { compression = detectedCompression() }
+                let header = Self.header(of: entry)
+                lastPath = header.path
+                inEntry = true
+                return header
+            }
+        }
+    }
+
+    /// Reads data of the current entry into `buffer`; returns the number of bytes read, 0 at
+    /// the end of the entry's data (at once for directories and links).
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try checkUsable(.readData)
+        guard inEntry else {
+            throw ArchiveError.invalidState(
+                operation: .readData, path: lastPath, reason: "no current entry; call next() first")
+        }
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
+        return try guarded {
+            // A warning has no data to go with it: report it and try again, a few times at most.
+            for _ in 0..<8 {
+                let count = archive_read_data(handle.pointer, base, buffer.count)
+                if count >= 0 { return count }
+                try handle.check(Int32(truncatingIfNeeded: count), .readData, path: lastPath)
+            }
+            throw ArchiveError.library(
+                operation: .readData, path: lastPath, message: "libarchive kept warning without returning data",
+                errno: 0)
+        }
+    }
+
+    /// Skips the rest of the current entry's data.
+    public func skip() throws {
+        try checkUsable(.skip)
+        guard inEntry else { return }
+        try guarded { try handle.check(archive_read_data_skip(handle.pointer), .skip, path: lastPath) }
+    }
+
+    /// Turns "no format recognized" from libarchive into `unsupportedFormat`, before the first
+    /// entry: a format error while libarchive has settled on no format at all.
+    private func recognizing(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let ArchiveError.library(operation, _, message, number)
+            where compression == nil && number == Self.fileFormatErrno && archive_format(handle.pointer) == 0
+        {
+            throw ArchiveError.unsupportedFormat(operation: operation, message: message, errno: number)
+        }
+    }
+
+    // MARK: - Entries
+
+    private func detectedCompression() -> Compression? {
+        switch archive_filter_code(handle.pointer, 0) {
+        case ARCHIVE_FILTER_GZIP: .gzip
+        case ARCHIVE_FILTER_ZSTD: .zstd
+        case ARCHIVE_FILTER_NONE: Compression.none
+        default: nil
+        }
+    }
+
+    private static func header(of entry: OpaquePointer) -> EntryHeader {
+        var (path, pathIsValid) = decode(archive_entry_pathname(entry) ?? archive_entry_pathname_utf8(entry))
+        let kind: EntryHeader.Kind
+        let type = UInt32(archive_entry_filetype(entry)) & FileType.mask
+        if let target = archive_entry_hardlink(entry) {
+            kind = .hardlink(target: decode(target).string)
+        } else {
+            switch type {
+            case FileType.regular: kind = .regular
+            case FileType.directory: kind = .directory
+            case FileType.symlink: kind = .symlink(target: decode(archive_entry_symlink(entry)).string)
+            case FileType.characterDevice: kind = .other("character device")
+            case FileType.blockDevice: kind = .other("block device")
+            case FileType.fifo: kind = .other("fifo")
+            case FileType.socket: kind = .other("socket")
+            default: kind = .other("unknown file type 0o" + String(type, radix: 8))
+            }
+        }
+        // Tar writers (libarchive's included) store directories as "name/"; report "name".
+        if kind == .directory {
+            while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        }
+        var header = EntryHeader(
+            path: path, kind: kind,
+            size: archive_entry_size_is_set(entry) != 0 ? max(0, archive_entry_size(entry)) : 0,
+            permissions: UInt32(archive_entry_perm(entry)) & 0o7777,
+            mtimeSeconds: Int64(archive_entry_mtime(entry)),
+            mtimeNanoseconds: Int32(clamping: archive_entry_mtime_nsec(entry)))
+        header.pathIsValidUTF8 = pathIsValid
+        return header
+    }
+
+    /// The C string as Swift text, and whether its bytes were valid UTF-8 (if not, the text
+    /// has U+FFFD where the bad bytes were).
+    private static func decode(_ text: UnsafePointer<CChar>?) -> (string: String, valid: Bool) {
+        guard let text else { return ("", true) }
+        if let valid = String(validatingCString: text) { return (valid, true) }
+        return (String(cString: text), false)
+    }
+
+    // MARK: - State
+
+    private func checkUsable(_ operation: ArchiveError.Operation) throws {
+        if let failure {
+            throw ArchiveError.invalidState(
+                operation: operation, path: lastPath, reason: "the reader stopped at an earlier error (\(failure))")
+        }
+    }
+
+    @discardableResult
+    private func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ArchiveError {
+            failure = error
+            throw error
+        }
+    }
+}

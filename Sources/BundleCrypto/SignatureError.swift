@@ -1,0 +1,53 @@
+/// Why a minisign key or signature could not be read, or why a signature does not hold.
+///
+/// Every case carries `source`: the file (or other label) the caller read the key or signature
+/// from, so the message can say where to look.
+public enum SignatureError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// A key file (public or secret) is not in minisign's format; `reason` says what is wrong.
+    case malformedKey(source: String, reason: String)
+    /// A key or signature names an algorithm this build does not know (`algorithm` as found).
+    case unsupportedAlgorithm(source: String, algorithm: String)
+    /// A minisign secret key is protected by a password, which `bundle` does not ask for.
+    case encryptedSecretKey(source: String)
+    /// An unencrypted secret key's BLAKE2b checksum does not match its contents.
+    case secretKeyChecksumMismatch(source: String)
+    /// A signature file is not in minisign's format; `reason` says what is wrong.
+    case malformedSignature(source: String, reason: String)
+    /// The signature was made by a key other than the one given to verify it. Both ids are
+    /// uppercase hex as `minisign` prints them.
+    case keyIDMismatch(source: String, signedBy: String, verifyingWith: String)
+    /// The signature does not match the signed data: the data was changed, or the signature was.
+    case invalidSignature(source: String)
+    /// The signature of the trusted comment does not hold: the trusted comment was altered.
+    case invalidGlobalSignature(source: String)
+
+    /// A message that names the file, what is wrong, and what to do.
+    public var description: String {
+        switch self {
+        case .malformedKey(let source, let reason):
+            return "\(source): not a minisign key (\(reason)). "
+                + "Check that the file is the key itself, complete and unedited, as written by minisign or `bundle keygen`."
+        case .unsupportedAlgorithm(let source, let algorithm):
+            return "\(source): unsupported algorithm \"\(algorithm)\"; only minisign's Ed25519 keys and "
+                + "signatures (\"Ed\", \"ED\") are understood. Use a key made by minisign or `bundle keygen`."
+        case .encryptedSecretKey(let source):
+            return "\(source): this minisign secret key is password-protected; re-create it with "
+                + "`minisign -G -W` or `bundle keygen`, or remove the password with `minisign -C -W -s \(source)`."
+        case .secretKeyChecksumMismatch(let source):
+            return "\(source): the secret key's checksum does not match its contents, so the key is damaged. "
+                + "Restore the key file from a backup."
+        case .malformedSignature(let source, let reason):
+            return "\(source): not a minisign signature (\(reason)). "
+                + "The signature file is damaged or truncated; obtain the original again."
+        case .keyIDMismatch(let source, let signedBy, let verifyingWith):
+            return "\(source): signed by key \(signedBy), but the public key given is \(verifyingWith). "
+                + "Verify with the signer's public key, or check that the file came from the expected signer."
+        case .invalidSignature(let source):
+            return "\(source): the signature does not match the signed data; the data or the signature was "
+                + "altered after signing. Do not trust this data; obtain an intact copy."
+        case .invalidGlobalSignature(let source):
+            return "\(source): the trusted comment does not match its signature; it was altered after signing. "
+                + "Do not trust this file; obtain an intact copy."
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import ArchiveIO
+import Foundation
+import SystemPackage
+
+/// Archive: the bundle file on disk. Words: the *payload stream* holds the `files/` members;
+/// the *header stream* holds MANIFEST.json, SHA256SUMS and the signature. Both are complete
+/// gzip members (or zstd frames), so the file is the header stream followed by the payload
+/// stream, and any tar reader sees one archive.
+
+/// Writes a bundle in one pass over the source files.
+///
+/// The manifest comes first in the file but needs every file's digest, so the payload is
+/// compressed into a spool file next to the output while it is hashed; `finish` then writes
+/// the header stream into a temporary file, appends the spool as it is (no recompression),
+/// syncs and renames. Until that rename nothing exists under the requested name.
+final class BundleWriter {
+    let destination: String
+    private let compression: Compression
+    private let level: Int?
+    private let spoolPath: String
+    private let spool: FileDescriptor
+    private let payload: PaxWriter
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var finished = false
+
+    /// The payload's compressed size so far.
+    private(set) var payloadBytes: Int64 = 0
+    private let counter: ByteCounter
+
+    static let chunkSize = 1 << 20
+
+    init(destination: String, compression: Compression, level: Int?, onEvent: EventHandler?) throws {
+        self.destination = destination
+        self.compression = compression
+        self.level = level
+        let folder = (destination as NSString).deletingLastPathComponent
+        let name = (destination as NSString).lastPathComponent
+        spoolPath = (folder.isEmpty ? "." : folder) + "/.\(name).payload-\(UUID().uuidString.prefix(8))"
+        let spool = try LocalFileSystem.createExclusive(spoolPath)
+        self.spool = spool
+        let counter = ByteCounter()
+        self.counter = counter
+        let path = spoolPath
+        do {
+            payload = try PaxWriter(
+                compression: compression, level: level, onWarning: { onEvent?(.warning($0)) },
+                output: { bytes in
+                    try LocalFileSystem.writeAll(spool, bytes, path: path)
+                    counter.count += Int64(bytes.count)
+                })
+        } catch {
+            try? spool.close()
+            LocalFileSystem.remove(spoolPath)
+            throw error
+        }
+        buffer = .allocate(byteCount: Self.chunkSize, alignment: 16)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if !finished { discard() }
+    }
+
+    /// Streams one file into the payload, hashing the bytes on their way; returns its digest.
+    /// Reads exactly the size `lstat` reported and fails if the file grew or shrank meanwhile.
+    func add(_ source: CaptureSource, onProgress: (Int64) -> Void) throws -> String {
+        let file = try LocalFileSystem.openForReading(source.hostPath)
+        defer { try? file.close() }
+        let size = source.status.size
+        try payload.begin(EntryHeader(
+            path: source.member, size: size, permissions: source.status.permissions,
+            mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds))
+        var hasher = SHA256Stream()
+        var remaining = size
+        while remaining > 0 {
+            let want = Int(min(Int64(buffer.count), remaining))
+            let count = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: source.hostPath)
+            guard count > 0 else { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            hasher.update(chunk)
+            try payload.write(chunk)
+            remaining -= Int64(count)
+            onProgress(Int64(count))
+        }
+        let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: source.hostPath)
+        if extra != 0 { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
+        try payload.end()
+        return hasher.hex()
+    }
+
+    /// Writes the header members, appends the payload and moves the result under its name.
+    func finish(manifest: Data, checksums: Data, signature: Data, created: Int64) throws -> Int64 {
+        try payload.finish(endOfArchive: true)
+        try LocalFileSystem.sync(spool, path: spoolPath)
+        payloadBytes = counter.count
+
+        let folder = (destination as NSString).deletingLastPathComponent
+        let partialPath = spoolPath.replacingOccurrences(of: ".payload-", with: ".partial-")
+        let partial = try LocalFileSystem.createExclusive(partialPath)
+        do {
+            defer { try? partial.close() }
+            let header = try PaxWriter(compression: compression, level: level) { bytes in
+                try LocalFileSystem.writeAll(partial, bytes, path: partialPath)
+            }
+            for (name, data) in [(BundleLayout.manifest, manifest), (BundleLayout.checksums, checksums), (BundleLayout.signature, signature)] {
+                try header.begin(EntryHeader(path: name, size: Int64(data.count), permissions: 0o644, mtimeSeconds: created))
+                try data.withUnsafeBytes { try header.write($0) }
+                try header.end()
+            }
+            try header.finish(endOfArchive: false)
+            try LocalFileSystem.append(from: spool, path: spoolPath, to: partial, destinationPath: partialPath, buffer: buffer)
+            try LocalFileSystem.sync(partial, path: partialPath)
+            guard try LocalFileSystem.move(partialPath, to: destination) else {
+                throw FileSystemError.cannotWrite(path: destination, errno: .improperLink)
+            }
+            try LocalFileSystem.syncDirectory(folder.isEmpty ? "." : folder)
+        } catch {
+            LocalFileSystem.remove(partialPath)
+            throw error
+        }
+        finished = true
+        try? spool.close()
+        LocalFileSystem.remove(spoolPath)
+        return (try? FileStatus.of(destination))??.size ?? 0
+    }
+
+    /// Removes everything written so far; nothing is left under the requested name.
+    func discard() {
+        finished = true
+        try? spool.close()
+        LocalFileSystem.remove(spoolPath)
+    }
+}
+
+/// A reference box so the escaping output closure can count bytes.
+private final class ByteCounter: @unchecked Sendable {
+    var count: Int64 = 0
+}

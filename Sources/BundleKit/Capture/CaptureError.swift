@@ -1,0 +1,29 @@
+/// Why a capture stopped. No file is left under the requested output name.
+public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// A required item found nothing on the source.
+    case requiredItemMissing(item: String, path: String)
+    /// An item's path is a different kind of object than the item says.
+    case wrongKind(item: String, path: String, expected: String, found: String)
+    /// A file name the bundle format cannot carry (a line break or backslash in a name).
+    case unsupportedName(item: String, path: String)
+    /// Two items produced the same member.
+    case duplicateMember(member: String)
+    /// A secret or private key would be stored in plain text.
+    case plaintextSecret(item: String, role: Role)
+
+    /// A message naming the item, the path and what to do.
+    public var description: String {
+        switch self {
+        case .requiredItemMissing(let item, let path):
+            return "item '\(item)': \(path) does not exist. Check --root and the variables (--var), or mark the item 'required: false' in the profile."
+        case .wrongKind(let item, let path, let expected, let found):
+            return "item '\(item)': \(path) is a \(found), the profile expects a \(expected). Fix the item's path, directory or glob key."
+        case .unsupportedName(let item, let path):
+            return "item '\(item)': \(path) has a line break or backslash in its name, which SHA256SUMS cannot carry. Rename the file."
+        case .duplicateMember(let member):
+            return "two items capture the same file as \(member). Give the items distinct ids or paths."
+        case .plaintextSecret(let item, let role):
+            return "item '\(item)' is a \(role.rawValue) and would be stored unencrypted. Pass --recipient or --passphrase-file, or --allow-plaintext-secrets if you accept the risk."
+        }
+    }
+}

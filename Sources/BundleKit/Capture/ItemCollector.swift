@@ -1,0 +1,122 @@
+import Foundation
+
+/// Finds the files each profile item names on the machine being captured.
+struct ItemCollector {
+    let mapper: PathMapper
+    let variables: [String: String]
+    let onEvent: EventHandler?
+
+    /// Every file to capture, sorted by member, and the ids of optional items that found nothing.
+    func collect(_ items: [ProfileItem]) throws -> (sources: [CaptureSource], skipped: [String]) {
+        var sources: [CaptureSource] = []
+        var skipped: [String] = []
+        for item in items {
+            let found = try collect(item)
+            if found.isEmpty { skipped.append(item.id) }
+            sources += found
+        }
+        sources.sort { BundleLayout.precedes($0.member, $1.member) }
+        for (previous, next) in zip(sources, sources.dropFirst()) where previous.member == next.member {
+            throw CaptureError.duplicateMember(member: next.member)
+        }
+        return (sources, skipped)
+    }
+
+    private func collect(_ item: ProfileItem) throws -> [CaptureSource] {
+        switch item.selector {
+        case .path(let template):
+            let resolved = try VariableResolver.expand(template, with: variables, context: "item '\(item.id)'")
+            let host = try mapper.hostPath(for: resolved)
+            guard let status = try FileStatus.of(host) else { return try missing(item, host) }
+            try expect(.regular, status, item, host)
+            let name = try mapper.components(of: resolved).last ?? item.id
+            return [try source(item, host: host, relative: name, target: template, status: status)]
+
+        case .directory(let template):
+            let resolved = try VariableResolver.expand(template, with: variables, context: "item '\(item.id)'")
+            let host = try mapper.hostPath(for: resolved)
+            guard let status = try FileStatus.of(host) else { return try missing(item, host) }
+            try expect(.directory, status, item, host)
+            var found: [CaptureSource] = []
+            try walk(host, relative: "", item: item, template: template, into: &found)
+            return found
+
+        case .glob(let template):
+            let (folderTemplate, pattern) = Self.split(template)
+            let resolved = try VariableResolver.expand(folderTemplate, with: variables, context: "item '\(item.id)'")
+            let host = try mapper.hostPath(for: resolved)
+            guard let status = try FileStatus.of(host), status.kind == .directory else {
+                return try missing(item, host + "/" + pattern)
+            }
+            let matcher = GlobPattern(pattern)
+            var found: [CaptureSource] = []
+            for name in try LocalFileSystem.contents(of: host) where matcher.matches(name) {
+                let path = host + "/" + name
+                guard let entry = try FileStatus.of(path), entry.kind == .regular else {
+                    onEvent?(.warning("item '\(item.id)': \(path) matches \(pattern) but is not a regular file; skipped"))
+                    continue
+                }
+                found.append(try source(item, host: path, relative: name, target: folderTemplate + "/" + Self.literal(name), status: entry))
+            }
+            if found.isEmpty && item.required {
+                throw CaptureError.requiredItemMissing(item: item.id, path: host + "/" + pattern)
+            }
+            return found
+        }
+    }
+
+    private func walk(_ folder: String, relative: String, item: ProfileItem, template: String, into found: inout [CaptureSource]) throws {
+        for name in try LocalFileSystem.contents(of: folder) {
+            let path = folder + "/" + name
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            guard let status = try FileStatus.of(path) else { continue }  // removed while walking
+            switch status.kind {
+            case .regular:
+                found.append(try source(item, host: path, relative: rel, target: template + "/" + Self.literal(rel), status: status))
+            case .directory:
+                try walk(path, relative: rel, item: item, template: template, into: &found)
+            case .symlink, .other:
+                onEvent?(.warning("item '\(item.id)': \(path) is not a regular file or folder; skipped"))
+            }
+        }
+    }
+
+    private func source(_ item: ProfileItem, host: String, relative: String, target: String, status: FileStatus) throws -> CaptureSource {
+        if relative.contains("\n") || relative.contains("\r") || relative.contains("\\") {
+            throw CaptureError.unsupportedName(item: item.id, path: host)
+        }
+        let member = BundleLayout.payloadPrefix + item.id + "/" + relative
+        return CaptureSource(hostPath: host, member: member, target: target, item: item, status: status)
+    }
+
+    private func missing(_ item: ProfileItem, _ host: String) throws -> [CaptureSource] {
+        if item.required { throw CaptureError.requiredItemMissing(item: item.id, path: host) }
+        return []
+    }
+
+    private func expect(_ kind: FileStatus.Kind, _ status: FileStatus, _ item: ProfileItem, _ host: String) throws {
+        guard status.kind != kind else { return }
+        throw CaptureError.wrongKind(
+            item: item.id, path: host, expected: Self.name(of: kind), found: Self.name(of: status.kind))
+    }
+
+    static func name(of kind: FileStatus.Kind) -> String {
+        switch kind {
+        case .regular: return "file"
+        case .directory: return "folder"
+        case .symlink: return "symbolic link"
+        case .other: return "special file"
+        }
+    }
+
+    /// A file name as template text: `$` doubled so restore does not read `${...}` in it.
+    static func literal(_ name: String) -> String {
+        name.replacingOccurrences(of: "$", with: "$$")
+    }
+
+    /// `${Dir}/renewals/*.json` → (`${Dir}/renewals`, `*.json`); either separator.
+    static func split(_ template: String) -> (folder: String, pattern: String) {
+        guard let slash = template.lastIndex(where: { $0 == "/" || $0 == "\\" }) else { return (".", template) }
+        return (String(template[..<slash]), String(template[template.index(after: slash)...]))
+    }
+}

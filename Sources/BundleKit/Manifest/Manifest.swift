@@ -1,0 +1,100 @@
+import Foundation
+
+/// `MANIFEST.json`: everything restore needs to know, covered by the signature through
+/// its line in `SHA256SUMS`. Encoded deterministically (sorted keys, entries sorted by
+/// member) so that two captures of the same state diff cleanly.
+public struct Manifest: Codable, Sendable, Equatable {
+    /// The tool that wrote the bundle.
+    public struct Tool: Codable, Sendable, Equatable {
+        /// Always `bundle`.
+        public var name: String
+        /// Its version.
+        public var version: String
+    }
+
+    /// The machine the bundle was captured on.
+    public struct Source: Codable, Sendable, Equatable {
+        /// Host name.
+        public var host: String
+        /// Operating system family.
+        public var os: OSFamily
+    }
+
+    /// The profile that described the capture, embedded so restore needs no copy of it.
+    public struct ProfileRecord: Codable, Sendable, Equatable {
+        /// Profile id.
+        public var id: String
+        /// Product name.
+        public var name: String
+        /// Profile schema version.
+        public var version: Int
+        /// Lowercase hex SHA-256 of `text`.
+        public var sha256: String
+        /// The profile's YAML as it was read.
+        public var text: String
+    }
+
+    /// Format version; readers refuse a higher one than `BundleLayout.formatVersion`.
+    public var version: Int
+    /// Writer.
+    public var tool: Tool
+    /// Creation time, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    public var created: String
+    /// Source machine.
+    public var source: Source
+    /// Profile used.
+    public var profile: ProfileRecord
+    /// Every variable as resolved on the source.
+    public var variables: [String: String]
+    /// The `--var` values given at capture; restore applies them again on the same OS unless overridden.
+    public var overrides: [String: String]
+    /// Payload entries, sorted by member.
+    public var entries: [ManifestEntry]
+    /// Optional items that were not found on the source, by id.
+    public var skippedItems: [String]
+    /// The restore plan the profile implies, in order.
+    public var plan: [String]
+    /// Manual steps left to the administrator after restore.
+    public var checklist: [String]
+
+    /// The deterministic JSON text of the manifest.
+    public func encoded() throws -> Data {
+        var copy = self
+        copy.entries.sort { BundleLayout.precedes($0.member, $1.member) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(copy)
+        data.append(0x0a)
+        return data
+    }
+
+    /// Parses `MANIFEST.json`, refusing a format version this build does not know.
+    public static func decode(_ data: Data) throws(ManifestError) -> Manifest {
+        struct VersionProbe: Decodable { var version: Int? }
+        let probe: VersionProbe
+        do {
+            probe = try JSONDecoder().decode(VersionProbe.self, from: data)
+        } catch {
+            throw .malformedManifest(String(describing: error))
+        }
+        let version = probe.version ?? 1
+        guard version <= BundleLayout.formatVersion else {
+            throw .unsupportedVersion(found: version, supported: BundleLayout.formatVersion)
+        }
+        do {
+            return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw .malformedManifest(String(describing: error))
+        }
+    }
+
+    /// The one-line trusted comment signed with `SHA256SUMS`: it binds the signature to this
+    /// product, profile, source host and time, so a bundle cannot be passed off as another.
+    public var trustedComment: String {
+        func clean(_ text: String) -> String {
+            String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
+        }
+        return "bundle v\(version) product=\"\(clean(profile.name))\" profile=\(clean(profile.id))"
+            + " host=\(clean(source.host)) created=\(created)"
+    }
+}

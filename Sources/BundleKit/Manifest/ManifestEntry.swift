@@ -1,0 +1,52 @@
+/// The manifest's record of one payload member.
+public struct ManifestEntry: Codable, Sendable, Equatable {
+    /// Member path inside the bundle, `files/<item>/<relative path>`.
+    public var member: String
+    /// Destination with the profile's variables unresolved, e.g. `${AppDir}/app.conf`.
+    public var target: String
+    /// Id of the profile item that produced it.
+    public var item: String
+    /// What the file is to the product.
+    public var role: Role
+    /// Size of the member as stored, in bytes.
+    public var size: Int64
+    /// Permission bits as four octal digits, e.g. `0644`.
+    public var mode: String
+    /// Modification time, whole seconds since 1970 (UTC).
+    public var mtime: Int64
+    /// Nanoseconds past `mtime`.
+    public var mtimeNanoseconds: Int32
+    /// Lowercase hex SHA-256 of the member bytes as stored (the ciphertext when encrypted).
+    public var sha256: String
+    /// Whether the member is an age file that restore decrypts.
+    public var encrypted: Bool
+
+    /// Makes an entry.
+    public init(
+        member: String, target: String, item: String, role: Role, size: Int64, permissions: UInt32,
+        mtime: Int64, mtimeNanoseconds: Int32, sha256: String, encrypted: Bool = false
+    ) {
+        self.member = member
+        self.target = target
+        self.item = item
+        self.role = role
+        self.size = size
+        self.mode = ManifestEntry.octal(permissions)
+        self.mtime = mtime
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.sha256 = sha256
+        self.encrypted = encrypted
+    }
+
+    /// The permission bits `mode` spells, or nil when it is not octal.
+    public var permissions: UInt32? {
+        guard mode.utf8.count <= 6, let value = UInt32(mode, radix: 8), value <= 0o7777 else { return nil }
+        return value
+    }
+
+    /// Permission bits as four octal digits.
+    public static func octal(_ permissions: UInt32) -> String {
+        let digits = String(permissions & 0o7777, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,27 @@
+import SystemPackage
+
+/// A file operation that failed, with the path it was about and the system's reason.
+public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// Opening, reading or inspecting failed.
+    case cannotRead(path: String, errno: Errno)
+    /// Creating, writing, renaming or syncing failed.
+    case cannotWrite(path: String, errno: Errno)
+    /// The file's size changed between inspection and reading.
+    case changedWhileReading(path: String, expected: Int64)
+    /// The output already exists and overwriting was not asked for.
+    case alreadyExists(path: String)
+
+    /// A message naming the file and what to do.
+    public var description: String {
+        switch self {
+        case .cannotRead(let path, let errno):
+            return "\(path): cannot read (\(errno)). Check that it exists and that you may read it."
+        case .cannotWrite(let path, let errno):
+            return "\(path): cannot write (\(errno)). Check free space, permissions and that the folder exists."
+        case .changedWhileReading(let path, let expected):
+            return "\(path): changed while it was read (expected \(expected) bytes). Stop the product's service (or use --stop-services) and capture again."
+        case .alreadyExists(let path):
+            return "\(path) already exists. Choose another name or remove it first."
+        }
+    }
+}

@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import SystemPackage
+
+/// The handful of POSIX file operations the phases need, each failing with a
+/// `FileSystemError` that names the path. Durability matters here: a restore that reports
+/// success must survive a power cut, so data and directory entries are fsynced before a
+/// rename is called done.
+enum LocalFileSystem {
+    static func openForReading(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+        } catch {
+            throw .cannotRead(path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    /// Creates a new file that must not exist yet, with `permissions` from the start so a
+    /// secret is never readable by others, not even for a moment.
+    static func createExclusive(_ path: String, permissions: UInt32 = 0o600) throws(FileSystemError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(
+                FilePath(path), .readWrite, options: [.create, .exclusiveCreate, .closeOnExec],
+                permissions: FilePermissions(rawValue: CModeT(permissions)))
+        } catch {
+            throw .cannotWrite(path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    /// Reads into `buffer` until it is full or the file ends; returns the byte count.
+    static func readFully(_ descriptor: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(FileSystemError) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let count: Int
+            do {
+                count = try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), retryOnInterrupt: true)
+            } catch {
+                throw .cannotRead(path: path, errno: error as? Errno ?? .ioError)
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+
+    static func writeAll(_ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer, path: String) throws(FileSystemError) {
+        do {
+            _ = try descriptor.writeAll(bytes)
+        } catch {
+            throw .cannotWrite(path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    static func sync(_ descriptor: FileDescriptor, path: String) throws(FileSystemError) {
+        guard fsync(descriptor.rawValue) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+    }
+
+    /// Makes a directory entry durable (after a create or rename in it).
+    static func syncDirectory(_ path: String) throws(FileSystemError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+    }
+
+    static func setPermissions(_ descriptor: FileDescriptor, _ permissions: UInt32, path: String) throws(FileSystemError) {
+        guard fchmod(descriptor.rawValue, mode_t(permissions)) == 0 else {
+            throw .cannotWrite(path: path, errno: Errno(rawValue: errno))
+        }
+    }
+
+    static func setModificationTime(_ descriptor: FileDescriptor, seconds: Int64, nanoseconds: Int32, path: String) throws(FileSystemError) {
+        var times = [
+            timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds)),  // atime: same as mtime
+            timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds)),
+        ]
+        guard futimens(descriptor.rawValue, &times) == 0 else {
+            throw .cannotWrite(path: path, errno: Errno(rawValue: errno))
+        }
+    }
+
+    /// Renames; returns false (and changes nothing) when the two paths are on different
+    /// file systems, so the caller can copy instead.
+    static func move(_ source: String, to destination: String) throws(FileSystemError) -> Bool {
+        if rename(source, destination) == 0 { return true }
+        let error = Errno(rawValue: errno)
+        if error == .improperLink { return false }
+        throw .cannotWrite(path: destination, errno: error)
+    }
+
+    /// Creates `path` and any missing parents with `permissions`; returns the folders it made,
+    /// outermost first, so that a rollback can remove exactly those.
+    @discardableResult
+    static func makeDirectories(_ path: String, permissions: UInt32 = 0o755) throws(FileSystemError) -> [String] {
+        var missing: [String] = []
+        var current = path
+        while !current.isEmpty && current != "/" {
+            if let status = try FileStatus.of(current) {
+                guard status.kind == .directory else { throw .cannotWrite(path: current, errno: .notDirectory) }
+                break
+            }
+            missing.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        for folder in missing.reversed() {
+            if mkdir(folder, mode_t(permissions)) != 0 && errno != EEXIST {
+                throw .cannotWrite(path: folder, errno: Errno(rawValue: errno))
+            }
+        }
+        return missing.reversed()
+    }
+
+    static func remove(_ path: String) {
+        unlink(path)
+    }
+
+    /// Removes a folder only if it is empty.
+    static func removeEmptyFolder(_ path: String) {
+        rmdir(path)
+    }
+
+    static func removeTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Names in a folder, sorted bytewise so that captures are deterministic.
+    static func contents(of directory: String) throws(FileSystemError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        } catch {
+            throw .cannotRead(path: directory, errno: .noSuchFileOrDirectory)
+        }
+    }
+}
+
+extension LocalFileSystem {
+    /// Copies the whole of `source` (from its start) to the end of `destination`.
+    static func append(
+        from source: FileDescriptor, path: String, to destination: FileDescriptor, destinationPath: String,
+        buffer: UnsafeMutableRawBufferPointer
+    ) throws(FileSystemError) {
+        do {
+            _ = try source.seek(offset: 0, from: .start)
+        } catch {
+            throw .cannotRead(path: path, errno: error as? Errno ?? .ioError)
+        }
+        while true {
+            let count = try readFully(source, into: buffer, path: path)
+            if count == 0 { return }
+            try writeAll(destination, UnsafeRawBufferPointer(rebasing: buffer[..<count]), path: destinationPath)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// A destination path that bundle refuses to write, whatever the bundle's signature says.
+public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The resolved path is not absolute for its OS (`/x` on Linux, `C:\x` on Windows).
+    case notAbsolute(path: String)
+    /// The path contains `..`, which could climb out of the target root.
+    case climbs(path: String)
+    /// The path contains a NUL byte, a backslash on a POSIX system, or an empty name.
+    case invalidCharacters(path: String)
+    /// A member path is not `files/<item>/<relative path>`.
+    case invalidMember(member: String)
+    /// A folder on the way to the destination is a symbolic link, which could redirect the write.
+    case symlinkInPath(path: String, link: String)
+    /// A name longer than the file system allows.
+    case tooLong(path: String)
+
+    /// A message naming the path and what to do.
+    public var description: String {
+        switch self {
+        case .notAbsolute(let path):
+            return "\(path): the resolved target path is not absolute. Set the variable it is built from with --var NAME=/absolute/path."
+        case .climbs(let path):
+            return "\(path): the path contains '..' and could leave the target root; bundle refuses it."
+        case .invalidCharacters(let path):
+            return "\(path): the path holds a NUL byte, a backslash or an empty name; bundle refuses it."
+        case .invalidMember(let member):
+            return "\(member): not a payload member path (files/<item>/<path>); the bundle is damaged or hostile."
+        case .symlinkInPath(let path, let link):
+            return "\(path): \(link) on the way is a symbolic link, which could redirect the write. Replace it with a real folder or restore under another --root."
+        case .tooLong(let path):
+            return "\(path.prefix(80))...: the path is longer than the file system allows."
+        }
+    }
+}

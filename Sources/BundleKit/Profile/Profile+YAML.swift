@@ -1,0 +1,320 @@
+import Foundation
+import Yams
+
+/// Walks the YAML node tree of a profile and builds the model, with a line for every error.
+///
+/// Profiles are read from `Yams.Node`s rather than decoded with `Codable`, because only nodes
+/// keep their position (`Node.Mark`) for messages.
+struct ProfileReader {
+    /// The file name used in errors.
+    let file: String
+
+    static let topLevelKeys = ["version", "id", "name", "description", "variables", "items", "checklist"]
+    static let itemKeys = ["id", "path", "directory", "glob", "role", "required", "encrypt", "description"]
+    static let variableKeys = ["default", "windows", "linux", "macos", "description"]
+    static let selectorKeys = ["path", "directory", "glob"]
+    static let topContext = "the profile"
+
+    /// Parses `yaml`; also returns the line of the `id` value, for checks made by the loader.
+    func read(_ yaml: String) throws -> (profile: Profile, idLine: Int) {
+        guard let root = try compose(yaml) else {
+            throw ProfileError.wrongType(
+                file: file, line: 1, key: "", context: Self.topContext,
+                expected: "a mapping with id, name and items", found: "an empty file")
+        }
+        guard case .mapping(let mapping) = root else {
+            throw ProfileError.wrongType(
+                file: file, line: line(of: root), key: "", context: Self.topContext,
+                expected: "a mapping with id, name and items", found: describe(root))
+        }
+        // The version comes first: a newer profile may use keys this build does not know,
+        // and "upgrade bundle" is the useful message then, not "unknown key".
+        var version = 1
+        if let pair = mapping.first(where: { keyText($0.key) == "version" }) {
+            version = try integer(pair.value, key: "version", context: Self.topContext)
+            if version < 1 {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: pair.value), key: "version",
+                    reason: "\(version) is not a profile version; use \(Profile.supportedVersion) or leave it out")
+            }
+            if version > Profile.supportedVersion {
+                throw ProfileError.unsupportedVersion(file: file, found: version, supported: Profile.supportedVersion)
+            }
+        }
+        let fields = try self.fields(of: root, context: Self.topContext, allowed: Self.topLevelKeys)
+
+        guard let idNode = fields["id"] else { throw missing("id", in: root, context: Self.topContext) }
+        let id = try identifier(idNode, key: "id", context: Self.topContext)
+        guard let nameNode = fields["name"] else { throw missing("name", in: root, context: Self.topContext) }
+        let name = try nonEmptyString(nameNode, key: "name", context: Self.topContext)
+        let description = try fields["description"].map { try string($0, key: "description", context: Self.topContext) }
+        let variables = try fields["variables"].map(readVariables) ?? []
+        guard let itemsNode = fields["items"] else { throw missing("items", in: root, context: Self.topContext) }
+        let items = try readItems(itemsNode)
+        let checklist = try fields["checklist"].map(readChecklist) ?? []
+
+        let profile = Profile(
+            version: version, id: id, name: name, description: description, variables: variables,
+            items: items, checklist: checklist, source: file, text: yaml)
+        return (profile, line(of: idNode))
+    }
+
+    // MARK: - Sections
+
+    private func readVariables(_ node: Node) throws -> [ProfileVariable] {
+        guard case .mapping(let mapping) = node else {
+            throw wrongType(node, key: "variables", context: Self.topContext, expected: "a mapping of variable names to values")
+        }
+        var result: [ProfileVariable] = []
+        var firstLines: [String: Int] = [:]
+        for (keyNode, valueNode) in mapping {
+            let name = try keyString(keyNode, context: "'variables'")
+            if let firstLine = firstLines[name] {
+                throw ProfileError.duplicateVariable(file: file, line: line(of: keyNode), name: name, firstLine: firstLine)
+            }
+            firstLines[name] = line(of: keyNode)
+            guard Template.isValidName(name) else {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: keyNode), key: name,
+                    reason: "'\(name)' is not a variable name; start with a letter or '_' and use only letters, digits and '_'")
+            }
+            result.append(ProfileVariable(name: name, spec: try readVariableSpec(valueNode, name: name)))
+        }
+        return result
+    }
+
+    private func readVariableSpec(_ node: Node, name: String) throws -> VariableSpec {
+        let context = "variable '\(name)'"
+        if case .scalar = node, !isNull(node) {
+            return VariableSpec(defaultValue: try template(node, key: name, context: "'variables'"))
+        }
+        guard case .mapping = node else {
+            throw wrongType(
+                node, key: name, context: "'variables'",
+                expected: "a value, or a mapping with \(Self.variableKeys.joined(separator: ", "))")
+        }
+        let fields = try self.fields(of: node, context: context, allowed: Self.variableKeys)
+        var spec = VariableSpec()
+        spec.defaultValue = try fields["default"].map { try template($0, key: "default", context: context) }
+        for os in OSFamily.allCases {
+            if let value = fields[os.rawValue] { spec.perOS[os] = try template(value, key: os.rawValue, context: context) }
+        }
+        spec.description = try fields["description"].map { try string($0, key: "description", context: context) }
+        if spec.defaultValue == nil && spec.perOS.isEmpty {
+            throw missing("default", in: node, context: context)
+        }
+        return spec
+    }
+
+    private func readItems(_ node: Node) throws -> [ProfileItem] {
+        guard case .sequence(let sequence) = node else {
+            throw wrongType(node, key: "items", context: Self.topContext, expected: "a list of items")
+        }
+        guard !sequence.isEmpty else {
+            throw ProfileError.invalidValue(
+                file: file, line: line(of: node), key: "items",
+                reason: "the list is empty; a profile must capture at least one item")
+        }
+        var result: [ProfileItem] = []
+        var firstLines: [String: Int] = [:]
+        for (index, itemNode) in sequence.enumerated() {
+            let (item, idLine) = try readItem(itemNode, number: index + 1)
+            if let firstLine = firstLines[item.id] {
+                throw ProfileError.duplicateItemID(file: file, line: idLine, id: item.id, firstLine: firstLine)
+            }
+            firstLines[item.id] = idLine
+            result.append(item)
+        }
+        return result
+    }
+
+    private func readItem(_ node: Node, number: Int) throws -> (ProfileItem, idLine: Int) {
+        guard case .mapping(let mapping) = node else {
+            throw wrongType(node, key: "", context: "item \(number)", expected: "a mapping with id, role and one of path, directory, glob")
+        }
+        // Name the item by its id in messages as soon as it has a usable one.
+        var context = "item \(number)"
+        if let idPair = mapping.first(where: { keyText($0.key) == "id" }), let id = idPair.value.scalar?.string,
+            !isNull(idPair.value)
+        {
+            context = "item '\(id)'"
+        }
+        let fields = try self.fields(of: node, context: context, allowed: Self.itemKeys)
+        guard let idNode = fields["id"] else { throw missing("id", in: node, context: context) }
+        let id = try identifier(idNode, key: "id", context: context)
+
+        var selector: ProfileItem.Selector?
+        for key in Self.selectorKeys {
+            guard let value = fields[key] else { continue }
+            if let selector {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: value), key: key,
+                    reason: "\(context) already has '\(selector.key)'; an item takes exactly one of path, directory, glob")
+            }
+            selector = try readSelector(key, value, context: context)
+        }
+        guard let selector else { throw missing(Self.selectorKeys.joined(separator: "|"), in: node, context: context) }
+
+        guard let roleNode = fields["role"] else { throw missing("role", in: node, context: context) }
+        let roleText = try string(roleNode, key: "role", context: context)
+        guard let role = Role(rawValue: roleText) else {
+            throw ProfileError.unknownRole(
+                file: file, line: line(of: roleNode), value: roleText, allowed: Role.allCases.map(\.rawValue))
+        }
+        let item = ProfileItem(
+            id: id, selector: selector, role: role,
+            required: try fields["required"].map { try bool($0, key: "required", context: context) } ?? true,
+            encrypt: try fields["encrypt"].map { try bool($0, key: "encrypt", context: context) } ?? false,
+            description: try fields["description"].map { try string($0, key: "description", context: context) })
+        return (item, line(of: idNode))
+    }
+
+    private func readSelector(_ key: String, _ node: Node, context: String) throws -> ProfileItem.Selector {
+        let value = try template(node, key: key, context: context)
+        guard !value.isEmpty else {
+            throw ProfileError.invalidValue(file: file, line: line(of: node), key: key, reason: "the value is empty; give the location of the \(key == "directory" ? "directory" : "file")")
+        }
+        // Both separators: a profile for Windows writes backslashes.
+        let components = value.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        switch key {
+        case "glob":
+            if let bad = components.dropLast().first(where: { $0.contains(where: { "*?[".contains($0) }) }) {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: node), key: key,
+                    reason: "wildcards (* ? [...]) are allowed only in the last path component, and '\(bad)' is not the last; use a 'directory' item for whole trees")
+            }
+            return .glob(value)
+        default:
+            if value.contains(where: { $0 == "*" || $0 == "?" }) {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: node), key: key,
+                    reason: "'\(value)' contains a wildcard; use 'glob' to match files by pattern")
+            }
+            return key == "path" ? .path(value) : .directory(value)
+        }
+    }
+
+    private func readChecklist(_ node: Node) throws -> [String] {
+        guard case .sequence(let sequence) = node else {
+            throw wrongType(node, key: "checklist", context: Self.topContext, expected: "a list of steps (text)")
+        }
+        return try sequence.map { step in
+            guard case .scalar = step, !isNull(step) else {
+                throw wrongType(step, key: "checklist", context: Self.topContext, expected: "a list of steps (text)")
+            }
+            return try string(step, key: "checklist", context: Self.topContext)
+        }
+    }
+
+    // MARK: - Mappings
+
+    /// The values of `node`'s keys, after checking that every key is allowed and appears once.
+    private func fields(of node: Node, context: String, allowed: [String]) throws -> [String: Node] {
+        guard case .mapping(let mapping) = node else { return [:] }
+        var result: [String: Node] = [:]
+        var firstLines: [String: Int] = [:]
+        for (keyNode, valueNode) in mapping {
+            let key = try keyString(keyNode, context: context)
+            if let firstLine = firstLines[key] {
+                throw ProfileError.duplicateKey(file: file, line: line(of: keyNode), key: key, context: context, firstLine: firstLine)
+            }
+            firstLines[key] = line(of: keyNode)
+            guard allowed.contains(key) else {
+                throw ProfileError.unknownKey(file: file, line: line(of: keyNode), key: key, context: context, allowed: allowed)
+            }
+            result[key] = valueNode
+        }
+        return result
+    }
+
+    private func missing(_ key: String, in node: Node, context: String) -> ProfileError {
+        .missingKey(file: file, line: line(of: node), key: key, context: context)
+    }
+
+    // MARK: - Scalars
+
+    private func keyString(_ node: Node, context: String) throws -> String {
+        guard let text = keyText(node) else {
+            throw wrongType(node, key: "", context: "a key in \(context)", expected: "plain text", found: describe(node))
+        }
+        return text
+    }
+
+    /// A key's text, without the marker `compose` adds to tell duplicate keys apart.
+    private func keyText(_ node: Node) -> String? {
+        guard case .scalar(let scalar) = node else { return nil }
+        return DuplicateKeyMarker.strip(scalar.string)
+    }
+
+    private func string(_ node: Node, key: String, context: String) throws -> String {
+        guard case .scalar(let scalar) = node, !isNull(node) else {
+            throw wrongType(node, key: key, context: context, expected: "text")
+        }
+        return scalar.string
+    }
+
+    private func nonEmptyString(_ node: Node, key: String, context: String) throws -> String {
+        let value = try string(node, key: key, context: context)
+        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ProfileError.invalidValue(file: file, line: line(of: node), key: key, reason: "the value is empty")
+        }
+        return value
+    }
+
+    private func template(_ node: Node, key: String, context: String) throws -> String {
+        let value = try string(node, key: key, context: context)
+        if let problem = Template.problem(in: value) {
+            throw ProfileError.invalidValue(file: file, line: line(of: node), key: key, reason: problem)
+        }
+        return value
+    }
+
+    private func identifier(_ node: Node, key: String, context: String) throws -> String {
+        let value = try string(node, key: key, context: context)
+        guard Template.isValidID(value) else {
+            throw ProfileError.invalidValue(
+                file: file, line: line(of: node), key: key,
+                reason: "'\(value)' is not a valid id; use lowercase letters, digits and '-', starting with a letter or digit")
+        }
+        return value
+    }
+
+    private func integer(_ node: Node, key: String, context: String) throws -> Int {
+        guard node.tag.rawValue == Tag.Name.int.rawValue, let value = node.int else {
+            throw wrongType(node, key: key, context: context, expected: "a whole number")
+        }
+        return value
+    }
+
+    private func bool(_ node: Node, key: String, context: String) throws -> Bool {
+        guard node.tag.rawValue == Tag.Name.bool.rawValue, let value = node.bool else {
+            throw wrongType(node, key: key, context: context, expected: "true or false")
+        }
+        return value
+    }
+
+    private func isNull(_ node: Node) -> Bool {
+        node.tag.rawValue == Tag.Name.null.rawValue
+    }
+
+    private func wrongType(_ node: Node, key: String, context: String, expected: String, found: String? = nil) -> ProfileError {
+        .wrongType(file: file, line: line(of: node), key: key, context: context, expected: expected, found: found ?? describe(node))
+    }
+
+    /// What a node is, for "must be X, not Y".
+    private func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let scalar):
+            if isNull(node) { return "an empty value" }
+            let text = scalar.string.count > 40 ? scalar.string.prefix(37) + "..." : scalar.string
+            return "'\(text)'"
+        }
+    }
+
+    private func line(of node: Node) -> Int {
+        node.mark?.line ?? 1
+    }
+}

@@ -1,0 +1,89 @@
+/// Why a profile could not be found, read, parsed or resolved.
+///
+/// Cases about the YAML carry the file and the 1-based line of the problem. Each `description`
+/// names the place, what is wrong, and what to do.
+public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The text is not valid YAML, or uses a YAML feature profiles do not allow (anchors).
+    case yamlSyntax(file: String, line: Int, message: String)
+    /// A key the schema does not know; `context` says where (`item 'config'`).
+    case unknownKey(file: String, line: Int, key: String, context: String, allowed: [String])
+    /// A required key is absent; `line` is where the mapping that lacks it starts.
+    /// `key` may list alternatives separated by `|` (`path|directory|glob`).
+    case missingKey(file: String, line: Int, key: String, context: String)
+    /// A key appears twice in one mapping; `line` is the second one.
+    case duplicateKey(file: String, line: Int, key: String, context: String, firstLine: Int)
+    /// A value has the wrong YAML type (`found` describes what is there).
+    /// An empty `key` means `context` itself has the wrong type.
+    case wrongType(file: String, line: Int, key: String, context: String, expected: String, found: String)
+    /// An item's role is not one of `allowed`.
+    case unknownRole(file: String, line: Int, value: String, allowed: [String])
+    /// A value has the right type but is not acceptable; `reason` says why and what to do.
+    case invalidValue(file: String, line: Int, key: String, reason: String)
+    /// Two items share an id; `line` is the second one.
+    case duplicateItemID(file: String, line: Int, id: String, firstLine: Int)
+    /// A variable is declared twice; `line` is the second declaration.
+    case duplicateVariable(file: String, line: Int, name: String, firstLine: Int)
+    /// The profile declares a newer format version than this build supports.
+    case unsupportedVersion(file: String, found: Int, supported: Int)
+    /// No profile file for `reference`; `searched` lists every place looked at.
+    case notFound(reference: String, searched: [String])
+    /// The profile file exists but cannot be read (permissions, not UTF-8, ...).
+    case unreadable(file: String, reason: String)
+    /// A template refers to `${name}`, which has no value; `usedIn` says where the reference is.
+    case undefinedVariable(name: String, usedIn: String)
+    /// Variables refer to each other in a loop, listed in order with the first name repeated at the end.
+    case variableCycle([String])
+    /// A `--var` argument that is not `NAME=VALUE`.
+    case invalidOverride(String)
+    /// A template is malformed (an unterminated `${`, a bad name); `context` says where it is used.
+    case invalidTemplate(template: String, context: String, reason: String)
+
+    /// A message that names the file and line, the problem, and what to do.
+    public var description: String {
+        switch self {
+        case let .yamlSyntax(file, line, message):
+            return "\(file):\(line): \(message)"
+        case let .unknownKey(file, line, key, context, allowed):
+            let fix = context == "the profile" && Self.futureKeys.contains(key)
+                ? "'\(key)' is not supported by this version of bundle; remove it."
+                : "Fix the key or remove it."
+            return "\(file):\(line): unknown key '\(key)' in \(context) (allowed: \(allowed.joined(separator: ", "))). \(fix)"
+        case let .missingKey(file, line, key, context):
+            if key.contains("|") {
+                let choices = key.split(separator: "|").joined(separator: ", ")
+                return "\(file):\(line): \(context) needs one of \(choices). Add exactly one."
+            }
+            return "\(file):\(line): missing key '\(key)' in \(context). Add it."
+        case let .duplicateKey(file, line, key, context, firstLine):
+            return "\(file):\(line): key '\(key)' appears twice in \(context) (first on line \(firstLine)). Keep one."
+        case let .wrongType(file, line, key, context, expected, found):
+            let subject = key.isEmpty ? context : "'\(key)' in \(context)"
+            return "\(file):\(line): \(subject) must be \(expected), not \(found)."
+        case let .unknownRole(file, line, value, allowed):
+            return "\(file):\(line): unknown role '\(value)' (allowed: \(allowed.joined(separator: ", "))). Use one of these; 'other' fits anything else."
+        case let .invalidValue(file, line, key, reason):
+            return "\(file):\(line): invalid '\(key)': \(reason)."
+        case let .duplicateItemID(file, line, id, firstLine):
+            return "\(file):\(line): item id '\(id)' is already used on line \(firstLine). Give each item its own id."
+        case let .duplicateVariable(file, line, name, firstLine):
+            return "\(file):\(line): variable '\(name)' is already declared on line \(firstLine). Keep one declaration."
+        case let .unsupportedVersion(file, found, supported):
+            return "\(file): profile version \(found) is newer than this build of bundle supports (up to \(supported)). Upgrade bundle to use this profile."
+        case let .notFound(reference, searched):
+            return "profile '\(reference)' not found (looked for: \(searched.joined(separator: ", "))). Run `bundle profiles list` to see the shipped profiles, or pass the path of a .yaml file."
+        case let .unreadable(file, reason):
+            return "\(file): cannot read the profile: \(reason)."
+        case let .undefinedVariable(name, usedIn):
+            return "undefined variable '\(name)' in \(usedIn). Declare it under 'variables:' with a value for this system, or pass --var \(name)=VALUE."
+        case let .variableCycle(names):
+            return "variables refer to each other in a cycle: \(names.joined(separator: " -> ")). Break the cycle, or set one of them with --var NAME=VALUE."
+        case let .invalidOverride(text):
+            return "invalid --var '\(text)': expected NAME=VALUE, where NAME starts with a letter or '_' and has only letters, digits and '_'."
+        case let .invalidTemplate(template, context, reason):
+            return "invalid template '\(template)' in \(context): \(reason)."
+        }
+    }
+
+    /// Top-level keys that later versions add; an older build says so instead of "fix the key".
+    static let futureKeys: Set<String> = ["services", "preflight", "steps", "rewrites", "post-checks"]
+}

@@ -1,0 +1,27 @@
+import BundleCrypto
+
+/// Restore: putting a verified bundle's files in place on the target. Words: *staging* is a
+/// folder in the target's state folder where members land while they are verified; to
+/// *commit* a file is to move it from staging to its target with one atomic rename.
+
+/// What `bundle restore` needs to know.
+public struct RestoreOptions: Sendable {
+    /// The bundle file.
+    public var bundle: String
+    /// The key the bundle must be signed with.
+    public var publicKey: MinisignPublicKey
+    /// Prefixed to every target path (`/` for the live system).
+    public var root: String = "/"
+    /// The target's OS: its variable defaults and path syntax.
+    public var os: OSFamily = .current
+    /// `--var NAME=VALUE` values for the target.
+    public var overrides: [String: String] = [:]
+    /// Verify and plan only; change nothing.
+    public var dryRun = false
+
+    /// Options with the required values; the rest default.
+    public init(bundle: String, publicKey: MinisignPublicKey) {
+        self.bundle = bundle
+        self.publicKey = publicKey
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// `bundle restore`: verify the whole bundle into staging, plan every target path on this
+/// machine, then commit file by file. A bundle that does not verify changes nothing.
+public struct Restorer {
+    /// The restore to run.
+    public let options: RestoreOptions
+    private let onEvent: EventHandler?
+
+    /// A restore of `options`, reporting through `onEvent`.
+    public init(options: RestoreOptions, onEvent: EventHandler? = nil) {
+        self.options = options
+        self.onEvent = onEvent
+    }
+
+    /// Runs the restore (or only plans it, with `dryRun`).
+    public func run() throws -> RestoreReport {
+        let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, onEvent: onEvent)
+        if options.dryRun {
+            let report = try verifier.run()
+            let manifest = try requireValid(report)
+            return RestoreReport(verification: report, plan: try plan(for: manifest), dryRun: true)
+        }
+
+        let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
+        let createdFolders = try LocalFileSystem.makeDirectories(stateDirectory, permissions: 0o700)
+        let staging = stateDirectory + "/staging-\(UUID().uuidString.prefix(8))"
+        try LocalFileSystem.makeDirectories(staging, permissions: 0o700)
+        defer {
+            LocalFileSystem.removeTree(staging)
+            for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
+        }
+
+        let sink = StagingSink(folder: staging) { Self.permissions(for: $0) }
+        let verification: VerifyReport
+        do {
+            verification = try verifier.run(sink: sink)
+        } catch {
+            sink.abandon()
+            throw error
+        }
+        let manifest = try requireValid(verification)
+        let plan = try plan(for: manifest)
+        var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
+        let committer = FileCommitter(root: options.root)
+        for (index, file) in plan.files.enumerated() {
+            guard let staged = sink.staged[file.entry.member] else {
+                throw RestoreError.verificationFailed(bundle: options.bundle, problems: [.missing(member: file.entry.member)])
+            }
+            try committer.commit(staged, to: file)
+            report.written.append(file.hostPath)
+            onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
+        }
+        return report
+    }
+
+    private func requireValid(_ report: VerifyReport) throws -> Manifest {
+        guard report.isValid, let manifest = report.manifest else {
+            throw RestoreError.verificationFailed(bundle: options.bundle, problems: report.problems)
+        }
+        return manifest
+    }
+
+    /// Resolves every entry's target on this machine. The profile travels in the manifest;
+    /// on the same OS the capture's `--var` values apply again unless overridden here.
+    func plan(for manifest: Manifest) throws -> RestorePlan {
+        let profile = try Profile(yaml: manifest.profile.text, source: "\(options.bundle):MANIFEST.json")
+        let inherited = manifest.source.os == options.os ? manifest.overrides : [:]
+        let overrides = inherited.merging(options.overrides) { $1 }
+        let variables = try VariableResolver(profile: profile, os: options.os, overrides: overrides).resolve()
+        let mapper = PathMapper(root: options.root, os: options.os)
+        var files: [RestorePlan.File] = []
+        for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
+            let resolved = try VariableResolver.expand(entry.target, with: variables, context: entry.member)
+            let host = try mapper.hostPath(for: resolved)
+            let existing = try FileStatus.of(host)
+            if let existing, existing.kind != .regular {
+                throw RestoreError.targetNotAFile(path: host, member: entry.member)
+            }
+            files.append(.init(
+                entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
+                replaces: existing != nil))
+        }
+        return RestorePlan(files: files, variables: variables, checklist: manifest.checklist)
+    }
+
+    /// Private keys and secrets are 0600 on the target whatever they were on the source.
+    static func permissions(for entry: ManifestEntry) -> UInt32 {
+        switch entry.role {
+        case .privateKey, .secret: return 0o600
+        default: return entry.permissions ?? 0o644
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import ArchiveIO
+import BundleCrypto
+import Foundation
+
+/// `bundle verify`: checks a bundle offline against a public key, front to back, in one pass.
+public struct Verifier {
+    /// The bundle file.
+    public let bundle: String
+    /// The key the signature must come from.
+    public let publicKey: MinisignPublicKey
+    private let onEvent: EventHandler?
+
+    /// A verifier of `bundle` against `publicKey`, reporting progress through `onEvent`.
+    public init(bundle: String, publicKey: MinisignPublicKey, onEvent: EventHandler? = nil) {
+        self.bundle = bundle
+        self.publicKey = publicKey
+        self.onEvent = onEvent
+    }
+
+    /// Reads the whole bundle and returns every problem found; `sink` receives the bytes of
+    /// each listed member as they stream. Throws only when the file cannot be opened
+    /// (`FileSystemError`) or the sink fails.
+    public func run(sink: PayloadSink? = nil) throws -> VerifyReport {
+        var report = VerifyReport(bundle: bundle)
+        let total = (try? FileStatus.of(bundle))??.size ?? 0
+        let file = try LocalFileSystem.openForReading(bundle)
+        defer { try? file.close() }
+        let reader: PaxReader
+        do {
+            reader = try PaxReader(fileDescriptor: file.rawValue, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
+        } catch {
+            report.problems.append(.unreadable(reason: String(describing: error)))
+            return report
+        }
+        let header: BundleHeader
+        do {
+            header = try BundleHeader.read(from: reader)
+        } catch {
+            report.problems.append(error)
+            return report
+        }
+
+        // The signature comes first: until it holds, nothing below is trusted.
+        do {
+            let signature = try MinisignSignature(fileContents: String(decoding: header.signature, as: UTF8.self), source: BundleLayout.signature)
+            report.signerKeyID = signature.keyIDHex
+            report.trustedComment = signature.trustedComment
+            try signature.verify(header.checksums, with: publicKey)
+        } catch {
+            report.problems.append(.signature(String(describing: error)))
+        }
+        let checksums: ChecksumList
+        let manifest: Manifest
+        do {
+            checksums = try ChecksumList.parse(String(decoding: header.checksums, as: UTF8.self))
+        } catch {
+            report.problems.append(.malformed(member: BundleLayout.checksums, reason: error.description))
+            return report
+        }
+        let manifestDigest = SHA256Stream.hex(header.manifest)
+        if let listed = checksums[BundleLayout.manifest], listed != manifestDigest {
+            report.problems.append(.checksumMismatch(member: BundleLayout.manifest, expected: listed, actual: manifestDigest))
+        } else if checksums[BundleLayout.manifest] == nil {
+            report.problems.append(.listsDisagree(member: BundleLayout.manifest, reason: "SHA256SUMS has no line for it"))
+        }
+        do {
+            manifest = try Manifest.decode(header.manifest)
+        } catch {
+            report.problems.append(.malformed(member: BundleLayout.manifest, reason: error.description))
+            return report
+        }
+        report.manifest = manifest
+        if let found = report.trustedComment, found != manifest.trustedComment {
+            report.problems.append(.trustedCommentMismatch(expected: manifest.trustedComment, found: found))
+        }
+        let expected = crossCheck(manifest, checksums, into: &report)
+        try streamPayload(reader, expected: expected, sink: sink, total: total, into: &report)
+        return report
+    }
+
+    /// Checks that MANIFEST.json and the signed SHA256SUMS describe the same members; returns
+    /// the entries to expect, keyed by member, with SHA256SUMS's digest as the authority.
+    private func crossCheck(_ manifest: Manifest, _ checksums: ChecksumList, into report: inout VerifyReport) -> [String: ManifestEntry] {
+        var expected: [String: ManifestEntry] = [:]
+        for entry in manifest.entries {
+            do {
+                _ = try PathMapper.memberComponents(entry.member)
+            } catch {
+                report.problems.append(.invalidMemberPath(member: entry.member))
+                continue
+            }
+            if expected[entry.member] != nil {
+                report.problems.append(.duplicate(member: entry.member))
+                continue
+            }
+            guard let digest = checksums[entry.member] else {
+                report.problems.append(.listsDisagree(member: entry.member, reason: "not in SHA256SUMS"))
+                continue
+            }
+            if digest != entry.sha256 {
+                report.problems.append(.listsDisagree(member: entry.member, reason: "digests differ"))
+            }
+            var signed = entry
+            signed.sha256 = digest
+            expected[entry.member] = signed
+        }
+        for line in checksums.lines where line.member != BundleLayout.manifest && !manifest.entries.contains(where: { $0.member == line.member }) {
+            report.problems.append(.listsDisagree(member: line.member, reason: "in SHA256SUMS but not in MANIFEST.json"))
+        }
+        return expected
+    }
+
+    private func streamPayload(
+        _ reader: PaxReader, expected: [String: ManifestEntry], sink: PayloadSink?, total: Int64, into report: inout VerifyReport
+    ) throws {
+        var seen = Set<String>()
+        var previous: String?
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var current: String?
+        do {
+            while let header = try reader.next() {
+                current = header.path
+                let name = header.path
+                guard seen.insert(name).inserted else {
+                    report.problems.append(.duplicate(member: name))
+                    try reader.skip()
+                    continue
+                }
+                guard let entry = expected[name] else {
+                    report.problems.append(.extra(member: name))
+                    try reader.skip()
+                    continue
+                }
+                if let previous, !BundleLayout.precedes(previous, name) {
+                    report.problems.append(.outOfOrder(member: name))
+                }
+                if previous.map({ BundleLayout.precedes($0, name) }) ?? true { previous = name }
+                guard header.kind == .regular else {
+                    report.problems.append(.notRegular(member: name, kind: Self.describe(header.kind)))
+                    try reader.skip()
+                    continue
+                }
+                guard header.size == entry.size else {
+                    report.problems.append(.sizeMismatch(member: name, expected: entry.size, actual: header.size))
+                    try reader.skip()
+                    continue
+                }
+                try sink?.begin(entry)
+                var hasher = SHA256Stream()
+                var count: Int64 = 0
+                while true {
+                    let n = try reader.read(into: buffer)
+                    if n == 0 { break }
+                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+                    hasher.update(chunk)
+                    try sink?.write(chunk)
+                    count += Int64(n)
+                    onEvent?(.progress(phase: "verify", completed: reader.bytesConsumed, total: total, item: name))
+                }
+                report.membersChecked += 1
+                report.bytesChecked += count
+                let digest = hasher.hex()
+                var intact = true
+                if count != entry.size {
+                    report.problems.append(.sizeMismatch(member: name, expected: entry.size, actual: count))
+                    intact = false
+                } else if digest != entry.sha256 {
+                    report.problems.append(.checksumMismatch(member: name, expected: entry.sha256, actual: digest))
+                    intact = false
+                }
+                try sink?.end(entry, intact: intact)
+            }
+            current = nil
+        } catch let error as FileSystemError {
+            throw error  // the sink could not stage: a problem of the target, not of the bundle
+        } catch {
+            report.problems.append(.truncated(member: current ?? previous, reason: String(describing: error)))
+        }
+        for member in expected.keys.sorted(by: BundleLayout.precedes) where !seen.contains(member) {
+            report.problems.append(.missing(member: member))
+        }
+    }
+
+    static func describe(_ kind: EntryHeader.Kind) -> String {
+        switch kind {
+        case .regular: return "regular file"
+        case .directory: return "folder"
+        case .symlink(let target): return "symbolic link to \(target)"
+        case .hardlink(let target): return "hard link to \(target)"
+        case .other(let what): return what
+        }
+    }
+}

@@ -1,0 +1,114 @@
+/// Verify: reading a bundle defensively. The signature over SHA256SUMS is checked first;
+/// SHA256SUMS then vouches for MANIFEST.json and every payload member, each hashed while it
+/// streams past. A *problem* is one thing wrong, named by the member it is about; the
+/// verifier collects them all rather than stopping at the first.
+
+/// One thing wrong with a bundle.
+public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be read as a bundle at all, or stopped being readable.
+    case unreadable(reason: String)
+    /// One of MANIFEST.json, SHA256SUMS, SHA256SUMS.minisig is missing or not where it belongs.
+    case headerMemberMissing(expected: String, found: String?)
+    /// A header member is larger than bundle reads.
+    case headerMemberTooLarge(member: String, size: Int64)
+    /// The signature does not hold (wrong key, altered SHA256SUMS, altered trusted comment, malformed).
+    case signature(String)
+    /// The signed trusted comment does not describe this manifest.
+    case trustedCommentMismatch(expected: String, found: String)
+    /// MANIFEST.json or SHA256SUMS cannot be parsed.
+    case malformed(member: String, reason: String)
+    /// MANIFEST.json and SHA256SUMS disagree about a member.
+    case listsDisagree(member: String, reason: String)
+    /// The manifest names a member path that is not a safe payload path.
+    case invalidMemberPath(member: String)
+    /// A member the manifest lists is not in the archive.
+    case missing(member: String)
+    /// A member in the archive that the manifest does not list.
+    case extra(member: String)
+    /// A member that appears more than once.
+    case duplicate(member: String)
+    /// A member out of the sorted order the format requires.
+    case outOfOrder(member: String)
+    /// A member that is a link, folder or device where a regular file was declared.
+    case notRegular(member: String, kind: String)
+    /// A member whose stored size differs from the manifest's.
+    case sizeMismatch(member: String, expected: Int64, actual: Int64)
+    /// A member whose bytes do not hash to the signed digest.
+    case checksumMismatch(member: String, expected: String, actual: String)
+    /// The archive ended or broke inside or after `member`.
+    case truncated(member: String?, reason: String)
+
+    /// A stable, machine-readable name for the problem (used in `--json`).
+    public var code: String {
+        switch self {
+        case .unreadable: return "unreadable"
+        case .headerMemberMissing: return "header-member-missing"
+        case .headerMemberTooLarge: return "header-member-too-large"
+        case .signature: return "signature-invalid"
+        case .trustedCommentMismatch: return "trusted-comment-mismatch"
+        case .malformed: return "malformed"
+        case .listsDisagree: return "lists-disagree"
+        case .invalidMemberPath: return "invalid-member-path"
+        case .missing: return "missing"
+        case .extra: return "extra"
+        case .duplicate: return "duplicate"
+        case .outOfOrder: return "out-of-order"
+        case .notRegular: return "not-regular"
+        case .sizeMismatch: return "size-mismatch"
+        case .checksumMismatch: return "checksum-mismatch"
+        case .truncated: return "truncated"
+        }
+    }
+
+    /// The member the problem is about, when there is one.
+    public var member: String? {
+        switch self {
+        case .unreadable, .signature, .trustedCommentMismatch: return nil
+        case .headerMemberMissing(let expected, _): return expected
+        case .headerMemberTooLarge(let member, _), .malformed(let member, _), .listsDisagree(let member, _),
+            .invalidMemberPath(let member), .missing(let member), .extra(let member), .duplicate(let member),
+            .outOfOrder(let member), .notRegular(let member, _), .sizeMismatch(let member, _, _),
+            .checksumMismatch(let member, _, _):
+            return member
+        case .truncated(let member, _): return member
+        }
+    }
+
+    /// A sentence naming the member and what is wrong.
+    public var description: String {
+        switch self {
+        case .unreadable(let reason):
+            return "the file is not a readable bundle: \(reason)"
+        case .headerMemberMissing(let expected, let found):
+            return "\(expected) is missing" + (found.map { " (found \($0) in its place)" } ?? "")
+        case .headerMemberTooLarge(let member, let size):
+            return "\(member) is \(size) bytes, more than the \(BundleLayout.maximumHeaderMemberSize) bundle reads"
+        case .signature(let reason):
+            return "signature: \(reason)"
+        case .trustedCommentMismatch(let expected, let found):
+            return "the signed comment says '\(found)', the manifest implies '\(expected)'"
+        case .malformed(let member, let reason):
+            return "\(member) cannot be parsed: \(reason)"
+        case .listsDisagree(let member, let reason):
+            return "\(member): MANIFEST.json and SHA256SUMS disagree (\(reason))"
+        case .invalidMemberPath(let member):
+            return "\(member): not a safe payload path"
+        case .missing(let member):
+            return "\(member) is listed but missing"
+        case .extra(let member):
+            return "\(member) is in the archive but not listed"
+        case .duplicate(let member):
+            return "\(member) appears more than once"
+        case .outOfOrder(let member):
+            return "\(member) is out of order"
+        case .notRegular(let member, let kind):
+            return "\(member) is a \(kind), not a regular file"
+        case .sizeMismatch(let member, let expected, let actual):
+            return "\(member) is \(actual) bytes, the manifest says \(expected)"
+        case .checksumMismatch(let member, let expected, let actual):
+            return "\(member) has SHA-256 \(actual), signed digest is \(expected)"
+        case .truncated(let member, let reason):
+            return "the archive breaks off" + (member.map { " in or after \($0)" } ?? "") + ": \(reason)"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArchiveIO
+import ArgumentParser
+import BundleKit
+import Foundation
+
+/// `--json`.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print the result as JSON on standard output (for scripts).")
+    var json = false
+}
+
+/// Where the target or source files live and how paths are resolved.
+struct LocationOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder prefixed to every resolved path (a mounted disk, a test tree).")
+    var root: String = "/"
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a profile variable.", valueName: "NAME=VALUE"))
+    var variables: [String] = []
+
+    @Option(name: .long, help: "Resolve defaults and paths as on this OS (linux, windows, macos).")
+    var os: OSFamily = .current
+
+    /// `--root` made absolute.
+    var absoluteRoot: String {
+        root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+    }
+
+    /// The `--var` values.
+    func overrides() throws -> [String: String] {
+        try VariableResolver.parseOverrides(variables)
+    }
+}
+
+extension OSFamily: ExpressibleByArgument {}
+extension Compression: ExpressibleByArgument {}
+
+/// Where shipped profiles are looked up: `$BUNDLE_FORMATS`, `Formats/` beside the
+/// executable's package, then the system folder.
+enum ProfileDirectories {
+    static var all: [URL] {
+        var folders: [URL] = []
+        if let custom = ProcessInfo.processInfo.environment["BUNDLE_FORMATS"] {
+            folders.append(URL(fileURLWithPath: custom))
+        }
+        // .build/<config>/bundle → the package root's Formats/
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("Formats")
+            if FileManager.default.fileExists(atPath: candidate.path) {
+                folders.append(candidate)
+                break
+            }
+            folder.deleteLastPathComponent()
+        }
+        folders.append(URL(fileURLWithPath: "/usr/share/bundle/Formats"))
+        return folders
+    }
+}
+
+extension String {
+    /// A path made absolute against the current folder.
+    var absolutePath: String {
+        hasPrefix("/") ? self : FileManager.default.currentDirectoryPath + "/" + self
+    }
+}

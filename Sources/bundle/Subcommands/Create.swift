@@ -1,0 +1,73 @@
+import ArchiveIO
+import ArgumentParser
+import BundleKit
+import Foundation
+
+extension BundleCommand {
+    /// `bundle create`.
+    struct Create: AsyncParsableCommand, JSONOutputCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Capture a product's files, as its profile names them, into one signed bundle.")
+
+        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.")
+        var profile: String
+
+        @Option(name: .long, help: "Secret key that signs the bundle (bundle keygen, or minisign -G -W).")
+        var signKey: String
+
+        @Option(name: .long, help: "The bundle file to write.")
+        var out: String
+
+        @Option(name: .long, help: "gzip (default), zstd or none.")
+        var compression: Compression = .gzip
+
+        @Option(name: .long, help: "Compression level (gzip 1-9, zstd 1-19).")
+        var level: Int?
+
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let profile = try ProfileLoader(formatsDirectories: ProfileDirectories.all).load(profile)
+            var options = CaptureOptions(profile: profile, output: out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey))
+            options.root = location.absoluteRoot
+            options.os = location.os
+            options.overrides = try location.overrides()
+            options.compression = compression
+            options.compressionLevel = level
+            if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(epoch) {
+                options.created = Date(timeIntervalSince1970: seconds)
+            }
+            let progress = ProgressBar()
+            let result = try Capturer(options: options, onEvent: progress.handler).run()
+            progress.finish()
+            if output.json {
+                JSONOutput.print(CreateSummary(result))
+            } else {
+                Terminal.out("wrote \(result.output): \(result.manifest.entries.count) file(s), \(Format.bytes(result.sourceBytes)) captured, \(Format.bytes(result.bundleBytes)) on disk")
+                for item in result.manifest.skippedItems { Terminal.out("  skipped optional item '\(item)' (nothing found)") }
+            }
+        }
+    }
+}
+
+/// `bundle create --json`.
+struct CreateSummary: Encodable {
+    var bundle: String
+    var profile: String
+    var files: Int
+    var sourceBytes: Int64
+    var bundleBytes: Int64
+    var skippedItems: [String]
+    var created: String
+
+    init(_ result: CaptureResult) {
+        bundle = result.output
+        profile = result.manifest.profile.id
+        files = result.manifest.entries.count
+        sourceBytes = result.sourceBytes
+        bundleBytes = result.bundleBytes
+        skippedItems = result.manifest.skippedItems
+        created = result.manifest.created
+    }
+}

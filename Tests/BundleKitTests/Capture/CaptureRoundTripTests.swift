@@ -1,0 +1,116 @@
+import ArchiveIO
+import BundleCrypto
+import Foundation
+import Testing
+import TestSupport
+
+@testable import BundleKit
+
+@Suite("capture, verify, restore round trip")
+struct CaptureRoundTripTests {
+    @Test("every file comes back byte for byte with its mode and nanosecond time", arguments: Compression.allCases)
+    func roundTrip(compression: Compression) throws {
+        let tree = try SourceTree()
+        let result = try tree.capture("rt.bundle", compression: compression)
+        #expect(result.manifest.entries.map(\.member) == [
+            "files/config/app.conf",
+            "files/key/server.key",
+            "files/renewals/a.example.org.renewal.json",
+            "files/renewals/b.example.org.renewal.json",
+            "files/templates/big.bin",
+            "files/templates/empty.txt",
+            "files/templates/mail/reset.txt",
+            "files/templates/welcome.html",
+        ])
+        #expect(result.manifest.skippedItems == ["license"])
+
+        let target = try TemporaryDirectory("target")
+        var options = RestoreOptions(bundle: result.output, publicKey: tree.key.publicKey)
+        options.root = target.url.path
+        options.os = .linux
+        let report = try Restorer(options: options).run()
+        #expect(report.written.count == 8)
+
+        for relative in ["app.conf", "Templates/welcome.html", "Templates/mail/reset.txt", "Templates/empty.txt",
+                         "Templates/big.bin", "renewals/a.example.org.renewal.json", "renewals/b.example.org.renewal.json"] {
+            let source = tree.root.path("opt/test/" + relative), restored = target.path("opt/test/" + relative)
+            #expect(try Data(contentsOf: restored) == Data(contentsOf: source), "\(relative)")
+            #expect(try permissions(restored) == permissions(source), "\(relative)")
+            #expect(try SourceTree.modificationTime(restored) == SourceTree.modificationTime(source), "\(relative)")
+        }
+        #expect(try SourceTree.modificationTime(target.path("opt/test/app.conf")) == (1_700_000_000, 123_456_789))
+        #expect(try permissions(target.path("opt/test/server.key")) == 0o600, "private keys are 0600 whatever the source had")
+        #expect(!FileManager.default.fileExists(atPath: target.path("opt/test/renewals/readme.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: target.path("var").path), "staging is removed")
+    }
+
+    @Test("the same inputs and creation time give the same bytes", arguments: Compression.allCases)
+    func deterministic(compression: Compression) throws {
+        let tree = try SourceTree()
+        let first = try tree.capture("one.bundle", compression: compression)
+        let second = try tree.capture("two.bundle", compression: compression)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first.output)) == Data(contentsOf: URL(fileURLWithPath: second.output)))
+    }
+
+    @Test("a failed capture leaves no file under the requested name, nor any temporary")
+    func failedCaptureLeavesNothing() throws {
+        let tree = try SourceTree()
+        try FileManager.default.removeItem(at: tree.root.path("opt/test/app.conf"))
+        #expect(throws: CaptureError.requiredItemMissing(item: "config", path: tree.root.path("opt/test/app.conf").path)) {
+            try tree.capture("fail.bundle")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tree.work.url.path).isEmpty)
+    }
+
+    @Test("a file that shrinks or grows after it was inspected fails by name", arguments: [10, 5_000_000])
+    func changedWhileReading(newSize: Int) throws {
+        let tree = try SourceTree()
+        let big = tree.root.path("opt/test/Templates/big.bin")
+        let status = try #require(try FileStatus.of(big.path))
+        try Data(count: newSize).write(to: big)
+        let writer = try BundleWriter(destination: tree.work.path("changed.bundle").path, compression: .none, level: nil, onEvent: nil)
+        defer { writer.discard() }
+        let item = try #require(tree.profile.items.first { $0.id == "templates" })
+        let source = CaptureSource(hostPath: big.path, member: "files/templates/big.bin", target: "${AppDir}/Templates/big.bin", item: item, status: status)
+        #expect(throws: FileSystemError.changedWhileReading(path: big.path, expected: status.size)) {
+            _ = try writer.add(source) { _ in }
+        }
+    }
+
+    @Test("the output is never overwritten")
+    func refusesExistingOutput() throws {
+        let tree = try SourceTree()
+        try tree.work.write("exists.bundle", "precious")
+        #expect(throws: FileSystemError.alreadyExists(path: tree.work.path("exists.bundle").path)) {
+            try tree.capture("exists.bundle")
+        }
+        #expect(try String(contentsOf: tree.work.path("exists.bundle"), encoding: .utf8) == "precious")
+    }
+
+    @Test("the manifest records the source, the profile and every entry")
+    func manifestContents() throws {
+        let tree = try SourceTree()
+        let manifest = try tree.capture().manifest
+        #expect(manifest.version == 1)
+        #expect(manifest.created == "2025-06-15T15:06:40Z")
+        #expect(manifest.source == .init(host: "old-server", os: .linux))
+        #expect(manifest.profile.id == "test-app")
+        #expect(manifest.profile.text == SourceTree.profileText)
+        #expect(manifest.profile.sha256 == tree.profile.sha256)
+        #expect(manifest.variables["RenewalDir"] == "/opt/test/renewals")
+        #expect(manifest.checklist == ["Apply the license in the portal.", "Open TCP 8443 in the firewall."])
+        let config = try #require(manifest.entries.first { $0.member == "files/config/app.conf" })
+        #expect(config.target == "${AppDir}/app.conf")
+        #expect(config.mode == "0640")
+        #expect(config.mtime == 1_700_000_000 && config.mtimeNanoseconds == 123_456_789)
+        let reset = try #require(manifest.entries.first { $0.member == "files/templates/mail/reset.txt" })
+        #expect(reset.target == "${AppDir}/Templates/mail/reset.txt")
+        #expect(reset.role == .template)
+        let renewal = try #require(manifest.entries.first { $0.member == "files/renewals/a.example.org.renewal.json" })
+        #expect(renewal.target == "${RenewalDir}/a.example.org.renewal.json")
+    }
+
+    private func permissions(_ url: URL) throws -> Int {
+        try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int ?? -1
+    }
+}
