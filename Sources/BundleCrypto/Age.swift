@@ -18,6 +18,15 @@ import Foundation
 /// ``AgeEncryptor`` and ``AgeDecryptor``, which hold a couple of chunks at a time. ASCII armor,
 /// plugins and SSH keys are not supported.
 public enum Age {
+    /// Bytes the sealed chunks of `plaintextSize` bytes take after the header and nonce: the
+    /// plaintext plus one 16-byte tag per 64 KiB chunk (one chunk, possibly empty, at least).
+    /// With the header's size this gives an age file's size before it is written.
+    public static func sealedPayloadSize(plaintextSize: Int64) -> Int64 {
+        let chunk = Int64(AgeStream.chunkSize)
+        let chunks = max(1, (plaintextSize + chunk - 1) / chunk)
+        return plaintextSize + chunks * Int64(AgeStream.tagSize)
+    }
+
     /// Encrypts `plaintext` to `lock` and returns the whole age file.
     public static func encrypt(_ plaintext: some DataProtocol, to lock: AgeLock) throws -> [UInt8] {
         var result: [UInt8] = []

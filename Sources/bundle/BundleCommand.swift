@@ -14,6 +14,7 @@ struct BundleCommand: AsyncParsableCommand {
 
     /// Parses, runs, and turns any error into a message and the exit code `ExitCodes` assigns.
     static func main() async {
+        ScratchFolder.removeOnInterrupt()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -1,5 +1,6 @@
 import ArchiveIO
 import ArgumentParser
+import BundleCrypto
 import BundleKit
 import Foundation
 
@@ -28,6 +29,35 @@ struct LocationOptions: ParsableArguments {
     /// The `--var` values.
     func overrides() throws -> [String: String] {
         try VariableResolver.parseOverrides(variables)
+    }
+}
+
+/// Who can open a bundle's encrypted members (create) or how to open them (restore).
+struct SecretOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("An age recipient (age1...) or a file of them; repeatable.", valueName: "RECIPIENT|FILE"))
+    var recipient: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("An age identity file (bundle keygen --age, or age-keygen); repeatable.", valueName: "FILE"))
+    var identity: [String] = []
+
+    @Option(name: .long, help: "A file holding the passphrase (never pass it on the command line).")
+    var passphraseFile: String?
+
+    /// The lock for create: recipients, else the passphrase, else nil.
+    func lock() throws -> AgeLock? {
+        let recipients = try AgeKeyFiles.recipients(recipient)
+        if !recipients.isEmpty {
+            if passphraseFile != nil { throw ValidationError("age cannot mix recipients and a passphrase in one file; choose --recipient or --passphrase-file.") }
+            return .recipients(recipients)
+        }
+        return try passphraseFile.map { .passphrase(try AgeKeyFiles.passphrase(at: $0)) }
+    }
+
+    /// The key for restore: identities, else the passphrase, else nil.
+    func unlock() throws -> AgeUnlock? {
+        let identities = try AgeKeyFiles.identities(identity)
+        if !identities.isEmpty { return .identities(identities) }
+        return try passphraseFile.map { .passphrase(try AgeKeyFiles.passphrase(at: $0)) }
     }
 }
 

@@ -18,6 +18,8 @@ public final class SourceTree: @unchecked Sendable {
     public let profile: Profile
     /// The signing key.
     public let key: MinisignSecretKey
+    /// The age identity the secrets are encrypted to.
+    public let identity: AgeIdentity
 
     /// The profile's text: one item of each selector kind, a private key, an optional item.
     public static let profileText = """
@@ -58,6 +60,7 @@ public final class SourceTree: @unchecked Sendable {
         work = try TemporaryDirectory("work")
         profile = try Profile(yaml: Self.profileText, source: "test-app.yaml")
         key = MinisignSecretKey.generate()
+        identity = AgeIdentity.generate()
         try root.write("opt/test/app.conf", "[server]\nurl = https://old.example.org\n", mode: 0o640)
         try root.write("opt/test/server.key", "-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----\n", mode: 0o644)
         try root.write("opt/test/Templates/welcome.html", "<h1>Welcome</h1>\n")
@@ -79,6 +82,16 @@ public final class SourceTree: @unchecked Sendable {
         options.compression = compression
         options.created = Date(timeIntervalSince1970: 1_750_000_000)
         options.host = "old-server"
+        options.lock = .recipients([identity.recipient])
+        return options
+    }
+
+    /// Restore options for a bundle of this tree into `root`, with the tree's identity.
+    public func restoreOptions(_ bundle: String, root: URL) -> RestoreOptions {
+        var options = RestoreOptions(bundle: bundle, publicKey: key.publicKey)
+        options.root = root.path
+        options.os = .linux
+        options.unlock = .identities([identity])
         return options
     }
 

@@ -1,4 +1,5 @@
 import ArchiveIO
+import BundleCrypto
 import Foundation
 import SystemPackage
 
@@ -37,6 +38,7 @@ final class BundleWriter {
         let name = (destination as NSString).lastPathComponent
         spoolPath = (folder.isEmpty ? "." : folder) + "/.\(name).payload-\(UUID().uuidString.prefix(8))"
         let spool = try LocalFileSystem.createExclusive(spoolPath)
+        ScratchRegistry.shared.add(spoolPath)
         self.spool = spool
         let counter = ByteCounter()
         self.counter = counter
@@ -61,31 +63,42 @@ final class BundleWriter {
         if !finished { discard() }
     }
 
-    /// Streams one file into the payload, hashing the bytes on their way; returns its digest.
-    /// Reads exactly the size `lstat` reported and fails if the file grew or shrank meanwhile.
-    func add(_ source: CaptureSource, onProgress: (Int64) -> Void) throws -> String {
+    /// Streams one file into the payload, hashing the stored bytes on their way (the
+    /// ciphertext when `lock` is given); returns their digest and size. Reads exactly the size
+    /// `lstat` reported and fails if the file grew or shrank meanwhile.
+    func add(_ source: CaptureSource, lock: AgeLock?, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
         let file = try LocalFileSystem.openForReading(source.hostPath)
         defer { try? file.close() }
         let size = source.status.size
-        try payload.begin(EntryHeader(
+        let stored = HashingOutput(payload)
+        var header = EntryHeader(
             path: source.member, size: size, permissions: source.status.permissions,
-            mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds))
-        var hasher = SHA256Stream()
+            mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds)
+        var encryptor: AgeEncryptor?
+        if let lock {
+            // The age header leaves during init; with it the whole ciphertext size is known
+            // before the tar header must be written, so nothing is buffered beyond it.
+            encryptor = try AgeEncryptor(to: lock) { try stored.write($0) }
+            header.size = Int64(stored.pending.count) + Age.sealedPayloadSize(plaintextSize: size)
+            header.permissions = 0o600
+        }
+        try payload.begin(header)
+        try stored.flushPending()
         var remaining = size
         while remaining > 0 {
             let want = Int(min(Int64(buffer.count), remaining))
             let count = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: source.hostPath)
             guard count > 0 else { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-            hasher.update(chunk)
-            try payload.write(chunk)
+            if let encryptor { try encryptor.write(chunk) } else { try stored.write(chunk) }
             remaining -= Int64(count)
             onProgress(Int64(count))
         }
         let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: source.hostPath)
         if extra != 0 { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
+        try encryptor?.finish()
         try payload.end()
-        return hasher.hex()
+        return (stored.hasher.hex(), header.size)
     }
 
     /// Writes the header members, appends the payload and moves the result under its name.
@@ -97,6 +110,8 @@ final class BundleWriter {
         let folder = (destination as NSString).deletingLastPathComponent
         let partialPath = spoolPath.replacingOccurrences(of: ".payload-", with: ".partial-")
         let partial = try LocalFileSystem.createExclusive(partialPath)
+        ScratchRegistry.shared.add(partialPath)
+        defer { ScratchRegistry.shared.remove(partialPath) }
         do {
             defer { try? partial.close() }
             let header = try PaxWriter(compression: compression, level: level) { bytes in
@@ -118,9 +133,7 @@ final class BundleWriter {
             LocalFileSystem.remove(partialPath)
             throw error
         }
-        finished = true
-        try? spool.close()
-        LocalFileSystem.remove(spoolPath)
+        discard()
         return (try? FileStatus.of(destination))??.size ?? 0
     }
 
@@ -129,6 +142,36 @@ final class BundleWriter {
         finished = true
         try? spool.close()
         LocalFileSystem.remove(spoolPath)
+        ScratchRegistry.shared.remove(spoolPath)
+    }
+}
+
+/// Where a member's stored bytes go: hashed, then into the payload stream. Bytes that come
+/// before the tar header may be written (the age header) wait in `pending`.
+private final class HashingOutput {
+    let payload: PaxWriter
+    var hasher = SHA256Stream()
+    var pending: [UInt8] = []
+    private var started = false
+
+    init(_ payload: PaxWriter) {
+        self.payload = payload
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard started else {
+            pending.append(contentsOf: bytes)
+            return
+        }
+        hasher.update(bytes)
+        try payload.write(bytes)
+    }
+
+    func flushPending() throws {
+        started = true
+        let bytes = pending
+        pending = []
+        try bytes.withUnsafeBytes { try write($0) }
     }
 }
 

@@ -10,6 +10,10 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     case duplicateMember(member: String)
     /// A secret or private key would be stored in plain text.
     case plaintextSecret(item: String, role: Role)
+    /// An item would copy a file another item marks `never-copy`.
+    case neverCopy(item: String, path: String, markedBy: String)
+    /// An export command succeeded but left its `{out}` file empty or missing.
+    case exportProducedNothing(item: String, command: [String])
 
     /// A message naming the item, the path and what to do.
     public var description: String {
@@ -24,6 +28,10 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "two items capture the same file as \(member). Give the items distinct ids or paths."
         case .plaintextSecret(let item, let role):
             return "item '\(item)' is a \(role.rawValue) and would be stored unencrypted. Pass --recipient or --passphrase-file, or --allow-plaintext-secrets if you accept the risk."
+        case .neverCopy(let item, let path, let markedBy):
+            return "item '\(item)' would copy \(path), which item '\(markedBy)' marks never-copy (it is machine-bound and travels only through its export command). Narrow the item so it leaves that file out."
+        case .exportProducedNothing(let item, let command):
+            return "item '\(item)': \(command.joined(separator: " ")) succeeded but wrote nothing to {out}. Check the vendor tool's output above and run it by hand once."
         }
     }
 }

@@ -24,6 +24,10 @@ public struct CaptureOptions: Sendable {
     public var created: Date = Date()
     /// Source host name recorded in the manifest.
     public var host: String = Host.name
+    /// Who can open the encrypted members (private keys, secrets, `encrypt: true` items).
+    public var lock: AgeLock?
+    /// Store such members unencrypted when no `lock` is given, instead of refusing.
+    public var allowPlaintextSecrets = false
 
     /// Options with the required values; the rest default.
     public init(profile: Profile, output: String, signingKey: MinisignSecretKey) {
@@ -43,4 +47,6 @@ public struct CaptureResult: Sendable {
     public var bundleBytes: Int64
     /// Bytes of source data read.
     public var sourceBytes: Int64
+    /// The export commands that ran, with their output.
+    public var commands: [CommandOutcome]
 }

@@ -13,4 +13,6 @@ struct CaptureSource: Sendable, Equatable {
     var item: ProfileItem
     /// What `lstat` said when it was found.
     var status: FileStatus
+    /// Whether it is stored as an age file (`member` then ends in `.age`).
+    var encrypted = false
 }

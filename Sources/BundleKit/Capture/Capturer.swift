@@ -1,3 +1,4 @@
+import BundleCrypto
 import Foundation
 
 /// `bundle create`: resolve the profile, find its files, stream them into the payload while
@@ -13,15 +14,33 @@ public struct Capturer: Sendable {
         self.onEvent = onEvent
     }
 
-    /// Runs the capture. On any error nothing is left under the output name.
+    /// Runs the capture: export commands, then one pass over the files, then the header.
+    /// On any error nothing is left under the output name and no exported secret remains.
     public func run() throws -> CaptureResult {
         let profile = options.profile
         let variables = try VariableResolver(profile: profile, os: options.os, overrides: options.overrides).resolve()
         let mapper = PathMapper(root: options.root, os: options.os)
-        let (sources, skipped) = try ItemCollector(mapper: mapper, variables: variables, onEvent: onEvent).collect(profile.items)
-        for item in skipped { onEvent?(.warning("item '\(item)': nothing found; optional, skipped")) }
-
         if try FileStatus.of(options.output) != nil { throw FileSystemError.alreadyExists(path: options.output) }
+        let outputFolder = (options.output as NSString).deletingLastPathComponent
+
+        // Export commands write machine-bound secrets into a private folder that is removed
+        // whatever happens next.
+        let scratch = try ScratchFolder(in: outputFolder.isEmpty ? "." : outputFolder, label: "export")
+        defer { scratch.remove() }
+        var collector = ItemCollector(mapper: mapper, variables: variables, onEvent: onEvent)
+        var commands: [CommandOutcome] = []
+        for item in profile.items {
+            guard case .exported(let spec) = item.selector else { continue }
+            let (path, outcome) = try export(item, spec, variables: variables, into: scratch)
+            collector.exported[item.id] = path
+            commands.append(outcome)
+        }
+
+        var (sources, skipped) = try collector.collect(profile.items)
+        for item in skipped { onEvent?(.warning("item '\(item)': nothing found; optional, skipped")) }
+        let neverCopy = try checkNeverCopy(sources, variables: variables, mapper: mapper)
+        sources = try encryptionPlan(sources)
+
         let writer = try BundleWriter(
             destination: options.output, compression: options.compression, level: options.compressionLevel, onEvent: onEvent)
         let total = sources.reduce(Int64(0)) { $0 + $1.status.size }
@@ -29,16 +48,24 @@ public struct Capturer: Sendable {
         var entries: [ManifestEntry] = []
         do {
             for source in sources {
-                let digest = try writer.add(source) { count in
+                let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil) { count in
                     done += count
                     onEvent?(.progress(phase: "capture", completed: done, total: total, item: source.member))
                 }
                 entries.append(ManifestEntry(
                     member: source.member, target: source.target, item: source.item.id, role: source.item.role,
-                    size: source.status.size, permissions: source.status.permissions,
-                    mtime: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds, sha256: digest))
+                    size: stored.size, permissions: source.status.permissions,
+                    mtime: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds,
+                    sha256: stored.sha256, encrypted: source.encrypted))
             }
-            let manifest = makeManifest(variables: variables, entries: entries, skipped: skipped)
+            // A raw member's digest is its content's: no second read needed to spot a copy.
+            for entry in entries where !entry.encrypted {
+                if let marked = neverCopy.first(where: { $0.value == entry.sha256 })?.key {
+                    throw CaptureError.neverCopy(item: entry.item, path: entry.member, markedBy: marked)
+                }
+            }
+            var manifest = makeManifest(variables: variables, entries: entries, skipped: skipped)
+            manifest.neverCopy = neverCopy
             let manifestData = try manifest.encoded()
             let checksums = ChecksumList(
                 [(BundleLayout.manifest, SHA256Stream.hex(manifestData))] + entries.map { ($0.member, $0.sha256) })
@@ -49,11 +76,72 @@ public struct Capturer: Sendable {
             let size = try writer.finish(
                 manifest: manifestData, checksums: checksumData, signature: Data(signature.fileContents().utf8),
                 created: Int64(options.created.timeIntervalSince1970.rounded(.down)))
-            return CaptureResult(manifest: manifest, output: options.output, bundleBytes: size, sourceBytes: total)
+            return CaptureResult(
+                manifest: manifest, output: options.output, bundleBytes: size, sourceBytes: total, commands: commands)
         } catch {
             writer.discard()
             throw error
         }
+    }
+
+    /// Runs an item's export command with `{out}` a fresh 0600 file in the scratch folder.
+    private func export(
+        _ item: ProfileItem, _ spec: CommandSpec, variables: [String: String], into scratch: ScratchFolder
+    ) throws -> (String, CommandOutcome) {
+        let out = scratch.path + "/" + item.id
+        try LocalFileSystem.createExclusive(out, permissions: 0o600).close()
+        let command = try CommandTemplate.resolve(spec.run, variables: variables, placeholders: ["out": out, "root": options.root], context: "item '\(item.id)' export")
+        let outcome = try CommandRunner.run(command, timeout: spec.timeout)
+        guard let status = try FileStatus.of(out), status.kind == .regular, status.size > 0 else {
+            throw CaptureError.exportProducedNothing(item: item.id, command: command)
+        }
+        return (out, outcome)
+    }
+
+    /// Refuses to copy any file an item marks `never-copy`, and returns the digests of those
+    /// present so the same content under another name is caught too (below and in verify).
+    private func checkNeverCopy(_ sources: [CaptureSource], variables: [String: String], mapper: PathMapper) throws -> [String: String] {
+        var digests: [String: String] = [:]
+        for item in options.profile.items {
+            guard let template = item.neverCopy else { continue }
+            let path = try mapper.hostPath(for: try VariableResolver.expand(template, with: variables, context: "item '\(item.id)' never-copy"))
+            if let source = sources.first(where: { $0.hostPath == path }) {
+                throw CaptureError.neverCopy(item: source.item.id, path: path, markedBy: item.id)
+            }
+            if let status = try FileStatus.of(path), status.kind == .regular {
+                digests[item.id] = try Self.digest(of: path)
+            }
+        }
+        return digests
+    }
+
+    /// Marks what is stored encrypted (member name ends in `.age`); refuses plaintext secrets
+    /// unless allowed, before anything is written.
+    private func encryptionPlan(_ sources: [CaptureSource]) throws -> [CaptureSource] {
+        var result = sources
+        for index in result.indices where result[index].item.needsEncryption {
+            if options.lock != nil {
+                result[index].encrypted = true
+                result[index].member += ".age"
+            } else if !options.allowPlaintextSecrets {
+                throw CaptureError.plaintextSecret(item: result[index].item.id, role: result[index].item.role)
+            }
+        }
+        return result.sorted { BundleLayout.precedes($0.member, $1.member) }
+    }
+
+    private static func digest(of path: String) throws -> String {
+        let file = try LocalFileSystem.openForReading(path)
+        defer { try? file.close() }
+        var hasher = SHA256Stream()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try LocalFileSystem.readFully(file, into: buffer, path: path)
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+        return hasher.hex()
     }
 
     private func makeManifest(variables: [String: String], entries: [ManifestEntry], skipped: [String]) -> Manifest {

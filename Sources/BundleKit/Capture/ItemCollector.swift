@@ -5,6 +5,8 @@ struct ItemCollector {
     let mapper: PathMapper
     let variables: [String: String]
     let onEvent: EventHandler?
+    /// Files the export commands produced, by item id.
+    var exported: [String: String] = [:]
 
     /// Every file to capture, sorted by member, and the ids of optional items that found nothing.
     func collect(_ items: [ProfileItem]) throws -> (sources: [CaptureSource], skipped: [String]) {
@@ -40,6 +42,12 @@ struct ItemCollector {
             var found: [CaptureSource] = []
             try walk(host, relative: "", item: item, template: template, into: &found)
             return found
+
+        case .exported:
+            guard let path = exported[item.id], let status = try FileStatus.of(path), status.kind == .regular else {
+                return []
+            }
+            return [try source(item, host: path, relative: item.id, target: "", status: status)]
 
         case .glob(let template):
             let (folderTemplate, pattern) = Self.split(template)

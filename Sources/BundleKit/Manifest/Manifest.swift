@@ -52,6 +52,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var entries: [ManifestEntry]
     /// Optional items that were not found on the source, by id.
     public var skippedItems: [String]
+    /// SHA-256 of each `never-copy` file found on the source, by item id: no raw member may
+    /// have this content (verify checks).
+    public var neverCopy: [String: String] = [:]
     /// The restore plan the profile implies, in order.
     public var plan: [String]
     /// Manual steps left to the administrator after restore.

@@ -10,9 +10,12 @@ struct ProfileReader {
     let file: String
 
     static let topLevelKeys = ["version", "id", "name", "description", "variables", "items", "checklist"]
-    static let itemKeys = ["id", "path", "directory", "glob", "role", "required", "encrypt", "description"]
+    static let itemKeys = [
+        "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description",
+    ]
+    static let commandKeys = ["run", "timeout"]
     static let variableKeys = ["default", "windows", "linux", "macos", "description"]
-    static let selectorKeys = ["path", "directory", "glob"]
+    static let selectorKeys = ["path", "directory", "glob", "export"]
     static let topContext = "the profile"
 
     /// Parses `yaml`; also returns the line of the `id` value, for checks made by the loader.
@@ -130,7 +133,7 @@ struct ProfileReader {
 
     private func readItem(_ node: Node, number: Int) throws -> (ProfileItem, idLine: Int) {
         guard case .mapping(let mapping) = node else {
-            throw wrongType(node, key: "", context: "item \(number)", expected: "a mapping with id, role and one of path, directory, glob")
+            throw wrongType(node, key: "", context: "item \(number)", expected: "a mapping with id, role and one of path, directory, glob, export")
         }
         // Name the item by its id in messages as soon as it has a usable one.
         var context = "item \(number)"
@@ -149,9 +152,11 @@ struct ProfileReader {
             if let selector {
                 throw ProfileError.invalidValue(
                     file: file, line: line(of: value), key: key,
-                    reason: "\(context) already has '\(selector.key)'; an item takes exactly one of path, directory, glob")
+                    reason: "\(context) already has '\(selector.key)'; an item takes exactly one of path, directory, glob, export")
             }
-            selector = try readSelector(key, value, context: context)
+            selector = key == "export"
+                ? .exported(try readCommand(value, key: key, context: context))
+                : try readSelector(key, value, context: context)
         }
         guard let selector else { throw missing(Self.selectorKeys.joined(separator: "|"), in: node, context: context) }
 
@@ -161,11 +166,19 @@ struct ProfileReader {
             throw ProfileError.unknownRole(
                 file: file, line: line(of: roleNode), value: roleText, allowed: Role.allCases.map(\.rawValue))
         }
+        let importCommand = try fields["import"].map { try readCommand($0, key: "import", context: context) }
+        if let importNode = fields["import"], selector.key != "export" {
+            throw ProfileError.invalidValue(
+                file: file, line: line(of: importNode), key: "import",
+                reason: "only an item with 'export' takes an 'import' command; a copied file is written back as it is")
+        }
         let item = ProfileItem(
             id: id, selector: selector, role: role,
             required: try fields["required"].map { try bool($0, key: "required", context: context) } ?? true,
             encrypt: try fields["encrypt"].map { try bool($0, key: "encrypt", context: context) } ?? false,
-            description: try fields["description"].map { try string($0, key: "description", context: context) })
+            description: try fields["description"].map { try string($0, key: "description", context: context) },
+            importCommand: importCommand,
+            neverCopy: try fields["never-copy"].map { try template($0, key: "never-copy", context: context) })
         return (item, line(of: idNode))
     }
 
@@ -192,6 +205,38 @@ struct ProfileReader {
             }
             return key == "path" ? .path(value) : .directory(value)
         }
+    }
+
+    /// `{run: [program, args...], timeout: seconds}`; `run` alone may also be given as the list.
+    func readCommand(_ node: Node, key: String, context: String) throws -> CommandSpec {
+        let runNode: Node
+        var timeout = CommandSpec.defaultTimeout
+        switch node {
+        case .sequence:
+            runNode = node
+        case .mapping:
+            let fields = try self.fields(of: node, context: "'\(key)' of \(context)", allowed: Self.commandKeys)
+            guard let run = fields["run"] else { throw missing("run", in: node, context: "'\(key)' of \(context)") }
+            runNode = run
+            if let limit = fields["timeout"] {
+                timeout = try integer(limit, key: "timeout", context: context)
+                guard timeout > 0 else {
+                    throw ProfileError.invalidValue(file: file, line: line(of: limit), key: "timeout", reason: "give a number of seconds above 0")
+                }
+            }
+        default:
+            throw wrongType(node, key: key, context: context, expected: "a mapping with run (a list: program, arguments) and timeout")
+        }
+        guard case .sequence(let parts) = runNode, !parts.isEmpty else {
+            throw wrongType(runNode, key: "run", context: context, expected: "a non-empty list: program, then arguments (no shell)")
+        }
+        let run = try parts.map { part -> String in
+            guard case .scalar = part, !isNull(part) else {
+                throw wrongType(part, key: "run", context: context, expected: "text")
+            }
+            return try template(part, key: "run", context: context)
+        }
+        return CommandSpec(run: run, timeout: timeout)
     }
 
     private func readChecklist(_ node: Node) throws -> [String] {

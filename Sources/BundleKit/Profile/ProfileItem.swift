@@ -8,11 +8,15 @@ public struct ProfileItem: Sendable, Equatable {
         case directory(String)
         /// The files matching a pattern; wildcards (`*`, `?`, `[...]`) only in the last component.
         case glob(String)
+        /// A file a command produces (`export: {run: [...]}`), for machine-bound secrets that
+        /// must never be copied raw; restore hands it to the item's import command.
+        case exported(CommandSpec)
 
-        /// The template, whatever the kind.
+        /// The template, whatever the kind (empty for an exported item).
         public var template: String {
             switch self {
             case .path(let template), .directory(let template), .glob(let template): return template
+            case .exported: return ""
             }
         }
 
@@ -22,6 +26,7 @@ public struct ProfileItem: Sendable, Equatable {
             case .path: return "path"
             case .directory: return "directory"
             case .glob: return "glob"
+            case .exported: return "export"
             }
         }
     }
@@ -38,11 +43,16 @@ public struct ProfileItem: Sendable, Equatable {
     public var encrypt: Bool
     /// What the item is, for people.
     public var description: String?
+    /// For an exported item: the command that takes the file back in on the target.
+    public var importCommand: CommandSpec?
+    /// A path template whose content must never travel raw (the machine-bound original of
+    /// an exported secret); capture refuses to copy it and verify flags it if found.
+    public var neverCopy: String?
 
     /// Makes an item from its parts.
     public init(
         id: String, selector: Selector, role: Role, required: Bool = true, encrypt: Bool = false,
-        description: String? = nil
+        description: String? = nil, importCommand: CommandSpec? = nil, neverCopy: String? = nil
     ) {
         self.id = id
         self.selector = selector
@@ -50,5 +60,12 @@ public struct ProfileItem: Sendable, Equatable {
         self.required = required
         self.encrypt = encrypt
         self.description = description
+        self.importCommand = importCommand
+        self.neverCopy = neverCopy
+    }
+
+    /// Whether capture must store the item encrypted: private keys, secrets, and items marked `encrypt`.
+    public var needsEncryption: Bool {
+        encrypt || role == .privateKey || role == .secret
     }
 }

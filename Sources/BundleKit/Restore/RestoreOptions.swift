@@ -18,6 +18,8 @@ public struct RestoreOptions: Sendable {
     public var overrides: [String: String] = [:]
     /// Verify and plan only; change nothing.
     public var dryRun = false
+    /// Opens the encrypted members: age identities or the passphrase.
+    public var unlock: AgeUnlock?
 
     /// Options with the required values; the rest default.
     public init(bundle: String, publicKey: MinisignPublicKey) {

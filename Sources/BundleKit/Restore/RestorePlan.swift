@@ -15,8 +15,20 @@ public struct RestorePlan: Sendable, Equatable {
         public var replaces: Bool
     }
 
+    /// An exported secret handed to the product's own import command.
+    public struct Import: Sendable, Equatable {
+        /// The manifest entry it comes from.
+        public var entry: ManifestEntry
+        /// The command, resolved, with `{in}` still to be filled with the decrypted file.
+        public var command: [String]
+        /// Its time limit in seconds.
+        public var timeout: Int
+    }
+
     /// Files in member order.
     public var files: [File]
+    /// Imports in member order, run after the files are in place.
+    public var imports: [Import] = []
     /// Variables as resolved for the target.
     public var variables: [String: String]
     /// Manual steps to print at the end.
@@ -36,6 +48,11 @@ public struct RestorePlan: Sendable, Equatable {
         steps.append(Step(
             title: "write \(files.count) file(s), each synced and renamed into place",
             details: files.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
+        if !imports.isEmpty {
+            steps.append(Step(
+                title: "import \(imports.count) exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",
+                details: imports.map { "\($0.command.joined(separator: " ")) (from \($0.entry.member))" }))
+        }
         if !checklist.isEmpty { steps.append(Step(title: "print the checklist", details: checklist)) }
         return steps
     }

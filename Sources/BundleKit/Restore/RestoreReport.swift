@@ -8,4 +8,6 @@ public struct RestoreReport: Sendable {
     public var dryRun: Bool
     /// Paths written, in order.
     public var written: [String] = []
+    /// Import commands that ran, with their output.
+    public var commands: [CommandOutcome] = []
 }

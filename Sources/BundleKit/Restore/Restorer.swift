@@ -17,21 +17,19 @@ public struct Restorer {
     public func run() throws -> RestoreReport {
         let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, onEvent: onEvent)
         if options.dryRun {
-            let report = try verifier.run()
+            // Decrypting to nowhere proves the identity opens every secret, writing nothing.
+            let report = try verifier.run(sink: StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 })
             let manifest = try requireValid(report)
             return RestoreReport(verification: report, plan: try plan(for: manifest), dryRun: true)
         }
 
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         let createdFolders = try LocalFileSystem.makeDirectories(stateDirectory, permissions: 0o700)
-        let staging = stateDirectory + "/staging-\(UUID().uuidString.prefix(8))"
-        try LocalFileSystem.makeDirectories(staging, permissions: 0o700)
-        defer {
-            LocalFileSystem.removeTree(staging)
-            for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
-        }
+        defer { for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) } }
+        let staging = try ScratchFolder(in: stateDirectory, label: "staging")
+        defer { staging.remove() }
 
-        let sink = StagingSink(folder: staging) { Self.permissions(for: $0) }
+        let sink = StagingSink(folder: staging.path, unlock: options.unlock) { Self.permissions(for: $0) }
         let verification: VerifyReport
         do {
             verification = try verifier.run(sink: sink)
@@ -44,14 +42,24 @@ public struct Restorer {
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         let committer = FileCommitter(root: options.root)
         for (index, file) in plan.files.enumerated() {
-            guard let staged = sink.staged[file.entry.member] else {
-                throw RestoreError.verificationFailed(bundle: options.bundle, problems: [.missing(member: file.entry.member)])
-            }
-            try committer.commit(staged, to: file)
+            try committer.commit(try staged(file.entry, in: sink), to: file)
             report.written.append(file.hostPath)
             onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
         }
+        for item in plan.imports {
+            let input = try staged(item.entry, in: sink)
+            defer { LocalFileSystem.remove(input) }
+            let command = item.command.map { $0.replacingOccurrences(of: "{in}", with: input) }
+            report.commands.append(try CommandRunner.run(command, timeout: item.timeout))
+        }
         return report
+    }
+
+    private func staged(_ entry: ManifestEntry, in sink: StagingSink) throws -> String {
+        guard let path = sink.staged[entry.member] else {
+            throw RestoreError.verificationFailed(bundle: options.bundle, problems: [.missing(member: entry.member)])
+        }
+        return path
     }
 
     private func requireValid(_ report: VerifyReport) throws -> Manifest {
@@ -70,7 +78,17 @@ public struct Restorer {
         let variables = try VariableResolver(profile: profile, os: options.os, overrides: overrides).resolve()
         let mapper = PathMapper(root: options.root, os: options.os)
         var files: [RestorePlan.File] = []
+        var imports: [RestorePlan.Import] = []
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
+            if entry.target.isEmpty {
+                guard let spec = profile.items.first(where: { $0.id == entry.item })?.importCommand else {
+                    throw RestoreError.noImportCommand(item: entry.item)
+                }
+                let command = try CommandTemplate.resolve(
+                    spec.run, variables: variables, placeholders: ["root": options.root], context: "item '\(entry.item)' import")
+                imports.append(.init(entry: entry, command: command, timeout: spec.timeout))
+                continue
+            }
             let resolved = try VariableResolver.expand(entry.target, with: variables, context: entry.member)
             let host = try mapper.hostPath(for: resolved)
             let existing = try FileStatus.of(host)
@@ -81,7 +99,7 @@ public struct Restorer {
                 entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
                 replaces: existing != nil))
         }
-        return RestorePlan(files: files, variables: variables, checklist: manifest.checklist)
+        return RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
     }
 
     /// Private keys and secrets are 0600 on the target whatever they were on the source.

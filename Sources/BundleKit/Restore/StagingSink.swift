@@ -1,49 +1,80 @@
+import BundleCrypto
 import Foundation
 import SystemPackage
 
-/// Writes each verified member into the staging folder as `NNNNNN` (0600), with its final
-/// mode and time already set and its data synced, so committing is a rename.
+/// Writes each verified member into the staging folder as `NNNNNN` (0600), decrypting age
+/// members on the way, with its final mode and time already set and its data synced, so
+/// committing is a rename. Without a folder it only decrypts and discards: what a dry run
+/// uses to prove the identity opens every secret.
 final class StagingSink: PayloadSink {
-    let folder: String
+    let folder: String?
     private(set) var staged: [String: String] = [:]  // member -> staged path
     private var current: (descriptor: FileDescriptor, path: String)?
+    private var decryptor: AgeDecryptor?
+    private let unlock: AgeUnlock?
     private let permissions: (ManifestEntry) -> UInt32
 
-    init(folder: String, permissions: @escaping (ManifestEntry) -> UInt32) {
+    init(folder: String?, unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> UInt32) {
         self.folder = folder
+        self.unlock = unlock
         self.permissions = permissions
     }
 
     func begin(_ entry: ManifestEntry) throws {
-        let path = folder + "/" + String(format: "%06d", staged.count + 1)
-        current = (try LocalFileSystem.createExclusive(path, permissions: 0o600), path)
+        var write: (UnsafeRawBufferPointer) throws -> Void = { _ in }
+        if let folder {
+            let path = folder + "/" + String(format: "%06d", staged.count + 1)
+            let descriptor = try LocalFileSystem.createExclusive(path, permissions: 0o600)
+            current = (descriptor, path)
+            write = { try LocalFileSystem.writeAll(descriptor, $0, path: path) }
+        }
+        if entry.encrypted {
+            guard let unlock else { throw RestoreError.identityRequired(member: entry.member) }
+            decryptor = AgeDecryptor(unlock: unlock, output: write)
+        } else {
+            decryptor = nil
+        }
+        writeStored = decryptor.map { decryptor in { try decryptor.write($0) } } ?? write
     }
 
+    private var writeStored: (UnsafeRawBufferPointer) throws -> Void = { _ in }
+
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let current else { return }
-        try LocalFileSystem.writeAll(current.descriptor, bytes, path: current.path)
+        try writeStored(bytes)
     }
 
     func end(_ entry: ManifestEntry, intact: Bool) throws {
-        guard let (descriptor, path) = current else { return }
+        defer { decryptor = nil }
+        let file = current
         current = nil
-        defer { try? descriptor.close() }
         guard intact else {
-            LocalFileSystem.remove(path)
+            abandon(file)
             return
         }
+        do {
+            try decryptor?.finish()
+        } catch {
+            abandon(file)
+            throw error
+        }
+        guard let (descriptor, path) = file else { return }
+        defer { try? descriptor.close() }
         try LocalFileSystem.setPermissions(descriptor, permissions(entry), path: path)
         try LocalFileSystem.setModificationTime(descriptor, seconds: entry.mtime, nanoseconds: entry.mtimeNanoseconds, path: path)
         try LocalFileSystem.sync(descriptor, path: path)
         staged[entry.member] = path
     }
 
-    /// Closes a member left open by an error.
+    /// Closes and removes a member left open by an error.
     func abandon() {
-        if let (descriptor, path) = current {
-            try? descriptor.close()
-            LocalFileSystem.remove(path)
-            current = nil
-        }
+        abandon(current)
+        current = nil
+        decryptor = nil
+    }
+
+    private func abandon(_ file: (descriptor: FileDescriptor, path: String)?) {
+        guard let (descriptor, path) = file else { return }
+        try? descriptor.close()
+        LocalFileSystem.remove(path)
     }
 }

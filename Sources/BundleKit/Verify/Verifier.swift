@@ -100,6 +100,9 @@ public struct Verifier {
             if digest != entry.sha256 {
                 report.problems.append(.listsDisagree(member: entry.member, reason: "digests differ"))
             }
+            if !entry.encrypted, let marked = manifest.neverCopy.first(where: { $0.value == digest })?.key {
+                report.problems.append(.neverCopy(member: entry.member, markedBy: marked))
+            }
             var signed = entry
             signed.sha256 = digest
             expected[entry.member] = signed
@@ -146,7 +149,7 @@ public struct Verifier {
                     try reader.skip()
                     continue
                 }
-                try sink?.begin(entry)
+                try SinkFailure.wrap { try sink?.begin(entry) }
                 var hasher = SHA256Stream()
                 var count: Int64 = 0
                 while true {
@@ -154,7 +157,7 @@ public struct Verifier {
                     if n == 0 { break }
                     let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
                     hasher.update(chunk)
-                    try sink?.write(chunk)
+                    try SinkFailure.wrap { try sink?.write(chunk) }
                     count += Int64(n)
                     onEvent?(.progress(phase: "verify", completed: reader.bytesConsumed, total: total, item: name))
                 }
@@ -169,11 +172,11 @@ public struct Verifier {
                     report.problems.append(.checksumMismatch(member: name, expected: entry.sha256, actual: digest))
                     intact = false
                 }
-                try sink?.end(entry, intact: intact)
+                try SinkFailure.wrap { try sink?.end(entry, intact: intact) }
             }
             current = nil
-        } catch let error as FileSystemError {
-            throw error  // the sink could not stage: a problem of the target, not of the bundle
+        } catch let failure as SinkFailure {
+            throw failure.underlying  // staging or decryption failed: not a fault of the archive
         } catch {
             report.problems.append(.truncated(member: current ?? previous, reason: String(describing: error)))
         }
@@ -189,6 +192,19 @@ public struct Verifier {
         case .symlink(let target): return "symbolic link to \(target)"
         case .hardlink(let target): return "hard link to \(target)"
         case .other(let what): return what
+        }
+    }
+}
+
+/// An error from the payload sink, kept apart from archive errors on its way out.
+private struct SinkFailure: Error {
+    let underlying: Error
+
+    static func wrap(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            throw SinkFailure(underlying: error)
         }
     }
 }

@@ -37,6 +37,8 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
     case checksumMismatch(member: String, expected: String, actual: String)
     /// The archive ended or broke inside or after `member`.
     case truncated(member: String?, reason: String)
+    /// A raw member holds the content of a file the profile marks never-copy.
+    case neverCopy(member: String, markedBy: String)
 
     /// A stable, machine-readable name for the problem (used in `--json`).
     public var code: String {
@@ -57,6 +59,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .sizeMismatch: return "size-mismatch"
         case .checksumMismatch: return "checksum-mismatch"
         case .truncated: return "truncated"
+        case .neverCopy: return "never-copy"
         }
     }
 
@@ -68,7 +71,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .headerMemberTooLarge(let member, _), .malformed(let member, _), .listsDisagree(let member, _),
             .invalidMemberPath(let member), .missing(let member), .extra(let member), .duplicate(let member),
             .outOfOrder(let member), .notRegular(let member, _), .sizeMismatch(let member, _, _),
-            .checksumMismatch(let member, _, _):
+            .checksumMismatch(let member, _, _), .neverCopy(let member, _):
             return member
         case .truncated(let member, _): return member
         }
@@ -109,6 +112,8 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(member) has SHA-256 \(actual), signed digest is \(expected)"
         case .truncated(let member, let reason):
             return "the archive breaks off" + (member.map { " in or after \($0)" } ?? "") + ": \(reason)"
+        case .neverCopy(let member, let markedBy):
+            return "\(member) holds, unencrypted, the content item '\(markedBy)' marks never-copy"
         }
     }
 }

@@ -24,6 +24,10 @@ extension BundleCommand {
         @Option(name: .long, help: "Compression level (gzip 1-9, zstd 1-19).")
         var level: Int?
 
+        @Flag(name: .long, help: "Store private keys and secrets unencrypted when no --recipient or --passphrase-file is given.")
+        var allowPlaintextSecrets = false
+
+        @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var output: OutputOptions
 
@@ -35,6 +39,8 @@ extension BundleCommand {
             options.overrides = try location.overrides()
             options.compression = compression
             options.compressionLevel = level
+            options.lock = try secrets.lock()
+            options.allowPlaintextSecrets = allowPlaintextSecrets
             if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(epoch) {
                 options.created = Date(timeIntervalSince1970: seconds)
             }
@@ -46,6 +52,9 @@ extension BundleCommand {
             } else {
                 Terminal.out("wrote \(result.output): \(result.manifest.entries.count) file(s), \(Format.bytes(result.sourceBytes)) captured, \(Format.bytes(result.bundleBytes)) on disk")
                 for item in result.manifest.skippedItems { Terminal.out("  skipped optional item '\(item)' (nothing found)") }
+                let encrypted = result.manifest.entries.filter(\.encrypted).count
+                if encrypted > 0 { Terminal.out("  \(encrypted) secret(s) encrypted with age") }
+                for command in result.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
             }
         }
     }

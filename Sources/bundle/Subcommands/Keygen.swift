@@ -10,9 +10,23 @@ extension BundleCommand {
         @Option(name: .long, help: "Path prefix of the two files.")
         var out: String
 
+        @Flag(name: .long, help: "Make an age identity (PREFIX.identity, 0600) and its recipient (PREFIX.recipient) instead.")
+        var age = false
+
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            if age {
+                let made = try AgeKeyFiles.generate(prefix: out)
+                if output.json {
+                    JSONOutput.print(["identity": made.identity, "recipientFile": made.recipientFile, "recipient": made.recipient.text])
+                } else {
+                    Terminal.out("identity:  \(made.identity) (keep it private; restore with --identity)")
+                    Terminal.out("recipient: \(made.recipient.text)")
+                    Terminal.out("encrypt with: bundle create ... --recipient \(made.recipientFile)")
+                }
+                return
+            }
             let made = try KeyFiles.generate(prefix: out)
             if output.json {
                 JSONOutput.print(["secretKey": made.secretKey, "publicKey": made.publicKey, "keyID": made.key.keyIDHex])

@@ -16,6 +16,7 @@ extension BundleCommand {
         @Flag(name: .long, help: "Verify and print the plan; change nothing.")
         var dryRun = false
 
+        @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var output: OutputOptions
 
@@ -25,6 +26,7 @@ extension BundleCommand {
             options.os = location.os
             options.overrides = try location.overrides()
             options.dryRun = dryRun
+            options.unlock = try secrets.unlock()
             let progress = ProgressBar()
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
@@ -32,11 +34,17 @@ extension BundleCommand {
                 JSONOutput.print(RestoreSummary(report))
                 return
             }
-            Terminal.out(dryRun ? "plan (dry run, nothing changed):" : "restored \(report.written.count) file(s) from \(bundle):")
-            for (index, step) in report.plan.steps.enumerated() {
-                Terminal.out("\(index + 1). \(step.title)")
-                for detail in step.details { Terminal.out("     \(detail)") }
+            if dryRun {
+                Terminal.out("plan (dry run, nothing changed; the bundle verified):")
+                for (index, step) in report.plan.steps.enumerated() {
+                    Terminal.out("\(index + 1). \(step.title)")
+                    for detail in step.details { Terminal.out("     \(detail)") }
+                }
+                return
             }
+            Terminal.out("restored \(report.written.count) file(s) from \(bundle) (verified, signed by \(report.verification.signerKeyID ?? "?")):")
+            for path in report.written { Terminal.out("  \(path)") }
+            for command in report.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
             if !report.plan.checklist.isEmpty {
                 Terminal.out("\nStill to do by hand:")
                 for step in report.plan.checklist { Terminal.out("  [ ] \(step)") }

@@ -57,7 +57,7 @@ struct ProfileErrorCase: Sendable, CustomTestStringConvertible {
 }
 
 private let topKeys = ["version", "id", "name", "description", "variables", "items", "checklist"]
-private let itemKeys = ["id", "path", "directory", "glob", "role", "required", "encrypt", "description"]
+private let itemKeys = ["id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description"]
 private let variableKeys = ["default", "windows", "linux", "macos", "description"]
 
 private let errorCases: [ProfileErrorCase] = [
@@ -104,7 +104,7 @@ private let errorCases: [ProfileErrorCase] = [
         expected: .missingKey(file: file, line: 1, key: "items", context: "the profile")),
     ProfileErrorCase(
         name: "item without selector", yaml: minimal.replacingOccurrences(of: "    path: /etc/demo.conf\n", with: ""),
-        expected: .missingKey(file: file, line: 4, key: "path|directory|glob", context: "item 'config'")),
+        expected: .missingKey(file: file, line: 4, key: "path|directory|glob|export", context: "item 'config'")),
     ProfileErrorCase(
         name: "item without role", yaml: minimal.replacingOccurrences(of: "    role: config\n", with: ""),
         expected: .missingKey(file: file, line: 4, key: "role", context: "item 'config'")),
@@ -146,7 +146,7 @@ private let errorCases: [ProfileErrorCase] = [
         expected: .invalidValue(file: file, line: 1, key: "id", reason: "'Demo App' is not a valid id; use lowercase letters, digits and '-', starting with a letter or digit")),
     ProfileErrorCase(
         name: "two selectors", yaml: minimal + "    directory: /etc/demo\n",
-        expected: .invalidValue(file: file, line: 7, key: "directory", reason: "item 'config' already has 'path'; an item takes exactly one of path, directory, glob")),
+        expected: .invalidValue(file: file, line: 7, key: "directory", reason: "item 'config' already has 'path'; an item takes exactly one of path, directory, glob, export")),
     ProfileErrorCase(
         name: "wildcard in a glob's folder", yaml: minimal.replacingOccurrences(of: "path: /etc/demo.conf", with: #"glob: C:\Demo\*\x.json"#),
         expected: .invalidValue(file: file, line: 5, key: "glob", reason: "wildcards (* ? [...]) are allowed only in the last path component, and '*' is not the last; use a 'directory' item for whole trees")),
@@ -265,7 +265,7 @@ struct ProfileParsingTests {
     func messages() {
         let error = ProfileError.unknownKey(
             file: "Formats/demo.yaml", line: 12, key: "rol", context: "item 'config'", allowed: itemKeys)
-        #expect(error.description == "Formats/demo.yaml:12: unknown key 'rol' in item 'config' (allowed: id, path, directory, glob, role, required, encrypt, description). Fix the key or remove it.")
+        #expect(error.description == "Formats/demo.yaml:12: unknown key 'rol' in item 'config' (allowed: id, path, directory, glob, export, import, never-copy, role, required, encrypt, description). Fix the key or remove it.")
         let future = ProfileError.unknownKey(file: "p.yaml", line: 3, key: "services", context: "the profile", allowed: topKeys)
         #expect(future.description.hasSuffix("'services' is not supported by this version of bundle; remove it."))
         let version = ProfileError.unsupportedVersion(file: "p.yaml", found: 2, supported: 1)
@@ -278,5 +278,46 @@ private enum ExternalToolDigest {
     static func sha256(_ text: String) -> String? {
         guard let result = try? ExternalTool.run("sha256sum", [], input: Data(text.utf8)), result.status == 0 else { return nil }
         return result.output.split(separator: " ").first.map(String.init)
+    }
+}
+
+@Suite("Profile parsing: exported secrets")
+struct ExportedItemParsingTests {
+    @Test("an export item with import and never-copy parses to its commands")
+    func exportItem() throws {
+        let profile = try Profile(yaml: """
+            id: tp
+            name: Threat Prevention
+            variables:
+              SecretMgr: /opt/tp/SecretMgr
+            items:
+              - id: secret-dpapi
+                role: secret
+                export:
+                  run: ['${SecretMgr}', '-e', '{out}']
+                  timeout: 30
+                import:
+                  run: ['${SecretMgr}', '-i', '{in}']
+                never-copy: /opt/tp/CertsInfo/Secret.dpapi
+            """, source: "tp.yaml")
+        let item = try #require(profile.items.first)
+        #expect(item.selector == .exported(CommandSpec(run: ["${SecretMgr}", "-e", "{out}"], timeout: 30)))
+        #expect(item.importCommand == CommandSpec(run: ["${SecretMgr}", "-i", "{in}"], timeout: CommandSpec.defaultTimeout))
+        #expect(item.neverCopy == "/opt/tp/CertsInfo/Secret.dpapi")
+        #expect(item.needsEncryption)
+    }
+
+    @Test("import without export, an empty run and a zero timeout are errors with their line", arguments: [
+        ("items:\n  - id: a\n    path: /x\n    role: config\n    import: {run: [/bin/true]}\n", 7),
+        ("items:\n  - id: a\n    role: secret\n    export: {run: []}\n", 6),
+        ("items:\n  - id: a\n    role: secret\n    export: {run: [/bin/true], timeout: 0}\n", 6),
+    ])
+    func invalid(items: String, line: Int) {
+        #expect {
+            try Profile(yaml: "id: p\nname: P\n" + items, source: "p.yaml")
+        } throws: { error in
+            guard let error = error as? ProfileError else { return false }
+            return String(describing: error).hasPrefix("p.yaml:\(line):")
+        }
     }
 }

@@ -8,13 +8,6 @@ import TestSupport
 
 @Suite("restore")
 struct RestoreTests {
-    private func options(_ bundle: String, _ key: MinisignPublicKey, root: URL) -> RestoreOptions {
-        var options = RestoreOptions(bundle: bundle, publicKey: key)
-        options.root = root.path
-        options.os = .linux
-        return options
-    }
-
     @Test("a bundle that fails verification writes nothing under the root")
     func failedVerificationWritesNothing() throws {
         let tree = try SourceTree()
@@ -29,7 +22,7 @@ struct RestoreTests {
         try target.write("opt/test/app.conf", "the target's own config\n")
         let before = try TreeSnapshot(target.url)
         #expect {
-            try Restorer(options: options(bad.path, tree.key.publicKey, root: target.url)).run()
+            try Restorer(options: tree.restoreOptions(bad.path, root: target.url)).run()
         } throws: { error in
             guard case RestoreError.verificationFailed(_, let problems) = error else { return false }
             return problems.map(\.code) == ["checksum-mismatch"] && problems.first?.member == "files/templates/welcome.html"
@@ -44,7 +37,9 @@ struct RestoreTests {
         let target = try TemporaryDirectory("target")
         let before = try TreeSnapshot(target.url)
         #expect(throws: RestoreError.self) {
-            try Restorer(options: options(bundle, MinisignSecretKey.generate().publicKey, root: target.url)).run()
+            var options = tree.restoreOptions(bundle, root: target.url)
+            options.publicKey = MinisignSecretKey.generate().publicKey
+            return try Restorer(options: options).run()
         }
         #expect(try TreeSnapshot(target.url) == before)
     }
@@ -56,7 +51,7 @@ struct RestoreTests {
         let target = try TemporaryDirectory("target")
         try target.write("opt/test/app.conf", "old\n")
         let before = try TreeSnapshot(target.url)
-        var dry = options(bundle, tree.key.publicKey, root: target.url)
+        var dry = tree.restoreOptions(bundle, root: target.url)
         dry.dryRun = true
         let report = try Restorer(options: dry).run()
         #expect(try TreeSnapshot(target.url) == before)
@@ -64,7 +59,7 @@ struct RestoreTests {
         #expect(report.plan.files.count == 8)
         let write = try #require(report.plan.steps.first { $0.title.hasPrefix("write") })
         #expect(write.details.contains("replace \(target.url.path)/opt/test/app.conf (0640, from files/config/app.conf)"))
-        #expect(write.details.contains("create \(target.url.path)/opt/test/server.key (0600, from files/key/server.key)"))
+        #expect(write.details.contains("create \(target.url.path)/opt/test/server.key (0600, from files/key/server.key.age)"))
         #expect(report.plan.steps.last?.details == ["Apply the license in the portal.", "Open TCP 8443 in the firewall."])
     }
 
@@ -73,7 +68,7 @@ struct RestoreTests {
         let tree = try SourceTree()
         let bundle = try tree.capture().output
         let target = try TemporaryDirectory("target")
-        var remapped = options(bundle, tree.key.publicKey, root: target.url)
+        var remapped = tree.restoreOptions(bundle, root: target.url)
         remapped.overrides = ["AppDir": "/srv/test-app"]
         let report = try Restorer(options: remapped).run()
         #expect(report.plan.variables["RenewalDir"] == "/srv/test-app/renewals")
@@ -90,7 +85,7 @@ struct RestoreTests {
         capture.overrides = ["AppDir": "/opt/elsewhere"]
         let bundle = try Capturer(options: capture).run().output
         let target = try TemporaryDirectory("target")
-        _ = try Restorer(options: options(bundle, tree.key.publicKey, root: target.url)).run()
+        _ = try Restorer(options: tree.restoreOptions(bundle, root: target.url)).run()
         #expect(FileManager.default.fileExists(atPath: target.path("opt/elsewhere/app.conf").path))
     }
 
@@ -100,14 +95,14 @@ struct RestoreTests {
         let bundle = try tree.capture().output
         let target = try TemporaryDirectory("target")
         try target.write("opt/test/app.conf", "stale\n")
-        _ = try Restorer(options: options(bundle, tree.key.publicKey, root: target.url)).run()
+        _ = try Restorer(options: tree.restoreOptions(bundle, root: target.url)).run()
         #expect(try Data(contentsOf: target.path("opt/test/app.conf")) == Data(contentsOf: tree.root.path("opt/test/app.conf")))
 
         let blocked = try TemporaryDirectory("blocked")
         try FileManager.default.createDirectory(at: blocked.path("opt/test/app.conf"), withIntermediateDirectories: true)
         let before = try TreeSnapshot(blocked.url)
         #expect(throws: RestoreError.targetNotAFile(path: blocked.path("opt/test/app.conf").path, member: "files/config/app.conf")) {
-            try Restorer(options: options(bundle, tree.key.publicKey, root: blocked.url)).run()
+            try Restorer(options: tree.restoreOptions(bundle, root: blocked.url)).run()
         }
         #expect(try TreeSnapshot(blocked.url) == before)
     }
@@ -121,7 +116,7 @@ struct RestoreTests {
         try FileManager.default.createDirectory(at: target.path("opt"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: target.path("opt/test"), withDestinationURL: outside.url)
         #expect(throws: PathError.self) {
-            try Restorer(options: options(bundle, tree.key.publicKey, root: target.url)).run()
+            try Restorer(options: tree.restoreOptions(bundle, root: target.url)).run()
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.url.path).isEmpty)
     }

@@ -89,7 +89,7 @@ struct TamperTests {
     func reordered() throws {
         let url = try tampered { bundle in
             let first = try #require(bundle.index(of: "files/config/app.conf"))
-            let second = try #require(bundle.index(of: "files/key/server.key"))
+            let second = try #require(bundle.index(of: "files/key/server.key.age"))
             bundle.members.swapAt(first, second)
         }
         #expect(try verify(url).problems == [.outOfOrder(member: "files/config/app.conf")])

@@ -1,0 +1,88 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A private 0700 folder for decrypted or exported secrets and other temporaries, removed
+/// when it is done with, when the process is interrupted (SIGINT, SIGTERM, SIGHUP), and on
+/// every error path. Secrets never outlive the command that needed them.
+public final class ScratchFolder: @unchecked Sendable {
+    /// The folder's path.
+    public let path: String
+    private var removed = false
+
+    /// Makes `<parent>/.bundle-<label>-<random>` with mode 0700.
+    public init(in parent: String, label: String) throws {
+        path = parent + "/.bundle-\(label)-\(UUID().uuidString.prefix(8))"
+        guard mkdir(path, 0o700) == 0 else {
+            throw FileSystemError.cannotWrite(path: path, errno: .init(rawValue: errno))
+        }
+        ScratchRegistry.shared.add(path)
+    }
+
+    deinit {
+        remove()
+    }
+
+    /// Removes the folder and everything in it.
+    public func remove() {
+        guard !removed else { return }
+        removed = true
+        LocalFileSystem.removeTree(path)
+        ScratchRegistry.shared.remove(path)
+    }
+
+    /// Removes every live scratch folder, then ends the process as the signal would have.
+    /// Call once at start-up from a command-line program.
+    public static func removeOnInterrupt() {
+        ScratchRegistry.shared.installSignalHandlers()
+    }
+}
+
+/// The live scratch folders, so a signal handler can remove them.
+final class ScratchRegistry: @unchecked Sendable {
+    static let shared = ScratchRegistry()
+    private let lock = NSLock()
+    private var paths = Set<String>()
+    private var sources: [DispatchSourceSignal] = []
+
+    func add(_ path: String) {
+        lock.lock()
+        paths.insert(path)
+        lock.unlock()
+    }
+
+    func remove(_ path: String) {
+        lock.lock()
+        paths.remove(path)
+        lock.unlock()
+    }
+
+    func removeAll() {
+        lock.lock()
+        let all = paths
+        paths.removeAll()
+        lock.unlock()
+        for path in all { LocalFileSystem.removeTree(path) }
+    }
+
+    func installSignalHandlers() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard sources.isEmpty else { return }
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                removeAll()
+                signal(number, SIG_DFL)
+                kill(getpid(), number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

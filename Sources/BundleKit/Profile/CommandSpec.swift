@@ -1,0 +1,18 @@
+/// A command a profile runs: an argument vector (never a shell line) of templates, and how
+/// long it may take. Placeholders besides `${Variables}`: `{out}` (a fresh 0600 file an
+/// export writes), `{in}` (the decrypted file an import reads), `{root}` (the `--root`).
+public struct CommandSpec: Sendable, Equatable, Codable {
+    /// Program and arguments, unresolved.
+    public var run: [String]
+    /// Seconds before the command is stopped and counted as failed.
+    public var timeout: Int
+
+    /// The default time limit, in seconds.
+    public static let defaultTimeout = 60
+
+    /// Makes a command.
+    public init(run: [String], timeout: Int = CommandSpec.defaultTimeout) {
+        self.run = run
+        self.timeout = timeout
+    }
+}
