@@ -60,7 +60,7 @@ public struct Capturer: Sendable {
             }
             // A raw member's digest is its content's: no second read needed to spot a copy.
             for entry in entries where !entry.encrypted {
-                if let marked = neverCopy.first(where: { $0.value == entry.sha256 })?.key {
+                if let marked = neverCopy.first(where: { $0.value == entry.sha256 && $0.key != entry.item })?.key {
                     throw CaptureError.neverCopy(item: entry.item, path: entry.member, markedBy: marked)
                 }
             }

@@ -62,6 +62,8 @@ public enum CommandRunner {
             pipe.fileHandleForReading.readabilityHandler = nil
             throw CommandError.cannotStart(command: command, reason: (error as NSError).localizedDescription)
         }
+        ScratchRegistry.shared.addChild(process.processIdentifier)
+        defer { ScratchRegistry.shared.removeChild(process.processIdentifier) }
         if exited.wait(timeout: .now() + .seconds(timeout)) == .timedOut {
             process.terminate()
             if exited.wait(timeout: .now() + .seconds(5)) == .timedOut {

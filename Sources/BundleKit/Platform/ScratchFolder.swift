@@ -47,6 +47,7 @@ final class ScratchRegistry: @unchecked Sendable {
     static let shared = ScratchRegistry()
     private let lock = NSLock()
     private var paths = Set<String>()
+    private var children = Set<Int32>()
     private var sources: [DispatchSourceSignal] = []
 
     func add(_ path: String) {
@@ -61,10 +62,24 @@ final class ScratchRegistry: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// A command running on the profile's behalf, stopped too if bundle is interrupted.
+    func addChild(_ pid: Int32) {
+        lock.lock()
+        children.insert(pid)
+        lock.unlock()
+    }
+
+    func removeChild(_ pid: Int32) {
+        lock.lock()
+        children.remove(pid)
+        lock.unlock()
+    }
+
     func removeAll() {
         lock.lock()
         let all = paths
         paths.removeAll()
+        for pid in children { kill(pid, SIGTERM) }
         lock.unlock()
         for path in all { LocalFileSystem.removeTree(path) }
     }

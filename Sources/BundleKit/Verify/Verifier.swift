@@ -100,7 +100,7 @@ public struct Verifier {
             if digest != entry.sha256 {
                 report.problems.append(.listsDisagree(member: entry.member, reason: "digests differ"))
             }
-            if !entry.encrypted, let marked = manifest.neverCopy.first(where: { $0.value == digest })?.key {
+            if !entry.encrypted, let marked = manifest.neverCopy.first(where: { $0.value == digest && $0.key != entry.item })?.key {
                 report.problems.append(.neverCopy(member: entry.member, markedBy: marked))
             }
             var signed = entry
