@@ -16,6 +16,8 @@ public struct CaptureOptions: Sendable {
     public var os: OSFamily = .current
     /// `--var NAME=VALUE` values.
     public var overrides: [String: String] = [:]
+    /// `--set NAME=VALUE` values for the profile's rewrites, recorded for restore.
+    public var settings: [String: String] = [:]
     /// Compression of the bundle stream.
     public var compression: Compression = .gzip
     /// Compression level, or nil for the default (gzip 6, zstd 3).

@@ -66,6 +66,7 @@ public struct Capturer: Sendable {
             }
             var manifest = makeManifest(variables: variables, entries: entries, skipped: skipped)
             manifest.neverCopy = neverCopy
+            manifest.settings = options.settings
             let manifestData = try manifest.encoded()
             let checksums = ChecksumList(
                 [(BundleLayout.manifest, SHA256Stream.hex(manifestData))] + entries.map { ($0.member, $0.sha256) })

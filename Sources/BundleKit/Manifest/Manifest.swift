@@ -48,6 +48,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var variables: [String: String]
     /// The `--var` values given at capture; restore applies them again on the same OS unless overridden.
     public var overrides: [String: String]
+    /// The `--set` values given at capture (rewrite values); restore applies them unless overridden.
+    public var settings: [String: String] = [:]
     /// Payload entries, sorted by member.
     public var entries: [ManifestEntry]
     /// Optional items that were not found on the source, by id.

@@ -33,6 +33,10 @@ public struct FileStatus: Sendable, Equatable {
     public var mtimeNanoseconds: Int32
     /// Device the object lives on, to tell whether a rename can cross.
     public var device: UInt64
+    /// Owner user id.
+    public var owner: UInt32
+    /// Owner group id.
+    public var group: UInt32
 
     /// Inspects `path` without following a final symlink; nil when nothing is there.
     public static func of(_ path: String) throws(FileSystemError) -> FileStatus? {
@@ -71,5 +75,7 @@ public struct FileStatus: Sendable, Equatable {
         mtimeNanoseconds = Int32(info.st_mtim.tv_nsec)
         #endif
         device = UInt64(info.st_dev)
+        owner = UInt32(info.st_uid)
+        group = UInt32(info.st_gid)
     }
 }

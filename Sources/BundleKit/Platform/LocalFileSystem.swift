@@ -157,3 +157,47 @@ extension LocalFileSystem {
         }
     }
 }
+
+extension LocalFileSystem {
+    /// Copies a regular file with its mode, modification time and (when allowed) owner,
+    /// synced: a copy that can later be renamed back in place of the original unnoticed.
+    static func copyPreservingMetadata(_ source: String, to destination: String) throws {
+        guard let status = try FileStatus.of(source) else { throw FileSystemError.cannotRead(path: source, errno: .noSuchFileOrDirectory) }
+        let input = try openForReading(source)
+        defer { try? input.close() }
+        let output = try createExclusive(destination, permissions: 0o600)
+        defer { try? output.close() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        try append(from: input, path: source, to: output, destinationPath: destination, buffer: buffer)
+        _ = fchown(output.rawValue, uid_t(status.owner), gid_t(status.group))  // best effort: not root, not allowed
+        try setPermissions(output, status.permissions, path: destination)
+        try setModificationTime(output, seconds: status.mtimeSeconds, nanoseconds: status.mtimeNanoseconds, path: destination)
+        try sync(output, path: destination)
+    }
+
+    /// The folders on the way to `path` that do not exist yet, outermost first.
+    static func missingFolders(above path: String) throws -> [String] {
+        var missing: [String] = []
+        var current = (path as NSString).deletingLastPathComponent
+        while !current.isEmpty, current != "/", try FileStatus.of(current) == nil {
+            missing.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        return missing.reversed()
+    }
+}
+
+extension LocalFileSystem {
+    static func openForWriting(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(FilePath(path), .writeOnly, options: [.closeOnExec, .noFollow])
+        } catch {
+            throw .cannotWrite(path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    static func truncate(_ descriptor: FileDescriptor, path: String) throws(FileSystemError) {
+        guard ftruncate(descriptor.rawValue, 0) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+    }
+}

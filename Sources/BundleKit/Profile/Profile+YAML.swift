@@ -9,7 +9,10 @@ struct ProfileReader {
     /// The file name used in errors.
     let file: String
 
-    static let topLevelKeys = ["version", "id", "name", "description", "variables", "items", "checklist"]
+    static let topLevelKeys = [
+        "version", "id", "name", "description", "variables", "items", "services", "preflight", "steps", "rewrites",
+        "post-checks", "checklist",
+    ]
     static let itemKeys = [
         "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description",
     ]
@@ -52,13 +55,22 @@ struct ProfileReader {
         let name = try nonEmptyString(nameNode, key: "name", context: Self.topContext)
         let description = try fields["description"].map { try string($0, key: "description", context: Self.topContext) }
         let variables = try fields["variables"].map(readVariables) ?? []
-        guard let itemsNode = fields["items"] else { throw missing("items", in: root, context: Self.topContext) }
-        let items = try readItems(itemsNode)
+        let items = try fields["items"].map(readItems) ?? []
         let checklist = try fields["checklist"].map(readChecklist) ?? []
-
-        let profile = Profile(
+        var profile = Profile(
             version: version, id: id, name: name, description: description, variables: variables,
             items: items, checklist: checklist, source: file, text: yaml)
+        profile.services = try fields["services"].map(readServices) ?? []
+        profile.preflight = try fields["preflight"].map(readPreflight) ?? []
+        profile.steps = try fields["steps"].map(readSteps) ?? ProfileSteps()
+        profile.rewrites = try fields["rewrites"].map(readRewrites) ?? []
+        profile.postChecks = try fields["post-checks"].map(readPostChecks) ?? []
+        if items.isEmpty && profile.rewrites.isEmpty && profile.services.isEmpty {
+            throw fields["items"].map { ProfileError.invalidValue(
+                file: file, line: line(of: $0), key: "items",
+                reason: "the list is empty; a profile must capture at least one item, or rewrite a file or manage a service") }
+                ?? missing("items", in: root, context: Self.topContext)
+        }
         return (profile, line(of: idNode))
     }
 
@@ -112,11 +124,6 @@ struct ProfileReader {
     private func readItems(_ node: Node) throws -> [ProfileItem] {
         guard case .sequence(let sequence) = node else {
             throw wrongType(node, key: "items", context: Self.topContext, expected: "a list of items")
-        }
-        guard !sequence.isEmpty else {
-            throw ProfileError.invalidValue(
-                file: file, line: line(of: node), key: "items",
-                reason: "the list is empty; a profile must capture at least one item")
         }
         var result: [ProfileItem] = []
         var firstLines: [String: Int] = [:]
@@ -254,7 +261,7 @@ struct ProfileReader {
     // MARK: - Mappings
 
     /// The values of `node`'s keys, after checking that every key is allowed and appears once.
-    private func fields(of node: Node, context: String, allowed: [String]) throws -> [String: Node] {
+    func fields(of node: Node, context: String, allowed: [String]) throws -> [String: Node] {
         guard case .mapping(let mapping) = node else { return [:] }
         var result: [String: Node] = [:]
         var firstLines: [String: Int] = [:]
@@ -272,13 +279,13 @@ struct ProfileReader {
         return result
     }
 
-    private func missing(_ key: String, in node: Node, context: String) -> ProfileError {
+    func missing(_ key: String, in node: Node, context: String) -> ProfileError {
         .missingKey(file: file, line: line(of: node), key: key, context: context)
     }
 
     // MARK: - Scalars
 
-    private func keyString(_ node: Node, context: String) throws -> String {
+    func keyString(_ node: Node, context: String) throws -> String {
         guard let text = keyText(node) else {
             throw wrongType(node, key: "", context: "a key in \(context)", expected: "plain text", found: describe(node))
         }
@@ -286,19 +293,19 @@ struct ProfileReader {
     }
 
     /// A key's text, without the marker `compose` adds to tell duplicate keys apart.
-    private func keyText(_ node: Node) -> String? {
+    func keyText(_ node: Node) -> String? {
         guard case .scalar(let scalar) = node else { return nil }
         return DuplicateKeyMarker.strip(scalar.string)
     }
 
-    private func string(_ node: Node, key: String, context: String) throws -> String {
+    func string(_ node: Node, key: String, context: String) throws -> String {
         guard case .scalar(let scalar) = node, !isNull(node) else {
             throw wrongType(node, key: key, context: context, expected: "text")
         }
         return scalar.string
     }
 
-    private func nonEmptyString(_ node: Node, key: String, context: String) throws -> String {
+    func nonEmptyString(_ node: Node, key: String, context: String) throws -> String {
         let value = try string(node, key: key, context: context)
         if value.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ProfileError.invalidValue(file: file, line: line(of: node), key: key, reason: "the value is empty")
@@ -306,7 +313,7 @@ struct ProfileReader {
         return value
     }
 
-    private func template(_ node: Node, key: String, context: String) throws -> String {
+    func template(_ node: Node, key: String, context: String) throws -> String {
         let value = try string(node, key: key, context: context)
         if let problem = Template.problem(in: value) {
             throw ProfileError.invalidValue(file: file, line: line(of: node), key: key, reason: problem)
@@ -314,7 +321,7 @@ struct ProfileReader {
         return value
     }
 
-    private func identifier(_ node: Node, key: String, context: String) throws -> String {
+    func identifier(_ node: Node, key: String, context: String) throws -> String {
         let value = try string(node, key: key, context: context)
         guard Template.isValidID(value) else {
             throw ProfileError.invalidValue(
@@ -324,30 +331,30 @@ struct ProfileReader {
         return value
     }
 
-    private func integer(_ node: Node, key: String, context: String) throws -> Int {
+    func integer(_ node: Node, key: String, context: String) throws -> Int {
         guard node.tag.rawValue == Tag.Name.int.rawValue, let value = node.int else {
             throw wrongType(node, key: key, context: context, expected: "a whole number")
         }
         return value
     }
 
-    private func bool(_ node: Node, key: String, context: String) throws -> Bool {
+    func bool(_ node: Node, key: String, context: String) throws -> Bool {
         guard node.tag.rawValue == Tag.Name.bool.rawValue, let value = node.bool else {
             throw wrongType(node, key: key, context: context, expected: "true or false")
         }
         return value
     }
 
-    private func isNull(_ node: Node) -> Bool {
+    func isNull(_ node: Node) -> Bool {
         node.tag.rawValue == Tag.Name.null.rawValue
     }
 
-    private func wrongType(_ node: Node, key: String, context: String, expected: String, found: String? = nil) -> ProfileError {
+    func wrongType(_ node: Node, key: String, context: String, expected: String, found: String? = nil) -> ProfileError {
         .wrongType(file: file, line: line(of: node), key: key, context: context, expected: expected, found: found ?? describe(node))
     }
 
     /// What a node is, for "must be X, not Y".
-    private func describe(_ node: Node) -> String {
+    func describe(_ node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -359,7 +366,7 @@ struct ProfileReader {
         }
     }
 
-    private func line(of node: Node) -> Int {
+    func line(of node: Node) -> Int {
         node.mark?.line ?? 1
     }
 }

@@ -35,6 +35,16 @@ public struct Profile: Sendable, Equatable {
     public var items: [ProfileItem]
     /// Manual steps printed after a restore.
     public var checklist: [String]
+    /// Services stopped before files are laid down and started after.
+    public var services: [ServiceSpec] = []
+    /// Checks on the target before anything changes.
+    public var preflight: [PreflightCheck] = []
+    /// Commands around capture and restore.
+    public var steps = ProfileSteps()
+    /// Config values to change on the target.
+    public var rewrites: [RewriteSpec] = []
+    /// Checks after the services start, each bounded in time.
+    public var postChecks: [PostCheck] = []
     /// The file path the profile came from, as used in messages.
     public var source: String
     /// The exact text the profile was parsed from.

@@ -44,9 +44,7 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .yamlSyntax(file, line, message):
             return "\(file):\(line): \(message)"
         case let .unknownKey(file, line, key, context, allowed):
-            let fix = context == "the profile" && Self.futureKeys.contains(key)
-                ? "'\(key)' is not supported by this version of bundle; remove it."
-                : "Fix the key or remove it."
+            let fix = "Fix the key or remove it."
             return "\(file):\(line): unknown key '\(key)' in \(context) (allowed: \(allowed.joined(separator: ", "))). \(fix)"
         case let .missingKey(file, line, key, context):
             if key.contains("|") {
@@ -84,6 +82,4 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 
-    /// Top-level keys that later versions add; an older build says so instead of "fix the key".
-    static let futureKeys: Set<String> = ["services", "preflight", "steps", "rewrites", "post-checks"]
 }

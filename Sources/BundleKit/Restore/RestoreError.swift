@@ -8,6 +8,14 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case identityRequired(member: String)
     /// An exported secret's item has no import command in the profile.
     case noImportCommand(item: String)
+    /// A preflight check (nothing was changed) or a post-check failed.
+    case checkFailed(phase: String, check: String, reason: String)
+    /// An unfinished restore's journal is in the state folder.
+    case unfinishedJournal(path: String)
+    /// The journal cannot be read.
+    case journalUnreadable(path: String, reason: String)
+    /// A step failed after changes began; the target was rolled back (or not entirely: `rollbackProblems`).
+    case stepFailed(step: String, reason: String, rollbackProblems: [String])
 
     /// A message naming the bundle or path and what to do.
     public var description: String {
@@ -20,6 +28,21 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(member) is encrypted. Pass --identity FILE (an age identity) or --passphrase-file FILE; nothing was written."
         case .noImportCommand(let item):
             return "item '\(item)' was exported with a command but the profile has no 'import' for it; nothing was written."
+        case .checkFailed(let phase, let check, let reason):
+            if phase == "preflight" {
+                return "preflight check failed: \(check): \(reason). Nothing was changed; install the product or fix the path (--var) and try again."
+            }
+            return "\(phase) failed: \(check): \(reason)"
+        case .unfinishedJournal(let path):
+            return "an earlier restore did not finish (journal \(path)). Run 'bundle rollback' with the same --root first."
+        case .journalUnreadable(let path, let reason):
+            return "\(path) cannot be read (\(reason)). Inspect it; remove it only if the target is known to be consistent."
+        case .stepFailed(let step, let reason, let problems):
+            if problems.isEmpty {
+                return "restore failed at step '\(step)': \(reason)\nThe target was rolled back: files and services are as they were before."
+            }
+            return "restore failed at step '\(step)': \(reason)\nRollback could not undo everything:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+                + "\nFix these, then run 'bundle rollback' with the same --root."
         case .targetNotAFile(let path, let member):
             return "\(path) is a folder or special file, but the bundle has a file there (\(member)). Move it away or restore with --var to another location."
         }

@@ -20,6 +20,14 @@ public struct RestoreOptions: Sendable {
     public var dryRun = false
     /// Opens the encrypted members: age identities or the passphrase.
     public var unlock: AgeUnlock?
+    /// `--set NAME=VALUE` values for the rewrites (over those recorded at capture).
+    public var settings: [String: String] = [:]
+    /// The service backend (nil: the OS's own).
+    public var services: ServiceController?
+    /// Skip the post-checks (listed as skipped in the report).
+    public var skipPostChecks = false
+    /// Caps every post-check's time limit, in seconds.
+    public var postCheckTimeout: Int?
 
     /// Options with the required values; the rest default.
     public init(bundle: String, publicKey: MinisignPublicKey) {

@@ -1,5 +1,7 @@
-/// The ordered steps of a restore, with every file: what `--dry-run` prints and what the
-/// restore then does.
+/// The ordered steps of a restore, every file, command, rewrite and check resolved for this
+/// machine: what `--dry-run` prints and what the restore then does, in this order:
+/// verify into staging → preflight → stop services → safeguard → lay files down → imports →
+/// rewrites → after-files steps → start services → post-checks → checklist.
 public struct RestorePlan: Sendable, Equatable {
     /// One file to put in place.
     public struct File: Sendable, Equatable {
@@ -25,6 +27,36 @@ public struct RestorePlan: Sendable, Equatable {
         public var timeout: Int
     }
 
+    /// A command with its time limit, resolved.
+    public struct Command: Sendable, Equatable {
+        /// Argument vector.
+        public var argv: [String]
+        /// Seconds.
+        public var timeout: Int
+    }
+
+    /// A rewrite with its file and value resolved; `value` nil when no value was supplied.
+    public struct Rewrite: Sendable, Equatable {
+        /// The file on this machine.
+        public var hostPath: String
+        /// Where the value is.
+        public var target: RewriteTarget
+        /// The new value, or nil (skipped, listed in the report).
+        public var value: String?
+        /// Why it is skipped, when it is.
+        public var skipReason: String?
+    }
+
+    /// A check with everything resolved.
+    public enum Check: Sendable, Equatable {
+        /// A path must exist.
+        case exists(String)
+        /// A command must exit 0.
+        case run(Command)
+        /// A TCP port must accept a connection.
+        case tcp(host: String, port: UInt16)
+    }
+
     /// Files in member order.
     public var files: [File]
     /// Imports in member order, run after the files are in place.
@@ -33,6 +65,16 @@ public struct RestorePlan: Sendable, Equatable {
     public var variables: [String: String]
     /// Manual steps to print at the end.
     public var checklist: [String]
+    /// Checks before anything changes.
+    public var preflight: [Check] = []
+    /// Services, stopped in this order and started in reverse.
+    public var services: [String] = []
+    /// Config values to change.
+    public var rewrites: [Rewrite] = []
+    /// Commands after the files are in place.
+    public var afterFiles: [Command] = []
+    /// Checks after the services start, each with its time limit in seconds.
+    public var postChecks: [(check: Check, within: Int)] = []
 
     /// One step of the plan, with the files or commands it touches.
     public struct Step: Sendable, Equatable, Encodable {
@@ -45,6 +87,10 @@ public struct RestorePlan: Sendable, Equatable {
     /// The steps in the order they run, every file listed.
     public var steps: [Step] {
         var steps = [Step(title: "verify the bundle (signature, checksums, sizes) into a staging folder", details: [])]
+        if !preflight.isEmpty { steps.append(Step(title: "preflight checks", details: preflight.map(Self.describe))) }
+        if !services.isEmpty { steps.append(Step(title: "stop services", details: services)) }
+        let saved = files.filter(\.replaces).map(\.hostPath) + rewrites.filter { $0.value != nil }.map(\.hostPath)
+        steps.append(Step(title: "safeguard: keep a copy of every file that will be replaced or rewritten", details: saved))
         steps.append(Step(
             title: "write \(files.count) file(s), each synced and renamed into place",
             details: files.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
@@ -53,12 +99,36 @@ public struct RestorePlan: Sendable, Equatable {
                 title: "import \(imports.count) exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",
                 details: imports.map { "\($0.command.joined(separator: " ")) (from \($0.entry.member))" }))
         }
+        if !rewrites.isEmpty {
+            steps.append(Step(title: "rewrite config values", details: rewrites.map { rewrite in
+                rewrite.value.map { "\(rewrite.hostPath): \(rewrite.target) = \($0)" }
+                    ?? "\(rewrite.hostPath): \(rewrite.target) skipped (\(rewrite.skipReason ?? "no value"))"
+            }))
+        }
+        if !afterFiles.isEmpty { steps.append(Step(title: "run after-files steps", details: afterFiles.map { $0.argv.joined(separator: " ") })) }
+        if !services.isEmpty { steps.append(Step(title: "start services", details: services.reversed())) }
+        if !postChecks.isEmpty {
+            steps.append(Step(title: "post-checks", details: postChecks.map { "\(Self.describe($0.check)) within \($0.within) s" }))
+        }
         if !checklist.isEmpty { steps.append(Step(title: "print the checklist", details: checklist)) }
         return steps
     }
 
+    static func describe(_ check: Check) -> String {
+        switch check {
+        case .exists(let path): return "exists \(path)"
+        case .run(let command): return "run \(command.argv.joined(separator: " "))"
+        case .tcp(let host, let port): return "tcp \(host):\(port)"
+        }
+    }
+
     /// The outline recorded in the manifest at capture time.
     static func outline(fileCount: Int) -> [String] {
-        ["verify the bundle into a staging folder", "write \(fileCount) file(s) in place", "print the checklist"]
+        ["verify the bundle into a staging folder", "preflight", "stop services", "safeguard", "write \(fileCount) file(s) in place",
+         "imports", "rewrites", "after-files steps", "start services", "post-checks", "print the checklist"]
+    }
+
+    public static func == (lhs: RestorePlan, rhs: RestorePlan) -> Bool {
+        lhs.steps == rhs.steps && lhs.variables == rhs.variables
     }
 }

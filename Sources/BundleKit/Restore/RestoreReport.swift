@@ -8,6 +8,36 @@ public struct RestoreReport: Sendable {
     public var dryRun: Bool
     /// Paths written, in order.
     public var written: [String] = []
-    /// Import commands that ran, with their output.
+    /// Import commands and steps that ran, with their output.
     public var commands: [CommandOutcome] = []
+    /// Each step with its outcome, in order.
+    public var steps: [StepOutcome] = []
+    /// Rewrites applied: file, target, old and new value.
+    public var rewrites: [AppliedRewrite] = []
+    /// Where the old contents of replaced and rewritten files are kept (nil when none were).
+    public var safeguard: String?
+
+    /// What happened in one step.
+    public struct StepOutcome: Sendable, Encodable, Equatable {
+        /// Step name (`stop-services`, `write-files`, ...).
+        public var name: String
+        /// `done`, `skipped` or `failed`.
+        public var status: String
+        /// Wall time in seconds.
+        public var seconds: Double
+        /// What it did or why it failed.
+        public var detail: String
+    }
+
+    /// One rewrite that was applied.
+    public struct AppliedRewrite: Sendable, Encodable, Equatable {
+        /// The file.
+        public var file: String
+        /// The key, pointer or path.
+        public var target: String
+        /// The value before.
+        public var oldValue: String
+        /// The value now.
+        public var newValue: String
+    }
 }

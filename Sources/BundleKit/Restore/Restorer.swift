@@ -15,6 +15,10 @@ public struct Restorer {
 
     /// Runs the restore (or only plans it, with `dryRun`).
     public func run() throws -> RestoreReport {
+        let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
+        if try RestoreJournal.load(from: stateDirectory) != nil {
+            throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
+        }
         let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, onEvent: onEvent)
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
@@ -23,7 +27,6 @@ public struct Restorer {
             return RestoreReport(verification: report, plan: try plan(for: manifest), dryRun: true)
         }
 
-        let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         let createdFolders = try LocalFileSystem.makeDirectories(stateDirectory, permissions: 0o700)
         defer { for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) } }
         let staging = try ScratchFolder(in: stateDirectory, label: "staging")
@@ -40,26 +43,11 @@ public struct Restorer {
         let manifest = try requireValid(verification)
         let plan = try plan(for: manifest)
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
-        let committer = FileCommitter(root: options.root)
-        for (index, file) in plan.files.enumerated() {
-            try committer.commit(try staged(file.entry, in: sink), to: file)
-            report.written.append(file.hostPath)
-            onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
-        }
-        for item in plan.imports {
-            let input = try staged(item.entry, in: sink)
-            defer { LocalFileSystem.remove(input) }
-            let command = item.command.map { $0.replacingOccurrences(of: "{in}", with: input) }
-            report.commands.append(try CommandRunner.run(command, timeout: item.timeout))
-        }
+        try RestoreTransaction(
+            plan: plan, options: options, stateDirectory: stateDirectory, staged: sink.staged,
+            services: options.services ?? Host.serviceController(os: options.os), onEvent: onEvent
+        ).run(into: &report)
         return report
-    }
-
-    private func staged(_ entry: ManifestEntry, in sink: StagingSink) throws -> String {
-        guard let path = sink.staged[entry.member] else {
-            throw RestoreError.verificationFailed(bundle: options.bundle, problems: [.missing(member: entry.member)])
-        }
-        return path
     }
 
     private func requireValid(_ report: VerifyReport) throws -> Manifest {
@@ -99,7 +87,9 @@ public struct Restorer {
                 entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
                 replaces: existing != nil))
         }
-        return RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
+        var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
+        try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: mapper, into: &plan)
+        return plan
     }
 
     /// Private keys and secrets are 0600 on the target whatever they were on the source.

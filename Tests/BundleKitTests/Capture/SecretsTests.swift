@@ -166,7 +166,12 @@ struct SecretsTests {
         let target = try TemporaryDirectory("vault-target")
         var restore = restoreOptions(bundle.output, root: target.url, unlock: .identities([identity]))
         restore.overrides = ["SecretMgr": tools.path("SecretMgr")]
-        #expect(throws: CommandError.self) { try Restorer(options: restore).run() }
+        #expect {
+            try Restorer(options: restore).run()
+        } throws: { error in
+            guard case RestoreError.stepFailed("imports", let reason, []) = error else { return false }
+            return reason.contains("exited with status 4") && reason.contains("import failed: wrong machine")
+        }
         #expect(try leftovers(target.url) == [])
     }
 

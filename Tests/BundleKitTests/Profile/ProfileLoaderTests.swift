@@ -1,4 +1,4 @@
-import BundleKit
+@testable import BundleKit
 import Foundation
 import TestSupport
 import Testing
@@ -87,11 +87,11 @@ struct ProfileLoaderTests {
     func brokenShipped() throws {
         let temp = try TemporaryDirectory("loader")
         try temp.write("formats/good.yaml", profileText(id: "good"))
-        try temp.write("formats/bad.yaml", profileText(id: "bad") + "services: []\n")
+        try temp.write("formats/bad.yaml", profileText(id: "bad") + "servics: []\n")
         let loader = ProfileLoader(formatsDirectories: [temp.path("formats")])
         #expect(throws: ProfileError.unknownKey(
-            file: temp.path("formats/bad.yaml").path, line: 7, key: "services", context: "the profile",
-            allowed: ["version", "id", "name", "description", "variables", "items", "checklist"])) {
+            file: temp.path("formats/bad.yaml").path, line: 7, key: "servics", context: "the profile",
+            allowed: ProfileReader.topLevelKeys)) {
             try loader.available()
         }
     }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Whether a service runs.
+public enum ServiceState: String, Sendable, Codable, Equatable {
+    /// Running (or starting).
+    case running
+    /// Stopped.
+    case stopped
+}
+
+/// Stops, starts and asks about the product's services. One backend per OS, plus one that
+/// calls a command (`--service-command PATH`) for unusual setups and for tests.
+public protocol ServiceController: Sendable {
+    /// The service's state now.
+    func state(of name: String) throws -> ServiceState
+    /// Stops it and waits until it has stopped.
+    func stop(_ name: String) throws
+    /// Starts it and waits until it runs.
+    func start(_ name: String) throws
+}
+
+/// Calls `PATH stop|start|status NAME`; `status` prints `running` or `stopped` (or exits
+/// 0 for running, non-zero for stopped, as `systemctl is-active` does).
+public struct CommandServiceController: ServiceController {
+    /// The executable.
+    public let path: String
+    /// Seconds a stop or start may take.
+    public var timeout = 120
+
+    /// A controller calling `path`.
+    public init(path: String) {
+        self.path = path
+    }
+
+    public func state(of name: String) throws -> ServiceState {
+        do {
+            let outcome = try CommandRunner.run([path, "status", name], timeout: timeout)
+            return outcome.output.lowercased().contains("stopped") ? .stopped : .running
+        } catch CommandError.failed {
+            return .stopped
+        }
+    }
+
+    public func stop(_ name: String) throws {
+        try CommandRunner.run([path, "stop", name], timeout: timeout)
+    }
+
+    public func start(_ name: String) throws {
+        try CommandRunner.run([path, "start", name], timeout: timeout)
+    }
+}
+
+/// systemd, through `systemctl` (which waits for the job itself).
+public struct SystemdServiceController: ServiceController {
+    /// Seconds a stop or start may take.
+    public var timeout = 300
+
+    /// The controller.
+    public init() {}
+
+    public func state(of name: String) throws -> ServiceState {
+        do {
+            try CommandRunner.run(["/usr/bin/systemctl", "is-active", "--quiet", name], timeout: 30)
+            return .running
+        } catch CommandError.failed {
+            return .stopped
+        }
+    }
+
+    public func stop(_ name: String) throws {
+        try CommandRunner.run(["/usr/bin/systemctl", "stop", name], timeout: timeout)
+    }
+
+    public func start(_ name: String) throws {
+        try CommandRunner.run(["/usr/bin/systemctl", "start", name], timeout: timeout)
+    }
+}
+
+/// The Windows service manager through `sc.exe`, which returns before the service has
+/// changed state: poll `sc.exe query` until STOPPED or RUNNING.
+public struct WindowsServiceController: ServiceController {
+    /// Seconds a stop or start may take.
+    public var timeout = 300
+    static let sc = "C:\\Windows\\System32\\sc.exe"
+
+    /// The controller.
+    public init() {}
+
+    public func state(of name: String) throws -> ServiceState {
+        let output = try CommandRunner.run([Self.sc, "query", name], timeout: 30).output
+        return output.contains("RUNNING") || output.contains("START_PENDING") ? .running : .stopped
+    }
+
+    public func stop(_ name: String) throws {
+        try CommandRunner.run([Self.sc, "stop", name], timeout: 60)
+        try wait(name, for: .stopped)
+    }
+
+    public func start(_ name: String) throws {
+        try CommandRunner.run([Self.sc, "start", name], timeout: 60)
+        try wait(name, for: .running)
+    }
+
+    private func wait(_ name: String, for wanted: ServiceState) throws {
+        let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+        while try state(of: name) != wanted {
+            guard Date() < deadline else { throw CommandError.timedOut(command: [Self.sc, "query", name], seconds: timeout) }
+            Thread.sleep(forTimeInterval: 1)
+        }
+    }
+}
+
+extension Host {
+    /// The service backend of `os`.
+    public static func serviceController(os: OSFamily = .current) -> ServiceController {
+        os == .windows ? WindowsServiceController() : SystemdServiceController()
+    }
+}

@@ -1,0 +1,58 @@
+/// What a profile does besides naming files: the services to stop and start, the checks
+/// before and after, the commands around capture and restore, and the config values to
+/// rewrite on the target. Each is optional; together they are the vendor's procedure.
+
+/// A service stopped before files are laid down and started after.
+public struct ServiceSpec: Sendable, Equatable {
+    /// The service's name (a template: it may differ per OS through a variable).
+    public var name: String
+}
+
+/// A condition the target must meet before anything changes.
+public enum PreflightCheck: Sendable, Equatable {
+    /// A path (template) must exist under the root: the product is installed.
+    case exists(String)
+    /// A command must exit 0 (a version check, say).
+    case run(CommandSpec)
+}
+
+/// A condition that must become true after the services start, within a time limit.
+public enum PostCheck: Sendable, Equatable {
+    /// A TCP port accepts connections (`host:port`, a template).
+    case tcp(address: String, within: Int)
+    /// A command exits 0.
+    case run(CommandSpec, within: Int)
+    /// A file exists (the product wrote its ready marker).
+    case exists(String, within: Int)
+
+    /// Seconds the check may take.
+    public var within: Int {
+        switch self {
+        case .tcp(_, let within), .run(_, let within), .exists(_, let within): return within
+        }
+    }
+}
+
+/// Commands around capture and restore.
+public struct ProfileSteps: Sendable, Equatable {
+    /// Before capture reads files (e.g. decrypt the configuration on the source).
+    public var captureBefore: [CommandSpec] = []
+    /// After capture, always, even when it failed (e.g. re-encrypt the source).
+    public var captureAfter: [CommandSpec] = []
+    /// On the target after the files are in place and imported (e.g. re-encrypt there).
+    public var restoreAfterFiles: [CommandSpec] = []
+
+    /// No steps.
+    public init() {}
+}
+
+/// One value to change in a configuration file on the target; everything else in the file
+/// stays byte for byte.
+public struct RewriteSpec: Sendable, Equatable {
+    /// The file (template).
+    public var file: String
+    /// Where the value is in it.
+    public var target: RewriteTarget
+    /// The new value (template; usually `${Name}` from `--set Name=VALUE`).
+    public var value: String
+}

@@ -1,0 +1,128 @@
+import Yams
+
+/// Reading the operational sections: services, preflight, steps, rewrites, post-checks.
+extension ProfileReader {
+    static let serviceKeys = ["name"]
+    static let stepsKeys = ["capture", "restore"]
+    static let captureStepKeys = ["before", "after"]
+    static let restoreStepKeys = ["after-files"]
+    static let rewriteKinds = ["xml-app-setting", "xpath", "json-pointer", "ini", "replace"]
+    static let rewriteKeys = ["file", "value"] + rewriteKinds
+    static let postCheckKinds = ["tcp", "run", "exists"]
+
+    func readServices(_ node: Node) throws -> [ServiceSpec] {
+        try list(node, key: "services", expected: "a list of services (names, or mappings with name)").map { entry in
+            if case .scalar = entry { return ServiceSpec(name: try template(entry, key: "services", context: Self.topContext)) }
+            let fields = try self.fields(of: entry, context: "a service", allowed: Self.serviceKeys)
+            guard let name = fields["name"] else { throw missing("name", in: entry, context: "a service") }
+            return ServiceSpec(name: try template(name, key: "name", context: "a service"))
+        }
+    }
+
+    func readPreflight(_ node: Node) throws -> [PreflightCheck] {
+        try list(node, key: "preflight", expected: "a list of checks (exists: PATH, or run: [...])").map { entry in
+            let context = "a preflight check"
+            let fields = try self.fields(of: entry, context: context, allowed: ["exists", "run", "timeout"])
+            if let path = fields["exists"], fields.count == 1 {
+                return .exists(try template(path, key: "exists", context: context))
+            }
+            guard fields["run"] != nil, fields["exists"] == nil else {
+                throw ProfileError.invalidValue(file: file, line: line(of: entry), key: "preflight", reason: "a check is either 'exists: PATH' or 'run: [program, args...]' (with an optional timeout)")
+            }
+            return .run(try readCommand(entry, key: "run", context: context))
+        }
+    }
+
+    func readPostChecks(_ node: Node) throws -> [PostCheck] {
+        try list(node, key: "post-checks", expected: "a list of checks (tcp:, run:, exists:) with within: SECONDS").map { entry in
+            let context = "a post-check"
+            let fields = try self.fields(of: entry, context: context, allowed: Self.postCheckKinds + ["within", "timeout"])
+            let within = try fields["within"].map { try positive($0, key: "within", context: context) } ?? 60
+            let kinds = Self.postCheckKinds.filter { fields[$0] != nil }
+            guard kinds.count == 1, let kind = kinds.first, let value = fields[kind] else {
+                throw ProfileError.invalidValue(file: file, line: line(of: entry), key: "post-checks", reason: "a post-check has exactly one of tcp, run, exists")
+            }
+            switch kind {
+            case "tcp": return .tcp(address: try template(value, key: "tcp", context: context), within: within)
+            case "exists": return .exists(try template(value, key: "exists", context: context), within: within)
+            default:
+                var mapping = entry
+                if case .mapping(var pairs) = entry {
+                    pairs["within"] = nil
+                    mapping = .mapping(pairs)
+                }
+                return .run(try readCommand(mapping, key: "run", context: context), within: within)
+            }
+        }
+    }
+
+    func readSteps(_ node: Node) throws -> ProfileSteps {
+        var steps = ProfileSteps()
+        let fields = try self.fields(of: node, context: "'steps'", allowed: Self.stepsKeys)
+        if let capture = fields["capture"] {
+            let phases = try self.fields(of: capture, context: "'steps.capture'", allowed: Self.captureStepKeys)
+            steps.captureBefore = try phases["before"].map { try commands($0, key: "before") } ?? []
+            steps.captureAfter = try phases["after"].map { try commands($0, key: "after") } ?? []
+        }
+        if let restore = fields["restore"] {
+            let phases = try self.fields(of: restore, context: "'steps.restore'", allowed: Self.restoreStepKeys)
+            steps.restoreAfterFiles = try phases["after-files"].map { try commands($0, key: "after-files") } ?? []
+        }
+        return steps
+    }
+
+    func readRewrites(_ node: Node) throws -> [RewriteSpec] {
+        try list(node, key: "rewrites", expected: "a list of rewrites (file, one of \(Self.rewriteKinds.joined(separator: ", ")), value)").map { entry in
+            let context = "a rewrite"
+            let fields = try self.fields(of: entry, context: context, allowed: Self.rewriteKeys)
+            guard let fileNode = fields["file"] else { throw missing("file", in: entry, context: context) }
+            guard let valueNode = fields["value"] else { throw missing("value", in: entry, context: context) }
+            let kinds = Self.rewriteKinds.filter { fields[$0] != nil }
+            guard kinds.count == 1, let kind = kinds.first, let spec = fields[kind] else {
+                throw missing(Self.rewriteKinds.joined(separator: "|"), in: entry, context: context)
+            }
+            let target: RewriteTarget
+            switch kind {
+            case "xml-app-setting": target = .xmlAppSetting(key: try nonEmptyString(spec, key: kind, context: context))
+            case "xpath": target = .xmlXPath(try nonEmptyString(spec, key: kind, context: context))
+            case "json-pointer": target = .jsonPointer(try string(spec, key: kind, context: context))
+            case "ini":
+                let ini = try self.fields(of: spec, context: "'ini' of \(context)", allowed: ["section", "key"])
+                guard let key = ini["key"] else { throw missing("key", in: spec, context: "'ini' of \(context)") }
+                target = .ini(
+                    section: try ini["section"].map { try string($0, key: "section", context: context) } ?? "",
+                    key: try nonEmptyString(key, key: "key", context: context))
+            default:
+                let replace = try self.fields(of: spec, context: "'replace' of \(context)", allowed: ["find", "guard"])
+                guard let find = replace["find"] else { throw missing("find", in: spec, context: "'replace' of \(context)") }
+                target = .replace(
+                    find: try nonEmptyString(find, key: "find", context: context),
+                    guard: try replace["guard"].map { try string($0, key: "guard", context: context) })
+            }
+            return RewriteSpec(
+                file: try template(fileNode, key: "file", context: context), target: target,
+                value: try template(valueNode, key: "value", context: context))
+        }
+    }
+
+    private func commands(_ node: Node, key: String) throws -> [CommandSpec] {
+        try list(node, key: key, expected: "a list of commands ({run: [...], timeout: N})").map {
+            try readCommand($0, key: key, context: "'steps'")
+        }
+    }
+
+    private func list(_ node: Node, key: String, expected: String) throws -> [Node] {
+        guard case .sequence(let sequence) = node else {
+            throw wrongType(node, key: key, context: Self.topContext, expected: expected)
+        }
+        return Array(sequence)
+    }
+
+    private func positive(_ node: Node, key: String, context: String) throws -> Int {
+        let value = try integer(node, key: key, context: context)
+        guard value > 0 else {
+            throw ProfileError.invalidValue(file: file, line: line(of: node), key: key, reason: "give a number of seconds above 0")
+        }
+        return value
+    }
+}

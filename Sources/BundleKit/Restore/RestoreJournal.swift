@@ -1,0 +1,84 @@
+import Foundation
+import SystemPackage
+
+/// The on-disk record of a restore in progress, written (synced, renamed into place) before
+/// each step, so that after a failure or a crash the target can be put back exactly: every
+/// path the restore may touch, whether it existed and where its old content is kept, the
+/// folders it may create, and how the services were.
+public struct RestoreJournal: Codable, Sendable, Equatable {
+    /// A path the restore writes or rewrites.
+    public struct TouchedPath: Codable, Sendable, Equatable {
+        /// The path on this machine.
+        public var path: String
+        /// Its copy in the safeguard folder, when it existed before.
+        public var saved: String?
+    }
+
+    /// A service and how it was before the restore.
+    public struct ServiceRecord: Codable, Sendable, Equatable {
+        /// Its name.
+        public var name: String
+        /// Whether it ran before the restore.
+        public var wasRunning: Bool
+    }
+
+    /// Journal format version.
+    public var version = 1
+    /// Identifies the restore (and names its safeguard folder).
+    public var id: String
+    /// The bundle being restored.
+    public var bundle: String
+    /// The `--root`.
+    public var root: String
+    /// When it started (UTC).
+    public var started: String
+    /// The step under way.
+    public var step: String
+    /// Services, in profile order.
+    public var services: [ServiceRecord] = []
+    /// Paths the restore may change, in order.
+    public var touched: [TouchedPath] = []
+    /// Folders that did not exist, outermost first; removed again when empty on rollback.
+    public var createdFolders: [String] = []
+    /// Where the old contents are kept.
+    public var safeguard: String
+
+    /// The journal file in a state folder.
+    public static func path(in stateDirectory: String) -> String {
+        stateDirectory + "/restore-journal.json"
+    }
+
+    /// Reads the unfinished journal in `stateDirectory`, if there is one.
+    public static func load(from stateDirectory: String) throws -> RestoreJournal? {
+        let path = Self.path(in: stateDirectory)
+        guard try FileStatus.of(path) != nil else { return nil }
+        do {
+            return try JSONDecoder().decode(RestoreJournal.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw RestoreError.journalUnreadable(path: path, reason: String(describing: error))
+        }
+    }
+
+    /// Writes the journal durably: a temporary file, synced, renamed over the old one.
+    func save(in stateDirectory: String) throws {
+        let path = Self.path(in: stateDirectory)
+        let temporary = path + ".tmp"
+        LocalFileSystem.remove(temporary)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        let descriptor = try LocalFileSystem.createExclusive(temporary, permissions: 0o600)
+        do {
+            defer { try? descriptor.close() }
+            try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
+            try LocalFileSystem.sync(descriptor, path: temporary)
+        }
+        guard try LocalFileSystem.move(temporary, to: path) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
+        try LocalFileSystem.syncDirectory(stateDirectory)
+    }
+
+    /// Removes the journal file: the restore is over (done or rolled back).
+    static func remove(from stateDirectory: String) {
+        LocalFileSystem.remove(path(in: stateDirectory))
+    }
+}

@@ -1,0 +1,42 @@
+/// Resolving the profile's services, checks, rewrites and steps for the target.
+extension Restorer {
+    func resolveOperations(
+        of profile: Profile, manifest: Manifest, variables: [String: String], mapper: PathMapper, into plan: inout RestorePlan
+    ) throws {
+        let placeholders = ["root": options.root]
+        func command(_ spec: CommandSpec, _ context: String) throws -> RestorePlan.Command {
+            .init(argv: try CommandTemplate.resolve(spec.run, variables: variables, placeholders: placeholders, context: context), timeout: spec.timeout)
+        }
+        func check(_ spec: PreflightCheck, _ context: String) throws -> RestorePlan.Check {
+            switch spec {
+            case .exists(let path): return .exists(try mapper.hostPath(for: try VariableResolver.expand(path, with: variables, context: context)))
+            case .run(let spec): return .run(try command(spec, context))
+            }
+        }
+        plan.services = try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") }
+        plan.preflight = try profile.preflight.map { try check($0, "preflight") }
+        plan.afterFiles = try profile.steps.restoreAfterFiles.map { try command($0, "steps.restore.after-files") }
+        plan.postChecks = try profile.postChecks.map { postCheck in
+            switch postCheck {
+            case .tcp(let address, let within):
+                let text = try VariableResolver.expand(address, with: variables, context: "post-checks")
+                guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+                    throw ProfileError.invalidTemplate(template: address, context: "post-checks", reason: "a tcp check is host:port")
+                }
+                return (.tcp(host: String(text[..<colon]), port: port), within)
+            case .run(let spec, let within): return (.run(try command(spec, "post-checks")), within)
+            case .exists(let path, let within): return (try check(.exists(path), "post-checks"), within)
+            }
+        }
+        // Values: profile variables, then --set recorded at capture, then --set given now.
+        let values = variables.merging(manifest.settings) { $1 }.merging(options.settings) { $1 }
+        plan.rewrites = try profile.rewrites.map { spec in
+            let file = try mapper.hostPath(for: try VariableResolver.expand(spec.file, with: variables, context: "rewrites"))
+            do {
+                return .init(hostPath: file, target: spec.target, value: try VariableResolver.expand(spec.value, with: values, context: "rewrites"))
+            } catch ProfileError.undefinedVariable(let name, _) {
+                return .init(hostPath: file, target: spec.target, value: nil, skipReason: "no value for \(name): pass --set \(name)=VALUE")
+            }
+        }
+    }
+}

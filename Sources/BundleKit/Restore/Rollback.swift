@@ -1,0 +1,60 @@
+import Foundation
+
+/// Puts a target back as a journal describes it before the restore: old contents moved back
+/// from the safeguard, new files removed, created folders removed when empty, services
+/// returned to their previous state. Safe to run twice (after a crash during rollback).
+public struct Rollback {
+    /// The journal to undo.
+    public let journal: RestoreJournal
+    /// The state folder it lives in.
+    public let stateDirectory: String
+    /// How to reach the services.
+    public let services: ServiceController
+
+    /// A rollback of `journal`.
+    public init(journal: RestoreJournal, stateDirectory: String, services: ServiceController) {
+        self.journal = journal
+        self.stateDirectory = stateDirectory
+        self.services = services
+    }
+
+    /// Undoes everything it can and reports what it could not (then the journal stays, so
+    /// `bundle rollback` can be run again once the cause is fixed).
+    @discardableResult
+    public func run() -> [String] {
+        var failures: [String] = []
+        for touched in journal.touched.reversed() {
+            if let saved = touched.saved {
+                if (try? FileStatus.of(saved)) ?? nil == nil { continue }  // already moved back
+                do {
+                    if try !LocalFileSystem.move(saved, to: touched.path) {
+                        failures.append("\(touched.path): the safeguard copy is on another file system; copy it back from \(saved)")
+                    }
+                } catch {
+                    failures.append("\(touched.path): \(error)")
+                }
+            } else {
+                LocalFileSystem.remove(touched.path)
+            }
+        }
+        for folder in journal.createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
+        // A restore killed while staging leaves its staging folder behind.
+        for name in (try? LocalFileSystem.contents(of: stateDirectory)) ?? [] where name.hasPrefix(".bundle-staging-") {
+            LocalFileSystem.removeTree(stateDirectory + "/" + name)
+        }
+        for record in journal.services.reversed() {
+            do {
+                let now = try services.state(of: record.name)
+                if record.wasRunning && now != .running { try services.start(record.name) }
+                if !record.wasRunning && now == .running { try services.stop(record.name) }
+            } catch {
+                failures.append("service \(record.name): \(error)")
+            }
+        }
+        if failures.isEmpty {
+            LocalFileSystem.removeTree(journal.safeguard)
+            RestoreJournal.remove(from: stateDirectory)
+        }
+        return failures
+    }
+}
