@@ -61,6 +61,25 @@ struct SecretOptions: ParsableArguments {
     }
 }
 
+/// How services are reached, and the `--set` values for rewrites.
+struct OperationOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Set a value the profile's rewrites use (e.g. ManagerAddress=host:3741).", valueName: "NAME=VALUE"))
+    var set: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Run 'PATH stop|start|status NAME' instead of the OS's service manager.", valueName: "PATH"))
+    var serviceCommand: String?
+
+    /// The `--set` values.
+    func settings() throws -> [String: String] {
+        try VariableResolver.parseOverrides(set)
+    }
+
+    /// The service backend, when replaced.
+    var services: ServiceController? {
+        serviceCommand.map { CommandServiceController(path: $0.absolutePath) }
+    }
+}
+
 extension OSFamily: ExpressibleByArgument {}
 extension Compression: ExpressibleByArgument {}
 

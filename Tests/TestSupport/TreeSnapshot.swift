@@ -39,6 +39,13 @@ public struct TreeSnapshot: Equatable, CustomStringConvertible, Sendable {
         }
     }
 
+    /// The paths whose state differs from `other`, one per line, for failure messages.
+    public func difference(from other: TreeSnapshot) -> String {
+        Set(nodes.keys).union(other.nodes.keys).sorted().compactMap { path in
+            nodes[path] == other.nodes[path] ? nil : "\(path): \(other.nodes[path].map(String.init(describing:)) ?? "absent") -> \(nodes[path].map(String.init(describing:)) ?? "absent")"
+        }.joined(separator: "\n")
+    }
+
     /// The paths, sorted, one per line with their state.
     public var description: String {
         nodes.keys.sorted().map { "\($0): \(nodes[$0]!)" }.joined(separator: "\n")

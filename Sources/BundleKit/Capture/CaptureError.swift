@@ -12,6 +12,8 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     case plaintextSecret(item: String, role: Role)
     /// An item would copy a file another item marks `never-copy`.
     case neverCopy(item: String, path: String, markedBy: String)
+    /// Starting the services again or an `after` step failed on the source.
+    case restoreSourceFailed(bundle: String?, reason: String, captureError: String?)
     /// An export command succeeded but left its `{out}` file empty or missing.
     case exportProducedNothing(item: String, command: [String])
 
@@ -30,6 +32,9 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "item '\(item)' is a \(role.rawValue) and would be stored unencrypted. Pass --recipient or --passphrase-file, or --allow-plaintext-secrets if you accept the risk."
         case .neverCopy(let item, let path, let markedBy):
             return "item '\(item)' would copy \(path), which item '\(markedBy)' marks never-copy (it is machine-bound and travels only through its export command). Narrow the item so it leaves that file out."
+        case .restoreSourceFailed(let bundle, let reason, let captureError):
+            let outcome = bundle.map { "The bundle \($0) was written and is complete. " } ?? "The capture failed (\(captureError ?? "?")). "
+            return outcome + "But putting the source back failed: \(reason). Start the services / run the profile's 'after' steps by hand now."
         case .exportProducedNothing(let item, let command):
             return "item '\(item)': \(command.joined(separator: " ")) succeeded but wrote nothing to {out}. Check the vendor tool's output above and run it by hand once."
         }

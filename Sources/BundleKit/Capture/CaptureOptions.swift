@@ -30,6 +30,10 @@ public struct CaptureOptions: Sendable {
     public var lock: AgeLock?
     /// Store such members unencrypted when no `lock` is given, instead of refusing.
     public var allowPlaintextSecrets = false
+    /// Stop the profile's services for a consistent copy (they are always started again).
+    public var stopServices = false
+    /// The service backend (nil: the OS's own).
+    public var services: ServiceController?
 
     /// Options with the required values; the rest default.
     public init(profile: Profile, output: String, signingKey: MinisignSecretKey) {

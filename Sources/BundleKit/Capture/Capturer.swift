@@ -14,11 +14,59 @@ public struct Capturer: Sendable {
         self.onEvent = onEvent
     }
 
-    /// Runs the capture: export commands, then one pass over the files, then the header.
+    /// Runs the capture in the profile's order: `before` steps, stop services (with
+    /// `stopServices`), export commands, one pass over the files, signature; then, always,
+    /// the services are started again and the `after` steps run, even when capture failed.
     /// On any error nothing is left under the output name and no exported secret remains.
     public func run() throws -> CaptureResult {
         let profile = options.profile
         let variables = try VariableResolver(profile: profile, os: options.os, overrides: options.overrides).resolve()
+        let placeholders = ["root": options.root]
+        func commands(_ specs: [CommandSpec], _ context: String) throws -> [(argv: [String], timeout: Int)] {
+            try specs.map { (try CommandTemplate.resolve($0.run, variables: variables, placeholders: placeholders, context: context), $0.timeout) }
+        }
+        let before = try commands(profile.steps.captureBefore, "steps.capture.before")
+        let after = try commands(profile.steps.captureAfter, "steps.capture.after")
+        let serviceNames = options.stopServices
+            ? try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") } : []
+        let controller = options.services ?? Host.serviceController(os: options.os)
+
+        var outcomes: [CommandOutcome] = []
+        var stopped: [String] = []
+        var result: Result<CaptureResult, Error>
+        do {
+            for command in before { outcomes.append(try CommandRunner.run(command.argv, timeout: command.timeout)) }
+            for name in serviceNames where try controller.state(of: name) == .running {
+                try controller.stop(name)
+                stopped.append(name)
+            }
+            result = .success(try capture(variables: variables))
+        } catch {
+            result = .failure(error)
+        }
+        // Whatever happened: services back up, then the after steps (e.g. re-encrypt the source).
+        var cleanupErrors: [Error] = []
+        for name in stopped.reversed() {
+            do { try controller.start(name) } catch { cleanupErrors.append(error) }
+        }
+        for command in after {
+            do { outcomes.append(try CommandRunner.run(command.argv, timeout: command.timeout)) } catch { cleanupErrors.append(error) }
+        }
+        if let first = cleanupErrors.first {
+            // The source must not stay stopped or decrypted unnoticed: say so even when the
+            // capture itself failed, and keep a good bundle (it is complete and signed).
+            let written = (try? result.get())?.output
+            let cause = (try? result.get()) == nil ? result.failureDescription : nil
+            throw CaptureError.restoreSourceFailed(bundle: written, reason: String(describing: first), captureError: cause)
+        }
+        var captured = try result.get()
+        captured.commands = outcomes + captured.commands
+        return captured
+    }
+
+    /// Exports, files, header: the capture proper.
+    private func capture(variables: [String: String]) throws -> CaptureResult {
+        let profile = options.profile
         let mapper = PathMapper(root: options.root, os: options.os)
         if try FileStatus.of(options.output) != nil { throw FileSystemError.alreadyExists(path: options.output) }
         let outputFolder = (options.output as NSString).deletingLastPathComponent
@@ -167,5 +215,13 @@ public struct Capturer: Sendable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
+    }
+}
+
+extension Result {
+    /// The error's description, for a failure.
+    var failureDescription: String? {
+        if case .failure(let error) = self { return String(describing: error) }
+        return nil
     }
 }

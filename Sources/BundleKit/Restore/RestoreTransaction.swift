@@ -8,6 +8,8 @@ struct RestoreTransaction {
     let stateDirectory: String
     let staged: [String: String]
     let services: ServiceController
+    /// State folders the restore made for itself, so a rollback after a crash removes them too.
+    let createdStateFolders: [String]
     let onEvent: EventHandler?
 
     func run(into report: inout RestoreReport) throws {
@@ -111,6 +113,7 @@ struct RestoreTransaction {
         var journal = RestoreJournal(
             id: id, bundle: options.bundle, root: options.root, started: Capturer.timestamp(Date()), step: "stop-services",
             safeguard: stateDirectory + "/safeguards/" + id)
+        journal.createdFolders = createdStateFolders
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
         var seen = Set<String>()
         for path in plan.files.map(\.hostPath) + plan.rewrites.filter({ $0.value != nil }).map(\.hostPath) where seen.insert(path).inserted {

@@ -45,7 +45,8 @@ public struct Restorer {
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         try RestoreTransaction(
             plan: plan, options: options, stateDirectory: stateDirectory, staged: sink.staged,
-            services: options.services ?? Host.serviceController(os: options.os), onEvent: onEvent
+            services: options.services ?? Host.serviceController(os: options.os), createdStateFolders: createdFolders,
+            onEvent: onEvent
         ).run(into: &report)
         return report
     }

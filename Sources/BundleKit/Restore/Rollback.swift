@@ -37,7 +37,6 @@ public struct Rollback {
                 LocalFileSystem.remove(touched.path)
             }
         }
-        for folder in journal.createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
         // A restore killed while staging leaves its staging folder behind.
         for name in (try? LocalFileSystem.contents(of: stateDirectory)) ?? [] where name.hasPrefix(".bundle-staging-") {
             LocalFileSystem.removeTree(stateDirectory + "/" + name)
@@ -53,8 +52,11 @@ public struct Rollback {
         }
         if failures.isEmpty {
             LocalFileSystem.removeTree(journal.safeguard)
+            LocalFileSystem.removeEmptyFolder((journal.safeguard as NSString).deletingLastPathComponent)
             RestoreJournal.remove(from: stateDirectory)
         }
+        // Folders the restore made (its own state folders among them), innermost first, if empty.
+        for folder in journal.createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
         return failures
     }
 }

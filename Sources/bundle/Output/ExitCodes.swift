@@ -12,21 +12,27 @@ enum ExitCodes {
     static let invalidInput: Int32 = 2
     /// A file could not be read or written.
     static let fileSystem: Int32 = 3
-    /// The capture could not find or read what the profile names.
+    /// The capture could not find or read what the profile names, or a capture step failed.
     static let captureFailed: Int32 = 4
+    /// A restore step failed after changes began (the target was rolled back), a preflight
+    /// or post-check failed, or a rollback could not undo everything.
+    static let restoreFailed: Int32 = 5
     /// Anything else (a bug: please report it).
     static let internalError: Int32 = 70
 
     static func code(for error: Error) -> Int32 {
         switch error {
-        case is RestoreError:
-            if case .verificationFailed = error as? RestoreError { return verificationFailed }
-            return invalidInput
+        case let error as RestoreError:
+            switch error {
+            case .verificationFailed: return verificationFailed
+            case .stepFailed, .checkFailed, .unfinishedJournal: return restoreFailed
+            default: return invalidInput
+            }
         case is VerifyProblem: return verificationFailed
         case is ProfileError, is SignatureError, is ManifestError, is PathError, is ArchiveError, is AgeError:
             return invalidInput
         case is FileSystemError: return fileSystem
-        case is CaptureError: return captureFailed
+        case is CaptureError, is CommandError: return captureFailed
         default: return internalError
         }
     }

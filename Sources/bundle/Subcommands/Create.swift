@@ -27,6 +27,10 @@ extension BundleCommand {
         @Flag(name: .long, help: "Store private keys and secrets unencrypted when no --recipient or --passphrase-file is given.")
         var allowPlaintextSecrets = false
 
+        @Flag(name: .long, help: "Stop the profile's services for a consistent copy; they are always started again.")
+        var stopServices = false
+
+        @OptionGroup var operations: OperationOptions
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var output: OutputOptions
@@ -41,6 +45,9 @@ extension BundleCommand {
             options.compressionLevel = level
             options.lock = try secrets.lock()
             options.allowPlaintextSecrets = allowPlaintextSecrets
+            options.stopServices = stopServices
+            options.services = operations.services
+            options.settings = try operations.settings()
             if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(epoch) {
                 options.created = Date(timeIntervalSince1970: seconds)
             }

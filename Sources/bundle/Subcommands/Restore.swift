@@ -16,6 +16,13 @@ extension BundleCommand {
         @Flag(name: .long, help: "Verify and print the plan; change nothing.")
         var dryRun = false
 
+        @Flag(name: .long, help: "Skip the post-checks (a port, a service state) that cannot hold here; the report lists them as skipped.")
+        var skipPostChecks = false
+
+        @Option(name: .long, help: "Cap every post-check's time limit, in seconds.")
+        var postCheckTimeout: Int?
+
+        @OptionGroup var operations: OperationOptions
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var output: OutputOptions
@@ -27,6 +34,10 @@ extension BundleCommand {
             options.overrides = try location.overrides()
             options.dryRun = dryRun
             options.unlock = try secrets.unlock()
+            options.settings = try operations.settings()
+            options.services = operations.services
+            options.skipPostChecks = skipPostChecks
+            options.postCheckTimeout = postCheckTimeout
             let progress = ProgressBar()
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
@@ -45,6 +56,12 @@ extension BundleCommand {
             Terminal.out("restored \(report.written.count) file(s) from \(bundle) (verified, signed by \(report.verification.signerKeyID ?? "?")):")
             for path in report.written { Terminal.out("  \(path)") }
             for command in report.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
+            for rewrite in report.rewrites { Terminal.out("  rewrote \(rewrite.file): \(rewrite.target) \(rewrite.oldValue) -> \(rewrite.newValue)") }
+            for rewrite in report.plan.rewrites where rewrite.value == nil {
+                Terminal.out("  skipped rewrite \(rewrite.hostPath): \(rewrite.target) (\(rewrite.skipReason ?? "no value"))")
+            }
+            for step in report.steps where step.status == "skipped" { Terminal.out("  skipped \(step.name): \(step.detail)") }
+            if let safeguard = report.safeguard { Terminal.out("  previous versions kept in \(safeguard)") }
             if !report.plan.checklist.isEmpty {
                 Terminal.out("\nStill to do by hand:")
                 for step in report.plan.checklist { Terminal.out("  [ ] \(step)") }
@@ -70,6 +87,11 @@ struct RestoreSummary: Encodable {
     var plan: [RestorePlan.Step]
     var files: [File]
     var written: [String]
+    var steps: [RestoreReport.StepOutcome]
+    var commands: [CommandOutcome]
+    var rewrites: [RestoreReport.AppliedRewrite]
+    var skippedRewrites: [String]
+    var safeguard: String?
     var checklist: [String]
 
     init(_ report: RestoreReport) {
@@ -83,6 +105,11 @@ struct RestoreSummary: Encodable {
             File(member: $0.entry.member, path: $0.hostPath, mode: ManifestEntry.octal($0.permissions), action: $0.replaces ? "replace" : "create")
         }
         written = report.written
+        steps = report.steps
+        commands = report.commands
+        rewrites = report.rewrites
+        skippedRewrites = report.plan.rewrites.filter { $0.value == nil }.map { "\($0.hostPath): \($0.target)" }
+        safeguard = report.safeguard
         checklist = report.plan.checklist
     }
 }
