@@ -73,13 +73,15 @@ public struct Capturer: Sendable {
 
         // Export commands write machine-bound secrets into a private folder that is removed
         // whatever happens next.
-        let scratch = try ScratchFolder(in: outputFolder.isEmpty ? "." : outputFolder, label: "export")
-        defer { scratch.remove() }
+        var scratch: ScratchFolder?
+        defer { scratch?.remove() }
         var collector = ItemCollector(mapper: mapper, variables: variables, onEvent: onEvent)
         var commands: [CommandOutcome] = []
         for item in profile.items {
             guard case .exported(let spec) = item.selector else { continue }
-            let (path, outcome) = try export(item, spec, variables: variables, into: scratch)
+            let folder = try scratch ?? ScratchFolder(in: outputFolder.isEmpty ? "." : outputFolder, label: "export")
+            scratch = folder
+            let (path, outcome) = try export(item, spec, variables: variables, into: folder)
             collector.exported[item.id] = path
             commands.append(outcome)
         }
