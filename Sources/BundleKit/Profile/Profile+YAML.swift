@@ -254,7 +254,8 @@ struct ProfileReader {
             guard case .scalar = step, !isNull(step) else {
                 throw wrongType(step, key: "checklist", context: Self.topContext, expected: "a list of steps (text)")
             }
-            return try string(step, key: "checklist", context: Self.topContext)
+            // A step may name variables and --set values (${ServerUrl}); they are filled in at restore.
+            return try template(step, key: "checklist", context: Self.topContext)
         }
     }
 

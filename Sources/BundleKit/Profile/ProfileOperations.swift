@@ -14,6 +14,11 @@ public enum PreflightCheck: Sendable, Equatable {
     case exists(String)
     /// A command must exit 0 (a version check, say).
     case run(CommandSpec)
+    /// Every path a JSON file names must exist: `file` (a template) is read on the target
+    /// and the string at each JSON pointer is taken as a path of the target's OS (mapped under
+    /// the root like any other). A pointer that is absent, null or empty is skipped (the
+    /// product then uses its default); a missing path is reported by pointer and value.
+    case jsonPathsExist(file: String, pointers: [String])
 }
 
 /// A condition that must become true after the services start, within a time limit.

@@ -20,17 +20,42 @@ extension ProfileReader {
     }
 
     func readPreflight(_ node: Node) throws -> [PreflightCheck] {
-        try list(node, key: "preflight", expected: "a list of checks (exists: PATH, or run: [...])").map { entry in
+        try list(node, key: "preflight", expected: "a list of checks (exists: PATH, run: [...], or json-paths-exist: {file, pointers})").map { entry in
             let context = "a preflight check"
-            let fields = try self.fields(of: entry, context: context, allowed: ["exists", "run", "timeout"])
+            let fields = try self.fields(of: entry, context: context, allowed: ["exists", "run", "timeout", "json-paths-exist"])
             if let path = fields["exists"], fields.count == 1 {
                 return .exists(try template(path, key: "exists", context: context))
             }
-            guard fields["run"] != nil, fields["exists"] == nil else {
-                throw ProfileError.invalidValue(file: file, line: line(of: entry), key: "preflight", reason: "a check is either 'exists: PATH' or 'run: [program, args...]' (with an optional timeout)")
+            if let spec = fields["json-paths-exist"], fields.count == 1 {
+                return try readJSONPathsExist(spec)
+            }
+            guard fields["run"] != nil, fields["exists"] == nil, fields["json-paths-exist"] == nil else {
+                throw ProfileError.invalidValue(file: file, line: line(of: entry), key: "preflight", reason: "a check is exactly one of 'exists: PATH', 'run: [program, args...]' (with an optional timeout) or 'json-paths-exist: {file: PATH, pointers: [...]}'")
             }
             return .run(try readCommand(entry, key: "run", context: context))
         }
+    }
+
+    /// `json-paths-exist: {file: PATH, pointers: [/a/b, ...]}`.
+    private func readJSONPathsExist(_ node: Node) throws -> PreflightCheck {
+        let context = "'json-paths-exist' of a preflight check"
+        guard case .mapping = node else {
+            throw wrongType(node, key: "json-paths-exist", context: "a preflight check", expected: "a mapping with file and pointers")
+        }
+        let fields = try self.fields(of: node, context: context, allowed: ["file", "pointers"])
+        guard let fileNode = fields["file"] else { throw missing("file", in: node, context: context) }
+        guard let pointersNode = fields["pointers"] else { throw missing("pointers", in: node, context: context) }
+        let pointers = try list(pointersNode, key: "pointers", expected: "a list of JSON pointers (/Client/LogPath)").map { pointer in
+            let text = try nonEmptyString(pointer, key: "pointers", context: context)
+            guard text.hasPrefix("/") else {
+                throw ProfileError.invalidValue(file: file, line: line(of: pointer), key: "pointers", reason: "'\(text)' is not a JSON pointer; one starts with '/' (e.g. /Client/LogPath)")
+            }
+            return text
+        }
+        guard !pointers.isEmpty else {
+            throw ProfileError.invalidValue(file: file, line: line(of: pointersNode), key: "pointers", reason: "the list is empty; name at least one JSON pointer")
+        }
+        return .jsonPathsExist(file: try template(fileNode, key: "file", context: context), pointers: pointers)
     }
 
     func readPostChecks(_ node: Node) throws -> [PostCheck] {

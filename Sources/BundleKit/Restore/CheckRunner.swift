@@ -23,7 +23,55 @@ enum CheckRunner {
             }
         case .tcp(let host, let port):
             return connects(host: host, port: port) ? nil : "nothing accepts connections on \(host):\(port)"
+        case .jsonPathsExist(let file, let pointers, let mapper):
+            return missingPaths(in: file, at: pointers, mapper: mapper)
         }
+    }
+
+    /// Nil when every non-empty string at `pointers` in the JSON file names an existing path;
+    /// else one message listing each missing path by pointer and value, so the administrator
+    /// can create them all (or fix the file) in one go.
+    static func missingPaths(in file: String, at pointers: [String], mapper: PathMapper) -> String? {
+        guard var data = FileManager.default.contents(atPath: file) else { return "\(file) does not exist or cannot be read" }
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+        guard let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return "\(file) is not valid JSON; fix it before restoring"
+        }
+        var problems: [String] = []
+        for pointer in pointers {
+            // Absent (another version of the product), null or empty: the product's default applies.
+            guard let value = jsonValue(at: pointer, in: document), !(value is NSNull) else { continue }
+            guard let path = value as? String else {
+                problems.append("\(pointer) is not text, so not a path")
+                continue
+            }
+            if path.isEmpty { continue }
+            do {
+                let host = try mapper.hostPath(for: path)
+                if ((try? FileStatus.of(host)) ?? nil) == nil { problems.append("\(pointer) = \(path) does not exist") }
+            } catch {
+                problems.append("\(pointer) = \(path): \(error)")
+            }
+        }
+        guard !problems.isEmpty else { return nil }
+        return "\(file) names \(problems.count) path(s) missing on this machine: \(problems.joined(separator: "; ")); create them or change the file"
+    }
+
+    /// The value an RFC 6901 pointer names, or nil when a step is missing.
+    static func jsonValue(at pointer: String, in document: Any) -> Any? {
+        var node: Any = document
+        for raw in pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            if let object = node as? [String: Any] {
+                guard let next = object[token] else { return nil }
+                node = next
+            } else if let array = node as? [Any], let index = Int(token), array.indices.contains(index) {
+                node = array[index]
+            } else {
+                return nil
+            }
+        }
+        return node
     }
 
     /// Retries `check` until it holds or `within` seconds have passed.

@@ -55,6 +55,9 @@ public struct RestorePlan: Sendable, Equatable {
         case run(Command)
         /// A TCP port must accept a connection.
         case tcp(host: String, port: UInt16)
+        /// Every path the JSON file (on this machine) names at `pointers` must exist; the
+        /// paths are read as paths of the target's OS and mapped with `mapper`.
+        case jsonPathsExist(file: String, pointers: [String], mapper: PathMapper)
     }
 
     /// Files in member order.
@@ -119,6 +122,7 @@ public struct RestorePlan: Sendable, Equatable {
         case .exists(let path): return "exists \(path)"
         case .run(let command): return "run \(command.argv.joined(separator: " "))"
         case .tcp(let host, let port): return "tcp \(host):\(port)"
+        case .jsonPathsExist(let file, let pointers, _): return "paths named in \(file) exist (\(pointers.joined(separator: ", ")))"
         }
     }
 

@@ -11,6 +11,10 @@ extension Restorer {
             switch spec {
             case .exists(let path): return .exists(try mapper.hostPath(for: try VariableResolver.expand(path, with: variables, context: context)))
             case .run(let spec): return .run(try command(spec, context))
+            case .jsonPathsExist(let file, let pointers):
+                return .jsonPathsExist(
+                    file: try mapper.hostPath(for: try VariableResolver.expand(file, with: variables, context: context)),
+                    pointers: pointers, mapper: mapper)
             }
         }
         plan.services = try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") }
@@ -38,5 +42,21 @@ extension Restorer {
                 return .init(hostPath: file, target: spec.target, value: nil, skipReason: "no value for \(name): pass --set \(name)=VALUE")
             }
         }
+        // The checklist travels as templates in the signed manifest; it is filled in here, for
+        // the target, so "set the GPO to ${ServerUrl}" reads as the URL to type.
+        plan.checklist = manifest.checklist.map { Self.expandChecklistStep($0, with: values) }
+    }
+
+    /// `step` with each `${Name}` replaced by its value; a name without one becomes a visible
+    /// placeholder (`<ServerUrl: pass --set ServerUrl=...>`) rather than failing the restore
+    /// at its last step. A malformed step is printed as written.
+    static func expandChecklistStep(_ step: String, with values: [String: String]) -> String {
+        guard let parts = try? Template.parse(step, context: "checklist") else { return step }
+        return parts.map { part in
+            switch part {
+            case .literal(let text): return text
+            case .variable(let name): return values[name] ?? "<\(name): pass --set \(name)=...>"
+            }
+        }.joined()
     }
 }

@@ -93,11 +93,12 @@ public struct Restorer {
         return plan
     }
 
-    /// Private keys and secrets are 0600 on the target whatever they were on the source.
+    /// Private keys, secrets and anything the profile had stored encrypted (win-acme's
+    /// renewals hold .pfx passwords) are 0600 on the target whatever they were on the source.
     static func permissions(for entry: ManifestEntry) -> UInt32 {
         switch entry.role {
         case .privateKey, .secret: return 0o600
-        default: return entry.permissions ?? 0o644
+        default: return entry.encrypted ? 0o600 : entry.permissions ?? 0o644
         }
     }
 }
