@@ -22,7 +22,7 @@ public enum Host {
     /// live under `root`: the platform's state folder, resolved under the root like every path.
     public static func stateDirectory(root: String, os: OSFamily = .current) -> String {
         switch os {
-        case .windows: return join(root, "ProgramData/bundle")
+        case .windows: return join(root, "C/ProgramData/bundle")  // C:\ProgramData\bundle, mapped like every path
         case .linux, .macos: return join(root, "var/lib/bundle")
         }
     }

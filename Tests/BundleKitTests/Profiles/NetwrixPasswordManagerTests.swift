@@ -85,7 +85,7 @@ struct NetwrixPasswordManagerTests {
         #expect(report.written.count == 7)
         #expect(try SeedScenario.bytes(elsewhere.url, "D/Apps/NPM/secrets.bin") == SeedScenario.bytes(scenario.sourceRoot, "\(Self.install)/secrets.bin"))
         #expect(try SeedScenario.mode(elsewhere.url, "D/Apps/NPM/alinfo.bin") == 0o600)
-        #expect(SeedScenario.files(elsewhere.url).allSatisfy { $0.hasPrefix("D/Apps/NPM/") || $0.hasPrefix("ProgramData/bundle/") }, "nothing lands under C: (the state folder is ROOT/ProgramData/bundle)")
+        #expect(SeedScenario.files(elsewhere.url).allSatisfy { $0.hasPrefix("D/Apps/NPM/") || $0.hasPrefix("C/ProgramData/bundle/") }, "nothing lands under C: but the state folder, C:\\ProgramData\\bundle")
     }
 }
 
