@@ -21,8 +21,14 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
-        // The only Swift target that imports CArchive: tar/pax streams, gzip/zstd filters.
-        .target(name: "ArchiveIO", dependencies: ["CArchive"]),
+        // zlib, seen only by ArchiveIO: the parallel gzip compressor.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The only Swift target that imports CArchive and CZlib: tar/pax streams, gzip/zstd.
+        .target(name: "ArchiveIO", dependencies: ["CArchive", "CZlib"]),
         // BLAKE2b, minisign keys and signatures (and later age), on swift-crypto.
         .target(
             name: "BundleCrypto",

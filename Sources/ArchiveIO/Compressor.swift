@@ -8,6 +8,16 @@ internal import CArchive
     import Darwin
 #endif
 
+/// Where `PaxWriter` sends its uncompressed tar bytes when the output is compressed.
+protocol Compressor: AnyObject {
+    /// Compresses `bytes` (which may produce output, or not yet).
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Ends the gzip member or zstd frame and sends the rest of the output.
+    func close() throws
+    /// Drops all further output; used when a writer goes away unfinished.
+    func discardOutput()
+}
+
 /// A second libarchive writer in "raw" format (one unnamed entry, no headers) whose only job
 /// is to push bytes through the gzip or zstd filter to the output.
 ///
@@ -15,8 +25,9 @@ internal import CArchive
 /// what lets a stream end without the tar end-of-archive blocks: libarchive's pax writer always
 /// writes them on close, and once they have gone into the compressor they cannot be taken back.
 /// Data is not copied on the way: the tar writer (unbuffered) hands each buffer straight to
-/// `write`, and the filter reads it in place.
-final class Compressor {
+/// `write`, and the filter reads it in place. Used for zstd (whose filter runs its own worker
+/// threads); gzip goes through `ParallelGzip`.
+final class FilterCompressor: Compressor {
     private let handle: ArchiveHandle
 
     init(
@@ -36,7 +47,7 @@ final class Compressor {
             // Any worker count >= 1 gives the same bytes (zstd's multi-threaded mode is
             // deterministic), so the core count does not leak into the archive. Older
             // libarchive lacks the option: a warning, and one thread.
-            let threads = String(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            let threads = String(onlineCores)
             let code = archive_write_set_filter_option(a, "zstd", "threads", threads)
             try handle.check(code == ARCHIVE_OK ? code : ARCHIVE_WARN, .configure)
         case .none:
@@ -72,4 +83,9 @@ final class Compressor {
     func discardOutput() {
         handle.discardsOutput = true
     }
+}
+
+/// The cores online now, at least 1: how many compression workers to run.
+var onlineCores: Int {
+    max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 }

@@ -15,7 +15,7 @@ public final class PaxWriter {
     }
 
     private let tar: ArchiveHandle
-    private let compressor: Compressor?
+    private let compressor: (any Compressor)?
     private let entry: ArchiveEntry
     private var current: OpenEntry?
     private var finished = false
@@ -39,11 +39,17 @@ public final class PaxWriter {
         try tar.check(archive_write_set_format_pax(tar.pointer), .configure)
         // Unbuffered: no copy into 10 KiB blocks, no padding after the last 512-byte block.
         try tar.check(archive_write_set_bytes_per_block(tar.pointer, 0), .configure)
-        if compression == .none {
+        switch compression {
+        case .none:
             compressor = nil
             tar.sink = output
-        } else {
-            let compressor = try Compressor(compression, level: level, onWarning: onWarning, output: output)
+        case .gzip:
+            // One gzip member, compressed on every core (pigz's method).
+            let compressor = try ParallelGzip(level: level ?? 6, output: output)
+            self.compressor = compressor
+            tar.sink = { try compressor.write($0) }
+        case .zstd:
+            let compressor = try FilterCompressor(compression, level: level, onWarning: onWarning, output: output)
             self.compressor = compressor
             tar.sink = { try compressor.write($0) }
         }

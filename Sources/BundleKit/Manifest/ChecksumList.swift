@@ -5,15 +5,19 @@ import Foundation
 public struct ChecksumList: Sendable, Equatable {
     /// Member and lowercase hex digest, in file order.
     public private(set) var lines: [(member: String, sha256: String)]
+    /// Member -> digest (the first line for a member), so a lookup is O(1) even for 50,000
+    /// members.
+    private let index: [String: String]
 
     /// Makes a list in the given order.
     public init(_ lines: [(member: String, sha256: String)]) {
         self.lines = lines
+        index = Dictionary(lines.map { ($0.member, $0.sha256) }) { first, _ in first }
     }
 
     /// The digest recorded for `member`, if any.
     public subscript(member: String) -> String? {
-        lines.first { $0.member == member }?.sha256
+        index[member]
     }
 
     /// The file's text.

@@ -107,7 +107,8 @@ public struct Verifier {
             signed.sha256 = digest
             expected[entry.member] = signed
         }
-        for line in checksums.lines where line.member != BundleLayout.manifest && !manifest.entries.contains(where: { $0.member == line.member }) {
+        let listed = Set(manifest.entries.map(\.member))
+        for line in checksums.lines where line.member != BundleLayout.manifest && !listed.contains(line.member) {
             report.problems.append(.listsDisagree(member: line.member, reason: "in SHA256SUMS but not in MANIFEST.json"))
         }
         return expected

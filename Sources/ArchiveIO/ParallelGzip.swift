@@ -1,0 +1,287 @@
+internal import CZlib
+import Dispatch
+
+/// gzip on every core, still one standard gzip member (RFC 1952) that any `gzip -d`, `tar -xz`
+/// or libarchive reads: pigz's method.
+///
+/// The input is cut into blocks of `blockSize` bytes. Each block is compressed on its own as
+/// raw deflate, primed with the last 32 KiB of the block before it as the dictionary (so the
+/// ratio is nearly that of one stream), and ends with a sync flush, which byte-aligns it and
+/// closes its last deflate block without ending the stream; the last block ends with
+/// `Z_FINISH`. The blocks' CRC-32s are joined with `crc32_combine`. The cut points depend only
+/// on the input, never on how it arrives or which thread finishes first, so identical input
+/// gives identical bytes. The gzip header has no name and no timestamp.
+///
+/// Block `i` goes to worker `i % workers`, each a serial queue with its own deflate stream.
+/// The caller's thread fills blocks and writes finished ones to `output` in order; at most
+/// `maxInFlight` blocks exist at once (input and output), which bounds memory.
+final class ParallelGzip: Compressor {
+    /// pigz's default block size.
+    static let defaultBlockSize = 128 * 1024
+    /// What deflate can look back: the dictionary each block takes from the one before.
+    static let window = 32 * 1024
+
+    let blockSize: Int
+    private let level: Int32
+    private let workers: [GzipWorker]
+    private let maxInFlight: Int
+    private let output: (UnsafeRawBufferPointer) throws -> Void
+
+    private var current: GzipBuffer
+    private var previous: GzipBuffer?
+    private var inFlight: [GzipBlock] = []
+    private var submitted = 0
+    private var crc: UInt = 0
+    private var length: UInt64 = 0
+    private var headerSent = false
+    private var discards = false
+
+    /// - Parameters:
+    ///   - level: 0–9 (0 stores, 9 compresses most); zlib's default is 6.
+    ///   - threads: compression workers; by default the number of online cores.
+    ///   - blockSize: at least 32 KiB, so each block's dictionary lies in the one before.
+    init(
+        level: Int, threads: Int? = nil, blockSize: Int = ParallelGzip.defaultBlockSize,
+        output: @escaping (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        guard (0...9).contains(level) else {
+            throw ArchiveError.library(
+                operation: .configure, path: nil, message: "gzip compression level \(level) is outside 0-9", errno: 0)
+        }
+        precondition(blockSize >= Self.window, "a gzip block must hold at least one 32 KiB window")
+        let count = max(1, threads ?? onlineCores)
+        self.level = Int32(level)
+        self.blockSize = blockSize
+        self.output = output
+        workers = try (0..<count).map { try GzipWorker(level: Int32(level), index: $0) }
+        maxInFlight = 2 * count
+        current = GzipBuffer(capacity: blockSize)
+    }
+
+    /// Takes `bytes`; full blocks go to the workers, finished ones to `output`.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var rest = bytes
+        while !rest.isEmpty {
+            let taken = current.append(rest)
+            rest = UnsafeRawBufferPointer(rebasing: rest[taken...])
+            if current.count == blockSize { try submit(last: false) }
+        }
+    }
+
+    /// Compresses what is left (perhaps nothing) as the last block, waits for every block and
+    /// writes the trailer.
+    func close() throws {
+        try submit(last: true)
+        try drain(all: true)
+        var trailer = [UInt8](repeating: 0, count: 8)
+        for i in 0..<4 {
+            trailer[i] = UInt8(truncatingIfNeeded: crc >> (8 * i))
+            trailer[4 + i] = UInt8(truncatingIfNeeded: length >> (8 * i))
+        }
+        try send(trailer)
+    }
+
+    /// Drops all further output; blocks still being compressed finish and are thrown away.
+    func discardOutput() {
+        discards = true
+    }
+
+    // MARK: - Blocks
+
+    private func submit(last: Bool) throws {
+        let block = GzipBlock(input: current, dictionary: previous, last: last)
+        previous = current
+        current = GzipBuffer(capacity: blockSize)
+        let worker = workers[submitted % workers.count]
+        submitted += 1
+        inFlight.append(block)
+        worker.queue.async { block.compress(with: worker.stream) }
+        try drain(all: false)
+    }
+
+    /// Writes finished blocks in order: the oldest without waiting while there is room for
+    /// more, else waiting for it; with `all`, every block.
+    private func drain(all: Bool) throws {
+        while let oldest = inFlight.first {
+            if all || inFlight.count >= maxInFlight {
+                oldest.done.wait()
+            } else if oldest.done.wait(timeout: .now()) == .timedOut {
+                return
+            }
+            inFlight.removeFirst()
+            try emit(oldest)
+        }
+    }
+
+    private func emit(_ block: GzipBlock) throws {
+        if let failure = block.failure { throw failure }
+        if !headerSent {
+            headerSent = true
+            // No name, no mtime (deterministic); XFL as zlib sets it; OS 3 (Unix), as zlib.
+            let xfl: UInt8 = level == 9 ? 2 : (level < 2 ? 4 : 0)
+            try send([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 3])
+        }
+        let count = block.input.count
+        crc = crc32_combine(crc, block.crc, Int(count))
+        length &+= UInt64(count)
+        try block.withOutput { if !discards && !$0.isEmpty { try output($0) } }
+    }
+
+    private func send(_ bytes: [UInt8]) throws {
+        if discards { return }
+        try bytes.withUnsafeBytes { try output($0) }
+    }
+}
+
+/// A block's input: a fixed allocation filled once, then only read (by the worker
+/// compressing it and the one using its tail as a dictionary).
+final class GzipBuffer: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Copies as much of `bytes` as fits; returns how many.
+    func append(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let taken = min(bytes.count, capacity - count)
+        if taken > 0, let source = bytes.baseAddress {
+            (base + count).copyMemory(from: source, byteCount: taken)
+            count += taken
+        }
+        return taken
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+}
+
+/// One block on its way through a worker. The worker writes `output`, `crc` and `failure`,
+/// then signals `done`; the caller reads them only after waiting on `done`.
+final class GzipBlock: @unchecked Sendable {
+    let input: GzipBuffer
+    let dictionary: GzipBuffer?
+    let last: Bool
+    let done = DispatchSemaphore(value: 0)
+    private(set) var crc: UInt = 0
+    private(set) var failure: ArchiveError?
+    private var output: UnsafeMutableRawPointer?
+    private var produced = 0
+
+    init(input: GzipBuffer, dictionary: GzipBuffer?, last: Bool) {
+        self.input = input
+        self.dictionary = dictionary
+        self.last = last
+    }
+
+    deinit { output?.deallocate() }
+
+    func withOutput(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try body(UnsafeRawBufferPointer(start: output, count: produced))
+    }
+
+    /// Runs on the worker's queue.
+    func compress(with stream: DeflateStream) {
+        defer { done.signal() }
+        let bytes = input.bytes
+        crc = bytes.isEmpty ? 0 : crc32(0, bytes.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+        do {
+            try stream.reset()
+            if let dictionary {
+                let window = min(ParallelGzip.window, dictionary.count)
+                try stream.setDictionary(UnsafeRawBufferPointer(rebasing: dictionary.bytes[(dictionary.count - window)...]))
+            }
+            (output, produced) = try stream.deflate(bytes, finish: last)
+        } catch {
+            failure = error as? ArchiveError
+                ?? .library(operation: .writeData, path: nil, message: "\(error)", errno: 0)
+        }
+    }
+}
+
+/// A serial queue and the deflate stream that only it uses.
+final class GzipWorker: Sendable {
+    let queue: DispatchQueue
+    let stream: DeflateStream
+
+    init(level: Int32, index: Int) throws {
+        queue = DispatchQueue(label: "bundle.gzip.\(index)", qos: .userInitiated)
+        stream = try DeflateStream(level: level)
+    }
+}
+
+/// One zlib raw-deflate stream, reset for each block; used by one queue at a time.
+final class DeflateStream: @unchecked Sendable {
+    private let stream: UnsafeMutablePointer<z_stream>
+
+    init(level: Int32) throws {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        // windowBits -15: raw deflate, no zlib wrapper; memLevel 8 as zlib's default.
+        let code = deflateInit2_(
+            stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        if code != Z_OK {
+            stream.deallocate()
+            throw Self.error(code, .configure, "deflateInit2")
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    func reset() throws {
+        let code = deflateReset(stream)
+        if code != Z_OK { throw Self.error(code, .writeData, "deflateReset") }
+    }
+
+    func setDictionary(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        let code = deflateSetDictionary(stream, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+        if code != Z_OK { throw Self.error(code, .writeData, "deflateSetDictionary") }
+    }
+
+    /// Compresses all of `bytes`, ending with a sync flush (or `Z_FINISH`); returns a fresh
+    /// allocation the caller owns and the number of bytes in it.
+    func deflate(_ bytes: UnsafeRawBufferPointer, finish: Bool) throws -> (UnsafeMutableRawPointer, Int) {
+        let flush = finish ? Z_FINISH : Z_SYNC_FLUSH
+        // deflateBound covers the data; the sync flush's empty stored block needs a few more.
+        var capacity = Int(deflateBound(stream, uLong(bytes.count))) + 64
+        var out = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        var produced = 0
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(bytes.count)
+        while true {
+            if produced == capacity {
+                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                bigger.copyMemory(from: out, byteCount: produced)
+                out.deallocate()
+                out = bigger
+                capacity *= 2
+            }
+            stream.pointee.next_out = (out + produced).assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = uInt(capacity - produced)
+            let code = CZlib.deflate(stream, flush)
+            produced = capacity - Int(stream.pointee.avail_out)
+            if code == Z_STREAM_END { break }
+            if code != Z_OK && code != Z_BUF_ERROR {
+                out.deallocate()
+                throw Self.error(code, .writeData, "deflate")
+            }
+            // A sync flush is complete once deflate leaves output space unused.
+            if !finish && stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 { break }
+        }
+        stream.pointee.next_in = nil
+        stream.pointee.next_out = nil
+        return (out, produced)
+    }
+
+    private static func error(_ code: Int32, _ operation: ArchiveError.Operation, _ call: String) -> ArchiveError {
+        .library(operation: operation, path: nil, message: "zlib \(call) returned \(code)", errno: 0)
+    }
+}

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""The benchmark behind BENCHMARKS.md: bundle against tar, pigz, restic and borg.
+
+Run it through scripts/bench (which installs the tools and builds the release binary).
+It generates a deterministic tree, then times every command on it, one after another, with
+the page cache dropped before each run when that is allowed. Wall time, user+system CPU and
+peak RSS come from wait4() on the command's process, the numbers /usr/bin/time -v prints; for
+a pipeline the peak RSS is that of its largest process, not the sum.
+"""
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+MiB = 1 << 20
+EPOCH = 1_700_000_000  # every file's mtime, so the tree (and the bundle) is the same each time
+
+SIZES = {
+    # small config files, their folders, large text, incompressible data, its largest file
+    "full": dict(small=50_000, folders=500, text=620 * MiB, random=307 * MiB, biggest=128 * MiB),
+    "quick": dict(small=5_000, folders=50, text=60 * MiB, random=30 * MiB, biggest=12 * MiB),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The tree
+
+def words(rng, count):
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return ["".join(rng.choice(letters) for _ in range(rng.randint(2, 10))) for _ in range(count)]
+
+
+def config_file(rng, vocab, index):
+    """A small INI/XML/JSON-like settings file, 200 B - 4 KiB."""
+    target = rng.randint(200, 4000)
+    kind = index % 3
+    out = []
+    size = 0
+    n = 0
+    while size < target:
+        key = "_".join(rng.choices(vocab, k=2))
+        value = rng.choice([str(rng.randint(0, 65535)), " ".join(rng.choices(vocab, k=rng.randint(1, 4))),
+                            "true", "false", f"/opt/app/{rng.choice(vocab)}/{rng.choice(vocab)}.dat"])
+        if kind == 0:
+            line = f"[{rng.choice(vocab)}]\n" if n % 12 == 0 else f"{key} = {value}\n"
+        elif kind == 1:
+            line = f'  <add key="{key}" value="{value}" />\n'
+        else:
+            line = f'  "{key}": "{value}",\n'
+        out.append(line)
+        size += len(line)
+        n += 1
+    return "".join(out).encode()
+
+
+def log_pool(rng, vocab, count):
+    levels = ["INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"]
+    pool = []
+    for i in range(count):
+        pool.append(
+            f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:"
+            f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}Z "
+            f"{rng.choice(levels)} [{rng.choice(vocab)}-{rng.randint(1, 64)}] "
+            f"{' '.join(rng.choices(vocab, k=rng.randint(4, 16)))} id={rng.getrandbits(32):08x}\n")
+    return pool
+
+
+def generate(tree, size):
+    p = SIZES[size]
+    stamp = tree + ".stamp"
+    wanted = json.dumps({"version": 1, **p}, sort_keys=True)
+    if os.path.isdir(tree) and os.path.exists(stamp) and open(stamp).read() == wanted:
+        return
+    print(f"generating the {size} tree in {tree} ...", file=sys.stderr, flush=True)
+    shutil.rmtree(tree, ignore_errors=True)
+    rng = random.Random(20240607)
+    vocab = words(rng, 3000)
+    paths = []
+
+    def put(rel, data):
+        path = os.path.join(tree, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        paths.append(path)
+
+    per = p["small"] // p["folders"]
+    for i in range(p["small"]):
+        put(f"config/{i // per:04d}/{rng.choice(vocab)}-{i:06d}.conf", config_file(rng, vocab, i))
+
+    pool = log_pool(rng, vocab, 100_000)
+    left, i = p["text"], 0
+    while left > 0:
+        size_ = min(left, rng.randint(2 * MiB, 16 * MiB))
+        lines, n = [], 0
+        while n < size_:
+            chunk = rng.choices(pool, k=4096)
+            lines += chunk
+            n += sum(map(len, chunk))
+        data = "".join(lines).encode()[:size_]
+        put(f"logs/app-{i:03d}.log", data)
+        left -= size_
+        i += 1
+
+    left, i = p["random"], 0
+    while left > 0:
+        size_ = min(left, p["biggest"] if i == 0 else 8 * MiB)
+        put(f"blobs/blob-{i:03d}.bin", rng.randbytes(size_))
+        left -= size_
+        i += 1
+
+    for path in paths:
+        os.utime(path, (EPOCH, EPOCH))
+    for folder, _, _ in os.walk(tree):
+        os.utime(folder, (EPOCH, EPOCH))
+    with open(stamp, "w") as f:
+        f.write(wanted)
+
+
+def tree_stats(tree):
+    files = total = biggest = 0
+    for folder, _, names in os.walk(tree):
+        for name in names:
+            s = os.lstat(os.path.join(folder, name)).st_size
+            files += 1
+            total += s
+            biggest = max(biggest, s)
+    return files, total, biggest
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+def can_drop_caches():
+    try:
+        subprocess.run(["sync"], check=True)
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def warm(tree):
+    subprocess.run(f"find {tree} -type f -print0 | xargs -0 cat > /dev/null", shell=True, check=True)
+
+
+def measure(command, env, log, cold, tree):
+    if cold:
+        can_drop_caches()
+    else:
+        warm(tree)
+    log.write(f"\n$ {command}\n")
+    log.flush()
+    start = time.monotonic()
+    process = subprocess.Popen(["bash", "-c", command], stdout=log, stderr=log, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({process.returncode}): {command}\nsee {log.name}")
+    return wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+
+
+def sh(command, env, log):
+    log.write(f"\n$ {command}\n")
+    log.flush()
+    subprocess.run(["bash", "-c", command], stdout=log, stderr=log, env=env, check=True)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="~100 MiB / 5,000 files instead of ~1 GiB / 50,000")
+    parser.add_argument("--runs", type=int, default=1, help="runs per command; the median is shown")
+    parser.add_argument("--work", default="/tmp/bundle-bench", help="where the tree, repositories and outputs go")
+    parser.add_argument("--bin", required=True, help="the release bundle binary")
+    parser.add_argument("--only", help="comma-separated substrings: run only matching commands")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+
+    size = "quick" if args.quick else "full"
+    work = os.path.abspath(args.work)
+    tree = os.path.join(work, f"tree-{size}")
+    out = os.path.join(work, "out")
+    keys = os.path.join(work, "keys")
+    os.makedirs(work, exist_ok=True)
+    generate(tree, size)
+    files, total, biggest = tree_stats(tree)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    os.makedirs(keys, exist_ok=True)
+    log = open(os.path.join(work, "bench.log"), "w")
+
+    cores = os.cpu_count()
+    env = dict(os.environ)
+    env.update(
+        RESTIC_PASSWORD="bench", BORG_PASSPHRASE="bench", SOURCE_DATE_EPOCH=str(EPOCH),
+        RESTIC_CACHE_DIR=os.path.join(work, "cache/restic"), BORG_BASE_DIR=os.path.join(work, "cache/borg"),
+        BUNDLE=args.bin, TREE=tree, OUT=out, KEYS=keys, LC_ALL="C")
+    profile = os.path.join(work, "bench-tree.yaml")
+    with open(profile, "w") as f:
+        f.write("version: 1\nid: bench-tree\nname: Benchmark tree\nvariables:\n  Tree: /srv/tree\n"
+                "items:\n  - id: tree\n    directory: ${Tree}\n    role: other\n    required: true\n")
+    env["PROFILE"] = profile
+    if not os.path.exists(os.path.join(keys, "bench.key")):
+        sh('"$BUNDLE" keygen --out "$KEYS/bench"', env, log)
+    if not os.path.exists(os.path.join(keys, "m.key")):
+        sh('minisign -G -W -f -p "$KEYS/m.pub" -s "$KEYS/m.key"', env, log)
+
+    create = '"$BUNDLE" create --profile "$PROFILE" --var Tree="$TREE" --sign-key "$KEYS/bench.key"'
+    restore_prep = 'rm -rf "$OUT/x" && mkdir -p "$OUT/x"'
+    # (group, name, prepare, command, output file for the size column)
+    benches = [
+        ("create", "bundle create (gzip)", 'rm -f "$OUT/b-gzip.bundle"',
+         f'{create} --out "$OUT/b-gzip.bundle"', "b-gzip.bundle"),
+        ("create", "bundle create (zstd)", 'rm -f "$OUT/b-zstd.bundle"',
+         f'{create} --compression zstd --out "$OUT/b-zstd.bundle"', "b-zstd.bundle"),
+        ("create", "sha256sum + minisign -S + tar -czf", 'rm -rf "$OUT/manual" "$OUT/manual.tar.gz" && mkdir "$OUT/manual"',
+         'cd "$TREE" && find . -type f -print0 | sort -z | xargs -0 sha256sum > "$OUT/manual/SHA256SUMS"'
+         ' && minisign -S -s "$KEYS/m.key" -m "$OUT/manual/SHA256SUMS"'
+         ' && tar -czf "$OUT/manual.tar.gz" -C "$OUT/manual" SHA256SUMS SHA256SUMS.minisig -C "$TREE" .',
+         "manual.tar.gz"),
+        ("create", f"tar -cf - | pigz -p{cores} -6", 'rm -f "$OUT/pigz.tar.gz"',
+         f'tar -cf - -C "$TREE" . | pigz -p{cores} -6 > "$OUT/pigz.tar.gz"', "pigz.tar.gz"),
+        ("create", "restic backup", 'rm -rf "$OUT/restic" && restic init -r "$OUT/restic"',
+         'restic backup -q -r "$OUT/restic" "$TREE"', "restic"),
+        ("create", "borg create", 'rm -rf "$OUT/borg" && borg init -e repokey "$OUT/borg"',
+         'borg create "$OUT/borg::bench" "$TREE"', "borg"),
+        ("verify", "bundle verify (gzip)", "", '"$BUNDLE" verify "$OUT/b-gzip.bundle" --pubkey "$KEYS/bench.pub"', None),
+        ("verify", "bundle verify (zstd)", "", '"$BUNDLE" verify "$OUT/b-zstd.bundle" --pubkey "$KEYS/bench.pub"', None),
+        ("verify", "restic check --read-data", "", 'restic check --read-data -r "$OUT/restic"', None),
+        ("verify", "borg check --verify-data", "", 'borg check --verify-data "$OUT/borg"', None),
+        ("restore", "bundle restore (gzip)", restore_prep,
+         '"$BUNDLE" restore "$OUT/b-gzip.bundle" --pubkey "$KEYS/bench.pub" --root "$OUT/x" --var Tree=/tree', None),
+        ("restore", "bundle restore (zstd)", restore_prep,
+         '"$BUNDLE" restore "$OUT/b-zstd.bundle" --pubkey "$KEYS/bench.pub" --root "$OUT/x" --var Tree=/tree', None),
+        ("restore", "tar -xzf", restore_prep, 'tar -xzf "$OUT/manual.tar.gz" -C "$OUT/x"', None),
+        ("restore", "restic restore", restore_prep, 'restic restore latest -q -r "$OUT/restic" --target "$OUT/x"', None),
+        ("restore", "borg extract", restore_prep, 'cd "$OUT/x" && borg extract "$OUT/borg::bench"', None),
+    ]
+    if args.only:
+        keep = [s.strip() for s in args.only.split(",")]
+        benches = [b for b in benches if any(k in b[1] for k in keep)]
+
+    cold = can_drop_caches()
+    load = os.getloadavg()
+    print(f"tree: {files} files, {total / MiB:.0f} MiB (largest {biggest / MiB:.0f} MiB); "
+          f"{'cold cache (dropped before each run)' if cold else 'warm cache (cannot drop it)'}; "
+          f"load average at start {load[0]:.2f}", file=sys.stderr, flush=True)
+    results = []
+    for group, name, prepare, command, product in benches:
+        runs = []
+        for _ in range(args.runs):
+            if prepare:
+                sh(prepare, env, log)
+            runs.append(measure(command, env, log, cold, tree))
+        wall = statistics.median(r[0] for r in runs)
+        rss = max(r[1] for r in runs)
+        cpu = statistics.median(r[2] for r in runs)
+        size_ = None
+        if product:
+            path = os.path.join(out, product)
+            size_ = os.path.getsize(path) if os.path.isfile(path) else int(
+                subprocess.run(["du", "-sb", path], capture_output=True, text=True).stdout.split()[0])
+        results.append(dict(group=group, name=name, wall=wall, rss=rss, cpu=cpu, size=size_))
+        print(f"  {name:40s} {wall:8.2f} s  {rss / MiB:7.1f} MiB RSS", file=sys.stderr, flush=True)
+    shutil.rmtree(os.path.join(out, "x"), ignore_errors=True)
+
+    reference = {"create": "bundle create (gzip)", "verify": "bundle verify (gzip)", "restore": "bundle restore (gzip)"}
+    walls = {r["name"]: r["wall"] for r in results}
+    cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / (1 << 20)
+    lines = [
+        f"Machine: {cores} cores ({cpu_model}), {mem:.1f} GiB RAM, Linux {platform.release()}; "
+        f"load average {load[0]:.2f} at start.",
+        f"Tree ({size}): {files} files, {total / MiB:.0f} MiB, largest file {biggest / MiB:.0f} MiB; "
+        f"{'page cache dropped before every run' if cold else 'warm page cache'}; "
+        f"{args.runs} run(s) per command{', median shown' if args.runs > 1 else ''}.",
+        "",
+        "| command | wall s | MiB/s | CPU s | peak RSS MiB | output MiB | × bundle |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        ref = walls.get(reference[r["group"]])
+        ratio = f"{r['wall'] / ref:.2f}" if ref else "-"
+        size_ = f"{r['size'] / MiB:.0f}" if r["size"] is not None else ""
+        lines.append(f"| {r['name']} | {r['wall']:.2f} | {total / MiB / r['wall']:.0f} | {r['cpu']:.1f} | "
+                     f"{r['rss'] / MiB:.1f} | {size_} | {ratio} |")
+    lines.append("")
+    lines.append("× bundle: wall time divided by bundle's (gzip) for the same task; below 1 is faster than bundle.")
+
+    def goal(text, ok):
+        lines.append(f"- {'met' if ok else 'NOT met'}: {text}")
+
+    g = walls.get("bundle create (gzip)")
+    z = walls.get("bundle create (zstd)")
+    manual = walls.get("sha256sum + minisign -S + tar -czf")
+    pigz = walls.get(f"tar -cf - | pigz -p{cores} -6")
+    lines.append("")
+    lines.append("Goals:")
+    if g and manual:
+        goal(f"create gzip ≤ 0.6 × (sha256sum + minisign + tar -czf): {g / manual:.2f}", g <= 0.6 * manual)
+    if g and pigz:
+        goal(f"create gzip ≤ 1.1 × tar | pigz: {g / pigz:.2f}", g <= 1.1 * pigz)
+    for other in ["restic backup", "borg create"]:
+        if z and walls.get(other):
+            goal(f"create zstd faster than {other}: {z / walls[other]:.2f}", z < walls[other])
+    print("\n".join(lines))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(dict(size=size, files=files, bytes=total, cold=cold, load=load, results=results), f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
