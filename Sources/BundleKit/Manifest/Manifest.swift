@@ -71,8 +71,10 @@ public struct Manifest: Codable, Sendable, Equatable {
         return data
     }
 
-    /// Parses `MANIFEST.json`, refusing a format version this build does not know.
-    public static func decode(_ data: Data) throws(ManifestError) -> Manifest {
+    /// Parses `MANIFEST.json`, refusing a format version this build does not know and, before
+    /// decoding, JSON nested deeper than `maximumDepth`.
+    public static func decode(_ data: Data, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth) throws(ManifestError) -> Manifest {
+        if JSONDepth.exceeds(data, limit: maximumDepth) { throw .tooDeeplyNested(limit: maximumDepth) }
         struct VersionProbe: Decodable { var version: Int? }
         let probe: VersionProbe
         do {

@@ -20,6 +20,8 @@ public struct RestoreOptions: Sendable {
     public var dryRun = false
     /// Opens the encrypted members: age identities or the passphrase.
     public var unlock: AgeUnlock?
+    /// How much the bundle may declare (payload size, member count, manifest depth).
+    public var limits = VerifyLimits.standard
 
     /// Options with the required values; the rest default.
     public init(bundle: String, publicKey: MinisignPublicKey) {

@@ -15,7 +15,8 @@ public struct Restorer {
 
     /// Runs the restore (or only plans it, with `dryRun`).
     public func run() throws -> RestoreReport {
-        let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, onEvent: onEvent)
+        let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, limits: options.limits, onEvent: onEvent)
+        try preflight(verifier)  // signed front, targets, symlinks, free space: before anything is written
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
             let report = try verifier.run(sink: StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 })
@@ -24,7 +25,7 @@ public struct Restorer {
         }
 
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
-        let createdFolders = try LocalFileSystem.makeDirectories(stateDirectory, permissions: 0o700)
+        let createdFolders = try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)
         defer { for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) } }
         let staging = try ScratchFolder(in: stateDirectory, label: "staging")
         defer { staging.remove() }

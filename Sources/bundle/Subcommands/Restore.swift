@@ -18,6 +18,7 @@ extension BundleCommand {
 
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
+        @OptionGroup var limits: LimitOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
@@ -27,6 +28,7 @@ extension BundleCommand {
             options.overrides = try location.overrides()
             options.dryRun = dryRun
             options.unlock = try secrets.unlock()
+            options.limits = try limits.limits()
             let progress = ProgressBar()
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
