@@ -103,11 +103,13 @@ public struct Restorer {
         return RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
     }
 
-    /// Private keys and secrets are 0600 on the target whatever they were on the source.
+    /// Private keys and secrets are 0600 on the target whatever they were on the source; no
+    /// file gets set-user-ID or set-group-ID from a bundle (a signed manifest must not be able
+    /// to plant a setuid program).
     static func permissions(for entry: ManifestEntry) -> UInt32 {
         switch entry.role {
         case .privateKey, .secret: return 0o600
-        default: return entry.permissions ?? 0o644
+        default: return (entry.permissions ?? 0o644) & 0o1777
         }
     }
 }
