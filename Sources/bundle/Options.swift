@@ -32,6 +32,45 @@ struct LocationOptions: ParsableArguments {
     }
 }
 
+/// The bounds verify and restore hold a bundle to (`VerifyLimits`).
+struct LimitOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Largest total payload a bundle may declare (K, M, G, T suffixes; default 1T).", valueName: "SIZE"))
+    var maxPayloadSize: String?
+
+    @Option(name: .long, help: ArgumentHelp("Most payload members a bundle may hold (default 1000000).", valueName: "COUNT"))
+    var maxMembers: Int?
+
+    /// The limits, defaults where no option was given.
+    func limits() throws -> VerifyLimits {
+        var limits = VerifyLimits.standard
+        if let text = maxPayloadSize {
+            guard let bytes = Self.bytes(text) else {
+                throw ValidationError("--max-payload-size \(text): give a number of bytes, optionally with K, M, G or T (e.g. 2T).")
+            }
+            limits.maximumPayloadSize = bytes
+        }
+        if let count = maxMembers {
+            guard count > 0 else { throw ValidationError("--max-members must be at least 1.") }
+            limits.maximumMemberCount = count
+        }
+        return limits
+    }
+
+    /// `512`, `64K`, `2T` as bytes (binary multiples), or nil.
+    static func bytes(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50]
+        var digits = Substring(text.uppercased())
+        var scale: Int64 = 1
+        if let last = digits.last, let unit = units[last] {
+            scale = unit
+            digits.removeLast()
+        }
+        guard let value = Int64(digits), value >= 0 else { return nil }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : bytes
+    }
+}
+
 /// Who can open a bundle's encrypted members (create) or how to open them (restore).
 struct SecretOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An age recipient (age1...) or a file of them; repeatable.", valueName: "RECIPIENT|FILE"))

@@ -49,18 +49,61 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The `--var` values given at capture; restore applies them again on the same OS unless overridden.
     public var overrides: [String: String]
     /// The `--set` values given at capture (rewrite values); restore applies them unless overridden.
-    public var settings: [String: String] = [:]
+    public var settings: [String: String]
     /// Payload entries, sorted by member.
     public var entries: [ManifestEntry]
     /// Optional items that were not found on the source, by id.
     public var skippedItems: [String]
     /// SHA-256 of each `never-copy` file found on the source, by item id: no raw member may
     /// have this content (verify checks).
-    public var neverCopy: [String: String] = [:]
+    public var neverCopy: [String: String]
     /// The restore plan the profile implies, in order.
     public var plan: [String]
     /// Manual steps left to the administrator after restore.
     public var checklist: [String]
+
+    private enum CodingKeys: String, CodingKey {
+        case version, tool, created, source, profile, variables, overrides, settings, entries, skippedItems, neverCopy, plan, checklist
+    }
+
+    /// Decodes a manifest; keys added after the first release of format 1 may be absent.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        tool = try container.decode(Tool.self, forKey: .tool)
+        created = try container.decode(String.self, forKey: .created)
+        source = try container.decode(Source.self, forKey: .source)
+        profile = try container.decode(ProfileRecord.self, forKey: .profile)
+        variables = try container.decodeIfPresent([String: String].self, forKey: .variables) ?? [:]
+        overrides = try container.decodeIfPresent([String: String].self, forKey: .overrides) ?? [:]
+        settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+        entries = try container.decode([ManifestEntry].self, forKey: .entries)
+        skippedItems = try container.decodeIfPresent([String].self, forKey: .skippedItems) ?? []
+        neverCopy = try container.decodeIfPresent([String: String].self, forKey: .neverCopy) ?? [:]
+        plan = try container.decodeIfPresent([String].self, forKey: .plan) ?? []
+        checklist = try container.decodeIfPresent([String].self, forKey: .checklist) ?? []
+    }
+
+    /// A manifest from its parts.
+    public init(
+        version: Int, tool: Tool, created: String, source: Source, profile: ProfileRecord, variables: [String: String],
+        overrides: [String: String], settings: [String: String] = [:], entries: [ManifestEntry], skippedItems: [String],
+        neverCopy: [String: String] = [:], plan: [String], checklist: [String]
+    ) {
+        self.version = version
+        self.tool = tool
+        self.created = created
+        self.source = source
+        self.profile = profile
+        self.variables = variables
+        self.overrides = overrides
+        self.settings = settings
+        self.entries = entries
+        self.skippedItems = skippedItems
+        self.neverCopy = neverCopy
+        self.plan = plan
+        self.checklist = checklist
+    }
 
     /// The deterministic JSON text of the manifest.
     public func encoded() throws -> Data {
@@ -73,8 +116,10 @@ public struct Manifest: Codable, Sendable, Equatable {
         return data
     }
 
-    /// Parses `MANIFEST.json`, refusing a format version this build does not know.
-    public static func decode(_ data: Data) throws(ManifestError) -> Manifest {
+    /// Parses `MANIFEST.json`, refusing a format version this build does not know and, before
+    /// decoding, JSON nested deeper than `maximumDepth`.
+    public static func decode(_ data: Data, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth) throws(ManifestError) -> Manifest {
+        if JSONDepth.exceeds(data, limit: maximumDepth) { throw .tooDeeplyNested(limit: maximumDepth) }
         struct VersionProbe: Decodable { var version: Int? }
         let probe: VersionProbe
         do {

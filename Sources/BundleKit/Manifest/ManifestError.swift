@@ -8,6 +8,8 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible, Sendable {
     case malformedChecksumLine(line: Int, text: String)
     /// The same member appears twice in `SHA256SUMS`.
     case duplicateChecksum(member: String)
+    /// `MANIFEST.json` nests arrays and objects deeper than bundle decodes.
+    case tooDeeplyNested(limit: Int)
 
     /// A message naming the problem and what to do.
     public var description: String {
@@ -20,6 +22,8 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible, Sendable {
             return "SHA256SUMS line \(line) is not 'SHA256 (member) = hex': \(text.prefix(120)). The bundle is damaged."
         case .duplicateChecksum(let member):
             return "SHA256SUMS lists \(member) twice. The bundle is damaged or was tampered with."
+        case .tooDeeplyNested(let limit):
+            return "MANIFEST.json nests arrays or objects more than \(limit) deep; a manifest never does. The bundle is damaged or hostile."
         }
     }
 }

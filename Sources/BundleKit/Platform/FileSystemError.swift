@@ -10,6 +10,8 @@ public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable
     case changedWhileReading(path: String, expected: Int64)
     /// The output already exists and overwriting was not asked for.
     case alreadyExists(path: String)
+    /// The file system holding `path` has less room than the restore needs.
+    case notEnoughSpace(path: String, needed: Int64, available: Int64)
 
     /// A message naming the file and what to do.
     public var description: String {
@@ -22,6 +24,8 @@ public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(path): changed while it was read (expected \(expected) bytes). Stop the product's service (or use --stop-services) and capture again."
         case .alreadyExists(let path):
             return "\(path) already exists. Choose another name or remove it first."
+        case .notEnoughSpace(let path, let needed, let available):
+            return "\(path): the file system has \(available) bytes free, the restore needs \(needed) (staging and files); nothing was written. Free some space or restore under another --root."
         }
     }
 }

@@ -3,7 +3,8 @@
 /// `/opt/demo/app.conf` with root `/mnt/src` is `/mnt/src/opt/demo/app.conf`; with `--os windows`,
 /// `C:\Program Files\Demo\app.conf` is `ROOT/C/Program Files/Demo/app.conf`, so a Windows disk
 /// mounted on Linux can be captured or restored offline. The mapping is lexical and refuses
-/// any path that could leave the root (`..`, NUL, empty names).
+/// any path that could leave the root (`..`, NUL, empty names), and for Windows any name that
+/// Windows would not store as written (alternate data streams, device names, trailing dots).
 public struct PathMapper: Sendable, Equatable {
     /// The host folder every path is placed under (`/` for the live system).
     public let root: String
@@ -41,6 +42,7 @@ public struct PathMapper: Sendable, Equatable {
         for part in parts where part != "." {
             if part == ".." { throw .climbs(path: resolved) }
             if os != .windows && part.contains("\\") { throw .invalidCharacters(path: resolved) }
+            if os == .windows && result.count > 0 && !Self.isPortableWindowsName(part) { throw .invalidCharacters(path: resolved) }
             if part.utf8.count > Self.maximumNameLength { throw .tooLong(path: resolved) }
             result.append(String(part))
         }
@@ -55,6 +57,23 @@ public struct PathMapper: Sendable, Equatable {
         return joined
     }
 
+    /// Reserved device names that Windows opens as devices in any folder, with any extension.
+    private static let windowsDeviceNames: Set<String> = {
+        var names: Set<String> = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+        for digit in 1...9 { names.insert("COM\(digit)"); names.insert("LPT\(digit)") }
+        return names
+    }()
+
+    /// A name Windows stores as written: no `:` (an alternate data stream, or a second drive),
+    /// none of `<>"|?*`, no control characters, no trailing dot or space (which Windows drops,
+    /// so `a.` would write `a`), and not a device name such as `NUL` or `COM1.txt`.
+    static func isPortableWindowsName(_ name: Substring) -> Bool {
+        if name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || ":<>\"|?*".utf8.contains($0) }) { return false }
+        if name.hasSuffix(".") || name.hasSuffix(" ") { return false }
+        let stem = name.split(separator: ".", maxSplits: 1).first.map { $0.trimmingSuffix(" ") } ?? ""
+        return !windowsDeviceNames.contains(stem.uppercased())
+    }
+
     /// Checks a relative path taken from a bundle member (`files/<item>/<relative>`) and
     /// returns its components; anything that could climb or hide is refused.
     public static func memberComponents(_ member: String) throws(PathError) -> [String] {
@@ -66,5 +85,13 @@ public struct PathMapper: Sendable, Equatable {
             throw .invalidMember(member: member)
         }
         return parts
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSuffix(_ character: Character) -> Substring {
+        var text = self
+        while text.last == character { text.removeLast() }
+        return text
     }
 }

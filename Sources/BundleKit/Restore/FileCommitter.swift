@@ -9,36 +9,24 @@ struct FileCommitter {
     let root: String
 
     func commit(_ staged: String, to file: RestorePlan.File) throws {
-        let target = file.hostPath
-        let folder = (target as NSString).deletingLastPathComponent
-        try refuseSymlinks(on: folder)
-        try LocalFileSystem.makeDirectories(folder)
-        if try !LocalFileSystem.move(staged, to: target) {
-            try copyAcross(staged, to: target, file: file)
+        // Every folder from the root down is opened without following symlinks (DirectoryHandle),
+        // so nothing planted in the target, before or during the restore, can redirect the write.
+        let (folder, name, _) = try DirectoryHandle.openParent(of: file.hostPath, under: root, create: true)
+        let staging = try DirectoryHandle.open(root: (staged as NSString).deletingLastPathComponent)
+        if try !folder.rename((staged as NSString).lastPathComponent, in: staging, to: name) {
+            try copyAcross(staged, to: name, in: folder, file: file)
             LocalFileSystem.remove(staged)
         }
-        try LocalFileSystem.syncDirectory(folder)
+        try folder.sync()
     }
 
-    /// A symlinked folder on the way could send the write anywhere; refuse it.
-    /// (Checked per component from the root down; the root itself is the caller's choice.)
-    func refuseSymlinks(on folder: String) throws {
-        let base = root == "/" ? "" : root
-        guard folder.hasPrefix(base) else { return }
-        var current = base
-        for part in folder.dropFirst(base.count).split(separator: "/") {
-            current += "/" + part
-            guard let status = try FileStatus.of(current) else { return }
-            if status.kind == .symlink { throw PathError.symlinkInPath(path: folder, link: current) }
-        }
-    }
-
-    private func copyAcross(_ staged: String, to target: String, file: RestorePlan.File) throws {
-        let folder = (target as NSString).deletingLastPathComponent
-        let temporary = folder + "/.\((target as NSString).lastPathComponent).bundle-\(UUID().uuidString.prefix(8))"
+    private func copyAcross(_ staged: String, to name: String, in folder: DirectoryHandle, file: RestorePlan.File) throws {
+        let target = file.hostPath
+        let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"
+        let temporary = folder.path + "/" + temporaryName
         let source = try LocalFileSystem.openForReading(staged)
         defer { try? source.close() }
-        let destination = try LocalFileSystem.createExclusive(temporary, permissions: 0o600)
+        let destination = try folder.createExclusive(temporaryName, permissions: 0o600)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         do {
@@ -48,11 +36,11 @@ struct FileCommitter {
             try LocalFileSystem.setModificationTime(
                 destination, seconds: file.entry.mtime, nanoseconds: file.entry.mtimeNanoseconds, path: temporary)
             try LocalFileSystem.sync(destination, path: temporary)
-            guard try LocalFileSystem.move(temporary, to: target) else {
+            guard try folder.rename(temporaryName, in: folder, to: name) else {
                 throw FileSystemError.cannotWrite(path: target, errno: .improperLink)
             }
         } catch {
-            LocalFileSystem.remove(temporary)
+            folder.remove(temporaryName)
             throw error
         }
     }

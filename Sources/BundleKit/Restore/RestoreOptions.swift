@@ -28,6 +28,8 @@ public struct RestoreOptions: Sendable {
     public var skipPostChecks = false
     /// Caps every post-check's time limit, in seconds.
     public var postCheckTimeout: Int?
+    /// How much the bundle may declare (payload size, member count, manifest depth).
+    public var limits = VerifyLimits.standard
 
     /// Options with the required values; the rest default.
     public init(bundle: String, publicKey: MinisignPublicKey) {

@@ -19,7 +19,8 @@ public struct Restorer {
         if try RestoreJournal.load(from: stateDirectory) != nil {
             throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
         }
-        let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, onEvent: onEvent)
+        let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, limits: options.limits, onEvent: onEvent)
+        try preflight(verifier)  // signed front, targets, symlinks, free space: before anything is written
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
             let report = try verifier.run(sink: StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 })
@@ -27,7 +28,7 @@ public struct Restorer {
             return RestoreReport(verification: report, plan: try plan(for: manifest), dryRun: true)
         }
 
-        let createdFolders = try LocalFileSystem.makeDirectories(stateDirectory, permissions: 0o700)
+        let createdFolders = try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)
         defer { for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) } }
         let staging = try ScratchFolder(in: stateDirectory, label: "staging")
         defer { staging.remove() }
@@ -94,11 +95,13 @@ public struct Restorer {
     }
 
     /// Private keys, secrets and anything the profile had stored encrypted (win-acme's
-    /// renewals hold .pfx passwords) are 0600 on the target whatever they were on the source.
+    /// renewals hold .pfx passwords) are 0600 on the target whatever they were on the source;
+    /// no file gets set-user-ID or set-group-ID from a bundle (a signed manifest must not be
+    /// able to plant a setuid program).
     static func permissions(for entry: ManifestEntry) -> UInt32 {
         switch entry.role {
         case .privateKey, .secret: return 0o600
-        default: return entry.encrypted ? 0o600 : entry.permissions ?? 0o644
+        default: return entry.encrypted ? 0o600 : (entry.permissions ?? 0o644) & 0o1777
         }
     }
 }

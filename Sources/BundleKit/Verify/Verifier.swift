@@ -8,19 +8,32 @@ public struct Verifier {
     public let bundle: String
     /// The key the signature must come from.
     public let publicKey: MinisignPublicKey
+    /// How much the bundle may declare.
+    public let limits: VerifyLimits
     private let onEvent: EventHandler?
 
     /// A verifier of `bundle` against `publicKey`, reporting progress through `onEvent`.
-    public init(bundle: String, publicKey: MinisignPublicKey, onEvent: EventHandler? = nil) {
+    public init(bundle: String, publicKey: MinisignPublicKey, limits: VerifyLimits = .standard, onEvent: EventHandler? = nil) {
         self.bundle = bundle
         self.publicKey = publicKey
+        self.limits = limits
         self.onEvent = onEvent
+    }
+
+    /// Checks only the front of the bundle: signature, SHA256SUMS, the manifest, its limits and
+    /// targets; reads no payload. What restore uses to refuse before it writes anything.
+    public func runHeader() throws -> VerifyReport {
+        try run(sink: nil, headerOnly: true)
     }
 
     /// Reads the whole bundle and returns every problem found; `sink` receives the bytes of
     /// each listed member as they stream. Throws only when the file cannot be opened
     /// (`FileSystemError`) or the sink fails.
     public func run(sink: PayloadSink? = nil) throws -> VerifyReport {
+        try run(sink: sink, headerOnly: false)
+    }
+
+    private func run(sink: PayloadSink?, headerOnly: Bool) throws -> VerifyReport {
         var report = VerifyReport(bundle: bundle)
         let total = (try? FileStatus.of(bundle))??.size ?? 0
         let file = try LocalFileSystem.openForReading(bundle)
@@ -64,7 +77,7 @@ public struct Verifier {
             report.problems.append(.listsDisagree(member: BundleLayout.manifest, reason: "SHA256SUMS has no line for it"))
         }
         do {
-            manifest = try Manifest.decode(header.manifest)
+            manifest = try Manifest.decode(header.manifest, maximumDepth: limits.maximumManifestDepth)
         } catch {
             report.problems.append(.malformed(member: BundleLayout.manifest, reason: error.description))
             return report
@@ -73,15 +86,45 @@ public struct Verifier {
         if let found = report.trustedComment, found != manifest.trustedComment {
             report.problems.append(.trustedCommentMismatch(expected: manifest.trustedComment, found: found))
         }
+        if let exceeded = checkLimits(manifest) {
+            // Reading on could mean terabytes: stop here, with the one problem that says why.
+            report.problems.append(exceeded)
+            return report
+        }
+        report.problems += TargetPolicy.problems(in: manifest)
         let expected = crossCheck(manifest, checksums, into: &report)
-        try streamPayload(reader, expected: expected, sink: sink, total: total, into: &report)
+        if headerOnly { return report }
+        // Nothing reaches the sink (staging) unless the signed front of the bundle is sound.
+        try streamPayload(reader, expected: expected, sink: report.problems.isEmpty ? sink : nil, total: total, into: &report)
         return report
+    }
+
+    /// The first limit the manifest's declarations exceed, if any.
+    private func checkLimits(_ manifest: Manifest) -> VerifyProblem? {
+        if manifest.entries.count > limits.maximumMemberCount {
+            return .limitExceeded(what: "payload members", limit: Int64(limits.maximumMemberCount), actual: Int64(manifest.entries.count))
+        }
+        var total: Int64 = 0
+        for entry in manifest.entries {
+            guard entry.size >= 0 else {
+                return .malformed(member: BundleLayout.manifest, reason: "\(entry.member) has a negative size (\(entry.size))")
+            }
+            let (sum, overflow) = total.addingReportingOverflow(entry.size)
+            total = overflow ? .max : sum
+        }
+        if total > limits.maximumPayloadSize {
+            return .limitExceeded(what: "payload bytes", limit: limits.maximumPayloadSize, actual: total)
+        }
+        return nil
     }
 
     /// Checks that MANIFEST.json and the signed SHA256SUMS describe the same members; returns
     /// the entries to expect, keyed by member, with SHA256SUMS's digest as the authority.
     private func crossCheck(_ manifest: Manifest, _ checksums: ChecksumList, into report: inout VerifyReport) -> [String: ManifestEntry] {
         var expected: [String: ManifestEntry] = [:]
+        // Dictionaries, not searches: a million members must not cost a million squared.
+        var digests: [String: String] = [:]
+        for line in checksums.lines { digests[line.member] = line.sha256 }
         for entry in manifest.entries {
             do {
                 _ = try PathMapper.memberComponents(entry.member)
@@ -93,7 +136,7 @@ public struct Verifier {
                 report.problems.append(.duplicate(member: entry.member))
                 continue
             }
-            guard let digest = checksums[entry.member] else {
+            guard let digest = digests[entry.member] else {
                 report.problems.append(.listsDisagree(member: entry.member, reason: "not in SHA256SUMS"))
                 continue
             }
@@ -123,9 +166,22 @@ public struct Verifier {
         defer { buffer.deallocate() }
         var current: String?
         do {
+            var members = 0
             while let header = try reader.next() {
                 current = header.path
                 let name = header.path
+                members += 1
+                if members > limits.maximumMemberCount {
+                    report.problems.append(.limitExceeded(what: "archive members", limit: Int64(limits.maximumMemberCount), actual: Int64(members)))
+                    current = nil
+                    break
+                }
+                guard header.pathIsValidUTF8 else {
+                    // Its lossy rendering could collide with a real name; refuse it as it is.
+                    report.problems.append(.nameNotUTF8(member: name))
+                    try reader.skip()
+                    continue
+                }
                 guard seen.insert(name).inserted else {
                     report.problems.append(.duplicate(member: name))
                     try reader.skip()

@@ -39,6 +39,13 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
     case truncated(member: String?, reason: String)
     /// A raw member holds the content of a file the profile marks never-copy.
     case neverCopy(member: String, markedBy: String)
+    /// A member's stored name is not valid UTF-8 (shown with U+FFFD in place of the bad bytes).
+    case nameNotUTF8(member: String)
+    /// The bundle declares more than a `VerifyLimits` bound allows (`what` names the bound).
+    case limitExceeded(what: String, limit: Int64, actual: Int64)
+    /// An entry's target template is not one its profile item declares, or could leave the
+    /// target root once resolved.
+    case unsafeTarget(member: String, target: String, reason: String)
 
     /// A stable, machine-readable name for the problem (used in `--json`).
     public var code: String {
@@ -60,18 +67,22 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .checksumMismatch: return "checksum-mismatch"
         case .truncated: return "truncated"
         case .neverCopy: return "never-copy"
+        case .nameNotUTF8: return "name-not-utf8"
+        case .limitExceeded: return "limit-exceeded"
+        case .unsafeTarget: return "unsafe-target"
         }
     }
 
     /// The member the problem is about, when there is one.
     public var member: String? {
         switch self {
-        case .unreadable, .signature, .trustedCommentMismatch: return nil
+        case .unreadable, .signature, .trustedCommentMismatch, .limitExceeded: return nil
         case .headerMemberMissing(let expected, _): return expected
         case .headerMemberTooLarge(let member, _), .malformed(let member, _), .listsDisagree(let member, _),
             .invalidMemberPath(let member), .missing(let member), .extra(let member), .duplicate(let member),
             .outOfOrder(let member), .notRegular(let member, _), .sizeMismatch(let member, _, _),
-            .checksumMismatch(let member, _, _), .neverCopy(let member, _):
+            .checksumMismatch(let member, _, _), .neverCopy(let member, _), .nameNotUTF8(let member),
+            .unsafeTarget(let member, _, _):
             return member
         case .truncated(let member, _): return member
         }
@@ -114,6 +125,12 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             return "the archive breaks off" + (member.map { " in or after \($0)" } ?? "") + ": \(reason)"
         case .neverCopy(let member, let markedBy):
             return "\(member) holds, unencrypted, the content item '\(markedBy)' marks never-copy"
+        case .nameNotUTF8(let member):
+            return "\(member): the stored name is not valid UTF-8; bundle refuses it"
+        case .limitExceeded(let what, let limit, let actual):
+            return "the bundle declares \(actual) \(what), more than the limit of \(limit); it is damaged or hostile (raise the limit only for a bundle you trust)"
+        case .unsafeTarget(let member, let target, let reason):
+            return "\(member): target '\(target.prefix(200))' refused: \(reason)"
         }
     }
 }

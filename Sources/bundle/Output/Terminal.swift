@@ -1,3 +1,4 @@
+import BundleKit
 import Foundation
 
 #if canImport(Glibc)
@@ -24,8 +25,27 @@ enum Terminal {
     static func reportError(_ error: Error, json: Bool) {
         let message = String(describing: error)
         if json {
-            JSONOutput.print(["error": ["type": String(describing: type(of: error)), "message": message]])
+            JSONOutput.print(ErrorSummary(error))
         }
         err("bundle: error: \(message)")
+    }
+}
+
+/// An error as `--json` prints it; a refused restore lists its problems as `verify --json` does.
+struct ErrorSummary: Encodable {
+    struct Body: Encodable {
+        var type: String
+        var message: String
+        var problems: [VerifySummary.Problem]?
+    }
+
+    var error: Body
+
+    init(_ error: Error) {
+        var body = Body(type: String(describing: Swift.type(of: error)), message: String(describing: error))
+        if case RestoreError.verificationFailed(_, let problems) = error {
+            body.problems = problems.map { .init(code: $0.code, member: $0.member, message: $0.description) }
+        }
+        self.error = body
     }
 }

@@ -25,6 +25,7 @@ extension BundleCommand {
         @OptionGroup var operations: OperationOptions
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
+        @OptionGroup var limits: LimitOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
@@ -38,6 +39,7 @@ extension BundleCommand {
             options.services = operations.services
             options.skipPostChecks = skipPostChecks
             options.postCheckTimeout = postCheckTimeout
+            options.limits = try limits.limits()
             let progress = ProgressBar()
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()

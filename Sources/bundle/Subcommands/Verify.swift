@@ -13,12 +13,13 @@ extension BundleCommand {
         @Option(name: .long, help: "The signer's public key: a minisign .pub file or its base64 line.")
         var pubkey: String
 
+        @OptionGroup var limits: LimitOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let key = try KeyFiles.publicKey(pubkey)
             let progress = ProgressBar()
-            let report = try Verifier(bundle: bundle, publicKey: key, onEvent: progress.handler).run()
+            let report = try Verifier(bundle: bundle, publicKey: key, limits: try limits.limits(), onEvent: progress.handler).run()
             progress.finish()
             if output.json {
                 JSONOutput.print(VerifySummary(report))

@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SystemPackage
+
+/// An open folder, the anchor of every write under a target root.
+///
+/// Checking a path with `lstat` and then writing to it by name leaves a gap in which a
+/// symlink can be planted (by another process, or by an earlier step of the same restore).
+/// Instead each folder from the root down to the target is opened with
+/// `O_NOFOLLOW | O_DIRECTORY` relative to its parent's descriptor, and the file is created and
+/// renamed with `*at` calls relative to the last one: a symlink anywhere below the root makes
+/// the walk fail instead of redirecting the write. The root itself is the caller's choice and
+/// is opened as given. A Windows port replaces this type (handles opened with
+/// `FILE_FLAG_OPEN_REPARSE_POINT`), not its callers.
+final class DirectoryHandle {
+    /// The descriptor, closed in `deinit`.
+    let descriptor: Int32
+    /// The folder's path, for messages.
+    let path: String
+
+    private init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Opens `root` (following symlinks: the root is the caller's choice).
+    static func open(root: String) throws(FileSystemError) -> DirectoryHandle {
+        let fd = openFolder(root)
+        guard fd >= 0 else { throw .cannotRead(path: root, errno: Errno(rawValue: errno)) }
+        return DirectoryHandle(descriptor: fd, path: root)
+    }
+
+    /// The host path's components below `root`, or nil when it is not under the root.
+    static func components(of hostPath: String, under root: String) -> [String]? {
+        let base = PathMapper(root: root, os: .linux).root
+        let prefix = base == "/" ? "/" : base + "/"
+        guard hostPath.hasPrefix(prefix) else { return nil }
+        return hostPath.dropFirst(prefix.count).split(separator: "/").map(String.init)
+    }
+
+    /// Opens the folder `name` in this one without following a symlink; with `create`, makes
+    /// it first (mode `permissions`) when it is missing. Returns nil when it is missing and not
+    /// to be made; `created` is set when this call made it.
+    func child(_ name: String, create: Bool, permissions: UInt32 = 0o755, created: inout Bool) throws -> DirectoryHandle? {
+        try Self.checkName(name, in: path)
+        let childPath = Self.join(path, name)
+        while true {
+            let fd = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if fd >= 0 { return DirectoryHandle(descriptor: fd, path: childPath) }
+            let error = errno
+            switch error {
+            case ENOENT:
+                guard create else { return nil }
+                if mkdirat(descriptor, name, mode_t(permissions)) == 0 {
+                    created = true
+                } else if errno != EEXIST {
+                    throw FileSystemError.cannotWrite(path: childPath, errno: Errno(rawValue: errno))
+                }
+            // Linux says ELOOP for a final symlink under O_NOFOLLOW, the BSDs EMLINK or ENOTDIR.
+            case ELOOP, EMLINK, ENOTDIR:
+                if try kind(of: name) == .symlink { throw PathError.symlinkInPath(path: childPath, link: childPath) }
+                throw FileSystemError.cannotWrite(path: childPath, errno: .notDirectory)
+            default:
+                throw FileSystemError.cannotRead(path: childPath, errno: Errno(rawValue: error))
+            }
+        }
+    }
+
+    /// Walks `components` from this folder, each opened without following symlinks. With
+    /// `create`, missing folders are made (mode `permissions`) and their paths returned,
+    /// outermost first; without, the walk stops at the first missing folder (nothing below it
+    /// can be a symlink yet) and returns nil for the handle.
+    func walk(_ components: [String], create: Bool, permissions: UInt32 = 0o755) throws -> (folder: DirectoryHandle?, created: [String]) {
+        var current = self
+        var made: [String] = []
+        for name in components {
+            var created = false
+            guard let next = try current.child(name, create: create, permissions: permissions, created: &created) else {
+                return (nil, made)
+            }
+            if created { made.append(next.path) }
+            current = next
+        }
+        return (current, made)
+    }
+
+    /// What `name` in this folder is, without following a symlink; nil when nothing is there.
+    func kind(of name: String) throws -> FileStatus.Kind? {
+        var info = stat()
+        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+            if errno == ENOENT { return nil }
+            throw FileSystemError.cannotRead(path: Self.join(path, name), errno: Errno(rawValue: errno))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// Creates the new file `name` here (never following or replacing anything), mode `permissions`.
+    func createExclusive(_ name: String, permissions: UInt32 = 0o600) throws -> FileDescriptor {
+        try Self.checkName(name, in: path)
+        let fd = openat(descriptor, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(permissions))
+        guard fd >= 0 else { throw FileSystemError.cannotWrite(path: Self.join(path, name), errno: Errno(rawValue: errno)) }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// Renames `name` in `source` to `newName` here, replacing a file (or a symlink itself, never
+    /// what it points to). Returns false, changing nothing, when the two are on different file
+    /// systems.
+    func rename(_ name: String, in source: DirectoryHandle, to newName: String) throws -> Bool {
+        try Self.checkName(newName, in: path)
+        if renameat(source.descriptor, name, descriptor, newName) == 0 { return true }
+        let error = Errno(rawValue: errno)
+        if error == .improperLink { return false }
+        throw FileSystemError.cannotWrite(path: Self.join(path, newName), errno: error)
+    }
+
+    /// Removes the file `name` here (not a folder); errors are ignored, as for cleanup.
+    func remove(_ name: String) {
+        unlinkat(descriptor, name, 0)
+    }
+
+    /// Makes this folder's entries durable (after a create or rename in it).
+    func sync() throws(FileSystemError) {
+        guard fsync(descriptor) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+    }
+
+    /// One name, never a path: no `/`, not `.` or `..`, no NUL, not empty, not too long.
+    private static func checkName(_ name: String, in folder: String) throws(PathError) {
+        if name.isEmpty || name == "." || name == ".." || name.contains("/") { throw .climbs(path: join(folder, name)) }
+        if name.utf8.contains(0) { throw .invalidCharacters(path: join(folder, name)) }
+        if name.utf8.count > PathMapper.maximumNameLength { throw .tooLong(path: join(folder, name)) }
+    }
+
+    private static func join(_ folder: String, _ name: String) -> String {
+        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    }
+}
+
+extension DirectoryHandle {
+    /// Creates `path` and any missing parents under `root`, never through a symlink; returns
+    /// the folders it made, outermost first, so that a rollback can remove exactly those.
+    /// A `path` outside `root` is refused.
+    @discardableResult
+    static func makeDirectories(_ path: String, under root: String, permissions: UInt32 = 0o755) throws -> [String] {
+        guard let components = components(of: path, under: root) else { throw PathError.climbs(path: path) }
+        let madeRoot = try LocalFileSystem.makeDirectories(root)  // the root itself is the caller's choice
+        return try madeRoot + open(root: root).walk(components, create: true, permissions: permissions).created
+    }
+
+    /// Opens (with `create`, making as needed) the folder that holds `hostPath` under `root`,
+    /// never through a symlink; returns it, the file's name in it, and the folders made.
+    static func openParent(of hostPath: String, under root: String, create: Bool) throws -> (folder: DirectoryHandle, name: String, created: [String]) {
+        guard var components = components(of: hostPath, under: root), let name = components.popLast() else {
+            throw PathError.climbs(path: hostPath)
+        }
+        let madeRoot = create ? try LocalFileSystem.makeDirectories(root) : []  // the root is the caller's choice
+        let (folder, created) = try open(root: root).walk(components, create: create)
+        guard let folder else { throw FileSystemError.cannotWrite(path: hostPath, errno: .noSuchFileOrDirectory) }
+        return (folder, name, madeRoot + created)
+    }
+
+    /// Refuses a symlink on the way from `root` to the folder that would hold `hostPath`, as it
+    /// is now; writes walk again with `walk`, so this is the early, friendly refusal.
+    static func checkNoSymlinks(to hostPath: String, under root: String) throws {
+        guard var components = components(of: hostPath, under: root) else { throw PathError.climbs(path: hostPath) }
+        components.removeLast()
+        guard try FileStatus.of(root) != nil else { return }  // no root yet: nothing on the way
+        _ = try open(root: root).walk(components, create: false)
+    }
+}
+
+/// `open(2)` of a folder (the name `open` is taken by `DirectoryHandle.open(root:)` inside the type).
+private func openFolder(_ path: String) -> Int32 {
+    open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+}

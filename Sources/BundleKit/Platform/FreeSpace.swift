@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import SystemPackage
+
+/// Room on the file systems a restore writes to, checked before it writes anything.
+enum FreeSpace {
+    /// The file system holding `path` (or, when it does not exist yet, its nearest existing
+    /// folder): its device number and the bytes this user may still write there.
+    static func available(at path: String) throws(FileSystemError) -> (device: UInt64, bytes: Int64) {
+        var current = path.isEmpty ? "/" : path
+        while true {
+            if let status = try FileStatus.of(current) {
+                var info = statvfs()
+                guard statvfs(current, &info) == 0 else { throw .cannotRead(path: current, errno: Errno(rawValue: errno)) }
+                let (bytes, overflow) = Int64(clamping: UInt64(info.f_bavail)).multipliedReportingOverflow(by: Int64(clamping: UInt64(info.f_frsize)))
+                return (status.device, overflow ? .max : bytes)
+            }
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current || parent.isEmpty { throw .cannotRead(path: path, errno: .noSuchFileOrDirectory) }
+            current = parent
+        }
+    }
+
+    /// Refuses when there is not room for every file: each is staged in the state folder
+    /// (`staging`) first, and one whose target (`path`; empty for a file that is only staged)
+    /// is on another file system is copied there too.
+    static func require(staging: String, files: [(path: String, size: Int64)]) throws(FileSystemError) {
+        let stagingSpace = try available(at: staging)
+        var needed: [UInt64: (path: String, bytes: Int64, available: Int64)] = [stagingSpace.device: (staging, 0, stagingSpace.bytes)]
+        func add(_ device: UInt64, _ path: String, _ available: Int64, _ size: Int64) {
+            var slot = needed[device] ?? (path, 0, available)
+            let (sum, overflow) = slot.bytes.addingReportingOverflow(size)
+            slot.bytes = overflow ? .max : sum
+            needed[device] = slot
+        }
+        for file in files {
+            add(stagingSpace.device, staging, stagingSpace.bytes, file.size)
+            guard !file.path.isEmpty else { continue }
+            let target = try available(at: (file.path as NSString).deletingLastPathComponent)
+            if target.device != stagingSpace.device { add(target.device, file.path, target.bytes, file.size) }
+        }
+        for (_, slot) in needed.sorted(by: { $0.key < $1.key }) where slot.bytes > slot.available {
+            throw .notEnoughSpace(path: slot.path, needed: slot.bytes, available: slot.available)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// What a signed manifest may ask restore to write. The signature says who made a bundle, not
+/// that its targets are sane: each entry's target template must be one its profile item
+/// declares (the item's path; a path under its directory; a name its glob matches in its
+/// folder), and must resolve, with the source's own variables, to an absolute path without
+/// `..`. Restore resolves the template again for the target machine and checks it again
+/// (`PathMapper`), then writes through `DirectoryHandle`; this check lets `verify` name a
+/// hostile manifest before anyone tries.
+enum TargetPolicy {
+    /// Every entry whose target is not what its profile declares, or would climb.
+    static func problems(in manifest: Manifest) -> [VerifyProblem] {
+        let profile: Profile
+        do {
+            profile = try Profile(yaml: manifest.profile.text, source: "\(BundleLayout.manifest) (the embedded profile)")
+        } catch {
+            return [.malformed(member: BundleLayout.manifest, reason: "its embedded profile does not parse: \(error)")]
+        }
+        var items: [String: ProfileItem] = [:]
+        for item in profile.items { items[item.id] = item }
+        let mapper = PathMapper(root: "/", os: manifest.source.os)
+        var problems: [VerifyProblem] = []
+        for entry in manifest.entries {
+            guard let item = items[entry.item] else {
+                problems.append(.unsafeTarget(member: entry.member, target: entry.target, reason: "the profile has no item '\(entry.item)'"))
+                continue
+            }
+            if let reason = undeclared(entry.target, by: item.selector) {
+                problems.append(.unsafeTarget(member: entry.member, target: entry.target, reason: reason))
+                continue
+            }
+            if entry.target.isEmpty { continue }  // exported: handed to the import command, never written by path
+            do {
+                let resolved = try VariableResolver.expand(entry.target, with: manifest.variables, context: entry.member)
+                _ = try mapper.hostPath(for: resolved)
+            } catch {
+                problems.append(.unsafeTarget(member: entry.member, target: entry.target, reason: String(describing: error)))
+            }
+        }
+        return problems
+    }
+
+    /// Why `target` is not a target `selector` declares, or nil when it is.
+    static func undeclared(_ target: String, by selector: ProfileItem.Selector) -> String? {
+        switch selector {
+        case .exported:
+            return target.isEmpty ? nil : "item is exported by a command, so it has no target path"
+        case .path(let template):
+            return target == template ? nil : "item's path is '\(template)'"
+        case .directory(let template):
+            guard target.hasPrefix(template + "/") else { return "not under the item's directory '\(template)'" }
+            let relative = target.dropFirst(template.count + 1)
+            return isLiteralRelativePath(relative) ? nil : "the part below the item's directory is not a plain relative path"
+        case .glob(let template):
+            let (folder, pattern) = ItemCollector.split(template)
+            guard target.hasPrefix(folder + "/") else { return "not in the item's folder '\(folder)'" }
+            let name = target.dropFirst(folder.count + 1)
+            guard !name.contains("/"), isLiteralRelativePath(name) else { return "not a single name in the item's folder" }
+            let literal = name.replacingOccurrences(of: "$$", with: "$")
+            return GlobPattern(pattern).matches(literal) ? nil : "'\(literal)' does not match the item's pattern '\(pattern)'"
+        }
+    }
+
+    /// Names joined by `/`, none empty, `.` or `..`, no backslash, and no `${...}` (capture
+    /// writes a `$` in a file name as `$$`).
+    private static func isLiteralRelativePath(_ text: Substring) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }), !text.contains("\\") else { return false }
+        return !text.replacingOccurrences(of: "$$", with: "").contains("$")
+    }
+}

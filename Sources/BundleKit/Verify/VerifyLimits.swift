@@ -1,0 +1,18 @@
+/// How much a bundle may declare before verify refuses to read on: bounds that keep a hostile
+/// or broken bundle from exhausting memory, disk or time, each reported as a
+/// `VerifyProblem.limitExceeded` naming the limit. Raise them for a bundle you trust.
+public struct VerifyLimits: Sendable, Equatable {
+    /// Largest sum of the payload sizes the manifest declares (default 1 TiB).
+    public var maximumPayloadSize: Int64 = 1 << 40
+    /// Most payload members the manifest may list or the archive may hold (default 1,000,000).
+    public var maximumMemberCount = 1_000_000
+    /// Deepest nesting of arrays and objects accepted in `MANIFEST.json` (default 64); checked
+    /// before the JSON is decoded. (Its size is bounded by `BundleLayout.maximumHeaderMemberSize`.)
+    public var maximumManifestDepth = 64
+
+    /// The defaults.
+    public init() {}
+
+    /// The defaults.
+    public static let standard = VerifyLimits()
+}
