@@ -1,5 +1,6 @@
 import ArchiveIO
 import Foundation
+import TestSupport
 import Testing
 
 /// One entry with its data, as written or as read back.
@@ -17,28 +18,6 @@ struct Member: Equatable {
                 path: path, size: Int64(data.count), permissions: permissions, mtimeSeconds: mtime,
                 mtimeNanoseconds: nanoseconds),
             data: data)
-    }
-}
-
-/// Reproducible pseudo-random bytes (SplitMix64), so failures can be replayed.
-struct SeededBytes {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        var result = [UInt8]()
-        result.reserveCapacity(count + 8)
-        while result.count < count { withUnsafeBytes(of: next()) { result.append(contentsOf: $0) } }
-        return Array(result.prefix(count))
     }
 }
 

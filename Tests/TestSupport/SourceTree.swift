@@ -103,17 +103,8 @@ public final class SourceTree: @unchecked Sendable {
 
     /// Deterministic bytes that do not compress.
     public static func pseudoRandom(count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> Data {
-        var state = seed
-        var data = Data(count: count)
-        data.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) in
-            for index in 0..<count {
-                state ^= state << 13
-                state ^= state >> 7
-                state ^= state << 17
-                buffer[index] = UInt8(truncatingIfNeeded: state)
-            }
-        }
-        return data
+        var random = SeededBytes(seed: seed)
+        return Data(random.bytes(count))
     }
 
     /// Sets a file's modification time to the nanosecond.

@@ -1,5 +1,6 @@
 import BundleKit
 import Foundation
+import TestSupport
 import Testing
 
 /// Truncated and damaged files must give a `RewriteError` or a result, never a crash.
@@ -21,7 +22,7 @@ struct RewriteRobustnessTests {
     @Test("random truncations and byte changes never crash", arguments: cases)
     func truncations(_ fixture: String, _ targets: [RewriteTarget]) throws {
         let original = [UInt8](try RewriteFixture.data(fixture))
-        var random = RewriteRandom(state: UInt64(fixture.utf8.count))
+        var random = SeededBytes(seed: UInt64(fixture.utf8.count))
         var inputs: [[UInt8]] = (0..<80).map { _ in Array(original.prefix(Int.random(in: 0...original.count, using: &random))) }
         inputs += (0..<40).map { _ in
             var damaged = original
