@@ -181,7 +181,7 @@ public struct Capturer: Sendable {
         return result.sorted { BundleLayout.precedes($0.member, $1.member) }
     }
 
-    private static func digest(of path: String) throws -> String {
+    static func digest(of path: String) throws -> String {
         let file = try LocalFileSystem.openForReading(path)
         defer { try? file.close() }
         var hasher = SHA256Stream()

@@ -1,0 +1,59 @@
+import ArchiveIO
+import Foundation
+
+/// What `bundle snapshot create` needs to know: a capture without key or output (the store
+/// supplies both).
+public struct SnapshotOptions: Sendable {
+    /// The profile describing what to capture.
+    public var profile: Profile
+    /// Prefixed to every resolved path (`/` for the live system).
+    public var root: String = "/"
+    /// Whose defaults and path syntax the profile is resolved with.
+    public var os: OSFamily = .current
+    /// `--var NAME=VALUE` values.
+    public var overrides: [String: String] = [:]
+    /// `--set NAME=VALUE` values, recorded for restore.
+    public var settings: [String: String] = [:]
+    /// Free text shown by `snapshot list`.
+    public var label: String?
+    /// After creating, keep only the newest `keep` snapshots (nil: keep all).
+    public var keep: Int?
+    /// Creation time (also the id's time part).
+    public var created: Date = Date()
+    /// Source host name recorded in the manifest.
+    public var host: String = Host.name
+    /// Compression of the bundle stream.
+    public var compression: Compression = .gzip
+    /// Stop the profile's services for a consistent copy (they are always started again).
+    public var stopServices = false
+    /// The service backend (nil: the OS's own).
+    public var services: ServiceController?
+
+    /// Options for `profile`; the rest default.
+    public init(profile: Profile) {
+        self.profile = profile
+    }
+}
+
+/// What `bundle snapshot create` produced.
+public struct SnapshotResult: Sendable {
+    /// The new snapshot's index record.
+    public var record: SnapshotRecord
+    /// The capture behind it.
+    public var capture: CaptureResult
+    /// Snapshots removed by `keep`, oldest first.
+    public var pruned: [SnapshotRecord]
+}
+
+/// One snapshot checked by `bundle snapshot verify`.
+public struct SnapshotCheck: Sendable {
+    /// The snapshot's index record.
+    public var record: SnapshotRecord
+    /// The bundle's verification against the store's public key.
+    public var report: VerifyReport
+    /// The bundle file's digest now, to compare with `record.sha256`.
+    public var sha256: String
+
+    /// The bundle verifies and still matches its index record.
+    public var isValid: Bool { report.isValid && sha256 == record.sha256 }
+}

@@ -1,0 +1,258 @@
+import ArgumentParser
+import BundleKit
+import Foundation
+
+extension BundleCommand {
+    /// `bundle snapshot`: captures kept in a local store, before an upgrade.
+    struct Snapshot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep signed captures of a product in a local store, and restore one.",
+            subcommands: [Create.self, List.self, Verify.self, Restore.self, Prune.self, Export.self])
+    }
+}
+
+/// `--store`.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The snapshot store (default /var/lib/bundle/snapshots; C:\\ProgramData\\bundle\\snapshots on Windows).", valueName: "DIR"))
+    var store: String?
+
+    /// The store named, or the default one.
+    var snapshotStore: SnapshotStore {
+        SnapshotStore(path: store?.absolutePath ?? SnapshotStore.defaultPath())
+    }
+}
+
+extension BundleCommand.Snapshot {
+    /// `bundle snapshot create`.
+    struct Create: AsyncParsableCommand, JSONOutputCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Capture the product into a new snapshot; prints only its id (a pre-upgrade hook).")
+
+        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.")
+        var profile: String
+
+        @Option(name: .long, help: "Free text shown by 'snapshot list'.")
+        var label: String?
+
+        @Option(name: .long, help: "Afterwards keep only the newest N snapshots.")
+        var keep: Int?
+
+        @Flag(name: .long, help: "Stop the profile's services for a consistent copy; they are always started again.")
+        var stopServices = false
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var operations: OperationOptions
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            var options = SnapshotOptions(profile: try ProfileLoader(formatsDirectories: ProfileDirectories.all).load(profile))
+            options.root = location.absoluteRoot
+            options.os = location.os
+            options.overrides = try location.overrides()
+            options.settings = try operations.settings()
+            options.services = operations.services
+            options.stopServices = stopServices
+            options.label = label
+            options.keep = keep
+            let result = try store.snapshotStore.create(options, onEvent: Self.warnings)
+            if output.json {
+                JSONOutput.print(SnapshotCreateSummary(record: result.record, pruned: result.pruned.map(\.id)))
+            } else {
+                Terminal.out(result.record.id)
+            }
+        }
+
+        /// Quiet by default: warnings only, on standard error.
+        static let warnings: EventHandler = { event in
+            if case .warning(let text) = event { Terminal.err("bundle: warning: \(text)") }
+        }
+    }
+
+    /// `bundle snapshot list`.
+    struct List: AsyncParsableCommand, JSONOutputCommand {
+        static let configuration = CommandConfiguration(abstract: "List the store's snapshots, oldest first.")
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let records = try store.snapshotStore.list()
+            if output.json {
+                JSONOutput.print(records)
+                return
+            }
+            for record in records {
+                let label = record.label.map { "  \($0)" } ?? ""
+                Terminal.out("\(record.id)  \(record.created)  \(record.profile)  \(Format.bytes(record.size))\(label)")
+            }
+        }
+    }
+
+    /// `bundle snapshot verify`.
+    struct Verify: AsyncParsableCommand, JSONOutputCommand {
+        static let configuration = CommandConfiguration(abstract: "Verify snapshots with the store's public key.")
+
+        @Argument(help: "The snapshot id.")
+        var id: String?
+
+        @Flag(name: .long, help: "Verify every snapshot in the store.")
+        var all = false
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var limits: LimitOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard (id == nil) == all else { throw ValidationError("Give a snapshot id or --all (not both).") }
+        }
+
+        func run() async throws {
+            let store = store.snapshotStore
+            let ids = try all ? store.list().map(\.id) : [id!]
+            let checks = try ids.map { try store.verify($0, limits: try limits.limits()) }
+            if output.json {
+                JSONOutput.print(checks.map(SnapshotVerifySummary.init))
+            } else {
+                for check in checks {
+                    if check.isValid {
+                        Terminal.out("OK \(check.record.id): signed by \(check.report.signerKeyID ?? "?"), \(check.report.membersChecked) member(s)")
+                    } else {
+                        Terminal.out("FAILED \(check.record.id)")
+                        if check.sha256 != check.record.sha256 { Terminal.out("  - the bundle no longer matches its index record's SHA-256") }
+                        for problem in check.report.problems { Terminal.out("  - \(problem)") }
+                    }
+                }
+            }
+            if checks.contains(where: { !$0.isValid }) { throw ExitCode(ExitCodes.verificationFailed) }
+        }
+    }
+
+    /// `bundle snapshot restore`.
+    struct Restore: AsyncParsableCommand, JSONOutputCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a snapshot's files back, with the store's key and identity (verify first, journaled, rolled back on failure).")
+
+        @Argument(help: "The snapshot id.")
+        var id: String
+
+        @Flag(name: .long, help: "Verify and print the plan; change nothing.")
+        var dryRun = false
+
+        @Flag(name: .long, help: "Skip the post-checks that cannot hold here.")
+        var skipPostChecks = false
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var operations: OperationOptions
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let report = try store.snapshotStore.restore(id, configure: { options in
+                options.root = location.absoluteRoot
+                options.os = location.os
+                options.overrides = try location.overrides()
+                options.dryRun = dryRun
+                options.settings = try operations.settings()
+                options.services = operations.services
+                options.skipPostChecks = skipPostChecks
+            }, onEvent: Create.warnings)
+            if output.json {
+                JSONOutput.print(RestoreSummary(report))
+            } else if dryRun {
+                Terminal.out("plan (dry run, nothing changed; snapshot \(id) verified):")
+                for (index, step) in report.plan.steps.enumerated() {
+                    Terminal.out("\(index + 1). \(step.title)")
+                    for detail in step.details { Terminal.out("     \(detail)") }
+                }
+            } else {
+                Terminal.out("restored \(report.written.count) file(s) from snapshot \(id)")
+                for path in report.written { Terminal.out("  \(path)") }
+                if let safeguard = report.safeguard { Terminal.out("  previous versions kept in \(safeguard)") }
+            }
+        }
+    }
+
+    /// `bundle snapshot prune`.
+    struct Prune: AsyncParsableCommand, JSONOutputCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove all but the newest N snapshots (never the newest).")
+
+        @Option(name: .long, help: "How many of the newest snapshots to keep (at least 1).")
+        var keep: Int
+
+        @Flag(name: .long, help: "Print what would be removed; remove nothing.")
+        var dryRun = false
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let removed = try store.snapshotStore.prune(keep: keep, dryRun: dryRun)
+            if output.json {
+                JSONOutput.print(SnapshotPruneSummary(dryRun: dryRun, removed: removed.map(\.id)))
+            } else {
+                for record in removed { Terminal.out("\(dryRun ? "would remove" : "removed") \(record.id)") }
+            }
+        }
+    }
+
+    /// `bundle snapshot export`.
+    struct Export: AsyncParsableCommand, JSONOutputCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a snapshot out as a normal bundle (verify it with STORE/keys/store.pub).")
+
+        @Argument(help: "The snapshot id.")
+        var id: String
+
+        @Option(name: .long, help: "The bundle file to write (must not exist).")
+        var out: String
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let store = store.snapshotStore
+            let record = try store.export(id, to: out.absolutePath)
+            if output.json {
+                JSONOutput.print(SnapshotExportSummary(id: record.id, bundle: out.absolutePath, pubkey: store.publicKeyPath, sha256: record.sha256))
+            } else {
+                Terminal.out("wrote \(out); verify with: bundle verify \(out) --pubkey \(store.publicKeyPath)")
+            }
+        }
+    }
+}
+
+/// `bundle snapshot create --json`.
+struct SnapshotCreateSummary: Encodable {
+    var record: SnapshotRecord
+    var pruned: [String]
+}
+
+/// `bundle snapshot verify --json`, one per snapshot.
+struct SnapshotVerifySummary: Encodable {
+    var id: String
+    var valid: Bool
+    var indexMatches: Bool
+    var verification: VerifySummary
+
+    init(_ check: SnapshotCheck) {
+        id = check.record.id
+        valid = check.isValid
+        indexMatches = check.sha256 == check.record.sha256
+        verification = VerifySummary(check.report)
+    }
+}
+
+/// `bundle snapshot prune --json`.
+struct SnapshotPruneSummary: Encodable {
+    var dryRun: Bool
+    var removed: [String]
+}
+
+/// `bundle snapshot export --json`.
+struct SnapshotExportSummary: Encodable {
+    var id: String
+    var bundle: String
+    var pubkey: String
+    var sha256: String
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `bundle snapshot ...` run as a built binary, on a copy of the demo tree.
+@Suite("bundle snapshot command line")
+struct SnapshotCLITests {
+    let work: TemporaryDirectory
+
+    init() throws {
+        work = try TemporaryDirectory("snapshot-cli")
+        try FileManager.default.copyItem(at: FixturePaths.fixture("demo-app-source"), to: work.path("src"))
+    }
+
+    @discardableResult
+    private func bundle(_ arguments: String...) throws -> ToolResult {
+        try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url)
+    }
+
+    @Test("create prints only the id; restore undoes edits; export verifies with store.pub; concurrent creates; prune")
+    func lifecycle() async throws {
+        let create = try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store", "--label", "before upgrade")
+        #expect(create.status == 0, "\(create.errors)")
+        let id = create.output.trimmingCharacters(in: .newlines)
+        #expect(id.range(of: #"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}$"#, options: .regularExpression) != nil, "\(create.output)")
+        #expect(create.errors.isEmpty)
+
+        let conf = work.path("src/opt/demo/app.conf")
+        let original = try Data(contentsOf: conf)
+        try Data("changed by the upgrade\n".utf8).write(to: conf)
+        let list = try bundle("snapshot", "list", "--store", "store", "--json")
+        let records = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]], "\(list.output)")
+        #expect(records.map { $0["id"] as? String } == [id])
+        #expect(records.first?["label"] as? String == "before upgrade")
+
+        let restore = try bundle("snapshot", "restore", id, "--root", "src", "--store", "store")
+        #expect(restore.status == 0, "\(restore.errors)")
+        #expect(try Data(contentsOf: conf) == original)
+
+        let export = try bundle("snapshot", "export", id, "--out", "exported.bundle", "--store", "store")
+        #expect(export.status == 0, "\(export.errors)")
+        let verify = try bundle("verify", "exported.bundle", "--pubkey", "store/keys/store.pub")
+        #expect(verify.status == 0, "\(verify.output)\(verify.errors)")
+        #expect(verify.output.hasPrefix("OK exported.bundle"))
+
+        // Two processes at once: the lock serializes them, both succeed.
+        let bundlePath = ProductsDirectory.bundle, directory = work.url
+        let arguments = ["snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store"]
+        async let first = Task.detached { try ExternalTool.run(bundlePath, arguments, in: directory) }.value
+        async let second = Task.detached { try ExternalTool.run(bundlePath, arguments, in: directory) }.value
+        let results = try await [first, second]
+        for result in results { #expect(result.status == 0, "\(result.errors)") }
+        let all = try bundle("snapshot", "verify", "--all", "--store", "store")
+        #expect(all.status == 0, "\(all.output)\(all.errors)")
+        #expect(all.output.split(separator: "\n").filter { $0.hasPrefix("OK ") }.count == 3)
+
+        let newest = try #require((results.map { $0.output.trimmingCharacters(in: .newlines) } + [id]).max())
+        let prune = try bundle("snapshot", "prune", "--keep", "1", "--store", "store", "--json")
+        #expect(prune.status == 0, "\(prune.errors)")
+        let removed = try #require(try JSONSerialization.jsonObject(with: prune.stdout) as? [String: Any])["removed"] as? [String]
+        #expect(removed?.count == 2)
+        #expect(removed?.contains(newest) == false)
+        #expect(try bundle("snapshot", "list", "--store", "store").output.hasPrefix(newest))
+    }
+
+    @Test("snapshot errors exit with the documented code", arguments: [
+        (["snapshot", "verify", "--store", "store"], Int32(64), "--all"),
+        (["snapshot", "verify", "20260101T000000Z-abcd", "--store", "nowhere"], 2, "no snapshot store"),
+        (["snapshot", "prune", "--keep", "0", "--store", "store"], 2, "keep at least 1"),
+    ])
+    func errors(arguments: [String], code: Int32, mentions: String) throws {
+        try FileManager.default.createDirectory(at: work.path("store/snapshots"), withIntermediateDirectories: true)
+        let result = try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url)
+        #expect(result.status == code, "\(result.errors)")
+        #expect((result.output + result.errors).contains(mentions), "\(result.output)\(result.errors)")
+    }
+}
