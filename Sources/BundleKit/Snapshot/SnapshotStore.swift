@@ -53,10 +53,9 @@ public struct SnapshotStore: Sendable {
         let (signingKey, recipients) = try ensureKeys()
         try LocalFileSystem.makeDirectories(snapshotsFolder, permissions: 0o700)
 
-        var id = Self.makeID(options.created)
-        while try FileStatus.of(bundlePath(id)) != nil || FileStatus.of(recordPath(id)) != nil {
-            id = Self.makeID(options.created)
-        }
+        let existing = try LocalFileSystem.contents(of: snapshotsFolder)
+            .filter { $0.hasSuffix(".bundle") || $0.hasSuffix(".json") }.map { String($0.prefix { $0 != "." }) }
+        let id = try Self.makeID(options.created, after: existing)
         var capture = CaptureOptions(profile: options.profile, output: bundlePath(id), signingKey: signingKey)
         capture.root = options.root
         capture.os = options.os
@@ -248,13 +247,20 @@ public struct SnapshotStore: Sendable {
         return record
     }
 
-    static func makeID(_ date: Date) -> String {
+    /// `YYYYMMDDTHHMMSSZ-xxxx` for `date`, with a random suffix above that of any id of the
+    /// same second in `existing`, so ids made under the lock sort in creation order.
+    static func makeID(_ date: Date, after existing: [String] = []) throws -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
         let stamp = String(format: "%04d", c.year ?? 0) + two(c.month) + two(c.day) + "T" + two(c.hour) + two(c.minute) + two(c.second) + "Z"
-        return stamp + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        let taken = existing.filter { $0.hasPrefix(stamp + "-") }.compactMap { UInt32($0.dropFirst(stamp.count + 1), radix: 16) }
+        let floor = (taken.max() ?? 0) + 1
+        guard floor <= 0xffff else { throw FileSystemError.alreadyExists(path: "snapshots/\(stamp)-ffff") }
+        // Leave room above: at most a sixteenth of what remains, so many in one second still fit.
+        let ceiling = floor + max(0, (0xffff - floor) / 16)
+        return stamp + "-" + String(format: "%04x", UInt32.random(in: floor...ceiling))
     }
 
     /// An id as made here: no path separators, nothing that could leave the folder.
