@@ -10,7 +10,7 @@ struct BundleCommand: AsyncParsableCommand {
         commandName: "bundle",
         abstract: "Move a server product to a new machine as one signed, verifiable bundle.",
         version: BundleVersion.current,
-        subcommands: [Keygen.self, Create.self, Verify.self, Inspect.self, Restore.self, Rollback.self, Snapshot.self, Profiles.self])
+        subcommands: [Keygen.self, Create.self, Verify.self, Inspect.self, Restore.self, Rollback.self, Snapshot.self, Diff.self, Profiles.self])
 
     /// Parses, runs, and turns any error into a message and the exit code `ExitCodes` assigns.
     static func main() async {

@@ -63,6 +63,25 @@ struct SnapshotCLITests {
         #expect(try bundle("snapshot", "list", "--store", "store").output.hasPrefix(newest))
     }
 
+    @Test("diff: an exported snapshot against the live tree, exit 0 identical, 1 different")
+    func diff() throws {
+        let create = try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store")
+        let id = create.output.trimmingCharacters(in: .newlines)
+        #expect(try bundle("snapshot", "export", id, "--out", "s.bundle", "--store", "store").status == 0)
+        let same = try bundle("diff", "s.bundle", "--root", "src", "--pubkey", "store/keys/store.pub")
+        #expect(same.status == 0, "\(same.output)\(same.errors)")
+        #expect(same.output.hasPrefix("identical: 4 file(s)"))
+
+        try Data("edited\n".utf8).write(to: work.path("src/opt/demo/app.conf"))
+        try FileManager.default.removeItem(at: work.path("src/opt/demo/Templates/welcome.html"))
+        let different = try bundle("diff", "s.bundle", "--root", "src")
+        #expect(different.status == 1)
+        #expect(different.output.contains("changed (content)"))
+        #expect(different.output.contains("missing"))
+        let json = try #require(try JSONSerialization.jsonObject(with: try bundle("diff", "s.bundle", "--root", "src", "--json").stdout) as? [String: Any])
+        #expect(json["identical"] as? Bool == false)
+    }
+
     @Test("snapshot errors exit with the documented code", arguments: [
         (["snapshot", "verify", "--store", "store"], Int32(64), "--all"),
         (["snapshot", "verify", "20260101T000000Z-abcd", "--store", "nowhere"], 2, "no snapshot store"),
