@@ -6,8 +6,6 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownSnapshot(id: String, store: String)
     /// An index record could not be read or does not match its file name.
     case badIndex(path: String, reason: String)
-    /// The store's lock could not be taken.
-    case lockFailed(path: String, reason: String)
     /// `--keep` below 1: the newest snapshot is never removed.
     case invalidKeep(Int)
 
@@ -20,8 +18,6 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
             return "snapshot '\(id)' is not in \(store). 'bundle snapshot list --store \(store)' shows the ids."
         case .badIndex(let path, let reason):
             return "\(path): unreadable snapshot index record (\(reason)). Move it aside; the bundle beside it is still a normal bundle."
-        case .lockFailed(let path, let reason):
-            return "\(path): cannot lock the snapshot store (\(reason)). Check permissions, or that the store is on a local file system."
         case .invalidKeep(let count):
             return "--keep \(count): keep at least 1 (the newest snapshot is never removed)."
         }

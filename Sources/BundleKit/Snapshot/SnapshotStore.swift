@@ -46,10 +46,10 @@ public struct SnapshotStore: Sendable {
     /// Captures `options.profile` into a new snapshot signed with the store's key and
     /// encrypted to its recipient, lists it, then applies `options.keep`.
     public func create(_ options: SnapshotOptions, onEvent: EventHandler? = nil) throws -> SnapshotResult {
+        if let keep = options.keep, keep < 1 { throw SnapshotError.invalidKeep(keep) }
         try LocalFileSystem.makeDirectories(path, permissions: 0o700)
         let lock = try self.lock(exclusive: true, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
-        if let keep = options.keep, keep < 1 { throw SnapshotError.invalidKeep(keep) }
         let (signingKey, recipients) = try ensureKeys()
         try LocalFileSystem.makeDirectories(snapshotsFolder, permissions: 0o700)
 
@@ -154,7 +154,7 @@ public struct SnapshotStore: Sendable {
     // MARK: prune
 
     /// Removes all but the newest `keep` snapshots (oldest first; never the newest), and any
-    /// bundle or temporary file a crash left without a record. Returns what was (or, with
+    /// bundle or temporary file a crash left behind. Returns what was (or, with
     /// `dryRun`, would be) removed.
     public func prune(keep: Int, dryRun: Bool = false, onEvent: EventHandler? = nil) throws -> [SnapshotRecord] {
         guard keep >= 1 else { throw SnapshotError.invalidKeep(keep) }
@@ -179,7 +179,9 @@ public struct SnapshotStore: Sendable {
         for name in try LocalFileSystem.contents(of: snapshotsFolder) {
             let id = name.hasSuffix(".bundle") ? String(name.dropLast(7)) : nil
             if let id, !listed.contains(id) { LocalFileSystem.remove(Host.join(snapshotsFolder, name)) }
-            if name.hasPrefix("."), name.hasSuffix(".tmp") { LocalFileSystem.remove(Host.join(snapshotsFolder, name)) }
+            // Hidden names are this store's own temporary files (records, bundle spools and
+            // partials); under the exclusive lock nothing is writing them, so a crash left them.
+            if name.hasPrefix(".") { LocalFileSystem.remove(Host.join(snapshotsFolder, name)) }
         }
         try LocalFileSystem.syncDirectory(snapshotsFolder)
         return doomed
@@ -203,10 +205,10 @@ public struct SnapshotStore: Sendable {
         return (try KeyFiles.secretKey(at: secretKeyPath), try AgeKeyFiles.recipients([recipientPath]))
     }
 
-    private func lock(exclusive: Bool, onEvent: EventHandler?) throws -> StoreLock {
+    private func lock(exclusive: Bool, onEvent: EventHandler?) throws -> FileLock {
         guard try FileStatus.of(path) != nil else { throw SnapshotError.noStore(path: path) }
         let lockPath = Host.join(path, "lock")
-        return try StoreLock(path: lockPath, exclusive: exclusive) {
+        return try FileLock(path: lockPath, exclusive: exclusive) {
             onEvent?(.warning("\(lockPath): another bundle snapshot command is using the store; waiting for it"))
         }
     }

@@ -107,12 +107,13 @@ struct SnapshotStoreTests {
         #expect(try store.prune(keep: 1).isEmpty)
     }
 
-    @Test("a bundle a crash left without its record is not listed, and prune removes it")
+    @Test("a bundle or temporary file a crash left is not listed, and prune removes it")
     func unlistedBundle() throws {
         let id = try store.create(options()).record.id
         let orphan = store.bundlePath("20250615T160000Z-dead")
         try FileManager.default.copyItem(atPath: store.bundlePath(id), toPath: orphan)
         try Data("{".utf8).write(to: URL(fileURLWithPath: store.snapshotsFolder + "/.20250615T160000Z-dead.json.tmp"))
+        try Data("half".utf8).write(to: URL(fileURLWithPath: store.snapshotsFolder + "/.20250615T160000Z-beef.bundle.partial-1a2b3c4d"))
         #expect(try store.list().map(\.id) == [id])
         #expect(try store.prune(keep: 1).isEmpty)
         #expect(try FileStatus.of(orphan) == nil)
