@@ -31,6 +31,7 @@ public struct SnapshotRecord: Codable, Sendable, Equatable {
         self.files = files
     }
 
+    /// Decodes a record; `version` and `files` may be missing (older or hand-made records).
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
