@@ -159,16 +159,8 @@ extension BundleCommand.Snapshot {
             }, onEvent: Create.warnings)
             if output.json {
                 JSONOutput.print(RestoreSummary(report))
-            } else if dryRun {
-                Terminal.out("plan (dry run, nothing changed; snapshot \(id) verified):")
-                for (index, step) in report.plan.steps.enumerated() {
-                    Terminal.out("\(index + 1). \(step.title)")
-                    for detail in step.details { Terminal.out("     \(detail)") }
-                }
             } else {
-                Terminal.out("restored \(report.written.count) file(s) from snapshot \(id)")
-                for path in report.written { Terminal.out("  \(path)") }
-                if let safeguard = report.safeguard { Terminal.out("  previous versions kept in \(safeguard)") }
+                RestoreOutput.print(report, source: "snapshot \(id)")
             }
         }
     }
