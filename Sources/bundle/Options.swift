@@ -76,23 +76,33 @@ struct SecretOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An age recipient (age1...) or a file of them; repeatable.", valueName: "RECIPIENT|FILE"))
     var recipient: [String] = []
 
+    @OptionGroup var opening: UnlockOptions
+
+    /// The lock for create: recipients, else the passphrase, else nil.
+    func lock() throws -> AgeLock? {
+        let recipients = try AgeKeyFiles.recipients(recipient)
+        if !recipients.isEmpty {
+            if opening.passphraseFile != nil { throw ValidationError("age cannot mix recipients and a passphrase in one file; choose --recipient or --passphrase-file.") }
+            return .recipients(recipients)
+        }
+        return try opening.passphraseFile.map { .passphrase(try AgeKeyFiles.passphrase(at: $0)) }
+    }
+
+    /// The key for restore: identities, else the passphrase, else nil.
+    func unlock() throws -> AgeUnlock? {
+        try opening.unlock()
+    }
+}
+
+/// How to open a bundle's encrypted members: identities or the passphrase file.
+struct UnlockOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An age identity file (bundle keygen --age, or age-keygen); repeatable.", valueName: "FILE"))
     var identity: [String] = []
 
     @Option(name: .long, help: "A file holding the passphrase (never pass it on the command line).")
     var passphraseFile: String?
 
-    /// The lock for create: recipients, else the passphrase, else nil.
-    func lock() throws -> AgeLock? {
-        let recipients = try AgeKeyFiles.recipients(recipient)
-        if !recipients.isEmpty {
-            if passphraseFile != nil { throw ValidationError("age cannot mix recipients and a passphrase in one file; choose --recipient or --passphrase-file.") }
-            return .recipients(recipients)
-        }
-        return try passphraseFile.map { .passphrase(try AgeKeyFiles.passphrase(at: $0)) }
-    }
-
-    /// The key for restore: identities, else the passphrase, else nil.
+    /// Identities, else the passphrase, else nil.
     func unlock() throws -> AgeUnlock? {
         let identities = try AgeKeyFiles.identities(identity)
         if !identities.isEmpty { return .identities(identities) }
@@ -116,6 +126,25 @@ struct OperationOptions: ParsableArguments {
     /// The service backend, when replaced.
     var services: ServiceController? {
         serviceCommand.map { CommandServiceController(path: $0.absolutePath) }
+    }
+}
+
+/// `--skip-post-checks` and `--post-check-timeout`, for `restore` and `snapshot restore` alike.
+struct PostCheckOptions: ParsableArguments {
+    @Flag(name: .long, help: "Skip the post-checks (a port, a service state) that cannot hold here; the report lists them as skipped.")
+    var skipPostChecks = false
+
+    @Option(name: .long, help: ArgumentHelp("Cap every post-check's time limit, in seconds.", valueName: "SECONDS"))
+    var postCheckTimeout: Int?
+
+    func validate() throws {
+        if let seconds = postCheckTimeout, seconds < 0 { throw ValidationError("--post-check-timeout \(seconds): give 0 or more seconds.") }
+    }
+
+    /// Sets both on `options`.
+    func apply(to options: inout RestoreOptions) {
+        options.skipPostChecks = skipPostChecks
+        options.postCheckTimeout = postCheckTimeout
     }
 }
 

@@ -3,9 +3,11 @@ import Foundation
 
 /// Diff: a bundle's entries set against the live files they would restore to. Words: an entry
 /// is *same* when its file exists with the recorded content (SHA-256) and mode; *missing* when
-/// nothing is there; *changed* when content or mode differ; *not compared* when the bundle
-/// holds it encrypted or it is an exported secret (its plaintext digest is not recorded).
-/// Files the bundle does not list are not looked at.
+/// nothing is there; *changed* when content or mode differ; *not compared* when it is an
+/// exported secret, or the bundle holds it encrypted and no identity was given (with one, the
+/// member is decrypted in memory and its plaintext SHA-256 compared; nothing is written or
+/// printed). A file is *added* when the bundle does not list it but an item's selector would
+/// capture it now (`UnlistedFiles`: what an exact restore would remove).
 
 /// What `bundle diff` needs to know.
 public struct DiffOptions: Sendable {
@@ -19,6 +21,9 @@ public struct DiffOptions: Sendable {
     public var overrides: [String: String] = [:]
     /// When given, the bundle's signed front must verify with this key before it is believed.
     public var publicKey: MinisignPublicKey?
+    /// Opens the encrypted members so they are compared by plaintext digest; needs
+    /// `publicKey` (the whole bundle is then verified while it is read).
+    public var unlock: AgeUnlock?
 
     /// Options for `bundle`; the rest default.
     public init(bundle: String) {
@@ -58,16 +63,28 @@ public struct DiffEntry: Sendable, Equatable, Encodable {
     public var actualMode: String?
 }
 
+/// A live file the bundle does not list, under a folder one of its items captures.
+public struct AddedFile: Sendable, Equatable, Encodable {
+    /// The file's path.
+    public var path: String
+    /// The item whose selector would capture it.
+    public var item: String
+    /// Its mode.
+    public var mode: String
+}
+
 /// What `bundle diff` found.
 public struct DiffReport: Sendable, Encodable {
     /// The bundle file.
     public var bundle: String
     /// Every entry, in member order.
     public var entries: [DiffEntry]
+    /// Files added since the capture, folder by folder.
+    public var added: [AddedFile] = []
 
-    /// No entry missing or changed (entries not compared do not count).
+    /// No entry missing or changed and nothing added (entries not compared do not count).
     public var isIdentical: Bool {
-        entries.allSatisfy { $0.state == .same || $0.state == .notCompared }
+        added.isEmpty && entries.allSatisfy { $0.state == .same || $0.state == .notCompared }
     }
 }
 
@@ -81,32 +98,19 @@ public struct Differ: Sendable {
         self.options = options
     }
 
-    /// Reads the bundle's front (verified when a key is given), resolves every target as
-    /// restore would, and hashes each plain entry's live file.
+    /// Reads the bundle's front (verified when a key is given; the whole bundle, decrypting
+    /// its secrets in memory, when an identity is given too), resolves every target as restore
+    /// would, hashes each live file, and looks for added ones.
     public func run() throws -> DiffReport {
-        let manifest: Manifest
-        if let key = options.publicKey {
-            let report = try Verifier(bundle: options.bundle, publicKey: key).runHeader()
-            guard report.isValid, let verified = report.manifest else {
-                throw RestoreError.verificationFailed(bundle: options.bundle, problems: report.problems)
-            }
-            manifest = verified
-        } else {
-            manifest = try Inspector.inspect(options.bundle).manifest
-        }
-        let profile = try Profile(yaml: manifest.profile.text, source: "\(options.bundle):MANIFEST.json")
-        let inherited = manifest.source.os == options.os ? manifest.overrides : [:]
-        let variables = try VariableResolver(
-            profile: profile, os: options.os, overrides: inherited.merging(options.overrides) { $1 }).resolve()
-        let mapper = PathMapper(root: options.root, os: options.os)
-
+        let (manifest, plaintext) = try read()
+        let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         var entries: [DiffEntry] = []
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
-            let path = entry.target.isEmpty
-                ? "" : try mapper.hostPath(for: try VariableResolver.expand(entry.target, with: variables, context: entry.member))
+            let path = try targets.hostPath(entry)
             var result = DiffEntry(member: entry.member, path: path, state: .same, expectedMode: entry.mode)
             defer { entries.append(result) }
-            if entry.encrypted || entry.target.isEmpty {
+            let expected: (sha256: String, size: Int64)? = entry.encrypted ? plaintext[entry.member] : (entry.sha256, entry.size)
+            guard let expected, !path.isEmpty else {
                 result.state = .notCompared
                 continue
             }
@@ -120,9 +124,30 @@ public struct Differ: Sendable {
                 continue
             }
             result.modeChanged = entry.permissions.map { $0 & 0o7777 != status.permissions & 0o7777 } ?? false
-            result.contentChanged = try status.size != entry.size || Capturer.digest(of: path) != entry.sha256
+            result.contentChanged = try status.size != expected.size || Capturer.digest(of: path) != expected.sha256
             if result.modeChanged || result.contentChanged { result.state = .changed }
         }
-        return DiffReport(bundle: options.bundle, entries: entries)
+        let listed = Set(entries.map(\.path).filter { !$0.isEmpty })
+        let unlisted = try targets.unlisted(listed: listed, stateDirectory: Host.stateDirectory(root: options.root, os: options.os))
+        let added = try unlisted.files.map { file in
+            AddedFile(path: file.path, item: file.item, mode: ManifestEntry.octal(try FileStatus.of(file.path)?.permissions ?? 0))
+        }
+        return DiffReport(bundle: options.bundle, entries: entries, added: added)
+    }
+
+    /// The manifest (verified with a key) and, with an identity, each encrypted member's
+    /// plaintext digest and size.
+    private func read() throws -> (Manifest, [String: (sha256: String, size: Int64)]) {
+        guard let key = options.publicKey else {
+            if options.unlock != nil { throw DiffError.identityNeedsKey(bundle: options.bundle) }
+            return (try Inspector.inspect(options.bundle).manifest, [:])
+        }
+        let verifier = Verifier(bundle: options.bundle, publicKey: key)
+        let sink = options.unlock.map(PlaintextDigestSink.init)
+        let report = try sink.map { try verifier.run(sink: $0) } ?? verifier.runHeader()
+        guard report.isValid, let manifest = report.manifest else {
+            throw RestoreError.verificationFailed(bundle: options.bundle, problems: report.problems)
+        }
+        return (manifest, sink?.digests ?? [:])
     }
 }

@@ -132,6 +132,22 @@ final class DirectoryHandle {
         unlinkat(descriptor, name, 0)
     }
 
+    /// Removes the folder `name` here if it is empty (never a symlink, nor what one points to).
+    /// Returns false, changing nothing, when it is missing, not a folder, or not empty.
+    func removeFolder(_ name: String) throws -> Bool {
+        try Self.checkName(name, in: path)
+        if unlinkat(descriptor, name, AT_REMOVEDIR) == 0 { return true }
+        switch errno {
+        case ENOENT, ENOTDIR, ENOTEMPTY, EEXIST: return false
+        default: throw FileSystemError.cannotWrite(path: Self.join(path, name), errno: Errno(rawValue: errno))
+        }
+    }
+
+    /// Sets this folder's permission bits.
+    func setPermissions(_ permissions: UInt32) throws(FileSystemError) {
+        guard fchmod(descriptor, mode_t(permissions)) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+    }
+
     /// Makes this folder's entries durable (after a create or rename in it).
     func sync() throws(FileSystemError) {
         guard fsync(descriptor) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }

@@ -4,7 +4,8 @@ import SystemPackage
 /// The on-disk record of a restore in progress, written (synced, renamed into place) before
 /// each step, so that after a failure or a crash the target can be put back exactly: every
 /// path the restore may touch, whether it existed and where its old content is kept, the
-/// folders it may create, and how the services were.
+/// files and folders an exact restore removes, the folders it may create, and how the
+/// services were.
 public struct RestoreJournal: Codable, Sendable, Equatable {
     /// A path the restore writes or rewrites.
     public struct TouchedPath: Codable, Sendable, Equatable {
@@ -20,6 +21,14 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         public var name: String
         /// Whether it ran before the restore.
         public var wasRunning: Bool
+    }
+
+    /// A folder an exact restore removes, and its mode, so a rollback can make it again.
+    public struct RemovedFolder: Codable, Sendable, Equatable {
+        /// The path on this machine.
+        public var path: String
+        /// Its permission bits before the restore.
+        public var permissions: UInt32
     }
 
     /// Journal format version.
@@ -38,6 +47,11 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     public var services: [ServiceRecord] = []
     /// Paths the restore may change, in order.
     public var touched: [TouchedPath] = []
+    /// Files an exact restore removes, each with the safeguard path it is moved to (absent
+    /// there until it is moved); nil (not written) for a restore that is not exact.
+    public var removed: [TouchedPath]?
+    /// Folders an exact restore removes once empty, innermost first; made again on rollback.
+    public var removedFolders: [RemovedFolder]?
     /// Folders that did not exist, outermost first; removed again when empty on rollback.
     public var createdFolders: [String] = []
     /// Where the old contents are kept.

@@ -18,6 +18,10 @@ public struct RestoreOptions: Sendable {
     public var overrides: [String: String] = [:]
     /// Verify and plan only; change nothing.
     public var dryRun = false
+    /// Make each captured folder exactly as the bundle has it: files its `directory` and
+    /// `glob` items would capture but the bundle does not list are moved into the safeguard,
+    /// and folders left empty are removed (`UnlistedFiles`). On for `snapshot restore`.
+    public var exact = false
     /// Opens the encrypted members: age identities or the passphrase.
     public var unlock: AgeUnlock?
     /// `--set NAME=VALUE` values for the rewrites (over those recorded at capture).

@@ -1,7 +1,8 @@
 /// The ordered steps of a restore, every file, command, rewrite and check resolved for this
 /// machine: what `--dry-run` prints and what the restore then does, in this order:
-/// verify into staging → preflight → stop services → safeguard → lay files down → imports →
-/// rewrites → after-files steps → start services → post-checks → checklist.
+/// verify into staging → preflight → stop services → safeguard → (exact: remove unlisted
+/// files) → lay files down → imports → rewrites → after-files steps → start services →
+/// post-checks → checklist.
 public struct RestorePlan: Sendable, Equatable {
     /// One file to put in place.
     public struct File: Sendable, Equatable {
@@ -62,6 +63,11 @@ public struct RestorePlan: Sendable, Equatable {
 
     /// Files in member order.
     public var files: [File]
+    /// With `RestoreOptions.exact`: files the bundle does not list that are removed (moved
+    /// into the safeguard) before the files are written, in order.
+    public var removals: [String] = []
+    /// With `RestoreOptions.exact`: folders removed once `removals` are gone, innermost first.
+    public var emptiedFolders: [String] = []
     /// Imports in member order, run after the files are in place.
     public var imports: [Import] = []
     /// Variables as resolved for the target.
@@ -94,6 +100,11 @@ public struct RestorePlan: Sendable, Equatable {
         if !services.isEmpty { steps.append(Step(title: "stop services", details: services)) }
         let saved = files.filter(\.replaces).map(\.hostPath) + rewrites.filter { $0.value != nil }.map(\.hostPath)
         steps.append(Step(title: "safeguard: keep a copy of every file that will be replaced or rewritten", details: saved))
+        if !removals.isEmpty || !emptiedFolders.isEmpty {
+            steps.append(Step(
+                title: "exact: remove \(removals.count) file(s) the bundle does not list (kept in the safeguard) and \(emptiedFolders.count) folder(s) left empty",
+                details: removals.map { "remove \($0)" } + emptiedFolders.map { "remove folder \($0)" }))
+        }
         steps.append(Step(
             title: "write \(files.count) file(s), each synced and renamed into place",
             details: files.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))

@@ -8,13 +8,17 @@ public struct RestoreReport: Sendable {
     public var dryRun: Bool
     /// Paths written, in order.
     public var written: [String] = []
+    /// Files an exact restore removed (moved into the safeguard), in order.
+    public var removed: [String] = []
+    /// Folders an exact restore removed once empty, innermost first.
+    public var removedFolders: [String] = []
     /// Import commands and steps that ran, with their output.
     public var commands: [CommandOutcome] = []
     /// Each step with its outcome, in order.
     public var steps: [StepOutcome] = []
     /// Rewrites applied: file, target, old and new value.
     public var rewrites: [AppliedRewrite] = []
-    /// Where the old contents of replaced and rewritten files are kept (nil when none were).
+    /// Where the old contents of replaced, rewritten and removed files are kept (nil when none were).
     public var safeguard: String?
 
     /// What happened in one step.

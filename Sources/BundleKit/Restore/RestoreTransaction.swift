@@ -1,7 +1,9 @@
 import Foundation
 
 /// The steps after verification, in their fixed order, under a journal: any failure after
-/// the first change rolls the target back to how it was, services included.
+/// the first change rolls the target back to how it was, services included. An exact
+/// restore removes the unlisted files (into the safeguard) between the safeguard step and
+/// the files, so a file where the bundle needs a folder is gone before the folder is made.
 struct RestoreTransaction {
     let plan: RestorePlan
     let options: RestoreOptions
@@ -34,6 +36,13 @@ struct RestoreTransaction {
             let saved = try safeguard(&journal)
             try journal.save(in: stateDirectory)
             done(current, since: clock, "\(saved) file(s) kept in \(journal.safeguard)", into: &report)
+
+            if options.exact {
+                current = "remove-unlisted"
+                clock = try enter(current, &journal)
+                try removeUnlisted(journal, into: &report)
+                done(current, since: clock, "\(report.removed.count) file(s) moved to \(journal.safeguard), \(report.removedFolders.count) empty folder(s) removed", into: &report)
+            }
 
             current = "write-files"
             clock = try enter(current, &journal)
@@ -122,7 +131,29 @@ struct RestoreTransaction {
                 journal.createdFolders.append(folder)
             }
         }
+        if options.exact {
+            journal.removed = plan.removals.enumerated().map { index, path in
+                .init(path: path, saved: journal.safeguard + "/" + String(format: "removed-%06d", index + 1))
+            }
+            journal.removedFolders = try plan.emptiedFolders.compactMap { path in
+                try FileStatus.of(path).map { .init(path: path, permissions: $0.permissions) }
+            }
+        }
         return journal
+    }
+
+    /// Moves each unlisted file into the safeguard (at the place the journal names), then
+    /// removes the folders that left empty, innermost first.
+    private func removeUnlisted(_ journal: RestoreJournal, into report: inout RestoreReport) throws {
+        let remover = FileRemover(root: options.root)
+        let files = journal.removed ?? []
+        if !files.isEmpty { try LocalFileSystem.makeDirectories(journal.safeguard, permissions: 0o700) }
+        for file in files {
+            if try remover.remove(file) { report.removed.append(file.path) }
+        }
+        for folder in journal.removedFolders ?? [] {
+            if try remover.removeFolder(folder.path) { report.removedFolders.append(folder.path) }
+        }
     }
 
     /// Copies every touched path that exists into the safeguard folder; returns how many.

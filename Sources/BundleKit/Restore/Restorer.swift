@@ -62,11 +62,8 @@ public struct Restorer {
     /// Resolves every entry's target on this machine. The profile travels in the manifest;
     /// on the same OS the capture's `--var` values apply again unless overridden here.
     func plan(for manifest: Manifest) throws -> RestorePlan {
-        let profile = try Profile(yaml: manifest.profile.text, source: "\(options.bundle):MANIFEST.json")
-        let inherited = manifest.source.os == options.os ? manifest.overrides : [:]
-        let overrides = inherited.merging(options.overrides) { $1 }
-        let variables = try VariableResolver(profile: profile, os: options.os, overrides: overrides).resolve()
-        let mapper = PathMapper(root: options.root, os: options.os)
+        let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
+        let (profile, variables) = (targets.profile, targets.variables)
         var files: [RestorePlan.File] = []
         var imports: [RestorePlan.Import] = []
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
@@ -79,8 +76,8 @@ public struct Restorer {
                 imports.append(.init(entry: entry, command: command, timeout: spec.timeout))
                 continue
             }
-            let resolved = try VariableResolver.expand(entry.target, with: variables, context: entry.member)
-            let host = try mapper.hostPath(for: resolved)
+            let resolved = try targets.resolved(entry)
+            let host = try targets.mapper.hostPath(for: resolved)
             let existing = try FileStatus.of(host)
             if let existing, existing.kind != .regular {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
@@ -90,7 +87,14 @@ public struct Restorer {
                 replaces: existing != nil))
         }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
-        try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: mapper, into: &plan)
+        try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
+        if options.exact {
+            let unlisted = try targets.unlisted(
+                listed: Set(files.map(\.hostPath) + plan.rewrites.map(\.hostPath)),
+                stateDirectory: Host.stateDirectory(root: options.root, os: options.os))
+            plan.removals = unlisted.files.map(\.path)
+            plan.emptiedFolders = unlisted.folders
+        }
         return plan
     }
 

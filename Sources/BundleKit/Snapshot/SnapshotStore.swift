@@ -100,7 +100,7 @@ public struct SnapshotStore: Sendable {
         return try readRecord(id)
     }
 
-    // MARK: verify, restore, export
+    // MARK: verify, restore, diff, export
 
     /// Verifies snapshot `id` with the store's public key and compares its digest with the record.
     public func verify(_ id: String, limits: VerifyLimits = .standard, onEvent: EventHandler? = nil) throws -> SnapshotCheck {
@@ -111,8 +111,9 @@ public struct SnapshotStore: Sendable {
         return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundlePath(id)))
     }
 
-    /// Restores snapshot `id` with the store's key and identity; `configure` sets the rest
-    /// (root, dry run, services) on options whose bundle, key and unlock the store fills in.
+    /// Restores snapshot `id` with the store's key and identity, exactly (`RestoreOptions.exact`:
+    /// files added since are moved into the safeguard); `configure` sets the rest (root, dry
+    /// run, services) on options whose bundle, key, unlock and exactness the store fills in.
     public func restore(
         _ id: String, configure: (inout RestoreOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil
     ) throws -> RestoreReport {
@@ -124,7 +125,22 @@ public struct SnapshotStore: Sendable {
         options.bundle = bundlePath(id)
         options.publicKey = try publicKey()
         options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
+        options.exact = true
         return try Restorer(options: options, onEvent: onEvent).run()
+    }
+
+    /// Compares snapshot `id` with the live files (`Differ`), verified with the store's key and
+    /// its secrets compared with the store's identity; `configure` sets root, OS and `--var`s.
+    public func diff(_ id: String, configure: (inout DiffOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil) throws -> DiffReport {
+        let lock = try self.lock(exclusive: false, onEvent: onEvent)
+        defer { withExtendedLifetime(lock) {} }
+        _ = try record(id)
+        var options = DiffOptions(bundle: bundlePath(id))
+        try configure(&options)
+        options.bundle = bundlePath(id)
+        options.publicKey = try publicKey()
+        options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
+        return try Differ(options: options).run()
     }
 
     /// Copies snapshot `id` to `destination` (which must not exist), synced; the copy is a

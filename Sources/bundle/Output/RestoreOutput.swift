@@ -13,8 +13,11 @@ enum RestoreOutput {
             }
             return
         }
-        Terminal.out("restored \(report.written.count) file(s) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?")):")
+        let removed = report.removed.isEmpty ? "" : ", removed \(report.removed.count) file(s) it does not list"
+        Terminal.out("restored \(report.written.count) file(s) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?"))\(removed):")
         for path in report.written { Terminal.out("  \(path)") }
+        for path in report.removed { Terminal.out("  removed \(path) (not in the bundle; kept in the safeguard)") }
+        for path in report.removedFolders { Terminal.out("  removed empty folder \(path)") }
         for command in report.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
         for rewrite in report.rewrites { Terminal.out("  rewrote \(rewrite.file): \(rewrite.target) \(rewrite.oldValue) -> \(rewrite.newValue)") }
         for rewrite in report.plan.rewrites where rewrite.value == nil {

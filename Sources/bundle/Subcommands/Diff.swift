@@ -5,42 +5,73 @@ extension BundleCommand {
     /// `bundle diff`.
     struct Diff: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compare the files a bundle lists with the live ones: missing, changed content, changed mode. Exit 0 identical, 1 different.")
+            abstract: "Compare what a bundle or snapshot holds with the live files: added, missing, changed content, changed mode. Exit 0 identical, 1 different.",
+            discussion: "Secrets are compared by the SHA-256 of their decrypted content (never written, never printed) when an identity opens them: --identity with --pubkey, or the store's for --snapshot; otherwise they are listed as not compared.")
 
-        @Argument(help: "The bundle file.")
-        var bundle: String
+        @Argument(help: "The bundle file (or --snapshot ID).")
+        var bundle: String?
+
+        @Option(name: .long, help: ArgumentHelp("Compare a snapshot of the store instead of a bundle file.", valueName: "ID"))
+        var snapshot: String?
 
         @Option(name: .long, help: "Verify the bundle's signed front with this key first (otherwise it is read unverified, as inspect does).")
         var pubkey: String?
 
+        @OptionGroup var opening: UnlockOptions
+        @OptionGroup var store: StoreOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            guard (bundle == nil) != (snapshot == nil) else { throw ValidationError("Give a bundle file or --snapshot ID (not both).") }
+            if snapshot != nil, pubkey != nil || !opening.identity.isEmpty || opening.passphraseFile != nil {
+                throw ValidationError("--snapshot uses the store's key and identity; leave out --pubkey, --identity and --passphrase-file.")
+            }
+        }
+
         func run() async throws {
-            var options = DiffOptions(bundle: bundle)
-            options.root = location.absoluteRoot
-            options.os = location.os
-            options.overrides = try location.overrides()
-            options.publicKey = try pubkey.map { try KeyFiles.publicKey($0) }
-            let report = try Differ(options: options).run()
-            if output.json {
-                JSONOutput.print(DiffSummary(identical: report.isIdentical, bundle: report.bundle, entries: report.entries))
+            let setLocation: (inout DiffOptions) throws -> Void = { options in
+                options.root = location.absoluteRoot
+                options.os = location.os
+                options.overrides = try location.overrides()
+            }
+            let report: DiffReport
+            let source: String
+            if let snapshot {
+                report = try store.snapshotStore.diff(snapshot, configure: setLocation)
+                source = "snapshot \(snapshot)"
             } else {
-                for entry in report.entries where entry.state != .same {
-                    var what = entry.state.rawValue
-                    if entry.state == .changed {
-                        what = [entry.contentChanged ? "content" : nil, entry.modeChanged ? "mode \(entry.expectedMode) -> \(entry.actualMode ?? "?")" : nil]
-                            .compactMap { $0 }.joined(separator: ", ")
-                        what = "changed (\(what))"
-                    }
-                    Terminal.out("\(what.padded(14)) \(entry.path.isEmpty ? entry.member : entry.path)")
-                }
-                let compared = report.entries.filter { $0.state != .notCompared }.count
-                Terminal.out(report.isIdentical
-                    ? "identical: \(compared) file(s) compared with \(bundle)"
-                    : "different: \(report.entries.filter { $0.state != .same && $0.state != .notCompared }.count) of \(compared) file(s) differ from \(bundle)")
+                var options = DiffOptions(bundle: bundle!)
+                try setLocation(&options)
+                options.publicKey = try pubkey.map { try KeyFiles.publicKey($0) }
+                options.unlock = try opening.unlock()
+                report = try Differ(options: options).run()
+                source = bundle!
+            }
+            if output.json {
+                JSONOutput.print(DiffSummary(identical: report.isIdentical, bundle: report.bundle, entries: report.entries, added: report.added))
+            } else {
+                Self.print(report, source: source)
             }
             if !report.isIdentical { throw ExitCode(ExitCodes.verificationFailed) }
+        }
+
+        private static func print(_ report: DiffReport, source: String) {
+            for entry in report.entries where entry.state != .same {
+                var what = entry.state.rawValue
+                if entry.state == .changed {
+                    what = [entry.contentChanged ? "content" : nil, entry.modeChanged ? "mode \(entry.expectedMode) -> \(entry.actualMode ?? "?")" : nil]
+                        .compactMap { $0 }.joined(separator: ", ")
+                    what = "changed (\(what))"
+                }
+                Terminal.out("\(what.padded(14)) \(entry.path.isEmpty ? entry.member : entry.path)")
+            }
+            for file in report.added { Terminal.out("\("added".padded(14)) \(file.path) (\(file.mode), item \(file.item))") }
+            let compared = report.entries.filter { $0.state != .notCompared }.count
+            let differing = report.entries.filter { $0.state != .same && $0.state != .notCompared }.count
+            Terminal.out(report.isIdentical
+                ? "identical: \(compared) file(s) compared with \(source)"
+                : "different: \(differing) of \(compared) file(s) differ from \(source), \(report.added.count) added")
         }
     }
 }
@@ -50,4 +81,5 @@ struct DiffSummary: Encodable {
     var identical: Bool
     var bundle: String
     var entries: [DiffEntry]
+    var added: [AddedFile]
 }

@@ -16,12 +16,10 @@ extension BundleCommand {
         @Flag(name: .long, help: "Verify and print the plan; change nothing.")
         var dryRun = false
 
-        @Flag(name: .long, help: "Skip the post-checks (a port, a service state) that cannot hold here; the report lists them as skipped.")
-        var skipPostChecks = false
+        @Flag(name: .long, help: "Make each captured folder exactly as in the bundle: files its items would capture that it does not list are moved into the safeguard (as snapshot restore does).")
+        var exact = false
 
-        @Option(name: .long, help: "Cap every post-check's time limit, in seconds.")
-        var postCheckTimeout: Int?
-
+        @OptionGroup var postChecks: PostCheckOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
@@ -37,8 +35,8 @@ extension BundleCommand {
             options.unlock = try secrets.unlock()
             options.settings = try operations.settings()
             options.services = operations.services
-            options.skipPostChecks = skipPostChecks
-            options.postCheckTimeout = postCheckTimeout
+            options.exact = exact
+            postChecks.apply(to: &options)
             options.limits = try limits.limits()
             let progress = ProgressBar()
             let report = try Restorer(options: options, onEvent: progress.handler).run()
@@ -69,6 +67,10 @@ struct RestoreSummary: Encodable {
     var plan: [RestorePlan.Step]
     var files: [File]
     var written: [String]
+    var removals: [String]
+    var emptiedFolders: [String]
+    var removed: [String]
+    var removedFolders: [String]
     var steps: [RestoreReport.StepOutcome]
     var commands: [CommandOutcome]
     var rewrites: [RestoreReport.AppliedRewrite]
@@ -87,6 +89,10 @@ struct RestoreSummary: Encodable {
             File(member: $0.entry.member, path: $0.hostPath, mode: ManifestEntry.octal($0.permissions), action: $0.replaces ? "replace" : "create")
         }
         written = report.written
+        removals = report.plan.removals
+        emptiedFolders = report.plan.emptiedFolders
+        removed = report.removed
+        removedFolders = report.removedFolders
         steps = report.steps
         commands = report.commands
         rewrites = report.rewrites

@@ -131,7 +131,7 @@ extension BundleCommand.Snapshot {
     /// `bundle snapshot restore`.
     struct Restore: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Put a snapshot's files back, with the store's key and identity (verify first, journaled, rolled back on failure).")
+            abstract: "Put a snapshot's files back exactly, with the store's key and identity: files added since are moved into the safeguard (verify first, journaled, rolled back on failure).")
 
         @Argument(help: "The snapshot id.")
         var id: String
@@ -139,9 +139,7 @@ extension BundleCommand.Snapshot {
         @Flag(name: .long, help: "Verify and print the plan; change nothing.")
         var dryRun = false
 
-        @Flag(name: .long, help: "Skip the post-checks that cannot hold here.")
-        var skipPostChecks = false
-
+        @OptionGroup var postChecks: PostCheckOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var location: LocationOptions
@@ -155,7 +153,7 @@ extension BundleCommand.Snapshot {
                 options.dryRun = dryRun
                 options.settings = try operations.settings()
                 options.services = operations.services
-                options.skipPostChecks = skipPostChecks
+                postChecks.apply(to: &options)
             }, onEvent: Create.warnings)
             if output.json {
                 JSONOutput.print(RestoreSummary(report))
