@@ -22,8 +22,8 @@ final class PlaintextDigestSink: PayloadSink {
         hasher = SHA256Stream()
         size = 0
         decryptor = AgeDecryptor(unlock: unlock) { [unowned self] bytes in
-            hasher.update(bytes)
-            size += Int64(bytes.count)
+            self.hasher.update(bytes)
+            self.size += Int64(bytes.count)
         }
     }
 

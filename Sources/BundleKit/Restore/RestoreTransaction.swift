@@ -132,11 +132,13 @@ struct RestoreTransaction {
             }
         }
         if options.exact {
+            let safeguard = journal.safeguard
             journal.removed = plan.removals.enumerated().map { index, path in
-                .init(path: path, saved: journal.safeguard + "/" + String(format: "removed-%06d", index + 1))
+                RestoreJournal.TouchedPath(path: path, saved: safeguard + "/" + String(format: "removed-%06d", index + 1))
             }
-            journal.removedFolders = try plan.emptiedFolders.compactMap { path in
-                try FileStatus.of(path).map { .init(path: path, permissions: $0.permissions) }
+            journal.removedFolders = try plan.emptiedFolders.compactMap { path -> RestoreJournal.RemovedFolder? in
+                guard let status = try FileStatus.of(path) else { return nil }
+                return RestoreJournal.RemovedFolder(path: path, permissions: status.permissions)
             }
         }
         return journal

@@ -54,4 +54,67 @@ struct DifferTests {
         options.publicKey = MinisignSecretKey.generate().publicKey
         #expect(throws: RestoreError.self) { try Differ(options: options).run() }
     }
+
+    private func options(_ tree: SourceTree, bundle: String) -> DiffOptions {
+        var options = DiffOptions(bundle: bundle)
+        options.root = tree.root.url.path
+        options.os = .linux
+        return options
+    }
+
+    @Test("files a captured folder or glob would take that the bundle does not list are added; others are not")
+    func added() throws {
+        let tree = try SourceTree()
+        let bundle = try tree.capture().output
+        #expect(try Differ(options: options(tree, bundle: bundle)).run().added.isEmpty)
+        try tree.root.write("opt/test/Templates/new/page.html", "<p>new</p>\n", mode: 0o600)
+        try tree.root.write("opt/test/renewals/c.example.org.renewal.json", "{}\n", mode: 0o644)
+        try tree.root.write("opt/test/renewals/notes.txt", "not matched by the glob\n")
+        try tree.root.write("opt/test/upgrade.log", "outside every captured folder\n")
+        try FileManager.default.createSymbolicLink(atPath: tree.root.path("opt/test/Templates/link").path, withDestinationPath: "welcome.html")
+        let report = try Differ(options: options(tree, bundle: bundle)).run()
+        let root = tree.root.url.path
+        #expect(report.added == [
+            AddedFile(path: root + "/opt/test/Templates/new/page.html", item: "templates", mode: "0600"),
+            AddedFile(path: root + "/opt/test/renewals/c.example.org.renewal.json", item: "renewals", mode: "0644"),
+        ])
+        #expect(report.entries.allSatisfy { $0.state == .same || $0.state == .notCompared })
+        #expect(!report.isIdentical, "an added file alone makes the tree different")
+    }
+
+    @Test("secrets: with an identity compared by plaintext hash (same, then changed); without one not compared")
+    func secrets() throws {
+        let tree = try SourceTree()
+        let bundle = try tree.capture().output
+        var withIdentity = options(tree, bundle: bundle)
+        withIdentity.publicKey = tree.key.publicKey
+        withIdentity.unlock = .identities([tree.identity])
+        let member = "files/key/server.key.age"
+
+        let same = try Differ(options: withIdentity).run()
+        #expect(same.isIdentical)
+        #expect(same.entries.first { $0.member == member }?.state == .same)
+        #expect(same.entries.filter { $0.state == .notCompared }.isEmpty)
+
+        try tree.root.write("opt/test/server.key", "-----BEGIN PRIVATE KEY-----\nROTATED\n-----END PRIVATE KEY-----\n", mode: 0o644)
+        let changed = try Differ(options: withIdentity).run()
+        let entry = try #require(changed.entries.first { $0.member == member })
+        #expect(entry.state == .changed)
+        #expect(entry.contentChanged && !entry.modeChanged)
+        #expect(!changed.isIdentical)
+
+        var withoutIdentity = withIdentity
+        withoutIdentity.unlock = nil
+        let blind = try Differ(options: withoutIdentity).run()
+        #expect(blind.entries.first { $0.member == member }?.state == .notCompared)
+        #expect(blind.isIdentical, "a secret that cannot be compared does not count")
+
+        var noKey = withIdentity
+        noKey.publicKey = nil
+        #expect(throws: DiffError.identityNeedsKey(bundle: bundle)) { try Differ(options: noKey).run() }
+
+        var wrongIdentity = withIdentity
+        wrongIdentity.unlock = .identities([AgeIdentity.generate()])
+        #expect(throws: (any Error).self) { try Differ(options: wrongIdentity).run() }
+    }
 }
