@@ -104,6 +104,28 @@ struct DiffCLITests {
         #expect(blindEntries?.first { $0["path"] as? String == src + "/Ca-key.pem" }?["state"] as? String == "not-compared")
     }
 
+    @Test("bundle restore --exact --dry-run lists the added file; without --exact nothing is removed")
+    func restoreExact() throws {
+        try work.write("src/opt/vault/data/added.txt", "added\n")
+        let added = work.url.path + "/src/opt/vault/data/added.txt"
+        let exact = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--identity", "id.identity", "--root", "src", "--exact", "--dry-run", "--json")
+        #expect(exact.status == 0, "\(exact.errors)")
+        let plan = try #require(try JSONSerialization.jsonObject(with: exact.stdout) as? [String: Any], "\(exact.output)")
+        #expect(plan["removals"] as? [String] == [added])
+        #expect(FileManager.default.fileExists(atPath: added))
+
+        let plain = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--identity", "id.identity", "--root", "src", "--post-check-timeout", "3")
+        #expect(plain.status == 0, "\(plain.errors)")
+        #expect(!plain.output.contains("removed"))
+        #expect(FileManager.default.fileExists(atPath: added))
+
+        let real = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--identity", "id.identity", "--root", "src", "--exact")
+        #expect(real.status == 0, "\(real.errors)")
+        #expect(real.output.contains("removed 1 file(s) it does not list"), "\(real.output)")
+        #expect(real.output.contains("  removed \(added) (not in the bundle; kept in the safeguard)"))
+        #expect(!FileManager.default.fileExists(atPath: added))
+    }
+
     @Test("snapshot restore undoes an upgrade exactly; --dry-run lists the removals and changes nothing; diff --snapshot")
     func snapshotRestore() throws {
         let create = try bundle("snapshot", "create", "--profile", "vault.yaml", "--root", "src", "--store", "store")
