@@ -43,7 +43,7 @@ public struct DiffEntry: Sendable, Equatable, Encodable {
         case changed
         /// Something other than a regular file is at the target path.
         case notAFile = "not-a-file"
-        /// Stored encrypted or exported: not compared.
+        /// Exported, or stored encrypted and no identity was given: not compared.
         case notCompared = "not-compared"
     }
 
