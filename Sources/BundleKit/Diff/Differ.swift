@@ -123,7 +123,9 @@ public struct Differ: Sendable {
                 result.state = .notAFile
                 continue
             }
-            result.modeChanged = entry.permissions.map { $0 & 0o7777 != status.permissions & 0o7777 } ?? false
+            // Restore makes keys and secrets 0600 whatever the source had: either mode is unchanged.
+            let live = status.permissions & 0o7777
+            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && Restorer.permissions(for: entry) != live } ?? false
             result.contentChanged = try status.size != expected.size || Capturer.digest(of: path) != expected.sha256
             if result.modeChanged || result.contentChanged { result.state = .changed }
         }

@@ -117,4 +117,23 @@ struct DifferTests {
         wrongIdentity.unlock = .identities([AgeIdentity.generate()])
         #expect(throws: (any Error).self) { try Differ(options: wrongIdentity).run() }
     }
+
+    @Test("a key captured 0644 and restored 0600 is not a mode change; any third mode is")
+    func restoredKeyMode() throws {
+        let tree = try SourceTree()
+        var options = options(tree, bundle: try tree.capture().output)
+        options.publicKey = tree.key.publicKey
+        options.unlock = .identities([tree.identity])
+        let key = tree.root.path("opt/test/server.key").path
+        let member = "files/key/server.key.age"
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        let restored = try #require(try Differ(options: options).run().entries.first { $0.member == member })
+        #expect(restored.state == .same && !restored.modeChanged)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: key)
+        let loosened = try #require(try Differ(options: options).run().entries.first { $0.member == member })
+        #expect(loosened.state == .changed && loosened.modeChanged && !loosened.contentChanged)
+        #expect(loosened.actualMode == "0640")
+    }
 }
