@@ -94,9 +94,15 @@ public struct RestorePlan: Sendable, Equatable {
         if !services.isEmpty { steps.append(Step(title: "stop services", details: services)) }
         let saved = files.filter(\.replaces).map(\.hostPath) + rewrites.filter { $0.value != nil }.map(\.hostPath)
         steps.append(Step(title: "safeguard: keep a copy of every file that will be replaced or rewritten", details: saved))
+        let links = files.filter { $0.entry.link != nil }
         steps.append(Step(
-            title: "write \(files.count) file(s), each synced and renamed into place",
-            details: files.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
+            title: "write \(files.count - links.count) file(s), each synced and renamed into place",
+            details: files.filter { $0.entry.link == nil }.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
+        if !links.isEmpty {
+            steps.append(Step(
+                title: "make \(links.count) symbolic link(s), after every file, each renamed into place",
+                details: links.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) -> \($0.entry.link ?? "") (from \($0.entry.member))" }))
+        }
         if !imports.isEmpty {
             steps.append(Step(
                 title: "import \(imports.count) exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",

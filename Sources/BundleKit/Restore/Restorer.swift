@@ -82,13 +82,17 @@ public struct Restorer {
             let resolved = try VariableResolver.expand(entry.target, with: variables, context: entry.member)
             let host = try mapper.hostPath(for: resolved)
             let existing = try FileStatus.of(host)
-            if let existing, existing.kind != .regular {
+            // A link member may replace an old link (certbot's live/ on a re-restore); a file never
+            // replaces a link, which would mean writing wherever it points.
+            if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
             }
             files.append(.init(
                 entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
                 replaces: existing != nil))
         }
+        // Links last: once one exists, no file of this restore can be written through it.
+        files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: mapper, into: &plan)
         return plan
