@@ -45,18 +45,24 @@ struct ProfilesCLITests {
         #expect(missing.status == 2)
     }
 
-    @Test("win-acme through the binary: create on the old tree, restore on the new one, wacs and the checklist in order")
-    func winAcme() throws {
+    /// Makes a signing key and an age identity, `bundle create`s `profile` from its
+    /// `Fixtures/<profile>-source` tree with one `--var`, and expects `bundle verify` to pass.
+    private func createAndVerify(_ profile: String, os: String, variable: String, out: String) throws {
         #expect(try bundle(["keygen", "--out", "sign"]).status == 0)
         #expect(try bundle(["keygen", "--age", "--out", "age"]).status == 0)
-        let wacs = "Wacs=\(tools.path("wacs"))"
         let create = try bundle([
-            "create", "--profile", "win-acme", "--os", "windows", "--root", FixturePaths.fixture("win-acme-source").path,
-            "--var", wacs, "--sign-key", "sign.key", "--recipient", "age.recipient", "--out", "wacs.bundle",
+            "create", "--profile", profile, "--os", os, "--root", FixturePaths.fixture("\(profile)-source").path,
+            "--var", variable, "--sign-key", "sign.key", "--recipient", "age.recipient", "--out", out,
         ])
         #expect(create.status == 0, "\(create.errors)")
+        #expect(try bundle(["verify", out, "--pubkey", "sign.pub"]).status == 0)
+    }
+
+    @Test("win-acme through the binary: create on the old tree, restore on the new one, wacs and the checklist in order")
+    func winAcme() throws {
+        let wacs = "Wacs=\(tools.path("wacs"))"
+        try createAndVerify("win-acme", os: "windows", variable: wacs, out: "wacs.bundle")
         #expect(tools.calls == ["wacs --encrypt", "wacs --encrypt"])
-        #expect(try bundle(["verify", "wacs.bundle", "--pubkey", "sign.pub"]).status == 0)
 
         try FileManager.default.copyItem(at: FixturePaths.fixture("win-acme-target"), to: work.path("new-server"))
         let restore = try bundle([
@@ -73,15 +79,8 @@ struct ProfilesCLITests {
     @Test("certbot through the binary: links survive create, GNU tar -x, sha256sum -c, dry-run and restore",
           .enabled(if: ["tar", "bsdtar", "sha256sum"].allSatisfy { ExternalTool.find($0) != nil }))
     func certbot() throws {
-        #expect(try bundle(["keygen", "--out", "sign"]).status == 0)
-        #expect(try bundle(["keygen", "--age", "--out", "age"]).status == 0)
         let certbot = "Certbot=\(tools.path("certbot"))"
-        let create = try bundle([
-            "create", "--profile", "certbot", "--os", "linux", "--root", FixturePaths.fixture("certbot-source").path,
-            "--var", certbot, "--sign-key", "sign.key", "--recipient", "age.recipient", "--out", "certbot.bundle",
-        ])
-        #expect(create.status == 0, "\(create.errors)")
-        #expect(try bundle(["verify", "certbot.bundle", "--pubkey", "sign.pub"]).status == 0)
+        try createAndVerify("certbot", os: "linux", variable: certbot, out: "certbot.bundle")
 
         // Any tar sees the links; extracted, they resolve inside the extraction (files/live -> files/archive).
         let listing = try ExternalTool.run("bsdtar", ["-tvf", work.path("certbot.bundle").path])

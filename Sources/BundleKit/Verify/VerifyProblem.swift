@@ -141,7 +141,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsafeTarget(let member, let target, let reason):
             return "\(member): target '\(target.prefix(200))' refused: \(reason)"
         case .unsafeLink(let member, let link, let reason):
-            return "\(member): symbolic link" + (link.isEmpty ? "" : " to '\(link.prefix(200))'") + " refused: \(reason)"
+            return link.isEmpty ? "\(member) refused: \(reason)" : "\(member): symbolic link to '\(link.prefix(200))' refused: \(reason)"
         case .linkMismatch(let member, let expected, let found):
             return "\(member) is a \(found), the manifest declares a symbolic link to '\(expected)'"
         }
