@@ -95,6 +95,12 @@ public struct Restorer {
         files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: mapper, into: &plan)
+        // Rewrites run after the links are made: none may reach its file through one of them.
+        for link in plan.files where link.entry.link != nil {
+            if let rewrite = plan.rewrites.first(where: { $0.hostPath == link.hostPath || $0.hostPath.hasPrefix(link.hostPath + "/") }) {
+                throw PathError.symlinkInPath(path: rewrite.hostPath, link: link.hostPath)
+            }
+        }
         return plan
     }
 

@@ -116,6 +116,44 @@ struct SymlinkMemberTests {
         #expect(after == before, "\(after.difference(from: before))")
     }
 
+    @Test("a rewrite that would reach its file through a kept link is refused before anything is written")
+    func rewriteThroughLink() throws {
+        let (tree, options) = try tree(keep: true, links: ["up/conf": "../../app.conf"])
+        var rewriting = options
+        rewriting.profile = try Profile(
+            yaml: Self.keeping + "rewrites:\n  - file: ${AppDir}/Templates/up/conf\n    ini: {section: server, key: url}\n    value: https://new.example.org\n",
+            source: "rewriting.yaml")
+        let bundle = try Capturer(options: rewriting).run().output
+        let target = try TemporaryDirectory("target")
+        let path = target.path("opt/test/Templates/up/conf").path
+        #expect(throws: PathError.symlinkInPath(path: path, link: path)) {
+            try Restorer(options: tree.restoreOptions(bundle, root: target.url)).run()
+        }
+        #expect(try TreeSnapshot(target.url).nodes.isEmpty, "nothing was written")
+    }
+
+    @Test("bundle diff: a kept link is the same while it is a link with the same text, changed otherwise")
+    func diff() throws {
+        let (tree, options) = try tree(keep: true, links: ["current.html": "welcome.html", "up/conf": "../../app.conf"])
+        let bundle = try Capturer(options: options).run().output
+        var diff = DiffOptions(bundle: bundle)
+        diff.root = tree.root.url.path
+        diff.os = .linux
+        diff.publicKey = tree.key.publicKey
+        #expect(try Differ(options: diff).run().isIdentical)
+
+        let current = tree.root.path("opt/test/Templates/current.html").path
+        try FileManager.default.removeItem(atPath: current)
+        try FileManager.default.createSymbolicLink(atPath: current, withDestinationPath: "empty.txt")
+        let conf = tree.root.path("opt/test/Templates/up/conf")
+        try FileManager.default.removeItem(at: conf)
+        try Data("a copy, not a link\n".utf8).write(to: conf)
+        let report = try Differ(options: diff).run()
+        let changed = report.entries.filter { $0.state != .same && $0.state != .notCompared }
+        #expect(changed.map(\.member) == ["files/templates/current.html", "files/templates/up/conf"])
+        #expect(changed.allSatisfy { $0.state == .changed && $0.contentChanged })
+    }
+
     @Test("capture refuses a link that is absolute or leads outside what is captured, naming it", arguments: [
         ("/etc/passwd", "absolute"),
         ("../../../../etc/passwd", "climbs out"),
