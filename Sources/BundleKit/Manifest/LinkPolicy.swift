@@ -39,7 +39,7 @@ struct LinkPolicy {
                 return "the link text has an empty or '.' component"
             case "..":
                 guard forward.isEmpty else { return "'..' after a name in the link text (only leading '..' are kept)" }
-                guard let last = base.last, !last.contains("${"), !last.contains("\\") else {
+                guard let last = base.last, !last.isEmpty, !last.contains("${"), !last.contains("\\") else {
                     return "the link climbs out of the captured tree"
                 }
                 base.removeLast()
