@@ -23,12 +23,12 @@ struct ProfilesCLITests {
     func list() throws {
         let text = try bundle(["profiles", "list"])
         #expect(text.status == 0, "\(text.errors)")
-        for id in ["demo-app", "netwrix-password-manager", "netwrix-password-secure", "netwrix-threat-prevention", "netwrix-threat-prevention-agent", "win-acme"] {
+        for id in ["certbot", "demo-app", "netwrix-password-manager", "netwrix-password-secure", "netwrix-threat-prevention", "netwrix-threat-prevention-agent", "win-acme"] {
             #expect(text.output.contains(id), "\(id)")
         }
         let json = try bundle(["profiles", "list", "--json"])
         let list = try #require(JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
-        #expect(list.count == 6)
+        #expect(list.count == 7)
     }
 
     @Test("profiles show resolves Windows defaults with --os windows, and answers in JSON")
@@ -45,18 +45,24 @@ struct ProfilesCLITests {
         #expect(missing.status == 2)
     }
 
-    @Test("win-acme through the binary: create on the old tree, restore on the new one, wacs and the checklist in order")
-    func winAcme() throws {
+    /// Makes a signing key and an age identity, `bundle create`s `profile` from its
+    /// `Fixtures/<profile>-source` tree with one `--var`, and expects `bundle verify` to pass.
+    private func createAndVerify(_ profile: String, os: String, variable: String, out: String) throws {
         #expect(try bundle(["keygen", "--out", "sign"]).status == 0)
         #expect(try bundle(["keygen", "--age", "--out", "age"]).status == 0)
-        let wacs = "Wacs=\(tools.path("wacs"))"
         let create = try bundle([
-            "create", "--profile", "win-acme", "--os", "windows", "--root", FixturePaths.fixture("win-acme-source").path,
-            "--var", wacs, "--sign-key", "sign.key", "--recipient", "age.recipient", "--out", "wacs.bundle",
+            "create", "--profile", profile, "--os", os, "--root", FixturePaths.fixture("\(profile)-source").path,
+            "--var", variable, "--sign-key", "sign.key", "--recipient", "age.recipient", "--out", out,
         ])
         #expect(create.status == 0, "\(create.errors)")
+        #expect(try bundle(["verify", out, "--pubkey", "sign.pub"]).status == 0)
+    }
+
+    @Test("win-acme through the binary: create on the old tree, restore on the new one, wacs and the checklist in order")
+    func winAcme() throws {
+        let wacs = "Wacs=\(tools.path("wacs"))"
+        try createAndVerify("win-acme", os: "windows", variable: wacs, out: "wacs.bundle")
         #expect(tools.calls == ["wacs --encrypt", "wacs --encrypt"])
-        #expect(try bundle(["verify", "wacs.bundle", "--pubkey", "sign.pub"]).status == 0)
 
         try FileManager.default.copyItem(at: FixturePaths.fixture("win-acme-target"), to: work.path("new-server"))
         let restore = try bundle([
@@ -68,5 +74,47 @@ struct ProfilesCLITests {
         #expect(restore.output.contains("Still to do by hand:"))
         #expect(restore.output.contains("[ ] Point the DNS A/AAAA records"))
         #expect(FileManager.default.fileExists(atPath: work.path("new-server/C/ProgramData/win-acme/acme-v02.api.letsencrypt.org/Registration_v2").path))
+    }
+
+    @Test("certbot through the binary: links survive create, GNU tar -x, sha256sum -c, dry-run and restore",
+          .enabled(if: ["tar", "bsdtar", "sha256sum"].allSatisfy { ExternalTool.find($0) != nil }))
+    func certbot() throws {
+        let certbot = "Certbot=\(tools.path("certbot"))"
+        try createAndVerify("certbot", os: "linux", variable: certbot, out: "certbot.bundle")
+
+        // Any tar sees the links; extracted, they resolve inside the extraction (files/live -> files/archive).
+        let listing = try ExternalTool.run("bsdtar", ["-tvf", work.path("certbot.bundle").path])
+        #expect(listing.output.contains("files/live/example.com/cert.pem -> ../../archive/example.com/cert2.pem"), "\(listing.output)")
+        let out = work.path("extracted")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let extract = try ExternalTool.run("tar", ["-xf", work.path("certbot.bundle").path, "-C", out.path])
+        #expect(extract.status == 0, "\(extract.errors)")
+        let link = out.appendingPathComponent("files/live/example.com/fullchain.pem").path
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "../../archive/example.com/fullchain2.pem")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: link)) == Data(contentsOf: FixturePaths.fixture("certbot-source/etc/letsencrypt/archive/example.com/fullchain2.pem")))
+        let sums = try ExternalTool.run("sha256sum", ["-c", "SHA256SUMS"], in: out)
+        #expect(sums.status == 0, "\(sums.output)\(sums.errors)")
+        #expect(sums.output.contains("files/archive/example.com/cert2.pem: OK"))
+        #expect(!sums.output.contains("files/live/example.com/cert.pem"), "links are vouched for by the signed manifest, not SHA256SUMS")
+
+        try FileManager.default.copyItem(at: FixturePaths.fixture("certbot-target"), to: work.path("new-server"))
+        let arguments = [
+            "restore", "certbot.bundle", "--pubkey", "sign.pub", "--identity", "age.identity", "--os", "linux", "--root", "new-server",
+            "--var", certbot, "--service-command", tools.path("service"),
+        ]
+        let dryRun = try bundle(arguments + ["--dry-run"])
+        #expect(dryRun.status == 0, "\(dryRun.errors)")
+        #expect(dryRun.output.contains("make 8 symbolic link(s), after every file"), "\(dryRun.output)")
+        #expect(dryRun.output.contains("/etc/letsencrypt/live/www.example.org/privkey.pem -> ../../archive/www.example.org/privkey1.pem"))
+        #expect(!FileManager.default.fileExists(atPath: work.path("new-server/etc/letsencrypt/live").path))
+        let restore = try bundle(arguments)
+        #expect(restore.status == 0, "\(restore.errors)")
+        #expect(tools.calls == [
+            "certbot --version", "service stop certbot.timer", "service start certbot.timer",
+            "certbot certificates --config-dir \(work.path("new-server").path)/etc/letsencrypt",
+        ])
+        #expect(restore.output.contains("[ ] Run `certbot renew --dry-run`"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: work.path("new-server/etc/letsencrypt/live/example.com/privkey.pem").path)
+            == "../../archive/example.com/privkey2.pem")
     }
 }

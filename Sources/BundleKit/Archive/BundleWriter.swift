@@ -101,6 +101,14 @@ final class BundleWriter {
         return (stored.hasher.hex(), header.size)
     }
 
+    /// Writes a kept symbolic link as a pax symlink member: no data, its text as found.
+    func addLink(_ source: CaptureSource) throws {
+        try payload.begin(EntryHeader(
+            path: source.member, kind: .symlink(target: source.link ?? ""), size: 0, permissions: source.status.permissions,
+            mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds))
+        try payload.end()
+    }
+
     /// Writes the header members, appends the payload and moves the result under its name.
     func finish(manifest: Data, checksums: Data, signature: Data, created: Int64) throws -> Int64 {
         try payload.finish(endOfArchive: true)

@@ -16,6 +16,9 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     case restoreSourceFailed(bundle: String?, reason: String, captureError: String?)
     /// An export command succeeded but left its `{out}` file empty or missing.
     case exportProducedNothing(item: String, command: [String])
+    /// A symbolic link an item keeps (`symlinks: keep`) is absolute or leads outside what the
+    /// bundle captures.
+    case unsafeLink(item: String, path: String, link: String, reason: String)
 
     /// A message naming the item, the path and what to do.
     public var description: String {
@@ -37,6 +40,8 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
             return outcome + "But putting the source back failed: \(reason). Start the services / run the profile's 'after' steps by hand now."
         case .exportProducedNothing(let item, let command):
             return "item '\(item)': \(command.joined(separator: " ")) succeeded but wrote nothing to {out}. Check the vendor tool's output above and run it by hand once."
+        case .unsafeLink(let item, let path, let link, let reason):
+            return "item '\(item)': the symbolic link \(path) -> \(link) cannot be kept: \(reason). Make it a relative link to a captured file, or capture what it points at."
         }
     }
 }

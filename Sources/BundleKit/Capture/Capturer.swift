@@ -93,17 +93,25 @@ public struct Capturer: Sendable {
 
         let writer = try BundleWriter(
             destination: options.output, compression: options.compression, level: options.compressionLevel, onEvent: onEvent)
-        let total = sources.reduce(Int64(0)) { $0 + $1.status.size }
+        let total = sources.reduce(Int64(0)) { $0 + ($1.link == nil ? $1.status.size : 0) }
         var done: Int64 = 0
         var entries: [ManifestEntry] = []
         do {
             for source in sources {
+                if let link = source.link {
+                    try writer.addLink(source)
+                    entries.append(ManifestEntry(
+                        member: source.member, target: source.target, item: source.item.id, role: source.role,
+                        size: 0, permissions: source.status.permissions, mtime: source.status.mtimeSeconds,
+                        mtimeNanoseconds: source.status.mtimeNanoseconds, sha256: "", link: link))
+                    continue
+                }
                 let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil) { count in
                     done += count
                     onEvent?(.progress(phase: "capture", completed: done, total: total, item: source.member))
                 }
                 entries.append(ManifestEntry(
-                    member: source.member, target: source.target, item: source.item.id, role: source.item.role,
+                    member: source.member, target: source.target, item: source.item.id, role: source.role,
                     size: stored.size, permissions: source.status.permissions,
                     mtime: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds,
                     sha256: stored.sha256, encrypted: source.encrypted))
@@ -119,7 +127,7 @@ public struct Capturer: Sendable {
             manifest.settings = options.settings
             let manifestData = try manifest.encoded()
             let checksums = ChecksumList(
-                [(BundleLayout.manifest, SHA256Stream.hex(manifestData))] + entries.map { ($0.member, $0.sha256) })
+                [(BundleLayout.manifest, SHA256Stream.hex(manifestData))] + entries.filter { $0.link == nil }.map { ($0.member, $0.sha256) })
             let checksumData = Data(checksums.rendered().utf8)
             let signature = options.signingKey.sign(
                 checksumData, trustedComment: manifest.trustedComment,
@@ -170,12 +178,12 @@ public struct Capturer: Sendable {
     /// unless allowed, before anything is written.
     private func encryptionPlan(_ sources: [CaptureSource]) throws -> [CaptureSource] {
         var result = sources
-        for index in result.indices where result[index].item.needsEncryption {
+        for index in result.indices where result[index].needsEncryption {
             if options.lock != nil {
                 result[index].encrypted = true
                 result[index].member += ".age"
             } else if !options.allowPlaintextSecrets {
-                throw CaptureError.plaintextSecret(item: result[index].item.id, role: result[index].item.role)
+                throw CaptureError.plaintextSecret(item: result[index].item.id, role: result[index].role)
             }
         }
         return result.sorted { BundleLayout.precedes($0.member, $1.member) }

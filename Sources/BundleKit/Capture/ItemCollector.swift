@@ -21,6 +21,7 @@ struct ItemCollector {
         for (previous, next) in zip(sources, sources.dropFirst()) where previous.member == next.member {
             throw CaptureError.duplicateMember(member: next.member)
         }
+        try Self.checkLinks(sources)
         return (sources, skipped)
     }
 
@@ -83,8 +84,33 @@ struct ItemCollector {
                 found.append(try source(item, host: path, relative: rel, target: template + "/" + Self.literal(rel), status: status))
             case .directory:
                 try walk(path, relative: rel, item: item, template: template, into: &found)
+            case .symlink where item.keepSymlinks:
+                var link = try source(item, host: path, relative: rel, target: template + "/" + Self.literal(rel), status: status)
+                do {
+                    link.link = try FileManager.default.destinationOfSymbolicLink(atPath: path)
+                } catch {
+                    throw FileSystemError.cannotRead(path: path, errno: .noSuchFileOrDirectory)
+                }
+                found.append(link)
             case .symlink, .other:
                 onEvent?(.warning("item '\(item.id)': \(path) is not a regular file or folder; skipped"))
+            }
+        }
+    }
+
+    /// Refuses, naming it, every kept link that is absolute or leads outside what is captured,
+    /// and any file or link that lies below a kept link.
+    static func checkLinks(_ sources: [CaptureSource]) throws {
+        let links = sources.filter { $0.link != nil }
+        guard !links.isEmpty else { return }
+        let policy = LinkPolicy(
+            files: Set(sources.filter { $0.link == nil && !$0.target.isEmpty }.map(\.target)), links: Set(links.map(\.target)))
+        for source in sources {
+            if let via = policy.linkOnTheWay(to: source.target) {
+                throw CaptureError.unsafeLink(item: source.item.id, path: source.hostPath, link: source.link ?? "", reason: "it lies below the kept link \(via)")
+            }
+            if let link = source.link, let reason = policy.problem(link: link, at: source.target) {
+                throw CaptureError.unsafeLink(item: source.item.id, path: source.hostPath, link: link, reason: reason)
             }
         }
     }

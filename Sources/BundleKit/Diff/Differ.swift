@@ -119,6 +119,12 @@ public struct Differ: Sendable {
                 continue
             }
             result.actualMode = ManifestEntry.octal(status.permissions)
+            if let link = entry.link {
+                // A kept link is the same when it is still a link with the same text.
+                result.contentChanged = status.kind != .symlink || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != link
+                if result.contentChanged { result.state = .changed }
+                continue
+            }
             guard status.kind == .regular else {
                 result.state = .notAFile
                 continue

@@ -20,11 +20,16 @@ public struct ManifestEntry: Codable, Sendable, Equatable {
     public var sha256: String
     /// Whether the member is an age file that restore decrypts.
     public var encrypted: Bool
+    /// For a symbolic link member: the link text exactly as `readlink` gave it on the source
+    /// (always relative, pointing at another captured file). Absent for a regular file. A link
+    /// has no bytes: `size` is 0, `sha256` empty, and `SHA256SUMS` does not list it (the
+    /// signed manifest carries the text instead).
+    public var link: String?
 
     /// Makes an entry.
     public init(
         member: String, target: String, item: String, role: Role, size: Int64, permissions: UInt32,
-        mtime: Int64, mtimeNanoseconds: Int32, sha256: String, encrypted: Bool = false
+        mtime: Int64, mtimeNanoseconds: Int32, sha256: String, encrypted: Bool = false, link: String? = nil
     ) {
         self.member = member
         self.target = target
@@ -36,6 +41,7 @@ public struct ManifestEntry: Codable, Sendable, Equatable {
         self.mtimeNanoseconds = mtimeNanoseconds
         self.sha256 = sha256
         self.encrypted = encrypted
+        self.link = link
     }
 
     /// The permission bits `mode` spells, or nil when it is not octal.

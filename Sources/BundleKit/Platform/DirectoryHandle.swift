@@ -116,6 +116,21 @@ final class DirectoryHandle {
         return FileDescriptor(rawValue: fd)
     }
 
+    /// Creates the symbolic link `name` here with the text `target` (`symlinkat`), never
+    /// replacing anything, and gives the link itself (not what it points at) the modification time.
+    func makeSymlink(_ name: String, to target: String, mtime seconds: Int64, nanoseconds: Int32) throws {
+        try Self.checkName(name, in: path)
+        guard symlinkat(target, descriptor, name) == 0 else {
+            throw FileSystemError.cannotWrite(path: Self.join(path, name), errno: Errno(rawValue: errno))
+        }
+        var times = [timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds)), timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds))]
+        guard utimensat(descriptor, name, &times, AT_SYMLINK_NOFOLLOW) == 0 else {
+            let error = Errno(rawValue: errno)
+            unlinkat(descriptor, name, 0)
+            throw FileSystemError.cannotWrite(path: Self.join(path, name), errno: error)
+        }
+    }
+
     /// Renames `name` in `source` to `newName` here, replacing a file (or a symlink itself, never
     /// what it points to). Returns false, changing nothing, when the two are on different file
     /// systems.

@@ -176,6 +176,21 @@ extension LocalFileSystem {
         try sync(output, path: destination)
     }
 
+    /// Makes `destination` a symbolic link with the same text and modification time as the
+    /// link `source`: a copy that can later be renamed back in its place unnoticed.
+    static func copyLink(_ source: String, to destination: String) throws(FileSystemError) {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(source, &buffer, buffer.count - 1)
+        guard count >= 0, let status = try FileStatus.of(source) else { throw .cannotRead(path: source, errno: Errno(rawValue: errno)) }
+        buffer[count] = 0
+        guard symlink(buffer, destination) == 0 else { throw .cannotWrite(path: destination, errno: Errno(rawValue: errno)) }
+        let time = timespec(tv_sec: time_t(status.mtimeSeconds), tv_nsec: Int(status.mtimeNanoseconds))
+        var times = [time, time]
+        guard utimensat(AT_FDCWD, destination, &times, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw .cannotWrite(path: destination, errno: Errno(rawValue: errno))
+        }
+    }
+
     /// The folders on the way to `path` that do not exist yet, outermost first.
     static func missingFolders(above path: String) throws -> [String] {
         var missing: [String] = []

@@ -14,7 +14,7 @@ struct ProfileReader {
         "post-checks", "checklist",
     ]
     static let itemKeys = [
-        "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description",
+        "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description", "symlinks", "private-keys",
     ]
     static let commandKeys = ["run", "timeout"]
     static let variableKeys = ["default", "windows", "linux", "macos", "description"]
@@ -179,13 +179,37 @@ struct ProfileReader {
                 file: file, line: line(of: importNode), key: "import",
                 reason: "only an item with 'export' takes an 'import' command; a copied file is written back as it is")
         }
+        var keepSymlinks = false
+        if let node = fields["symlinks"] {
+            let value = try string(node, key: "symlinks", context: context)
+            guard value == "keep" || value == "skip" else {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: node), key: "symlinks", reason: "'\(value)' is neither 'keep' nor 'skip'")
+            }
+            guard selector.key == "directory" else {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: node), key: "symlinks",
+                    reason: "only a 'directory' item takes 'symlinks'; a path or glob names regular files")
+            }
+            keepSymlinks = value == "keep"
+        }
+        let privateKeyNames = try fields["private-keys"].map { node in
+            let pattern = try string(node, key: "private-keys", context: context)
+            guard selector.key == "directory", !pattern.isEmpty, !pattern.contains("/"), !pattern.contains("\\") else {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: node), key: "private-keys",
+                    reason: "only a 'directory' item takes 'private-keys', a file-name pattern such as 'privkey*.pem' (no folder)")
+            }
+            return pattern
+        }
         let item = ProfileItem(
             id: id, selector: selector, role: role,
             required: try fields["required"].map { try bool($0, key: "required", context: context) } ?? true,
             encrypt: try fields["encrypt"].map { try bool($0, key: "encrypt", context: context) } ?? false,
             description: try fields["description"].map { try string($0, key: "description", context: context) },
             importCommand: importCommand,
-            neverCopy: try fields["never-copy"].map { try template($0, key: "never-copy", context: context) })
+            neverCopy: try fields["never-copy"].map { try template($0, key: "never-copy", context: context) },
+            keepSymlinks: keepSymlinks, privateKeyNames: privateKeyNames)
         return (item, line(of: idNode))
     }
 

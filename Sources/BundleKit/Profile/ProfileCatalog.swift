@@ -42,6 +42,8 @@ public enum ProfileCatalog {
                 entry.location = resolved(template) ?? template
             }
             entry.neverCopy = item.neverCopy.map { resolved($0) ?? $0 }
+            entry.privateKeys = item.privateKeyNames
+            entry.keepsSymlinks = item.keepSymlinks
             return entry
         }
         description.services = profile.services.map { resolved($0.name) ?? $0.name }
@@ -149,6 +151,10 @@ public struct ProfileDescription: Sendable, Equatable, Encodable {
         public var importCommand: String?
         /// The raw file that must never be copied.
         public var neverCopy: String?
+        /// The file-name pattern of a directory item's private keys (stored encrypted).
+        public var privateKeys: String?
+        /// Whether a directory item keeps its symbolic links as links.
+        public var keepsSymlinks = false
     }
 
     /// id, name, version, description, source.

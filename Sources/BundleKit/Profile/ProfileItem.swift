@@ -48,11 +48,20 @@ public struct ProfileItem: Sendable, Equatable {
     /// A path template whose content must never travel raw (the machine-bound original of
     /// an exported secret); capture refuses to copy it and verify flags it if found.
     public var neverCopy: String?
+    /// For a directory item (`symlinks: keep`): its symbolic links are captured as links, each
+    /// refused unless it is relative and points at something the bundle captures; otherwise
+    /// (the default, `symlinks: skip`) they are skipped with a warning.
+    public var keepSymlinks: Bool
+    /// For a directory item (`private-keys: 'privkey*.pem'`): a file-name pattern whose matches
+    /// are private keys whatever the item's role (stored encrypted, restored 0600), so one
+    /// folder of certificates and their keys is one item.
+    public var privateKeyNames: String?
 
     /// Makes an item from its parts.
     public init(
         id: String, selector: Selector, role: Role, required: Bool = true, encrypt: Bool = false,
-        description: String? = nil, importCommand: CommandSpec? = nil, neverCopy: String? = nil
+        description: String? = nil, importCommand: CommandSpec? = nil, neverCopy: String? = nil,
+        keepSymlinks: Bool = false, privateKeyNames: String? = nil
     ) {
         self.id = id
         self.selector = selector
@@ -62,6 +71,15 @@ public struct ProfileItem: Sendable, Equatable {
         self.description = description
         self.importCommand = importCommand
         self.neverCopy = neverCopy
+        self.keepSymlinks = keepSymlinks
+        self.privateKeyNames = privateKeyNames
+    }
+
+    /// The role of this item's file named `name`: `private-key` when it matches
+    /// `privateKeyNames`, the item's role otherwise.
+    public func role(ofFileNamed name: String) -> Role {
+        if let pattern = privateKeyNames, GlobPattern(pattern).matches(name) { return .privateKey }
+        return role
     }
 
     /// Whether capture must store the item encrypted: private keys, secrets, and items marked `encrypt`.

@@ -20,6 +20,24 @@ struct FileCommitter {
         try folder.sync()
     }
 
+    /// Makes `file` a symbolic link with the text `link`: created under a temporary name in
+    /// its folder (opened without following links on the way), then renamed over the name,
+    /// replacing an old link or file atomically, and the folder synced.
+    func link(_ link: String, to file: RestorePlan.File) throws {
+        let (folder, name, _) = try DirectoryHandle.openParent(of: file.hostPath, under: root, create: true)
+        let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"
+        try folder.makeSymlink(temporaryName, to: link, mtime: file.entry.mtime, nanoseconds: file.entry.mtimeNanoseconds)
+        do {
+            guard try folder.rename(temporaryName, in: folder, to: name) else {
+                throw FileSystemError.cannotWrite(path: file.hostPath, errno: .improperLink)
+            }
+        } catch {
+            folder.remove(temporaryName)
+            throw error
+        }
+        try folder.sync()
+    }
+
     private func copyAcross(_ staged: String, to name: String, in folder: DirectoryHandle, file: RestorePlan.File) throws {
         let target = file.hostPath
         let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"

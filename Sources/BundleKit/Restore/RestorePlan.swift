@@ -105,9 +105,15 @@ public struct RestorePlan: Sendable, Equatable {
                 title: "exact: remove \(removals.count) file(s) the bundle does not list (kept in the safeguard) and \(emptiedFolders.count) folder(s) left empty",
                 details: removals.map { "remove \($0)" } + emptiedFolders.map { "remove folder \($0)" }))
         }
+        let links = files.filter { $0.entry.link != nil }
         steps.append(Step(
-            title: "write \(files.count) file(s), each synced and renamed into place",
-            details: files.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
+            title: "write \(files.count - links.count) file(s), each synced and renamed into place",
+            details: files.filter { $0.entry.link == nil }.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
+        if !links.isEmpty {
+            steps.append(Step(
+                title: "make \(links.count) symbolic link(s), after every file, each renamed into place",
+                details: links.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) -> \($0.entry.link ?? "") (from \($0.entry.member))" }))
+        }
         if !imports.isEmpty {
             steps.append(Step(
                 title: "import \(imports.count) exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",

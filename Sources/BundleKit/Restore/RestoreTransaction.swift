@@ -48,7 +48,11 @@ struct RestoreTransaction {
             clock = try enter(current, &journal)
             let committer = FileCommitter(root: options.root)
             for (index, file) in plan.files.enumerated() {
-                try committer.commit(try stagedPath(file.entry), to: file)
+                if let link = file.entry.link {
+                    try committer.link(link, to: file)
+                } else {
+                    try committer.commit(try stagedPath(file.entry), to: file)
+                }
                 report.written.append(file.hostPath)
                 onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
             }
@@ -162,11 +166,16 @@ struct RestoreTransaction {
     private func safeguard(_ journal: inout RestoreJournal) throws -> Int {
         var count = 0
         for index in journal.touched.indices {
-            guard let status = try FileStatus.of(journal.touched[index].path), status.kind == .regular else { continue }
+            guard let status = try FileStatus.of(journal.touched[index].path), status.kind == .regular || status.kind == .symlink else { continue }
             if count == 0 { try LocalFileSystem.makeDirectories(journal.safeguard, permissions: 0o700) }
             count += 1
             let copy = journal.safeguard + "/" + String(format: "%06d", count)
-            try LocalFileSystem.copyPreservingMetadata(journal.touched[index].path, to: copy)
+            if status.kind == .symlink {
+                // An old link is kept as a link with the same text; rollback renames it back.
+                try LocalFileSystem.copyLink(journal.touched[index].path, to: copy)
+            } else {
+                try LocalFileSystem.copyPreservingMetadata(journal.touched[index].path, to: copy)
+            }
             journal.touched[index].saved = copy
         }
         return count

@@ -79,15 +79,25 @@ public struct Restorer {
             let resolved = try targets.resolved(entry)
             let host = try targets.mapper.hostPath(for: resolved)
             let existing = try FileStatus.of(host)
-            if let existing, existing.kind != .regular {
+            // A link member may replace an old link (certbot's live/ on a re-restore); a file never
+            // replaces a link, which would mean writing wherever it points.
+            if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
             }
             files.append(.init(
                 entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
                 replaces: existing != nil))
         }
+        // Links last: once one exists, no file of this restore can be written through it.
+        files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
+        // Rewrites run after the links are made: none may reach its file through one of them.
+        for link in plan.files where link.entry.link != nil {
+            if let rewrite = plan.rewrites.first(where: { $0.hostPath == link.hostPath || $0.hostPath.hasPrefix(link.hostPath + "/") }) {
+                throw PathError.symlinkInPath(path: rewrite.hostPath, link: link.hostPath)
+            }
+        }
         if options.exact {
             let unlisted = try targets.unlisted(
                 listed: Set(files.map(\.hostPath) + plan.rewrites.map(\.hostPath)),

@@ -35,6 +35,32 @@ enum TargetPolicy {
                 problems.append(.unsafeTarget(member: entry.member, target: entry.target, reason: String(describing: error)))
             }
         }
+        return problems + linkProblems(in: manifest, items: items)
+    }
+
+    /// Every declared link its item does not keep or that leads outside what the bundle
+    /// captures, and every entry that lies below a link (`LinkPolicy`).
+    static func linkProblems(in manifest: Manifest, items: [String: ProfileItem]) -> [VerifyProblem] {
+        let links = manifest.entries.filter { $0.link != nil }
+        guard !links.isEmpty else { return [] }
+        let policy = LinkPolicy(
+            files: Set(manifest.entries.filter { $0.link == nil && !$0.target.isEmpty }.map(\.target)),
+            links: Set(links.map(\.target)))
+        var problems: [VerifyProblem] = []
+        for entry in manifest.entries {
+            if let link = entry.link {
+                if items[entry.item]?.keepSymlinks != true {
+                    problems.append(.unsafeLink(member: entry.member, link: link, reason: "item '\(entry.item)' does not keep symlinks (symlinks: keep)"))
+                } else if entry.size != 0 || entry.encrypted {
+                    problems.append(.unsafeLink(member: entry.member, link: link, reason: "a link has no bytes, but the entry declares \(entry.size) or encryption"))
+                } else if let reason = policy.problem(link: link, at: entry.target) {
+                    problems.append(.unsafeLink(member: entry.member, link: link, reason: reason))
+                }
+            }
+            if let via = policy.linkOnTheWay(to: entry.target) {
+                problems.append(.unsafeLink(member: entry.member, link: entry.link ?? "", reason: "its target lies below the link \(via), so writing it would follow the link"))
+            }
+        }
         return problems
     }
 

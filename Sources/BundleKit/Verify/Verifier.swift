@@ -136,6 +136,14 @@ public struct Verifier {
                 report.problems.append(.duplicate(member: entry.member))
                 continue
             }
+            if entry.link != nil {
+                // A link has no bytes; the signed manifest carries its text instead.
+                if digests[entry.member] != nil {
+                    report.problems.append(.listsDisagree(member: entry.member, reason: "a symbolic link has no bytes, so SHA256SUMS must not list it"))
+                }
+                expected[entry.member] = entry
+                continue
+            }
             guard let digest = digests[entry.member] else {
                 report.problems.append(.listsDisagree(member: entry.member, reason: "not in SHA256SUMS"))
                 continue
@@ -196,6 +204,15 @@ public struct Verifier {
                     report.problems.append(.outOfOrder(member: name))
                 }
                 if previous.map({ BundleLayout.precedes($0, name) }) ?? true { previous = name }
+                if let link = entry.link {
+                    if header.kind != .symlink(target: link) {
+                        report.problems.append(.linkMismatch(member: name, expected: link, found: Self.describe(header.kind)))
+                    } else {
+                        report.membersChecked += 1
+                    }
+                    try reader.skip()
+                    continue
+                }
                 guard header.kind == .regular else {
                     report.problems.append(.notRegular(member: name, kind: Self.describe(header.kind)))
                     try reader.skip()

@@ -46,6 +46,13 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// An entry's target template is not one its profile item declares, or could leave the
     /// target root once resolved.
     case unsafeTarget(member: String, target: String, reason: String)
+    /// A symbolic link the manifest declares that its item does not keep, that is absolute,
+    /// or that leads outside what the bundle captures; or a member that lies below a link.
+    case unsafeLink(member: String, link: String, reason: String)
+    /// A member whose kind or link text differs from its manifest entry: a symlink where a
+    /// file is declared is `notRegular`; this is a file where a link is declared, or a link
+    /// to somewhere else.
+    case linkMismatch(member: String, expected: String, found: String)
 
     /// A stable, machine-readable name for the problem (used in `--json`).
     public var code: String {
@@ -70,6 +77,8 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .nameNotUTF8: return "name-not-utf8"
         case .limitExceeded: return "limit-exceeded"
         case .unsafeTarget: return "unsafe-target"
+        case .unsafeLink: return "unsafe-link"
+        case .linkMismatch: return "link-mismatch"
         }
     }
 
@@ -82,7 +91,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             .invalidMemberPath(let member), .missing(let member), .extra(let member), .duplicate(let member),
             .outOfOrder(let member), .notRegular(let member, _), .sizeMismatch(let member, _, _),
             .checksumMismatch(let member, _, _), .neverCopy(let member, _), .nameNotUTF8(let member),
-            .unsafeTarget(let member, _, _):
+            .unsafeTarget(let member, _, _), .unsafeLink(let member, _, _), .linkMismatch(let member, _, _):
             return member
         case .truncated(let member, _): return member
         }
@@ -131,6 +140,10 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             return "the bundle declares \(actual) \(what), more than the limit of \(limit); it is damaged or hostile (raise the limit only for a bundle you trust)"
         case .unsafeTarget(let member, let target, let reason):
             return "\(member): target '\(target.prefix(200))' refused: \(reason)"
+        case .unsafeLink(let member, let link, let reason):
+            return link.isEmpty ? "\(member) refused: \(reason)" : "\(member): symbolic link to '\(link.prefix(200))' refused: \(reason)"
+        case .linkMismatch(let member, let expected, let found):
+            return "\(member) is a \(found), the manifest declares a symbolic link to '\(expected)'"
         }
     }
 }

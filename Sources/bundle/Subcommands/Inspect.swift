@@ -25,7 +25,7 @@ extension BundleCommand {
             Terminal.out("signed by:  \(inspection.signerKeyID ?? "?")")
             Terminal.out("entries:    \(manifest.entries.count)")
             for entry in manifest.entries {
-                Terminal.out("  \(entry.mode) \(String(entry.size).leftPadded(10)) \(entry.role.rawValue.padded(11)) \(entry.target)")
+                Terminal.out("  \(entry.mode) \(String(entry.size).leftPadded(10)) \(entry.role.rawValue.padded(11)) \(entry.target)\(entry.link.map { " -> \($0)" } ?? "")")
             }
             if !manifest.skippedItems.isEmpty { Terminal.out("skipped:    \(manifest.skippedItems.joined(separator: ", "))") }
             if !manifest.checklist.isEmpty {

@@ -57,6 +57,8 @@ struct RestoreSummary: Encodable {
         var path: String
         var mode: String
         var action: String
+        /// A symbolic link's text; absent for a regular file.
+        var link: String?
     }
 
     var bundle: String
@@ -86,7 +88,7 @@ struct RestoreSummary: Encodable {
         variables = report.plan.variables
         plan = report.plan.steps
         files = report.plan.files.map {
-            File(member: $0.entry.member, path: $0.hostPath, mode: ManifestEntry.octal($0.permissions), action: $0.replaces ? "replace" : "create")
+            File(member: $0.entry.member, path: $0.hostPath, mode: ManifestEntry.octal($0.permissions), action: $0.replaces ? "replace" : "create", link: $0.entry.link)
         }
         written = report.written
         removals = report.plan.removals

@@ -59,7 +59,9 @@ struct ProfileErrorCase: Sendable, CustomTestStringConvertible {
 private let topKeys = [
     "version", "id", "name", "description", "variables", "items", "services", "preflight", "steps", "rewrites", "post-checks", "checklist",
 ]
-private let itemKeys = ["id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description"]
+private let itemKeys = [
+    "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description", "symlinks", "private-keys",
+]
 private let variableKeys = ["default", "windows", "linux", "macos", "description"]
 
 private let errorCases: [ProfileErrorCase] = [
@@ -152,6 +154,15 @@ private let errorCases: [ProfileErrorCase] = [
     ProfileErrorCase(
         name: "wildcard in a glob's folder", yaml: minimal.replacingOccurrences(of: "path: /etc/demo.conf", with: #"glob: C:\Demo\*\x.json"#),
         expected: .invalidValue(file: file, line: 5, key: "glob", reason: "wildcards (* ? [...]) are allowed only in the last path component, and '*' is not the last; use a 'directory' item for whole trees")),
+    ProfileErrorCase(
+        name: "symlinks on a path item", yaml: minimal + "    symlinks: keep\n",
+        expected: .invalidValue(file: file, line: 7, key: "symlinks", reason: "only a 'directory' item takes 'symlinks'; a path or glob names regular files")),
+    ProfileErrorCase(
+        name: "symlinks neither keep nor skip", yaml: minimal.replacingOccurrences(of: "path: /etc/demo.conf", with: "directory: /etc/demo") + "    symlinks: follow\n",
+        expected: .invalidValue(file: file, line: 7, key: "symlinks", reason: "'follow' is neither 'keep' nor 'skip'")),
+    ProfileErrorCase(
+        name: "private-keys with a folder", yaml: minimal.replacingOccurrences(of: "path: /etc/demo.conf", with: "directory: /etc/demo") + "    private-keys: keys/*.pem\n",
+        expected: .invalidValue(file: file, line: 7, key: "private-keys", reason: "only a 'directory' item takes 'private-keys', a file-name pattern such as 'privkey*.pem' (no folder)")),
     ProfileErrorCase(
         name: "wildcard in a path", yaml: minimal.replacingOccurrences(of: "demo.conf", with: "*.conf"),
         expected: .invalidValue(file: file, line: 5, key: "path", reason: "'/etc/*.conf' contains a wildcard; use 'glob' to match files by pattern")),
@@ -267,7 +278,7 @@ struct ProfileParsingTests {
     func messages() {
         let error = ProfileError.unknownKey(
             file: "Formats/demo.yaml", line: 12, key: "rol", context: "item 'config'", allowed: itemKeys)
-        #expect(error.description == "Formats/demo.yaml:12: unknown key 'rol' in item 'config' (allowed: id, path, directory, glob, export, import, never-copy, role, required, encrypt, description). Fix the key or remove it.")
+        #expect(error.description == "Formats/demo.yaml:12: unknown key 'rol' in item 'config' (allowed: id, path, directory, glob, export, import, never-copy, role, required, encrypt, description, symlinks, private-keys). Fix the key or remove it.")
         let version = ProfileError.unsupportedVersion(file: "p.yaml", found: 2, supported: 1)
         #expect(version.description.contains("p.yaml") && version.description.contains("Upgrade bundle"))
     }

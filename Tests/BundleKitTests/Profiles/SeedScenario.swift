@@ -6,7 +6,7 @@ import TestSupport
 @testable import BundleKit
 
 /// One shipped profile driven end to end on Windows-shaped trees: capture from
-/// `Fixtures/<product>-source` with `--os windows --root`, verify, restore onto a private copy
+/// `Fixtures/<product>-source` with `--os windows --root` (or `os`), verify, restore onto a private copy
 /// of `Fixtures/<product>-target` (or any tree), with the fake tools standing in for the
 /// vendor's programs and the service manager (all logging to one calls.log, in order).
 final class SeedScenario: @unchecked Sendable {
@@ -19,6 +19,8 @@ final class SeedScenario: @unchecked Sendable {
     let identity = AgeIdentity.generate()
     /// `--var` values for both sides (the fake tools' paths, usually).
     var variables: [String: String] = [:]
+    /// The OS both machines run (`--os`); Windows unless the product is Linux-only.
+    var os: OSFamily = .windows
 
     init(_ id: String, product: String? = nil, target fixture: String? = nil, secret: String = "DPAPI-BLOB secret-marker-3f9a1c") throws {
         profile = try ProfileLoader(formatsDirectories: [FixturePaths.formats]).load(id)
@@ -42,7 +44,7 @@ final class SeedScenario: @unchecked Sendable {
     func capture(root: URL? = nil, settings: [String: String] = [:], stopServices: Bool = false) throws -> CaptureResult {
         var options = CaptureOptions(profile: profile, output: work.path("\(profile.id)-\(UUID().uuidString.prefix(6)).bundle").path, signingKey: key)
         options.root = (root ?? sourceRoot).path
-        options.os = .windows
+        options.os = os
         options.host = "old-server"
         options.overrides = variables
         options.lock = .recipients([identity.recipient])
@@ -56,7 +58,7 @@ final class SeedScenario: @unchecked Sendable {
     func restoreOptions(_ bundle: String, root: URL? = nil, overrides: [String: String] = [:], settings: [String: String] = [:]) -> RestoreOptions {
         var options = RestoreOptions(bundle: bundle, publicKey: key.publicKey)
         options.root = (root ?? target.url).path
-        options.os = .windows
+        options.os = os
         options.overrides = variables.merging(overrides) { $1 }
         options.unlock = .identities([identity])
         options.services = services

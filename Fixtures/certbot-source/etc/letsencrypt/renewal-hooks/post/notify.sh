@@ -1,0 +1,3 @@
+#!/bin/sh
+# Tell the monitoring that a renewal ran.
+logger -t certbot "renewal attempt finished"
