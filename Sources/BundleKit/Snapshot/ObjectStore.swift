@@ -31,17 +31,9 @@ struct ObjectStore {
         let subfolder = (object as NSString).deletingLastPathComponent
         try LocalFileSystem.makeDirectories(subfolder, permissions: 0o700)
         try LocalFileSystem.writeAtomically(object, temporary: Host.join(folder, ".\(digest).tmp")) { file, temporary in
-            var hasher = SHA256Stream()
-            var copied: Int64 = 0
-            while true {
-                let count = try reader.read(into: buffer)
-                if count == 0 { break }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-                hasher.update(chunk)
+            let (actual, copied) = try reader.digestMember(buffer: buffer) { chunk in
                 try LocalFileSystem.writeAll(file, chunk, path: temporary)
-                copied += Int64(count)
             }
-            let actual = hasher.hex()
             guard copied == size, actual == digest else {
                 throw SnapshotError.badObject(ObjectProblem(
                     snapshot: id, member: member, object: object,
