@@ -153,7 +153,14 @@ public struct SnapshotStore: Sendable {
             options.bundle = bundle
             options.publicKey = try publicKey()
             options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
-            return try Restorer(options: options, onEvent: onEvent).run()
+            // Reports and errors name the snapshot, not the private file assembled for it.
+            do {
+                var report = try Restorer(options: options, onEvent: onEvent).run()
+                report.verification.bundle = "snapshot \(id)"
+                return report
+            } catch RestoreError.verificationFailed(_, let problems) {
+                throw RestoreError.verificationFailed(bundle: "snapshot \(id)", problems: problems)
+            }
         }
     }
 

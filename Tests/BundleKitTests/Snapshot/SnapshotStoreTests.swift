@@ -107,6 +107,9 @@ struct SnapshotStoreTests {
 
         let report = try store.restore(id, configure: linuxRoot(tree.root.url))
         #expect(report.written.count == 8)
+        #expect(report.verification.bundle == "snapshot \(id)")
+        // The bundle assembled for the restore is gone with it.
+        #expect(try LocalFileSystem.contents(of: store.snapshotsFolder) == ["\(id).header", "\(id).json"])
         for file in files {
             #expect(try Data(contentsOf: tree.root.path(file)) == before[file], "\(file)")
         }
