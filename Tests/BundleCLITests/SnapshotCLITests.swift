@@ -156,6 +156,16 @@ struct SnapshotCLITests {
         #expect(try bundle("snapshot", "verify", "--all", "--store", "store").status == 0)
     }
 
+    @Test("--help prints the subcommand's usage, exit 0")
+    func help() throws {
+        let prune = try bundle("snapshot", "prune", "--help")
+        #expect(prune.status == 0, "\(prune.errors)")
+        #expect(prune.output.contains("--keep-within <DURATION>"), "\(prune.output)")
+        #expect(prune.output.contains("--lock-timeout <SECONDS>"))
+        let export = try bundle("snapshot", "export", "--help")
+        #expect(export.output.contains("--compression <compression>"), "\(export.output)")
+    }
+
     @Test("snapshot errors exit with the documented code", arguments: [
         (["snapshot", "verify", "--store", "store"], Int32(64), "--all"),
         (["snapshot", "verify", "20260101T000000Z-abcd", "--store", "nowhere"], 2, "no snapshot store"),

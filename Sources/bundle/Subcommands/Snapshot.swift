@@ -206,7 +206,7 @@ extension BundleCommand.Snapshot {
     /// `bundle snapshot export`.
     struct Export: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Copy a snapshot out as a normal bundle (verify it with STORE/keys/store.pub).")
+            abstract: "Write a snapshot out as a normal self-contained bundle (verify it with STORE/keys/store.pub).")
 
         @Argument(help: "The snapshot id.")
         var id: String
