@@ -130,10 +130,19 @@ public struct SnapshotStore: Sendable {
         let lock = try self.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
-        return try withBundle(record, strict: false, onEvent: onEvent) { bundle, problems in
-            var report = try Verifier(bundle: bundle, publicKey: try publicKey(), limits: limits, onEvent: onEvent).run()
-            report.bundle = "snapshot \(id)"
-            return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundle), objectProblems: problems)
+        do {
+            return try withBundle(record, strict: false, onEvent: onEvent) { bundle, problems in
+                var report = try Verifier(bundle: bundle, publicKey: try publicKey(), limits: limits, onEvent: onEvent).run()
+                report.bundle = "snapshot \(id)"
+                return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundle), objectProblems: problems)
+            }
+        } catch let error as SnapshotError {
+            // A header that is gone or unreadable is this snapshot's problem, not the command's:
+            // `verify --all` goes on with the others.
+            guard case .badHeader = error else { throw error }
+            var report = VerifyReport(bundle: "snapshot \(id)")
+            report.problems = [.unreadable(reason: error.description)]
+            return SnapshotCheck(record: record, report: report, sha256: "", objectProblems: [])
         }
     }
 

@@ -230,6 +230,11 @@ struct SnapshotStoreTests {
         #expect(throws: missing) { try store.restore(id, configure: linuxRoot(tree.root.url)) }
         // No assembled bundle is left behind in the store.
         #expect(try LocalFileSystem.contents(of: store.snapshotsFolder) == ["\(id).header", "\(id).json"])
+        // A lost header fails that snapshot's check, naming the file; it does not throw.
+        try FileManager.default.removeItem(atPath: store.headerPath(id))
+        let headless = try store.verify(id)
+        #expect(!headless.isValid)
+        #expect(headless.report.problems == [.unreadable(reason: SnapshotError.badHeader(path: store.headerPath(id), reason: "it is missing").description)])
         for bad in ["20250615T150640Z-0000", "../keys/store", ""] {
             #expect(throws: SnapshotError.unknownSnapshot(id: bad, store: store.path)) { try store.record(bad) }
         }
