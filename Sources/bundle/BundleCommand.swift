@@ -30,6 +30,9 @@ struct BundleCommand: AsyncParsableCommand {
             }
         } catch let exit as ExitCode {
             Self.exit(withError: exit)
+        } catch where Self.exitCode(for: error) == .success {
+            // `--help` and `--version` arrive as a command whose run throws the request.
+            Self.exit(withError: error)
         } catch {
             let json = (command as? JSONOutputCommand)?.output.json ?? false
             Terminal.reportError(error, json: json)

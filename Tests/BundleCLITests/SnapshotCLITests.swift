@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 import TestSupport
@@ -82,10 +85,93 @@ struct SnapshotCLITests {
         #expect(json["identical"] as? Bool == false)
     }
 
+    @Test("export --compression zstd verifies with store.pub and restores into a fresh root, file for file")
+    func exportRestore() throws {
+        let id = try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store").output
+            .trimmingCharacters(in: .newlines)
+        let export = try bundle("snapshot", "export", id, "--out", "z.bundle", "--compression", "zstd", "--store", "store", "--json")
+        #expect(export.status == 0, "\(export.errors)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: export.stdout) as? [String: Any])
+        #expect(summary["sha256"] as? String == (try ExternalTool.run("sha256sum", ["z.bundle"], in: work.url)).output.prefix(64).description)
+        #expect(try FileHandle(forReadingFrom: work.path("z.bundle")).readData(ofLength: 4) == Data([0x28, 0xb5, 0x2f, 0xfd]))
+        let verify = try bundle("verify", "z.bundle", "--pubkey", "store/keys/store.pub")
+        #expect(verify.status == 0, "\(verify.output)\(verify.errors)")
+        try FileManager.default.createDirectory(at: work.path("fresh"), withIntermediateDirectories: false)
+        let restore = try bundle("restore", "z.bundle", "--pubkey", "store/keys/store.pub", "--identity", "store/keys/store.identity", "--root", "fresh")
+        #expect(restore.status == 0, "\(restore.output)\(restore.errors)")
+        let restored = try TreeSnapshot(work.path("fresh")).nodes.filter { $0.value.kind == "NSFileTypeRegular" }
+        let source = try TreeSnapshot(work.path("src")).nodes.filter { restored[$0.key] != nil }
+        #expect(!restored.isEmpty)
+        #expect(restored == source)
+    }
+
+    @Test("verify --all on an empty store says so (text: a line naming the store; --json: []), exit 0")
+    func verifyEmpty() throws {
+        let text = try bundle("snapshot", "verify", "--all", "--store", "empty")
+        #expect(text.status == 0, "\(text.errors)")
+        #expect(text.output == "no snapshots in \(work.path("empty").path): nothing to verify\n")
+        let json = try bundle("snapshot", "verify", "--all", "--store", "empty", "--json")
+        #expect(json.status == 0, "\(json.errors)")
+        #expect(try JSONSerialization.jsonObject(with: json.stdout) as? [Any] != nil)
+        #expect((try JSONSerialization.jsonObject(with: json.stdout) as? [Any])?.isEmpty == true)
+    }
+
+    @Test("while another process holds the store's lock, a command waits --lock-timeout, then exits 6 naming the lock")
+    func lockTimeout() throws {
+        let create = try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store")
+        #expect(create.status == 0, "\(create.errors)")
+        let lockPath = work.path("store/lock").path
+        let descriptor = open(lockPath, O_RDWR)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        #expect(flock(descriptor, LOCK_EX) == 0)
+        for timeout in ["0", "0.3"] {
+            let blocked = try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store", "--lock-timeout", timeout)
+            #expect(blocked.status == 6, "\(blocked.errors)")
+            #expect(blocked.errors.contains("\(lockPath): still locked by another bundle command"), "\(blocked.errors)")
+        }
+        flock(descriptor, LOCK_UN)
+        #expect(try bundle("snapshot", "list", "--store", "store").output.split(separator: "\n").count == 1)
+        #expect(try bundle("snapshot", "verify", "--all", "--store", "store", "--lock-timeout", "0").status == 0)
+    }
+
+    @Test("prune --keep-within with --dry-run lists, then removes, exactly the old ones")
+    func pruneKeepWithin() throws {
+        for _ in 0..<2 {
+            #expect(try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store").status == 0)
+        }
+        let ids = try #require(try JSONSerialization.jsonObject(with: try bundle("snapshot", "list", "--store", "store", "--json").stdout) as? [[String: Any]])
+            .compactMap { $0["id"] as? String }
+        #expect(ids.count == 2)
+        // Both are younger than a day: nothing goes.
+        let young = try bundle("snapshot", "prune", "--keep-within", "1d", "--store", "store", "--json")
+        #expect(young.status == 0, "\(young.errors)")
+        #expect((try JSONSerialization.jsonObject(with: young.stdout) as? [String: Any])?["removed"] as? [String] == [])
+        // Both are older than 0 seconds: all but the newest go.
+        let dry = try bundle("snapshot", "prune", "--keep-within", "0s", "--dry-run", "--store", "store")
+        #expect(dry.output == "would remove \(ids[0])\n", "\(dry.output)\(dry.errors)")
+        #expect(try bundle("snapshot", "list", "--store", "store").output.split(separator: "\n").count == 2)
+        let prune = try bundle("snapshot", "prune", "--keep-within", "0s", "--store", "store")
+        #expect(prune.output == "removed \(ids[0])\n")
+        #expect(try bundle("snapshot", "verify", "--all", "--store", "store").status == 0)
+    }
+
+    @Test("--help prints the subcommand's usage, exit 0")
+    func help() throws {
+        let prune = try bundle("snapshot", "prune", "--help")
+        #expect(prune.status == 0, "\(prune.errors)")
+        #expect(prune.output.contains("--keep-within <DURATION>"), "\(prune.output)")
+        #expect(prune.output.contains("--lock-timeout <SECONDS>"))
+        let export = try bundle("snapshot", "export", "--help")
+        #expect(export.output.contains("--compression <compression>"), "\(export.output)")
+    }
+
     @Test("snapshot errors exit with the documented code", arguments: [
         (["snapshot", "verify", "--store", "store"], Int32(64), "--all"),
         (["snapshot", "verify", "20260101T000000Z-abcd", "--store", "nowhere"], 2, "no snapshot store"),
         (["snapshot", "prune", "--keep", "0", "--store", "store"], 2, "keep at least 1"),
+        (["snapshot", "prune", "--store", "store"], 2, "--keep N, --keep-within DURATION"),
+        (["snapshot", "prune", "--keep-within", "3y", "--store", "store"], 2, "--keep-within 3y"),
     ])
     func errors(arguments: [String], code: Int32, mentions: String) throws {
         try FileManager.default.createDirectory(at: work.path("store/snapshots"), withIntermediateDirectories: true)

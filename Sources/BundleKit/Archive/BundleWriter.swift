@@ -67,13 +67,21 @@ final class BundleWriter {
     /// ciphertext when `lock` is given); returns their digest and size. Reads exactly the size
     /// `lstat` reported and fails if the file grew or shrank meanwhile.
     func add(_ source: CaptureSource, lock: AgeLock?, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
-        let file = try LocalFileSystem.openForReading(source.hostPath)
-        defer { try? file.close() }
-        let size = source.status.size
-        let stored = HashingOutput(payload)
-        var header = EntryHeader(
-            path: source.member, size: size, permissions: source.status.permissions,
+        let header = EntryHeader(
+            path: source.member, size: source.status.size, permissions: source.status.permissions,
             mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds)
+        return try add(header, from: source.hostPath, lock: lock, onProgress: onProgress)
+    }
+
+    /// Streams the file at `path` into the payload as the member `header` describes (its size
+    /// is the file's); with `lock`, encrypted, as a 0600 member of the ciphertext's size.
+    /// Returns the digest and size of the bytes stored.
+    func add(_ header: EntryHeader, from path: String, lock: AgeLock?, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
+        let file = try LocalFileSystem.openForReading(path)
+        defer { try? file.close() }
+        let size = header.size
+        let stored = HashingOutput(payload)
+        var header = header
         var encryptor: AgeEncryptor?
         if let lock {
             // The age header leaves during init; with it the whole ciphertext size is known
@@ -87,15 +95,15 @@ final class BundleWriter {
         var remaining = size
         while remaining > 0 {
             let want = Int(min(Int64(buffer.count), remaining))
-            let count = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: source.hostPath)
-            guard count > 0 else { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
+            let count = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: path)
+            guard count > 0 else { throw FileSystemError.changedWhileReading(path: path, expected: size) }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
             if let encryptor { try encryptor.write(chunk) } else { try stored.write(chunk) }
             remaining -= Int64(count)
             onProgress(Int64(count))
         }
-        let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: source.hostPath)
-        if extra != 0 { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
+        let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: path)
+        if extra != 0 { throw FileSystemError.changedWhileReading(path: path, expected: size) }
         try encryptor?.finish()
         try payload.end()
         return (stored.hasher.hex(), header.size)
@@ -122,15 +130,12 @@ final class BundleWriter {
         defer { ScratchRegistry.shared.remove(partialPath) }
         do {
             defer { try? partial.close() }
-            let header = try PaxWriter(compression: compression, level: level) { bytes in
+            try Self.writeHeader(
+                manifest: manifest, checksums: checksums, signature: signature, created: created,
+                compression: compression, level: level, endOfArchive: false
+            ) { bytes in
                 try LocalFileSystem.writeAll(partial, bytes, path: partialPath)
             }
-            for (name, data) in [(BundleLayout.manifest, manifest), (BundleLayout.checksums, checksums), (BundleLayout.signature, signature)] {
-                try header.begin(EntryHeader(path: name, size: Int64(data.count), permissions: 0o644, mtimeSeconds: created))
-                try data.withUnsafeBytes { try header.write($0) }
-                try header.end()
-            }
-            try header.finish(endOfArchive: false)
             try LocalFileSystem.append(from: spool, path: spoolPath, to: partial, destinationPath: partialPath, buffer: buffer)
             try LocalFileSystem.sync(partial, path: partialPath)
             guard try LocalFileSystem.move(partialPath, to: destination) else {
@@ -143,6 +148,21 @@ final class BundleWriter {
         }
         discard()
         return (try? FileStatus.of(destination))??.size ?? 0
+    }
+
+    /// The header stream: MANIFEST.json, SHA256SUMS and the signature, 0644, dated `created`;
+    /// with `endOfArchive`, a tar archive of its own (as the snapshot store keeps it).
+    static func writeHeader(
+        manifest: Data, checksums: Data, signature: Data, created: Int64, compression: Compression, level: Int?,
+        endOfArchive: Bool, output: @escaping (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let header = try PaxWriter(compression: compression, level: level, output: output)
+        for (name, data) in [(BundleLayout.manifest, manifest), (BundleLayout.checksums, checksums), (BundleLayout.signature, signature)] {
+            try header.begin(EntryHeader(path: name, size: Int64(data.count), permissions: 0o644, mtimeSeconds: created))
+            try data.withUnsafeBytes { try header.write($0) }
+            try header.end()
+        }
+        try header.finish(endOfArchive: endOfArchive)
     }
 
     /// Removes everything written so far; nothing is left under the requested name.

@@ -13,18 +13,25 @@ final class FileLock {
     private let descriptor: Int32
 
     /// Takes the lock, exclusive or shared; when another process holds it, tells `onWait`
-    /// once and then waits for it.
-    init(path: String, exclusive: Bool, onWait: () -> Void) throws(FileSystemError) {
+    /// once and then waits for it: for ever when `timeout` is nil, else up to `timeout`
+    /// seconds (0: not at all) before throwing `lockTimedOut`.
+    init(path: String, exclusive: Bool, timeout: Double? = nil, onWait: () -> Void) throws(FileSystemError) {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
         let operation = exclusive ? LOCK_EX : LOCK_SH
         if flock(fd, operation | LOCK_NB) != 0 {
             var error = errno
             if error == EWOULDBLOCK {
+                if let timeout, timeout <= 0 {
+                    close(fd)
+                    throw .lockTimedOut(path: path, seconds: timeout)
+                }
                 onWait()
-                repeat {
-                    error = flock(fd, operation) == 0 ? 0 : errno
-                } while error == EINTR
+                error = Self.wait(fd, operation, timeout: timeout)
+            }
+            if error == EWOULDBLOCK, let timeout {
+                close(fd)
+                throw .lockTimedOut(path: path, seconds: timeout)
             }
             if error != 0 {
                 close(fd)
@@ -32,6 +39,27 @@ final class FileLock {
             }
         }
         descriptor = fd
+    }
+
+    /// Blocks until the lock is taken (0) or, with a timeout, polls until it runs out
+    /// (`EWOULDBLOCK`); any other errno is returned as it is.
+    private static func wait(_ fd: Int32, _ operation: Int32, timeout: Double?) -> Int32 {
+        var error: Int32
+        guard let timeout else {
+            repeat {
+                error = flock(fd, operation) == 0 ? 0 : errno
+            } while error == EINTR
+            return error
+        }
+        var clock = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &clock)
+        let deadline = Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9 + timeout
+        repeat {
+            usleep(50_000)
+            error = flock(fd, operation | LOCK_NB) == 0 ? 0 : errno
+            clock_gettime(CLOCK_MONOTONIC, &clock)
+        } while (error == EWOULDBLOCK || error == EINTR) && Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9 < deadline
+        return error == EINTR ? EWOULDBLOCK : error
     }
 
     deinit {

@@ -12,6 +12,8 @@ public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable
     case alreadyExists(path: String)
     /// The file system holding `path` has less room than the restore needs.
     case notEnoughSpace(path: String, needed: Int64, available: Int64)
+    /// Another process still held the lock file when the wait ran out.
+    case lockTimedOut(path: String, seconds: Double)
 
     /// A message naming the file and what to do.
     public var description: String {
@@ -26,6 +28,8 @@ public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(path) already exists. Choose another name or remove it first."
         case .notEnoughSpace(let path, let needed, let available):
             return "\(path): the file system has \(available) bytes free, the restore needs \(needed) (staging and files); nothing was written. Free some space or restore under another --root."
+        case .lockTimedOut(let path, let seconds):
+            return "\(path): still locked by another bundle command after \(Int(seconds)) s. Wait for it to finish, or pass a longer --lock-timeout."
         }
     }
 }

@@ -94,6 +94,27 @@ enum LocalFileSystem {
         throw .cannotWrite(path: destination, errno: error)
     }
 
+    /// Writes `path` whole or not at all: `body` fills `temporary` (a new file in the same
+    /// folder, 0600 unless `permissions` says otherwise), which is fsynced, renamed to `path`,
+    /// and the folder fsynced. On any error the temporary file is removed.
+    static func writeAtomically(
+        _ path: String, temporary: String, permissions: UInt32 = 0o600,
+        body: (FileDescriptor, String) throws -> Void
+    ) throws {
+        remove(temporary)
+        let descriptor = try createExclusive(temporary, permissions: permissions)
+        do {
+            defer { try? descriptor.close() }
+            try body(descriptor, temporary)
+            try sync(descriptor, path: temporary)
+            guard try move(temporary, to: path) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
+        } catch {
+            remove(temporary)
+            throw error
+        }
+        try syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
     /// Creates `path` and any missing parents with `permissions`; returns the folders it made,
     /// outermost first, so that a rollback can remove exactly those.
     @discardableResult

@@ -8,6 +8,14 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
     case badIndex(path: String, reason: String)
     /// `--keep` below 1: the newest snapshot is never removed.
     case invalidKeep(Int)
+    /// `--keep-within` text that is not a whole number and a unit.
+    case invalidDuration(String)
+    /// Prune without `--keep` or `--keep-within`.
+    case noRetention
+    /// A stored snapshot header could not be read.
+    case badHeader(path: String, reason: String)
+    /// An object a snapshot needs is missing or corrupted.
+    case badObject(ObjectProblem)
 
     /// A message naming the store or snapshot and what to do.
     public var description: String {
@@ -20,6 +28,14 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path): unreadable snapshot index record (\(reason)). Move it aside; the bundle beside it is still a normal bundle."
         case .invalidKeep(let count):
             return "--keep \(count): keep at least 1 (the newest snapshot is never removed)."
+        case .invalidDuration(let text):
+            return "--keep-within \(text): give a whole number and a unit s, m, h, d or w, e.g. 12h or 7d."
+        case .noRetention:
+            return "prune: say what to keep with --keep N, --keep-within DURATION, or both."
+        case .badHeader(let path, let reason):
+            return "\(path): unreadable snapshot header (\(reason)). The snapshot cannot be rebuilt; remove it with 'bundle snapshot prune' once newer snapshots exist."
+        case .badObject(let problem):
+            return "\(problem). The snapshot cannot be rebuilt; 'bundle snapshot verify --all' shows every damaged snapshot."
         }
     }
 }

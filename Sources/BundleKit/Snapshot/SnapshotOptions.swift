@@ -22,8 +22,6 @@ public struct SnapshotOptions: Sendable {
     public var created: Date = Date()
     /// Source host name recorded in the manifest.
     public var host: String = Host.name
-    /// Compression of the bundle stream.
-    public var compression: Compression = .gzip
     /// Stop the profile's services for a consistent copy (they are always started again).
     public var stopServices = false
     /// The service backend (nil: the OS's own).
@@ -51,9 +49,11 @@ public struct SnapshotCheck: Sendable {
     public var record: SnapshotRecord
     /// The bundle's verification against the store's public key.
     public var report: VerifyReport
-    /// The bundle file's digest now, to compare with `record.sha256`.
+    /// The (assembled) bundle's digest now, to compare with `record.sha256`.
     public var sha256: String
+    /// Objects missing or corrupted (version 2 snapshots), each naming its member.
+    public var objectProblems: [ObjectProblem] = []
 
-    /// The bundle verifies and still matches its index record.
-    public var isValid: Bool { report.isValid && sha256 == record.sha256 }
+    /// Every object is sound, the bundle verifies and still matches its index record.
+    public var isValid: Bool { objectProblems.isEmpty && report.isValid && sha256 == record.sha256 }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
 /// The index record kept beside each snapshot (`snapshots/<id>.json`): what `snapshot list`
-/// shows without opening any bundle. Written after the bundle, atomically.
+/// shows without opening any bundle. Written last, atomically: the snapshot's commit point.
 public struct SnapshotRecord: Codable, Sendable, Equatable {
-    /// Record format version; a missing one means 1.
+    /// Record format version; a missing one means 1. 1: the snapshot is `<id>.bundle`;
+    /// 2: it is `<id>.header` plus objects.
     public var version: Int = 1
     /// `YYYYMMDDTHHMMSSZ-xxxx`: sorts by creation time.
     public var id: String
@@ -13,9 +14,10 @@ public struct SnapshotRecord: Codable, Sendable, Equatable {
     public var profile: String
     /// Free text given with `--label`.
     public var label: String?
-    /// Size of the bundle file in bytes.
+    /// Size of the bundle file in bytes (version 2: the uncompressed assembled bundle).
     public var size: Int64
-    /// SHA-256 of the whole bundle file.
+    /// SHA-256 of the whole bundle file (version 2: of the uncompressed assembled bundle,
+    /// which rebuilds byte for byte).
     public var sha256: String
     /// How many files the snapshot holds.
     public var files: Int

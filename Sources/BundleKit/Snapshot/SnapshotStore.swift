@@ -1,21 +1,29 @@
+import ArchiveIO
 import BundleCrypto
 import Foundation
 
 /// Snapshot: captures kept locally before an upgrade, with retention. Words: the *store* is
 /// one folder (`STORE`) holding `keys/` (the store's own signing key `store.key` + `store.pub`
 /// and age identity `store.identity` + `store.recipient`, made on first use unless already
-/// there) and `snapshots/`; a *snapshot* is `snapshots/<id>.bundle`, a normal self-contained
-/// signed bundle, plus its *index record* `snapshots/<id>.json`, written atomically after
-/// the bundle, so only complete snapshots are ever listed. An *id* is
+/// there), `objects/` and `snapshots/`. An *object* is one distinct payload member's bytes,
+/// kept once under its SHA-256 (`objects/<2 hex>/<64 hex>`), so snapshots of a state that
+/// barely changed share nearly everything. A *snapshot* is its signed *header*
+/// (`snapshots/<id>.header`: the bundle's exact MANIFEST.json, SHA256SUMS and signature) plus
+/// its *index record* `snapshots/<id>.json`, written last, so only complete snapshots are ever
+/// listed; header and objects *assemble* into a normal self-contained signed bundle. A
+/// version 1 snapshot is a whole bundle, `snapshots/<id>.bundle`, and is still read. An *id* is
 /// `YYYYMMDDTHHMMSSZ-xxxx` (UTC, four random hex digits): ids sort by time. `STORE/lock` is
 /// `flock`ed: exclusively by create and prune, shared by verify, restore and export.
 public struct SnapshotStore: Sendable {
     /// The store's folder.
     public let path: String
+    /// How long a command waits for another one's lock, in seconds (0: fail at once, nil: for ever).
+    public var lockTimeout: Double?
 
     /// The store at `path` (nothing is created until a snapshot is).
-    public init(path: String) {
+    public init(path: String, lockTimeout: Double? = 60) {
         self.path = path
+        self.lockTimeout = lockTimeout
     }
 
     /// `/var/lib/bundle/snapshots` on Linux and macOS, `C:\ProgramData\bundle\snapshots` on
@@ -28,6 +36,8 @@ public struct SnapshotStore: Sendable {
     public var keysFolder: String { Host.join(path, "keys") }
     /// `STORE/snapshots`.
     public var snapshotsFolder: String { Host.join(path, "snapshots") }
+    /// `STORE/objects`.
+    public var objectsFolder: String { Host.join(path, "objects") }
     /// The store's public key file: anyone can verify an exported snapshot with it.
     public var publicKeyPath: String { Host.join(keysFolder, "store.pub") }
     /// The store's signing key (0600).
@@ -37,55 +47,66 @@ public struct SnapshotStore: Sendable {
     /// The store's age recipient.
     public var recipientPath: String { Host.join(keysFolder, "store.recipient") }
 
-    /// `snapshots/<id>.bundle`.
+    /// `snapshots/<id>.bundle`: a version 1 snapshot.
     public func bundlePath(_ id: String) -> String { Host.join(snapshotsFolder, id + ".bundle") }
+    /// `snapshots/<id>.header`: a version 2 snapshot's signed header.
+    public func headerPath(_ id: String) -> String { Host.join(snapshotsFolder, id + ".header") }
     func recordPath(_ id: String) -> String { Host.join(snapshotsFolder, id + ".json") }
+    var objects: ObjectStore { ObjectStore(folder: objectsFolder) }
 
     // MARK: create
 
-    /// Captures `options.profile` into a new snapshot signed with the store's key and
-    /// encrypted to its recipient, lists it, then applies `options.keep`.
+    /// Captures `options.profile` signed with the store's key and encrypted to its recipient
+    /// into a hidden uncompressed bundle in the store, files its members as objects (new
+    /// ones only), writes the header, lists it with its record (the commit point), then
+    /// applies `options.keep`.
     public func create(_ options: SnapshotOptions, onEvent: EventHandler? = nil) throws -> SnapshotResult {
-        if let keep = options.keep, keep < 1 { throw SnapshotError.invalidKeep(keep) }
+        let retention = try options.keep.map { try RetentionPolicy(keep: $0) }
         try LocalFileSystem.makeDirectories(path, permissions: 0o700)
         let lock = try self.lock(exclusive: true, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
         let (signingKey, recipients) = try ensureKeys()
         try LocalFileSystem.makeDirectories(snapshotsFolder, permissions: 0o700)
+        try LocalFileSystem.makeDirectories(objectsFolder, permissions: 0o700)
 
         let existing = try LocalFileSystem.contents(of: snapshotsFolder)
-            .filter { $0.hasSuffix(".bundle") || $0.hasSuffix(".json") }.map { String($0.prefix { $0 != "." }) }
+            .filter { !$0.hasPrefix(".") }.map { String($0.prefix { $0 != "." }) }
         let id = try Self.makeID(options.created, after: existing)
-        var capture = CaptureOptions(profile: options.profile, output: bundlePath(id), signingKey: signingKey)
+        let scratch = try ScratchFolder(in: snapshotsFolder, label: "capture")
+        defer { scratch.remove() }
+        var capture = CaptureOptions(profile: options.profile, output: Host.join(scratch.path, id + ".bundle"), signingKey: signingKey)
         capture.root = options.root
         capture.os = options.os
         capture.overrides = options.overrides
         capture.settings = options.settings
         capture.created = options.created
         capture.host = options.host
-        capture.compression = options.compression
+        capture.compression = .none
         capture.lock = .recipients(recipients)
         capture.stopServices = options.stopServices
         capture.services = options.services
         let result = try Capturer(options: capture, onEvent: onEvent).run()
 
-        let record = SnapshotRecord(
+        let header = try SnapshotHeader.ingest(bundle: result.output, snapshot: id, into: objects)
+        var record = SnapshotRecord(
             id: id, created: result.manifest.created, profile: result.manifest.profile.id, label: options.label,
             size: result.bundleBytes, sha256: try Capturer.digest(of: result.output), files: result.manifest.entries.count)
+        record.version = 2
         do {
+            try header.write(to: headerPath(id))
             try writeRecord(record)
         } catch {
-            LocalFileSystem.remove(result.output)
+            LocalFileSystem.remove(headerPath(id))
             throw error
         }
-        let pruned = try options.keep.map { try prune(keep: $0, dryRun: false, locked: true) } ?? []
+        let pruned = try retention.map { try prune($0, dryRun: false, now: options.created, locked: true) } ?? []
         return SnapshotResult(record: record, capture: result, pruned: pruned)
     }
 
     // MARK: list, find
 
-    /// Every listed snapshot, oldest first. Bundles without a record (a crash between the two)
-    /// are not listed; prune removes them.
+    /// Every listed snapshot, oldest first. Headers or bundles without a record (a crash
+    /// before the record) are not listed; prune removes them.
     public func list() throws -> [SnapshotRecord] {
         guard try FileStatus.of(snapshotsFolder) != nil else { return [] }
         let names = try LocalFileSystem.contents(of: snapshotsFolder).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
@@ -102,31 +123,56 @@ public struct SnapshotStore: Sendable {
 
     // MARK: verify, restore, diff, export
 
-    /// Verifies snapshot `id` with the store's public key and compares its digest with the record.
+    /// Verifies snapshot `id` with the store's public key: assembles it (every missing or
+    /// corrupted object is reported, naming the member), verifies the bundle and compares its
+    /// digest with the record.
     public func verify(_ id: String, limits: VerifyLimits = .standard, onEvent: EventHandler? = nil) throws -> SnapshotCheck {
         let lock = try self.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
-        let report = try Verifier(bundle: bundlePath(id), publicKey: try publicKey(), limits: limits, onEvent: onEvent).run()
-        return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundlePath(id)))
+        do {
+            return try withBundle(record, strict: false, onEvent: onEvent) { bundle, problems in
+                var report = try Verifier(bundle: bundle, publicKey: try publicKey(), limits: limits, onEvent: onEvent).run()
+                report.bundle = "snapshot \(id)"
+                return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundle), objectProblems: problems)
+            }
+        } catch let error as SnapshotError {
+            // A header that is gone or unreadable is this snapshot's problem, not the command's:
+            // `verify --all` goes on with the others.
+            guard case .badHeader = error else { throw error }
+            var report = VerifyReport(bundle: "snapshot \(id)")
+            report.problems = [.unreadable(reason: error.description)]
+            return SnapshotCheck(record: record, report: report, sha256: "", objectProblems: [])
+        }
     }
 
     /// Restores snapshot `id` with the store's key and identity, exactly (`RestoreOptions.exact`:
     /// files added since are moved into the safeguard); `configure` sets the rest (root, dry
     /// run, services) on options whose bundle, key, unlock and exactness the store fills in.
+    /// A version 2 snapshot is assembled first into a private folder in the store, removed
+    /// afterwards whatever happens.
     public func restore(
         _ id: String, configure: (inout RestoreOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil
     ) throws -> RestoreReport {
         let lock = try self.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
-        _ = try record(id)
-        var options = RestoreOptions(bundle: bundlePath(id), publicKey: try publicKey())
-        try configure(&options)
-        options.bundle = bundlePath(id)
-        options.publicKey = try publicKey()
-        options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
-        options.exact = true
-        return try Restorer(options: options, onEvent: onEvent).run()
+        let record = try record(id)
+        return try withBundle(record, strict: true, onEvent: onEvent) { bundle, _ in
+            var options = RestoreOptions(bundle: bundle, publicKey: try publicKey())
+            try configure(&options)
+            options.bundle = bundle
+            options.publicKey = try publicKey()
+            options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
+            options.exact = true
+            // Reports and errors name the snapshot, not the private file assembled for it.
+            do {
+                var report = try Restorer(options: options, onEvent: onEvent).run()
+                report.verification.bundle = "snapshot \(id)"
+                return report
+            } catch RestoreError.verificationFailed(_, let problems) {
+                throw RestoreError.verificationFailed(bundle: "snapshot \(id)", problems: problems)
+            }
+        }
     }
 
     /// Compares snapshot `id` with the live files (`Differ`), verified with the store's key and
@@ -134,72 +180,116 @@ public struct SnapshotStore: Sendable {
     public func diff(_ id: String, configure: (inout DiffOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil) throws -> DiffReport {
         let lock = try self.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
-        _ = try record(id)
-        var options = DiffOptions(bundle: bundlePath(id))
-        try configure(&options)
-        options.bundle = bundlePath(id)
-        options.publicKey = try publicKey()
-        options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
-        return try Differ(options: options).run()
+        let record = try record(id)
+        return try withBundle(record, strict: true, onEvent: onEvent) { bundle, _ in
+            var options = DiffOptions(bundle: bundle)
+            try configure(&options)
+            options.bundle = bundle
+            options.publicKey = try publicKey()
+            options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
+            return try Differ(options: options).run()
+        }
     }
 
-    /// Copies snapshot `id` to `destination` (which must not exist), synced; the copy is a
-    /// normal bundle that verifies with `store.pub`. Returns the record.
+    /// Writes snapshot `id` to `destination` (which must not exist) as a normal bundle that
+    /// verifies with `store.pub`: assembled with `compression` (a version 1 snapshot is copied
+    /// as it is), under a temporary name, synced and renamed. A missing or corrupted object
+    /// stops it, naming the member, and leaves nothing. Returns the record and the SHA-256 of
+    /// the file written.
     @discardableResult
-    public func export(_ id: String, to destination: String, onEvent: EventHandler? = nil) throws -> SnapshotRecord {
+    public func export(
+        _ id: String, to destination: String, compression: Compression = .gzip, onEvent: EventHandler? = nil
+    ) throws -> (record: SnapshotRecord, sha256: String) {
         let lock = try self.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
         if try FileStatus.of(destination) != nil { throw FileSystemError.alreadyExists(path: destination) }
-        let input = try LocalFileSystem.openForReading(bundlePath(id))
+        if record.version >= 2 {
+            _ = try SnapshotHeader(path: headerPath(id))
+                .assemble(snapshot: id, objects: objects, to: destination, compression: compression, strict: true, onEvent: onEvent)
+        } else {
+            try copyBundle(bundlePath(id), to: destination)
+        }
+        return (record, try Capturer.digest(of: destination))
+    }
+
+    /// Runs `body` on the snapshot's bundle: a version 1 snapshot's own file, or a version 2
+    /// one assembled uncompressed (0600) in a private folder that is removed afterwards, on
+    /// errors and on SIGINT, SIGTERM and SIGHUP too. `body` also gets the object problems.
+    private func withBundle<T>(
+        _ record: SnapshotRecord, strict: Bool, onEvent: EventHandler?, body: (String, [ObjectProblem]) throws -> T
+    ) throws -> T {
+        guard record.version >= 2 else { return try body(bundlePath(record.id), []) }
+        let header = try SnapshotHeader(path: headerPath(record.id))
+        let scratch = try ScratchFolder(in: snapshotsFolder, label: "assemble")
+        defer { scratch.remove() }
+        let bundle = Host.join(scratch.path, record.id + ".bundle")
+        let problems = try header.assemble(
+            snapshot: record.id, objects: objects, to: bundle, compression: .none, strict: strict, onEvent: onEvent)
+        return try body(bundle, problems)
+    }
+
+    private func copyBundle(_ source: String, to destination: String) throws {
+        let input = try LocalFileSystem.openForReading(source)
         defer { try? input.close() }
         let output = try LocalFileSystem.createExclusive(destination, permissions: 0o600)
         do {
             defer { try? output.close() }
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
             defer { buffer.deallocate() }
-            try LocalFileSystem.append(from: input, path: bundlePath(id), to: output, destinationPath: destination, buffer: buffer)
+            try LocalFileSystem.append(from: input, path: source, to: output, destinationPath: destination, buffer: buffer)
             try LocalFileSystem.sync(output, path: destination)
         } catch {
             LocalFileSystem.remove(destination)
             throw error
         }
-        return record
     }
 
     // MARK: prune
 
-    /// Removes all but the newest `keep` snapshots (oldest first; never the newest), and any
-    /// bundle or temporary file a crash left behind. Returns what was (or, with
-    /// `dryRun`, would be) removed.
-    public func prune(keep: Int, dryRun: Bool = false, onEvent: EventHandler? = nil) throws -> [SnapshotRecord] {
-        guard keep >= 1 else { throw SnapshotError.invalidKeep(keep) }
+    /// Removes the snapshots `policy` does not keep (oldest first; never the newest), then
+    /// every object no remaining snapshot needs and anything a crash left behind (headers or
+    /// bundles without a record, hidden temporary files). Returns what was (or, with
+    /// `dryRun`, would be) removed; `dryRun` changes nothing at all.
+    public func prune(_ policy: RetentionPolicy, dryRun: Bool = false, now: Date = Date(), onEvent: EventHandler? = nil) throws -> [SnapshotRecord] {
         guard try FileStatus.of(snapshotsFolder) != nil else { return [] }
         let lock = try self.lock(exclusive: true, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
-        return try prune(keep: keep, dryRun: dryRun, locked: true)
+        return try prune(policy, dryRun: dryRun, now: now, locked: true)
     }
 
-    private func prune(keep: Int, dryRun: Bool, locked: Bool) throws -> [SnapshotRecord] {
-        guard keep >= 1 else { throw SnapshotError.invalidKeep(keep) }
+    private func prune(_ policy: RetentionPolicy, dryRun: Bool, now: Date, locked: Bool) throws -> [SnapshotRecord] {
         let records = try list()
-        let doomed = Array(records.dropLast(keep))
+        let doomed = policy.doomed(records, now: now)
         if dryRun { return doomed }
         for record in doomed {
-            // The record first: a crash in between leaves an unlisted bundle, never a listed ghost.
+            // The record first: a crash in between leaves an unlisted header, never a listed ghost.
             LocalFileSystem.remove(recordPath(record.id))
             try LocalFileSystem.syncDirectory(snapshotsFolder)
+            LocalFileSystem.remove(headerPath(record.id))
             LocalFileSystem.remove(bundlePath(record.id))
         }
-        let listed = Set(records.dropFirst(doomed.count).map(\.id))
+        let kept = records.filter { record in !doomed.contains { $0.id == record.id } }
+        let listed = Set(kept.map(\.id))
         for name in try LocalFileSystem.contents(of: snapshotsFolder) {
-            let id = name.hasSuffix(".bundle") ? String(name.dropLast(7)) : nil
-            if let id, !listed.contains(id) { LocalFileSystem.remove(Host.join(snapshotsFolder, name)) }
-            // Hidden names are this store's own temporary files (records, bundle spools and
-            // partials); under the exclusive lock nothing is writing them, so a crash left them.
-            if name.hasPrefix(".") { LocalFileSystem.remove(Host.join(snapshotsFolder, name)) }
+            // Hidden names are this store's own temporary files and folders (records, headers,
+            // captures, assembled bundles); under the exclusive lock nothing is writing them,
+            // so a crash left them.
+            if name.hasPrefix(".") {
+                LocalFileSystem.removeTree(Host.join(snapshotsFolder, name))
+                continue
+            }
+            for suffix in [".bundle", ".header"] where name.hasSuffix(suffix) && !listed.contains(String(name.dropLast(suffix.count))) {
+                LocalFileSystem.remove(Host.join(snapshotsFolder, name))
+            }
         }
         try LocalFileSystem.syncDirectory(snapshotsFolder)
+        // Only after the records are gone: an object is removed once nothing listed needs it.
+        var referenced = Set<String>()
+        for record in kept where record.version >= 2 {
+            referenced.formUnion(try SnapshotHeader(path: headerPath(record.id)).objectDigests)
+        }
+        _ = try objects.collectGarbage(keeping: referenced)
         return doomed
     }
 
@@ -224,7 +314,7 @@ public struct SnapshotStore: Sendable {
     private func lock(exclusive: Bool, onEvent: EventHandler?) throws -> FileLock {
         guard try FileStatus.of(path) != nil else { throw SnapshotError.noStore(path: path) }
         let lockPath = Host.join(path, "lock")
-        return try FileLock(path: lockPath, exclusive: exclusive) {
+        return try FileLock(path: lockPath, exclusive: exclusive, timeout: lockTimeout) {
             onEvent?(.warning("\(lockPath): another bundle snapshot command is using the store; waiting for it"))
         }
     }
@@ -235,20 +325,9 @@ public struct SnapshotStore: Sendable {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(record) + Data("\n".utf8)
         let temporary = Host.join(snapshotsFolder, ".\(record.id).json.tmp")
-        LocalFileSystem.remove(temporary)
-        let descriptor = try LocalFileSystem.createExclusive(temporary, permissions: 0o644)
-        do {
-            defer { try? descriptor.close() }
-            try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
-            try LocalFileSystem.sync(descriptor, path: temporary)
-            guard try LocalFileSystem.move(temporary, to: recordPath(record.id)) else {
-                throw FileSystemError.cannotWrite(path: recordPath(record.id), errno: .improperLink)
-            }
-        } catch {
-            LocalFileSystem.remove(temporary)
-            throw error
+        try LocalFileSystem.writeAtomically(recordPath(record.id), temporary: temporary, permissions: 0o644) { file, temporary in
+            try data.withUnsafeBytes { try LocalFileSystem.writeAll(file, $0, path: temporary) }
         }
-        try LocalFileSystem.syncDirectory(snapshotsFolder)
     }
 
     private func readRecord(_ id: String) throws -> SnapshotRecord {

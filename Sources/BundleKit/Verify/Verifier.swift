@@ -224,20 +224,12 @@ public struct Verifier {
                     continue
                 }
                 try SinkFailure.wrap { try sink?.begin(entry) }
-                var hasher = SHA256Stream()
-                var count: Int64 = 0
-                while true {
-                    let n = try reader.read(into: buffer)
-                    if n == 0 { break }
-                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
-                    hasher.update(chunk)
+                let (digest, count) = try reader.digestMember(buffer: buffer) { chunk in
                     try SinkFailure.wrap { try sink?.write(chunk) }
-                    count += Int64(n)
                     onEvent?(.progress(phase: "verify", completed: reader.bytesConsumed, total: total, item: name))
                 }
                 report.membersChecked += 1
                 report.bytesChecked += count
-                let digest = hasher.hex()
                 var intact = true
                 if count != entry.size {
                     report.problems.append(.sizeMismatch(member: name, expected: entry.size, actual: count))

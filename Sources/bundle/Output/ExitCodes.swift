@@ -17,6 +17,8 @@ enum ExitCodes {
     /// A restore step failed after changes began (the target was rolled back), a preflight
     /// or post-check failed, or a rollback could not undo everything.
     static let restoreFailed: Int32 = 5
+    /// Another command held the snapshot store's lock for longer than `--lock-timeout`.
+    static let storeBusy: Int32 = 6
     /// Anything else (a bug: please report it).
     static let internalError: Int32 = 70
 
@@ -32,6 +34,7 @@ enum ExitCodes {
         case is ProfileError, is SignatureError, is ManifestError, is PathError, is ArchiveError, is AgeError:
             return invalidInput
         case is SnapshotError, is DiffError: return invalidInput
+        case FileSystemError.lockTimedOut: return storeBusy
         case is FileSystemError: return fileSystem
         case is CaptureError, is CommandError: return captureFailed
         default: return internalError

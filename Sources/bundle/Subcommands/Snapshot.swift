@@ -1,3 +1,4 @@
+import ArchiveIO
 import ArgumentParser
 import BundleKit
 import Foundation
@@ -16,9 +17,16 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The snapshot store (default /var/lib/bundle/snapshots; C:\\ProgramData\\bundle\\snapshots on Windows).", valueName: "DIR"))
     var store: String?
 
+    @Option(name: .long, help: ArgumentHelp("How long to wait for another snapshot command's lock on the store (0: fail at once).", valueName: "SECONDS"))
+    var lockTimeout: Double = 60
+
+    func validate() throws {
+        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout \(lockTimeout): give 0 or more seconds.") }
+    }
+
     /// The store named, or the default one.
     var snapshotStore: SnapshotStore {
-        SnapshotStore(path: store?.absolutePath ?? SnapshotStore.defaultPath())
+        SnapshotStore(path: store?.absolutePath ?? SnapshotStore.defaultPath(), lockTimeout: lockTimeout)
     }
 }
 
@@ -114,11 +122,13 @@ extension BundleCommand.Snapshot {
             if output.json {
                 JSONOutput.print(checks.map(SnapshotVerifySummary.init))
             } else {
+                if checks.isEmpty { Terminal.out("no snapshots in \(store.path): nothing to verify") }
                 for check in checks {
                     if check.isValid {
                         Terminal.out("OK \(check.record.id): signed by \(check.report.signerKeyID ?? "?"), \(check.report.membersChecked) member(s)")
                     } else {
                         Terminal.out("FAILED \(check.record.id)")
+                        for problem in check.objectProblems { Terminal.out("  - \(problem)") }
                         if check.sha256 != check.record.sha256 { Terminal.out("  - the bundle no longer matches its index record's SHA-256") }
                         for problem in check.report.problems { Terminal.out("  - \(problem)") }
                     }
@@ -165,10 +175,14 @@ extension BundleCommand.Snapshot {
 
     /// `bundle snapshot prune`.
     struct Prune: AsyncParsableCommand, JSONOutputCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove all but the newest N snapshots (never the newest).")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the snapshots neither --keep nor --keep-within keeps (never the newest), then unneeded objects.")
 
-        @Option(name: .long, help: "How many of the newest snapshots to keep (at least 1).")
-        var keep: Int
+        @Option(name: .long, help: "Keep the newest N snapshots (at least 1).")
+        var keep: Int?
+
+        @Option(name: .long, help: ArgumentHelp("Keep snapshots younger than this: a number and s, m, h, d or w (30m, 12h, 7d, 2w).", valueName: "DURATION"))
+        var keepWithin: String?
 
         @Flag(name: .long, help: "Print what would be removed; remove nothing.")
         var dryRun = false
@@ -177,7 +191,8 @@ extension BundleCommand.Snapshot {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let removed = try store.snapshotStore.prune(keep: keep, dryRun: dryRun)
+            let policy = try RetentionPolicy(keep: keep, keepWithin: try keepWithin.map(RetentionPolicy.duration))
+            let removed = try store.snapshotStore.prune(policy, dryRun: dryRun)
             if output.json {
                 JSONOutput.print(SnapshotPruneSummary(dryRun: dryRun, removed: removed.map(\.id)))
             } else {
@@ -189,7 +204,7 @@ extension BundleCommand.Snapshot {
     /// `bundle snapshot export`.
     struct Export: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Copy a snapshot out as a normal bundle (verify it with STORE/keys/store.pub).")
+            abstract: "Write a snapshot out as a normal self-contained bundle (verify it with STORE/keys/store.pub).")
 
         @Argument(help: "The snapshot id.")
         var id: String
@@ -197,14 +212,17 @@ extension BundleCommand.Snapshot {
         @Option(name: .long, help: "The bundle file to write (must not exist).")
         var out: String
 
+        @Option(name: .long, help: "gzip (default), zstd or none.")
+        var compression: Compression = .gzip
+
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let store = store.snapshotStore
-            let record = try store.export(id, to: out.absolutePath)
+            let exported = try store.export(id, to: out.absolutePath, compression: compression)
             if output.json {
-                JSONOutput.print(SnapshotExportSummary(id: record.id, bundle: out.absolutePath, pubkey: store.publicKeyPath, sha256: record.sha256))
+                JSONOutput.print(SnapshotExportSummary(id: exported.record.id, bundle: out.absolutePath, pubkey: store.publicKeyPath, sha256: exported.sha256))
             } else {
                 Terminal.out("wrote \(out); verify with: bundle verify \(out) --pubkey \(store.publicKeyPath)")
             }
@@ -223,12 +241,14 @@ struct SnapshotVerifySummary: Encodable {
     var id: String
     var valid: Bool
     var indexMatches: Bool
+    var objectProblems: [String]
     var verification: VerifySummary
 
     init(_ check: SnapshotCheck) {
         id = check.record.id
         valid = check.isValid
         indexMatches = check.sha256 == check.record.sha256
+        objectProblems = check.objectProblems.map(\.description)
         verification = VerifySummary(check.report)
     }
 }
