@@ -105,6 +105,33 @@ struct SnapshotCLITests {
         #expect(restored == source)
     }
 
+    @Test("--sign-key from minisign -G -W and --recipient from age-keygen: recorded, restore and diff take --identity, the export verifies with minisign's key",
+          .enabled(if: ExternalTool.find("minisign") != nil && ExternalTool.find("age-keygen") != nil))
+    func ownKeys() throws {
+        #expect(try ExternalTool.run("minisign", ["-G", "-W", "-p", "own.pub", "-s", "own.key"], in: work.url).status == 0)
+        #expect(try ExternalTool.run("age-keygen", ["-o", "own.identity"], in: work.url).status == 0)
+        let recipient = try #require(try String(contentsOf: work.path("own.identity"), encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("# public key: ") }?.dropFirst("# public key: ".count))
+        let create = try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store",
+                                "--sign-key", "own.key", "--recipient", String(recipient))
+        #expect(create.status == 0, "\(create.errors)")
+        let id = create.output.trimmingCharacters(in: .newlines)
+        #expect(!FileManager.default.fileExists(atPath: work.path("store/keys/store.key").path))
+
+        let list = try bundle("snapshot", "list", "--store", "store", "--json")
+        let record = try #require((try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])?.first)
+        #expect(record["recipients"] as? [String] == [String(recipient)])
+        #expect((record["signer"] as? String).map { try! String(contentsOf: work.path("own.pub"), encoding: .utf8).contains($0) } == true)
+        let restore = try bundle("snapshot", "restore", id, "--root", "src", "--store", "store", "--identity", "own.identity")
+        #expect(restore.status == 0, "\(restore.output)\(restore.errors)")
+        let diff = try bundle("diff", "--snapshot", id, "--root", "src", "--store", "store", "--identity", "own.identity", "--json")
+        #expect(diff.status == 0, "\(diff.output)\(diff.errors)")
+
+        #expect(try bundle("snapshot", "export", id, "--out", "own.bundle", "--store", "store").status == 0)
+        let verify = try bundle("verify", "own.bundle", "--pubkey", "own.pub")
+        #expect(verify.status == 0, "\(verify.output)\(verify.errors)")
+    }
+
     @Test("verify --all on an empty store says so (text: a line naming the store; --json: []), exit 0")
     func verifyEmpty() throws {
         let text = try bundle("snapshot", "verify", "--all", "--store", "empty")

@@ -16,6 +16,8 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
     case badHeader(path: String, reason: String)
     /// An object a snapshot needs is missing or corrupted.
     case badObject(ObjectProblem)
+    /// The snapshot was signed with a key whose public key is not in `keys/signers/`.
+    case unknownSigner(id: String, path: String)
 
     /// A message naming the store or snapshot and what to do.
     public var description: String {
@@ -36,6 +38,8 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path): unreadable snapshot header (\(reason)). The snapshot cannot be rebuilt; remove it with 'bundle snapshot prune' once newer snapshots exist."
         case .badObject(let problem):
             return "\(problem). The snapshot cannot be rebuilt; 'bundle snapshot verify --all' shows every damaged snapshot."
+        case .unknownSigner(let id, let path):
+            return "snapshot '\(id)' was signed with its own key and \(path) is missing; put that key's minisign .pub file there."
         }
     }
 }

@@ -1,8 +1,9 @@
 import ArchiveIO
+import BundleCrypto
 import Foundation
 
-/// What `bundle snapshot create` needs to know: a capture without key or output (the store
-/// supplies both).
+/// What `bundle snapshot create` needs to know: a capture without output (the store supplies
+/// it, and its own key and recipient unless others are given).
 public struct SnapshotOptions: Sendable {
     /// The profile describing what to capture.
     public var profile: Profile
@@ -26,6 +27,11 @@ public struct SnapshotOptions: Sendable {
     public var stopServices = false
     /// The service backend (nil: the OS's own).
     public var services: ServiceController?
+    /// Signs with this key instead of the store's; its public key is kept in `keys/signers/`.
+    public var signingKey: MinisignSecretKey?
+    /// Encrypts secrets to these recipients instead of the store's; restoring and diffing the
+    /// snapshot then needs one of their identities.
+    public var recipients: [AgeRecipient] = []
 
     /// Options for `profile`; the rest default.
     public init(profile: Profile) {

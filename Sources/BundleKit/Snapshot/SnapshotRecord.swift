@@ -21,6 +21,12 @@ public struct SnapshotRecord: Codable, Sendable, Equatable {
     public var sha256: String
     /// How many files the snapshot holds.
     public var files: Int
+    /// Key id (16 hex digits) of the key that signed it when not the store's
+    /// (`snapshot create --sign-key`); its public key is `keys/signers/<signer>.pub`.
+    public var signer: String?
+    /// The age recipients its secrets are encrypted to when not the store's
+    /// (`snapshot create --recipient`): restore and diff need one of their identities.
+    public var recipients: [String]?
 
     /// A record with every field given.
     public init(id: String, created: String, profile: String, label: String?, size: Int64, sha256: String, files: Int) {
@@ -33,7 +39,8 @@ public struct SnapshotRecord: Codable, Sendable, Equatable {
         self.files = files
     }
 
-    /// Decodes a record; `version` and `files` may be missing (older or hand-made records).
+    /// Decodes a record; `version` and `files` may be missing (older or hand-made records),
+    /// `signer` and `recipients` are there only when the snapshot was made with its own.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
@@ -44,5 +51,7 @@ public struct SnapshotRecord: Codable, Sendable, Equatable {
         size = try container.decode(Int64.self, forKey: .size)
         sha256 = try container.decode(String.self, forKey: .sha256)
         files = try container.decodeIfPresent(Int.self, forKey: .files) ?? 0
+        signer = try container.decodeIfPresent(String.self, forKey: .signer)
+        recipients = try container.decodeIfPresent([String].self, forKey: .recipients)
     }
 }

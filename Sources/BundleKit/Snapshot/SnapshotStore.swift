@@ -57,7 +57,7 @@ public struct SnapshotStore: Sendable {
     // MARK: create
 
     /// Captures `options.profile` signed with the store's key and encrypted to its recipient
-    /// into a hidden uncompressed bundle in the store, files its members as objects (new
+    /// (or the key and recipients `options` gives) into a hidden uncompressed bundle in the store, files its members as objects (new
     /// ones only), writes the header, lists it with its record (the commit point), then
     /// applies `options.keep`.
     public func create(_ options: SnapshotOptions, onEvent: EventHandler? = nil) throws -> SnapshotResult {
@@ -65,7 +65,9 @@ public struct SnapshotStore: Sendable {
         try LocalFileSystem.makeDirectories(path, permissions: 0o700)
         let lock = try self.lock(exclusive: true, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
-        let (signingKey, recipients) = try ensureKeys()
+        let signingKey = try options.signingKey ?? storeSigningKey()
+        let recipients = options.recipients.isEmpty ? try storeRecipients() : options.recipients
+        if let key = options.signingKey { try keepSigner(key.publicKey) }
         try LocalFileSystem.makeDirectories(snapshotsFolder, permissions: 0o700)
         try LocalFileSystem.makeDirectories(objectsFolder, permissions: 0o700)
 
@@ -92,6 +94,8 @@ public struct SnapshotStore: Sendable {
             id: id, created: result.manifest.created, profile: result.manifest.profile.id, label: options.label,
             size: result.bundleBytes, sha256: try Capturer.digest(of: result.output), files: result.manifest.entries.count)
         record.version = 2
+        record.signer = options.signingKey?.publicKey.keyIDHex
+        record.recipients = options.recipients.isEmpty ? nil : options.recipients.map(\.text)
         do {
             try header.write(to: headerPath(id))
             try writeRecord(record)
@@ -132,7 +136,7 @@ public struct SnapshotStore: Sendable {
         let record = try record(id)
         do {
             return try withBundle(record, strict: false, onEvent: onEvent) { bundle, problems in
-                var report = try Verifier(bundle: bundle, publicKey: try publicKey(), limits: limits, onEvent: onEvent).run()
+                var report = try Verifier(bundle: bundle, publicKey: try publicKey(for: record), limits: limits, onEvent: onEvent).run()
                 report.bundle = "snapshot \(id)"
                 return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundle), objectProblems: problems)
             }
@@ -148,7 +152,8 @@ public struct SnapshotStore: Sendable {
 
     /// Restores snapshot `id` with the store's key and identity, exactly (`RestoreOptions.exact`:
     /// files added since are moved into the safeguard); `configure` sets the rest (root, dry
-    /// run, services) on options whose bundle, key, unlock and exactness the store fills in.
+    /// run, services, an identity for a snapshot made with `--recipient`) on options whose
+    /// bundle, key and exactness the store fills in.
     /// A version 2 snapshot is assembled first into a private folder in the store, removed
     /// afterwards whatever happens.
     public func restore(
@@ -158,11 +163,11 @@ public struct SnapshotStore: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
         return try withBundle(record, strict: true, onEvent: onEvent) { bundle, _ in
-            var options = RestoreOptions(bundle: bundle, publicKey: try publicKey())
+            var options = RestoreOptions(bundle: bundle, publicKey: try publicKey(for: record))
             try configure(&options)
             options.bundle = bundle
-            options.publicKey = try publicKey()
-            options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
+            options.publicKey = try publicKey(for: record)
+            options.unlock = try options.unlock ?? storeUnlock(record)
             options.exact = true
             // Reports and errors name the snapshot, not the private file assembled for it.
             do {
@@ -176,7 +181,8 @@ public struct SnapshotStore: Sendable {
     }
 
     /// Compares snapshot `id` with the live files (`Differ`), verified with the store's key and
-    /// its secrets compared with the store's identity; `configure` sets root, OS and `--var`s.
+    /// its secrets compared with the store's identity (unless `configure` gives one); `configure`
+    /// sets root, OS and `--var`s.
     public func diff(_ id: String, configure: (inout DiffOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil) throws -> DiffReport {
         let lock = try self.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
@@ -185,8 +191,8 @@ public struct SnapshotStore: Sendable {
             var options = DiffOptions(bundle: bundle)
             try configure(&options)
             options.bundle = bundle
-            options.publicKey = try publicKey()
-            options.unlock = .identities(try AgeKeyFiles.identities([identityPath]))
+            options.publicKey = try publicKey(for: record)
+            options.unlock = try options.unlock ?? storeUnlock(record)
             return try Differ(options: options).run()
         }
     }
@@ -301,14 +307,61 @@ public struct SnapshotStore: Sendable {
         return try KeyFiles.publicKey(publicKeyPath)
     }
 
-    /// Reads the store's keys, making any pair that is missing.
-    private func ensureKeys() throws -> (MinisignSecretKey, [AgeRecipient]) {
+    /// The public key that verifies snapshot `record`: the store's, or the one kept for the
+    /// key it was made with (`keys/signers/<key id>.pub`).
+    public func publicKey(for record: SnapshotRecord) throws -> MinisignPublicKey {
+        guard let signer = record.signer else { return try publicKey() }
+        let file = signerPath(signer)
+        guard signer.allSatisfy(\.isHexDigit), try FileStatus.of(file) != nil else {
+            throw SnapshotError.unknownSigner(id: record.id, path: file)
+        }
+        return try KeyFiles.publicKey(file)
+    }
+
+    /// `keys/signers/<key id>.pub`.
+    func signerPath(_ keyID: String) -> String { Host.join(Host.join(keysFolder, "signers"), keyID + ".pub") }
+
+    /// The store's signing key, made on first use.
+    private func storeSigningKey() throws -> MinisignSecretKey {
+        try makeKeysFolder()
+        if try FileStatus.of(secretKeyPath) == nil {
+            _ = try KeyFiles.generate(prefix: Host.join(keysFolder, "store"))
+            try LocalFileSystem.syncDirectory(keysFolder)
+        }
+        return try KeyFiles.secretKey(at: secretKeyPath)
+    }
+
+    /// The store's age recipient, its identity made on first use.
+    private func storeRecipients() throws -> [AgeRecipient] {
+        try makeKeysFolder()
+        if try FileStatus.of(identityPath) == nil {
+            _ = try AgeKeyFiles.generate(prefix: Host.join(keysFolder, "store"))
+            try LocalFileSystem.syncDirectory(keysFolder)
+        }
+        return try AgeKeyFiles.recipients([recipientPath])
+    }
+
+    /// Keeps the public key of a `--sign-key` beside the store's, so its snapshots verify.
+    private func keepSigner(_ key: MinisignPublicKey) throws {
+        let file = signerPath(key.keyIDHex)
+        guard try FileStatus.of(file) == nil else { return }
+        try LocalFileSystem.makeDirectories(Host.join(keysFolder, "signers"), permissions: 0o755)
+        let folder = (file as NSString).deletingLastPathComponent
+        try LocalFileSystem.writeAtomically(file, temporary: Host.join(folder, "." + key.keyIDHex + ".pub.tmp"), permissions: 0o644) { descriptor, temporary in
+            try Data(key.fileContents().utf8).withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
+        }
+    }
+
+    /// What opens snapshot `record`'s secrets: the store's identity, or nothing when they were
+    /// encrypted to other recipients (restore then asks for `--identity`, diff leaves the
+    /// secrets uncompared).
+    private func storeUnlock(_ record: SnapshotRecord) throws -> AgeUnlock? {
+        guard record.recipients == nil else { return nil }
+        return .identities(try AgeKeyFiles.identities([identityPath]))
+    }
+
+    private func makeKeysFolder() throws {
         try LocalFileSystem.makeDirectories(keysFolder, permissions: 0o700)
-        let prefix = Host.join(keysFolder, "store")
-        if try FileStatus.of(secretKeyPath) == nil { _ = try KeyFiles.generate(prefix: prefix) }
-        if try FileStatus.of(identityPath) == nil { _ = try AgeKeyFiles.generate(prefix: prefix) }
-        try LocalFileSystem.syncDirectory(keysFolder)
-        return (try KeyFiles.secretKey(at: secretKeyPath), try AgeKeyFiles.recipients([recipientPath]))
     }
 
     private func lock(exclusive: Bool, onEvent: EventHandler?) throws -> FileLock {

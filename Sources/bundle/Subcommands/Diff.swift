@@ -6,7 +6,7 @@ extension BundleCommand {
     struct Diff: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare what a bundle or snapshot holds with the live files: added, missing, changed content, changed mode. Exit 0 identical, 1 different.",
-            discussion: "Secrets are compared by the SHA-256 of their decrypted content (never written, never printed) when an identity opens them: --identity with --pubkey, or the store's for --snapshot; otherwise they are listed as not compared.")
+            discussion: "Secrets are compared by the SHA-256 of their decrypted content (never written, never printed) when an identity opens them: --identity with --pubkey, or for --snapshot the store's (or --identity for a snapshot made with --recipient); otherwise they are listed as not compared.")
 
         @Argument(help: "The bundle file (or --snapshot ID).")
         var bundle: String?
@@ -24,8 +24,8 @@ extension BundleCommand {
 
         func validate() throws {
             guard (bundle == nil) != (snapshot == nil) else { throw ValidationError("Give a bundle file or --snapshot ID (not both).") }
-            if snapshot != nil, pubkey != nil || !opening.identity.isEmpty || opening.passphraseFile != nil {
-                throw ValidationError("--snapshot uses the store's key and identity; leave out --pubkey, --identity and --passphrase-file.")
+            if snapshot != nil, pubkey != nil {
+                throw ValidationError("--snapshot uses the store's public key; leave out --pubkey.")
             }
         }
 
@@ -38,7 +38,10 @@ extension BundleCommand {
             let report: DiffReport
             let source: String
             if let snapshot {
-                report = try store.snapshotStore.diff(snapshot, configure: setLocation)
+                report = try store.snapshotStore.diff(snapshot, configure: { options in
+                    try setLocation(&options)
+                    options.unlock = try opening.unlock()
+                })
                 source = "snapshot \(snapshot)"
             } else {
                 var options = DiffOptions(bundle: bundle!)

@@ -48,6 +48,12 @@ extension BundleCommand.Snapshot {
         @Flag(name: .long, help: "Stop the profile's services for a consistent copy; they are always started again.")
         var stopServices = false
 
+        @Option(name: .long, help: ArgumentHelp("Sign with this secret key instead of the store's (its public key is kept in STORE/keys/signers/).", valueName: "FILE"))
+        var signKey: String?
+
+        @Option(name: .long, help: ArgumentHelp("Encrypt secrets to this age recipient (age1...) or file of them instead of the store's; repeatable. Restore then needs --identity.", valueName: "RECIPIENT|FILE"))
+        var recipient: [String] = []
+
         @OptionGroup var store: StoreOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var location: LocationOptions
@@ -63,6 +69,8 @@ extension BundleCommand.Snapshot {
             options.stopServices = stopServices
             options.label = label
             options.keep = keep
+            options.signingKey = try signKey.map { try KeyFiles.secretKey(at: $0) }
+            options.recipients = try AgeKeyFiles.recipients(recipient)
             let result = try store.snapshotStore.create(options, onEvent: Self.warnings)
             if output.json {
                 JSONOutput.print(SnapshotCreateSummary(record: result.record, pruned: result.pruned.map(\.id)))
@@ -99,7 +107,7 @@ extension BundleCommand.Snapshot {
 
     /// `bundle snapshot verify`.
     struct Verify: AsyncParsableCommand, JSONOutputCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify snapshots with the store's public key.")
+        static let configuration = CommandConfiguration(abstract: "Verify snapshots with the store's public key (or the kept key of a --sign-key snapshot).")
 
         @Argument(help: "The snapshot id.")
         var id: String?
@@ -141,7 +149,7 @@ extension BundleCommand.Snapshot {
     /// `bundle snapshot restore`.
     struct Restore: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Put a snapshot's files back exactly, with the store's key and identity: files added since are moved into the safeguard (verify first, journaled, rolled back on failure).")
+            abstract: "Put a snapshot's files back exactly, with the store's key and identity (or --identity): files added since are moved into the safeguard (verify first, journaled, rolled back on failure).")
 
         @Argument(help: "The snapshot id.")
         var id: String
@@ -150,6 +158,7 @@ extension BundleCommand.Snapshot {
         var dryRun = false
 
         @OptionGroup var postChecks: PostCheckOptions
+        @OptionGroup var opening: UnlockOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var location: LocationOptions
@@ -157,6 +166,7 @@ extension BundleCommand.Snapshot {
 
         func run() async throws {
             let report = try store.snapshotStore.restore(id, configure: { options in
+                options.unlock = try opening.unlock()
                 options.root = location.absoluteRoot
                 options.os = location.os
                 options.overrides = try location.overrides()

@@ -116,6 +116,46 @@ struct SnapshotStoreTests {
         #expect(try FileStatus.of(tree.root.path("opt/test/app.conf").path)?.permissions == 0o640)
     }
 
+    @Test("--sign-key and --recipient: the store makes no key of its own, verifies with the kept signer key, and restore needs the identity")
+    func ownKeys() throws {
+        var own = options()
+        own.signingKey = tree.key
+        own.recipients = [tree.identity.recipient]
+        let record = try store.create(own).record
+        #expect(record.signer == tree.key.publicKey.keyIDHex)
+        #expect(record.recipients == [tree.identity.recipient.text])
+        for path in [store.secretKeyPath, store.publicKeyPath, store.identityPath] {
+            #expect(try FileStatus.of(path) == nil, "\(path) made although not needed")
+        }
+        let kept = store.signerPath(tree.key.publicKey.keyIDHex)
+        #expect(try KeyFiles.publicKey(kept) == tree.key.publicKey)
+        #expect(try FileStatus.of(kept)?.permissions == 0o644)
+        #expect(try store.verify(record.id).isValid)
+        #expect(try store.list() == [record])
+
+        try tree.root.write("opt/test/server.key", "rotated by the upgrade\n")
+        let upgraded = try TreeSnapshot(tree.root.url)
+        #expect(throws: RestoreError.identityRequired(member: "files/key/server.key.age")) {
+            try store.restore(record.id, configure: linuxRoot(tree.root.url))
+        }
+        #expect(try TreeSnapshot(tree.root.url) == upgraded, "a refused restore changed the tree")
+        let report = try store.restore(record.id, configure: { options in
+            options.root = tree.root.url.path
+            options.os = .linux
+            options.unlock = .identities([tree.identity])
+        })
+        #expect(report.written.count == 8)
+        #expect(try String(contentsOf: tree.root.path("opt/test/server.key"), encoding: .utf8).contains("BEGIN PRIVATE KEY"))
+
+        // An exported copy verifies with the signer's key, not with a store key (there is none).
+        let out = tree.work.path("own.bundle").path
+        try store.export(record.id, to: out)
+        #expect(try Verifier(bundle: out, publicKey: tree.key.publicKey).run().isValid)
+
+        try FileManager.default.removeItem(atPath: kept)
+        #expect(throws: SnapshotError.unknownSigner(id: record.id, path: kept)) { try store.verify(record.id) }
+    }
+
     @Test("prune keeps the newest N, never the newest; --dry-run removes nothing")
     func prune() throws {
         var ids: [String] = []
