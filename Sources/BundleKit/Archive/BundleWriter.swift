@@ -12,8 +12,9 @@ import SystemPackage
 ///
 /// The manifest comes first in the file but needs every file's digest, so the payload is
 /// compressed into a spool file next to the output while it is hashed; `finish` then writes
-/// the header stream into a temporary file, appends the spool as it is (no recompression),
-/// syncs and renames. Until that rename nothing exists under the requested name.
+/// the header stream into a temporary file, appends the spool as it is (no recompression, and
+/// in the kernel where it can: `LocalFileSystem.append`), syncs that one file and its folder
+/// and renames. Until that rename nothing exists under the requested name.
 final class BundleWriter {
     let destination: String
     private let compression: Compression
@@ -63,14 +64,12 @@ final class BundleWriter {
         if !finished { discard() }
     }
 
-    /// Streams one file into the payload, hashing the stored bytes on their way (the
-    /// ciphertext when `lock` is given); returns their digest and size. Reads exactly the size
-    /// `lstat` reported and fails if the file grew or shrank meanwhile.
-    func add(_ source: CaptureSource, lock: AgeLock?, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
-        let file = try LocalFileSystem.openForReading(source.hostPath)
-        defer { try? file.close() }
+    /// Streams one file into the payload from `reader` (which reads and hashes the plain
+    /// bytes on its own thread), hashing the stored bytes here only when they are the
+    /// ciphertext (`lock` given); returns their digest and size.
+    func add(_ source: CaptureSource, lock: AgeLock?, from reader: ReadAhead, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
         let size = source.status.size
-        let stored = HashingOutput(payload)
+        let stored = HashingOutput(payload, hashes: lock != nil)
         var header = EntryHeader(
             path: source.member, size: size, permissions: source.status.permissions,
             mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds)
@@ -84,27 +83,24 @@ final class BundleWriter {
         }
         try payload.begin(header)
         try stored.flushPending()
-        var remaining = size
-        while remaining > 0 {
-            let want = Int(min(Int64(buffer.count), remaining))
-            let count = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: source.hostPath)
-            guard count > 0 else { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-            if let encryptor { try encryptor.write(chunk) } else { try stored.write(chunk) }
-            remaining -= Int64(count)
-            onProgress(Int64(count))
+        while true {
+            switch try reader.next() {
+            case .bytes(let chunk):
+                if let encryptor { try encryptor.write(chunk) } else { try stored.write(chunk) }
+                onProgress(Int64(chunk.count))
+            case .end(let digest):
+                try encryptor?.finish()
+                try payload.end()
+                return (digest ?? stored.hasher.hex(), header.size)
+            }
         }
-        let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: source.hostPath)
-        if extra != 0 { throw FileSystemError.changedWhileReading(path: source.hostPath, expected: size) }
-        try encryptor?.finish()
-        try payload.end()
-        return (stored.hasher.hex(), header.size)
     }
 
     /// Writes the header members, appends the payload and moves the result under its name.
     func finish(manifest: Data, checksums: Data, signature: Data, created: Int64) throws -> Int64 {
         try payload.finish(endOfArchive: true)
-        try LocalFileSystem.sync(spool, path: spoolPath)
+        // No fsync of the spool: it is scratch, and its bytes become durable as part of the
+        // one file that matters, which is synced below before the rename.
         payloadBytes = counter.count
 
         let folder = (destination as NSString).deletingLastPathComponent
@@ -146,16 +142,18 @@ final class BundleWriter {
     }
 }
 
-/// Where a member's stored bytes go: hashed, then into the payload stream. Bytes that come
-/// before the tar header may be written (the age header) wait in `pending`.
+/// Where a member's stored bytes go: hashed (when `hashes`), then into the payload stream.
+/// Bytes that come before the tar header may be written (the age header) wait in `pending`.
 private final class HashingOutput {
     let payload: PaxWriter
+    let hashes: Bool
     var hasher = SHA256Stream()
     var pending: [UInt8] = []
     private var started = false
 
-    init(_ payload: PaxWriter) {
+    init(_ payload: PaxWriter, hashes: Bool) {
         self.payload = payload
+        self.hashes = hashes
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -163,7 +161,7 @@ private final class HashingOutput {
             pending.append(contentsOf: bytes)
             return
         }
-        hasher.update(bytes)
+        if hashes { hasher.update(bytes) }
         try payload.write(bytes)
     }
 

@@ -96,9 +96,12 @@ public struct Capturer: Sendable {
         let total = sources.reduce(Int64(0)) { $0 + $1.status.size }
         var done: Int64 = 0
         var entries: [ManifestEntry] = []
+        // Reading (and hashing) runs a bounded distance ahead on its own thread.
+        let reader = ReadAhead(sources.map { .init(path: $0.hostPath, size: $0.status.size, hashes: !$0.encrypted) })
+        defer { reader.cancel() }
         do {
             for source in sources {
-                let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil) { count in
+                let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil, from: reader) { count in
                     done += count
                     onEvent?(.progress(phase: "capture", completed: done, total: total, item: source.member))
                 }
@@ -115,12 +118,17 @@ public struct Capturer: Sendable {
                 }
             }
             var manifest = makeManifest(variables: variables, entries: entries, skipped: skipped)
+            // Per-file memory: from here on only the manifest's (sorted) copy is needed.
+            entries = []
+            sources = []
             manifest.neverCopy = neverCopy
             manifest.settings = options.settings
             let manifestData = try manifest.encoded()
-            let checksums = ChecksumList(
-                [(BundleLayout.manifest, SHA256Stream.hex(manifestData))] + entries.map { ($0.member, $0.sha256) })
-            let checksumData = Data(checksums.rendered().utf8)
+            // Rendered line by line, without a ChecksumList and its lookup table.
+            var checksumData = Data(ChecksumList.line(member: BundleLayout.manifest, sha256: SHA256Stream.hex(manifestData)).utf8)
+            for entry in manifest.entries {
+                checksumData.append(contentsOf: ChecksumList.line(member: entry.member, sha256: entry.sha256).utf8)
+            }
             let signature = options.signingKey.sign(
                 checksumData, trustedComment: manifest.trustedComment,
                 untrustedComment: "signature from bundle secret key \(options.signingKey.publicKey.keyIDHex)")

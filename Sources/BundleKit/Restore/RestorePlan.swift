@@ -95,7 +95,7 @@ public struct RestorePlan: Sendable, Equatable {
         let saved = files.filter(\.replaces).map(\.hostPath) + rewrites.filter { $0.value != nil }.map(\.hostPath)
         steps.append(Step(title: "safeguard: keep a copy of every file that will be replaced or rewritten", details: saved))
         steps.append(Step(
-            title: "write \(files.count) file(s), each synced and renamed into place",
+            title: "write \(files.count) file(s), each renamed into place, all synced before the next step",
             details: files.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
         if !imports.isEmpty {
             steps.append(Step(
