@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Reads the sources' bytes on a thread of its own, a bounded distance ahead of the payload,
 /// and hashes them there (SHA-256 of the plain content), so reading a cold disk and hashing
@@ -38,6 +39,10 @@ final class ReadAhead: @unchecked Sendable {
     static let chunkCount = 64
     /// Files read ahead at most (many small files take few bytes but still a queue slot).
     static let maximumQueued = 2 * chunkCount
+    /// Files opened ahead of the one being read, their data asked for at once
+    /// (`LocalFileSystem.willRead`): a cold disk then serves many small files in parallel
+    /// instead of one seek at a time.
+    static let openAhead = 32
 
     private enum Item {
         case chunk(UnsafeMutableRawBufferPointer, count: Int)
@@ -110,9 +115,22 @@ final class ReadAhead: @unchecked Sendable {
 
     private func read(_ requests: [Request]) {
         var probe: UInt8 = 0
-        for request in requests {
+        // Descriptors of the next files, opened early; nil where opening failed (the file is
+        // opened again in turn, and that error is the one delivered).
+        var opened: [FileDescriptor?] = []
+        var taken = 0
+        defer { for file in opened[taken...] { try? file?.close() } }
+        for (index, request) in requests.enumerated() {
+            while opened.count < min(requests.count, index + 1 + Self.openAhead) {
+                let next = requests[opened.count]
+                let file = try? LocalFileSystem.openForReading(next.path)
+                if let file { LocalFileSystem.willRead(file, size: next.size) }
+                opened.append(file)
+            }
+            let early = opened[taken]
+            taken += 1
             do {
-                let file = try LocalFileSystem.openForReading(request.path)
+                let file = try early ?? LocalFileSystem.openForReading(request.path)
                 defer { try? file.close() }
                 var hasher = request.hashes ? SHA256Stream() : nil
                 var remaining = request.size

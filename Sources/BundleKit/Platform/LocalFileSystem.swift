@@ -69,6 +69,16 @@ enum LocalFileSystem {
         guard fsync(fd) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
     }
 
+    /// Tells the kernel the first `size` bytes of `descriptor` will be read soon, so it starts
+    /// reading them now (Linux `posix_fadvise(WILLNEED)`; elsewhere nothing). Small files
+    /// only: a large one is read sequentially and the kernel's own read-ahead covers it.
+    static func willRead(_ descriptor: FileDescriptor, size: Int64) {
+        #if os(Linux)
+            guard size > 0, size <= 1 << 20 else { return }
+            _ = posix_fadvise(descriptor.rawValue, 0, off_t(size), POSIX_FADV_WILLNEED)
+        #endif
+    }
+
     /// Makes everything written to the file system that holds `path` durable: Linux's
     /// `syncfs` (looked up at run time, as the C library declares it only for GNU sources),
     /// else `sync`, which covers every file system.
