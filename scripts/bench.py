@@ -236,6 +236,7 @@ def main():
          'borg create "$OUT/borg::bench" "$TREE"', "borg"),
         ("verify", "bundle verify (gzip)", "", '"$BUNDLE" verify "$OUT/b-gzip.bundle" --pubkey "$KEYS/bench.pub"', None),
         ("verify", "bundle verify (zstd)", "", '"$BUNDLE" verify "$OUT/b-zstd.bundle" --pubkey "$KEYS/bench.pub"', None),
+        ("verify", "gzip -dc bundle > /dev/null", "", 'gzip -dc "$OUT/b-gzip.bundle" > /dev/null', None),
         ("verify", "restic check --read-data", "", 'restic check --read-data -r "$OUT/restic"', None),
         ("verify", "borg check --verify-data", "", 'borg check --verify-data "$OUT/borg"', None),
         ("restore", "bundle restore (gzip)", restore_prep,
@@ -243,6 +244,7 @@ def main():
         ("restore", "bundle restore (zstd)", restore_prep,
          '"$BUNDLE" restore "$OUT/b-zstd.bundle" --pubkey "$KEYS/bench.pub" --root "$OUT/x" --var Tree=/tree', None),
         ("restore", "tar -xzf", restore_prep, 'tar -xzf "$OUT/manual.tar.gz" -C "$OUT/x"', None),
+        ("restore", "tar -xzf && sync", restore_prep, 'tar -xzf "$OUT/manual.tar.gz" -C "$OUT/x" && sync', None),
         ("restore", "restic restore", restore_prep, 'restic restore latest -q -r "$OUT/restic" --target "$OUT/x"', None),
         ("restore", "borg extract", restore_prep, 'cd "$OUT/x" && borg extract "$OUT/borg::bench"', None),
     ]
@@ -313,6 +315,20 @@ def main():
     for other in ["restic backup", "borg create"]:
         if z and walls.get(other):
             goal(f"create zstd faster than {other}: {z / walls[other]:.2f}", z < walls[other])
+    v = walls.get("bundle verify (gzip)")
+    gunzip = walls.get("gzip -dc bundle > /dev/null")
+    if v and gunzip:
+        goal(f"verify ≤ 1.1 × gzip -dc: {v / gunzip:.2f}", v <= 1.1 * gunzip)
+    for other in ["restic check --read-data", "borg check --verify-data"]:
+        if v and walls.get(other):
+            goal(f"verify faster than {other}: {v / walls[other]:.2f}", v < walls[other])
+    r = walls.get("bundle restore (gzip)")
+    synced = walls.get("tar -xzf && sync")
+    if r and synced:
+        goal(f"restore ≤ 1.3 × (tar -xzf && sync): {r / synced:.2f}", r <= 1.3 * synced)
+    for other in ["restic restore", "borg extract"]:
+        if r and walls.get(other):
+            goal(f"restore faster than {other}: {r / walls[other]:.2f}", r < walls[other])
     print("\n".join(lines))
     if args.json:
         with open(args.json, "w") as f:

@@ -12,8 +12,9 @@ import SystemPackage
 ///
 /// The manifest comes first in the file but needs every file's digest, so the payload is
 /// compressed into a spool file next to the output while it is hashed; `finish` then writes
-/// the header stream into a temporary file, appends the spool as it is (no recompression),
-/// syncs and renames. Until that rename nothing exists under the requested name.
+/// the header stream into a temporary file, appends the spool as it is (no recompression, and
+/// in the kernel where it can: `LocalFileSystem.append`), syncs that one file and its folder
+/// and renames. Until that rename nothing exists under the requested name.
 final class BundleWriter {
     let destination: String
     private let compression: Compression
@@ -63,50 +64,52 @@ final class BundleWriter {
         if !finished { discard() }
     }
 
-    /// Streams one file into the payload, hashing the stored bytes on their way (the
-    /// ciphertext when `lock` is given); returns their digest and size. Reads exactly the size
-    /// `lstat` reported and fails if the file grew or shrank meanwhile.
-    func add(_ source: CaptureSource, lock: AgeLock?, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
+    /// Streams one file into the payload from `reader` (which reads and hashes the plain
+    /// bytes on its own thread), hashing the stored bytes here only when they are the
+    /// ciphertext (`lock` given); returns their digest and size.
+    func add(_ source: CaptureSource, lock: AgeLock?, from reader: ReadAhead, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
         let header = EntryHeader(
             path: source.member, size: source.status.size, permissions: source.status.permissions,
             mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds)
-        return try add(header, from: source.hostPath, lock: lock, onProgress: onProgress)
+        return try add(header, lock: lock, hashing: lock != nil, next: reader.next, onProgress: onProgress)
     }
 
     /// Streams the file at `path` into the payload as the member `header` describes (its size
-    /// is the file's); with `lock`, encrypted, as a 0600 member of the ciphertext's size.
-    /// Returns the digest and size of the bytes stored.
+    /// is the file's), read on this thread and hashed here; with `lock`, encrypted, as a 0600
+    /// member of the ciphertext's size. Returns the digest and size of the bytes stored.
     func add(_ header: EntryHeader, from path: String, lock: AgeLock?, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
-        let file = try LocalFileSystem.openForReading(path)
-        defer { try? file.close() }
-        let size = header.size
-        let stored = HashingOutput(payload)
+        let file = try FileChunks(path: path, size: header.size, buffer: buffer)
+        return try add(header, lock: lock, hashing: true, next: file.next, onProgress: onProgress)
+    }
+
+    /// The member `header` with the bytes `next` gives until its end; `hashing`: the digest
+    /// of the stored bytes is taken here (else `next`'s end carries the plain bytes' digest).
+    private func add(
+        _ header: EntryHeader, lock: AgeLock?, hashing: Bool, next: () throws -> ReadAhead.Piece, onProgress: (Int64) -> Void
+    ) throws -> (sha256: String, size: Int64) {
+        let stored = HashingOutput(payload, hashes: hashing)
         var header = header
         var encryptor: AgeEncryptor?
         if let lock {
             // The age header leaves during init; with it the whole ciphertext size is known
             // before the tar header must be written, so nothing is buffered beyond it.
             encryptor = try AgeEncryptor(to: lock) { try stored.write($0) }
-            header.size = Int64(stored.pending.count) + Age.sealedPayloadSize(plaintextSize: size)
+            header.size = Int64(stored.pending.count) + Age.sealedPayloadSize(plaintextSize: header.size)
             header.permissions = 0o600
         }
         try payload.begin(header)
         try stored.flushPending()
-        var remaining = size
-        while remaining > 0 {
-            let want = Int(min(Int64(buffer.count), remaining))
-            let count = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: path)
-            guard count > 0 else { throw FileSystemError.changedWhileReading(path: path, expected: size) }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-            if let encryptor { try encryptor.write(chunk) } else { try stored.write(chunk) }
-            remaining -= Int64(count)
-            onProgress(Int64(count))
+        while true {
+            switch try next() {
+            case .bytes(let chunk):
+                if let encryptor { try encryptor.write(chunk) } else { try stored.write(chunk) }
+                onProgress(Int64(chunk.count))
+            case .end(let digest):
+                try encryptor?.finish()
+                try payload.end()
+                return (hashing ? stored.hasher.hex() : digest ?? stored.hasher.hex(), header.size)
+            }
         }
-        let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: path)
-        if extra != 0 { throw FileSystemError.changedWhileReading(path: path, expected: size) }
-        try encryptor?.finish()
-        try payload.end()
-        return (stored.hasher.hex(), header.size)
     }
 
     /// Writes a kept symbolic link as a pax symlink member: no data, its text as found.
@@ -120,7 +123,8 @@ final class BundleWriter {
     /// Writes the header members, appends the payload and moves the result under its name.
     func finish(manifest: Data, checksums: Data, signature: Data, created: Int64) throws -> Int64 {
         try payload.finish(endOfArchive: true)
-        try LocalFileSystem.sync(spool, path: spoolPath)
+        // No fsync of the spool: it is scratch, and its bytes become durable as part of the
+        // one file that matters, which is synced below before the rename.
         payloadBytes = counter.count
 
         let folder = (destination as NSString).deletingLastPathComponent
@@ -174,16 +178,18 @@ final class BundleWriter {
     }
 }
 
-/// Where a member's stored bytes go: hashed, then into the payload stream. Bytes that come
-/// before the tar header may be written (the age header) wait in `pending`.
+/// Where a member's stored bytes go: hashed (when `hashes`), then into the payload stream.
+/// Bytes that come before the tar header may be written (the age header) wait in `pending`.
 private final class HashingOutput {
     let payload: PaxWriter
+    let hashes: Bool
     var hasher = SHA256Stream()
     var pending: [UInt8] = []
     private var started = false
 
-    init(_ payload: PaxWriter) {
+    init(_ payload: PaxWriter, hashes: Bool) {
         self.payload = payload
+        self.hashes = hashes
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -191,7 +197,7 @@ private final class HashingOutput {
             pending.append(contentsOf: bytes)
             return
         }
-        hasher.update(bytes)
+        if hashes { hasher.update(bytes) }
         try payload.write(bytes)
     }
 
@@ -206,4 +212,38 @@ private final class HashingOutput {
 /// A reference box so the escaping output closure can count bytes.
 private final class ByteCounter: @unchecked Sendable {
     var count: Int64 = 0
+}
+
+/// One file read on the calling thread in `buffer`-sized pieces, exactly `size` bytes: a file
+/// that grew or shrank since it was measured fails with `FileSystemError.changedWhileReading`.
+/// The pieces are `ReadAhead`'s, so both feed the same writer loop; the end carries no digest.
+private final class FileChunks {
+    private let file: FileDescriptor
+    private let path: String
+    private let size: Int64
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var remaining: Int64
+
+    init(path: String, size: Int64, buffer: UnsafeMutableRawBufferPointer) throws {
+        file = try LocalFileSystem.openForReading(path)
+        self.path = path
+        self.size = size
+        self.buffer = buffer
+        remaining = size
+    }
+
+    deinit { try? file.close() }
+
+    func next() throws -> ReadAhead.Piece {
+        guard remaining > 0 else {
+            let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: path)
+            if extra != 0 { throw FileSystemError.changedWhileReading(path: path, expected: size) }
+            return .end(sha256: nil)
+        }
+        let want = Int(min(Int64(buffer.count), remaining))
+        let count = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: path)
+        guard count > 0 else { throw FileSystemError.changedWhileReading(path: path, expected: size) }
+        remaining -= Int64(count)
+        return .bytes(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+    }
 }

@@ -96,6 +96,9 @@ public struct Capturer: Sendable {
         let total = sources.reduce(Int64(0)) { $0 + ($1.link == nil ? $1.status.size : 0) }
         var done: Int64 = 0
         var entries: [ManifestEntry] = []
+        // Reading (and hashing) runs a bounded distance ahead on its own thread; links are not read.
+        let reader = ReadAhead(sources.filter { $0.link == nil }.map { .init(path: $0.hostPath, size: $0.status.size, hashes: !$0.encrypted) })
+        defer { reader.cancel() }
         do {
             for source in sources {
                 if let link = source.link {
@@ -106,7 +109,7 @@ public struct Capturer: Sendable {
                         mtimeNanoseconds: source.status.mtimeNanoseconds, sha256: "", link: link))
                     continue
                 }
-                let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil) { count in
+                let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil, from: reader) { count in
                     done += count
                     onEvent?(.progress(phase: "capture", completed: done, total: total, item: source.member))
                 }
@@ -123,12 +126,17 @@ public struct Capturer: Sendable {
                 }
             }
             var manifest = makeManifest(variables: variables, entries: entries, skipped: skipped)
+            // Per-file memory: from here on only the manifest's (sorted) copy is needed.
+            entries = []
+            sources = []
             manifest.neverCopy = neverCopy
             manifest.settings = options.settings
             let manifestData = try manifest.encoded()
-            let checksums = ChecksumList(
-                [(BundleLayout.manifest, SHA256Stream.hex(manifestData))] + entries.filter { $0.link == nil }.map { ($0.member, $0.sha256) })
-            let checksumData = Data(checksums.rendered().utf8)
+            // Rendered line by line, without a ChecksumList and its lookup table; links have no bytes to list.
+            var checksumData = Data(ChecksumList.line(member: BundleLayout.manifest, sha256: SHA256Stream.hex(manifestData)).utf8)
+            for entry in manifest.entries where entry.link == nil {
+                checksumData.append(contentsOf: ChecksumList.line(member: entry.member, sha256: entry.sha256).utf8)
+            }
             let signature = options.signingKey.sign(
                 checksumData, trustedComment: manifest.trustedComment,
                 untrustedComment: "signature from bundle secret key \(options.signingKey.publicKey.keyIDHex)")

@@ -22,7 +22,12 @@ public struct ChecksumList: Sendable, Equatable {
 
     /// The file's text.
     public func rendered() -> String {
-        lines.map { "SHA256 (\($0.member)) = \($0.sha256)\n" }.joined()
+        lines.map { Self.line(member: $0.member, sha256: $0.sha256) }.joined()
+    }
+
+    /// One line of the file, with its newline.
+    public static func line(member: String, sha256: String) -> String {
+        "SHA256 (\(member)) = \(sha256)\n"
     }
 
     /// Parses the file, strictly: any other line shape is an error.

@@ -106,13 +106,42 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     /// The deterministic JSON text of the manifest.
+    ///
+    /// The bytes are exactly what `JSONEncoder` (sorted keys, pretty printed, slashes
+    /// unescaped) gives for the whole manifest, but the entries are encoded one at a time and
+    /// spliced into the `"entries"` array: encoding 50,000 entries at once builds the
+    /// encoder's intermediate tree for all of them, several KiB per entry, only to flatten it.
     public func encoded() throws -> Data {
-        var copy = self
-        copy.entries.sort { BundleLayout.precedes($0.member, $1.member) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try encoder.encode(copy)
+        var shell = self
+        shell.entries = []
+        var data = try encoder.encode(shell)
         data.append(0x0a)
+        guard !entries.isEmpty else { return data }
+        // A top-level key sits after a newline and two spaces; inside a JSON string a quote is
+        // escaped, so this cannot match string content. The empty array ends at the next `]`.
+        let key = Data("\n  \"entries\" : [".utf8)
+        guard let found = data.range(of: key), let close = data[found.upperBound...].firstIndex(of: UInt8(ascii: "]")) else {
+            throw EncodingError.invalidValue(entries, .init(codingPath: [CodingKeys.entries], debugDescription: "no entries array in the encoded manifest"))
+        }
+        var array = Data("[".utf8)
+        for (position, index) in entries.indices.sorted(by: { BundleLayout.precedes(entries[$0].member, entries[$1].member) }).enumerated() {
+            array.append(contentsOf: (position == 0 ? "\n" : ",\n").utf8)
+            // Two levels deep: each of the entry's lines moves four spaces to the right (a
+            // newline inside a value is written as `\n`, so every raw newline is a line break).
+            let entry = try encoder.encode(entries[index])
+            var start = entry.startIndex
+            while let newline = entry[start...].firstIndex(of: 0x0a) {
+                array.append(contentsOf: "    ".utf8)
+                array.append(entry[start...newline])
+                start = newline + 1
+            }
+            array.append(contentsOf: "    ".utf8)
+            array.append(entry[start...])
+        }
+        array.append(contentsOf: "\n  ]".utf8)
+        data.replaceSubrange(found.upperBound - 1...close, with: array)
         return data
     }
 

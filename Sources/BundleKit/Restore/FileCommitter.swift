@@ -2,22 +2,44 @@ import Foundation
 import SystemPackage
 
 /// Moves staged files to their targets: parent folders made as needed, then one rename per
-/// file (replacing any old file atomically), then the folder synced. When staging and
-/// target are on different file systems the file is copied to a temporary name in the
-/// target folder, synced, and renamed, so a target is never half-written.
-struct FileCommitter {
+/// file (replacing any old file atomically). When staging and target are on different file
+/// systems the file is copied to a temporary name in the target folder, synced, and renamed,
+/// so a target is never half-written.
+///
+/// The folders are not synced after each rename but once each, in `syncFolders`, which the
+/// transaction calls before it records the next step. That keeps the promise: until then the
+/// journal says `write-files`, and after a crash the rollback puts every touched path back
+/// from the journal whichever renames reached the disk; from the next step on, every rename
+/// (and every folder made) is durable. The staged data was made durable before the first
+/// rename (`StagingSink.syncAll`), so a rename never exposes unwritten blocks. One fsync per
+/// folder instead of one per file is what makes restoring many small files fast.
+final class FileCommitter {
     let root: String
+    /// Folders with a new or renamed entry not yet synced.
+    private var unsynced = Set<String>()
+
+    init(root: String) {
+        self.root = root
+    }
 
     func commit(_ staged: String, to file: RestorePlan.File) throws {
         // Every folder from the root down is opened without following symlinks (DirectoryHandle),
         // so nothing planted in the target, before or during the restore, can redirect the write.
-        let (folder, name, _) = try DirectoryHandle.openParent(of: file.hostPath, under: root, create: true)
+        let (folder, name, created) = try DirectoryHandle.openParent(of: file.hostPath, under: root, create: true)
         let staging = try DirectoryHandle.open(root: (staged as NSString).deletingLastPathComponent)
         if try !folder.rename((staged as NSString).lastPathComponent, in: staging, to: name) {
             try copyAcross(staged, to: name, in: folder, file: file)
             LocalFileSystem.remove(staged)
         }
-        try folder.sync()
+        unsynced.insert(folder.path)
+        // A folder made on the way is a new entry in its parent.
+        for made in created { unsynced.insert((made as NSString).deletingLastPathComponent) }
+    }
+
+    /// Makes every rename and every folder made since the last call durable.
+    func syncFolders() throws {
+        for folder in unsynced.sorted() { try LocalFileSystem.syncDirectory(folder) }
+        unsynced.removeAll()
     }
 
     /// Makes `file` a symbolic link with the text `link`: created under a temporary name in

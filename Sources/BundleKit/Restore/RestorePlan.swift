@@ -107,7 +107,7 @@ public struct RestorePlan: Sendable, Equatable {
         }
         let links = files.filter { $0.entry.link != nil }
         steps.append(Step(
-            title: "write \(files.count - links.count) file(s), each synced and renamed into place",
+            title: "write \(files.count - links.count) file(s), each renamed into place, all synced before the next step",
             details: files.filter { $0.entry.link == nil }.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
         if !links.isEmpty {
             steps.append(Step(

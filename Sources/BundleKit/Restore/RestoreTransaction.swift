@@ -56,6 +56,8 @@ struct RestoreTransaction {
                 report.written.append(file.hostPath)
                 onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
             }
+            // Durable before the journal moves on (FileCommitter explains why that suffices).
+            try committer.syncFolders()
             done(current, since: clock, "\(plan.files.count) file(s)", into: &report)
 
             current = "imports"

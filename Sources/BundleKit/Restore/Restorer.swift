@@ -43,6 +43,7 @@ public struct Restorer {
         }
         let manifest = try requireValid(verification)
         let plan = try plan(for: manifest)
+        try sink.syncAll()  // staged data durable before the first rename
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         try RestoreTransaction(
             plan: plan, options: options, stateDirectory: stateDirectory, staged: sink.staged,

@@ -3,9 +3,10 @@ import Foundation
 import SystemPackage
 
 /// Writes each verified member into the staging folder as `NNNNNN` (0600), decrypting age
-/// members on the way, with its final mode and time already set and its data synced, so
-/// committing is a rename. Without a folder it only decrypts and discards: what a dry run
-/// uses to prove the identity opens every secret.
+/// members on the way, with its final mode and time already set, so committing is a rename.
+/// The data is not synced file by file: `syncAll` makes all of it durable at once before the
+/// first rename. Without a folder it only decrypts and discards: what a dry run uses to prove
+/// the identity opens every secret.
 final class StagingSink: PayloadSink {
     let folder: String?
     private(set) var staged: [String: String] = [:]  // member -> staged path
@@ -61,8 +62,14 @@ final class StagingSink: PayloadSink {
         defer { try? descriptor.close() }
         try LocalFileSystem.setPermissions(descriptor, permissions(entry), path: path)
         try LocalFileSystem.setModificationTime(descriptor, seconds: entry.mtime, nanoseconds: entry.mtimeNanoseconds, path: path)
-        try LocalFileSystem.sync(descriptor, path: path)
         staged[entry.member] = path
+    }
+
+    /// Makes every staged file's data durable, with one sync of the staging folder's file
+    /// system rather than one fsync per file.
+    func syncAll() throws {
+        guard let folder else { return }
+        try LocalFileSystem.syncFileSystem(containing: folder)
     }
 
     /// Closes and removes a member left open by an error.

@@ -122,9 +122,9 @@ public struct Verifier {
     /// the entries to expect, keyed by member, with SHA256SUMS's digest as the authority.
     private func crossCheck(_ manifest: Manifest, _ checksums: ChecksumList, into report: inout VerifyReport) -> [String: ManifestEntry] {
         var expected: [String: ManifestEntry] = [:]
-        // Dictionaries, not searches: a million members must not cost a million squared.
-        var digests: [String: String] = [:]
-        for line in checksums.lines { digests[line.member] = line.sha256 }
+        expected.reserveCapacity(manifest.entries.count)
+        // Lookups (ChecksumList keeps an index), not searches: a million members must not cost
+        // a million squared.
         for entry in manifest.entries {
             do {
                 _ = try PathMapper.memberComponents(entry.member)
@@ -138,13 +138,13 @@ public struct Verifier {
             }
             if entry.link != nil {
                 // A link has no bytes; the signed manifest carries its text instead.
-                if digests[entry.member] != nil {
+                if checksums[entry.member] != nil {
                     report.problems.append(.listsDisagree(member: entry.member, reason: "a symbolic link has no bytes, so SHA256SUMS must not list it"))
                 }
                 expected[entry.member] = entry
                 continue
             }
-            guard let digest = digests[entry.member] else {
+            guard let digest = checksums[entry.member] else {
                 report.problems.append(.listsDisagree(member: entry.member, reason: "not in SHA256SUMS"))
                 continue
             }

@@ -73,8 +73,10 @@ struct CaptureRoundTripTests {
         defer { writer.discard() }
         let item = try #require(tree.profile.items.first { $0.id == "templates" })
         let source = CaptureSource(hostPath: big.path, member: "files/templates/big.bin", target: "${AppDir}/Templates/big.bin", item: item, status: status)
+        let reader = ReadAhead([.init(path: big.path, size: status.size, hashes: true)])
+        defer { reader.cancel() }
         #expect(throws: FileSystemError.changedWhileReading(path: big.path, expected: status.size)) {
-            _ = try writer.add(source, lock: nil) { _ in }
+            _ = try writer.add(source, lock: nil, from: reader) { _ in }
         }
     }
 

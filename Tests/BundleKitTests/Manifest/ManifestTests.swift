@@ -65,4 +65,28 @@ struct ManifestTests {
         json["futureOptionalKey"] = "ignored"
         #expect(try Manifest.decode(JSONSerialization.data(withJSONObject: json)).profile.id == "p")
     }
+
+    @Test("entries encoded one by one give exactly JSONEncoder's bytes for the whole manifest", arguments: [0, 1, 3])
+    func splicedEntriesMatchEncoder(count: Int) throws {
+        let entries = (0..<count).map { index in
+            ManifestEntry(member: "files/i/\(index) \"quoted\"\n é/\u{1F600}", target: "${A}/x\\y", item: "i", role: .secret,
+                          size: Int64(index), permissions: 0o600, mtime: -1, mtimeNanoseconds: 999_999_999, sha256: Self.digest,
+                          encrypted: index == 1)
+        }
+        // Values that look like the array's key must not confuse the splice.
+        let manifest = Manifest(
+            version: 1, tool: .init(name: "bundle", version: "0"), created: "2026-01-01T00:00:00Z",
+            source: .init(host: "h", os: .linux),
+            profile: .init(id: "p", name: "P", version: 1, sha256: Self.digest, text: "\n  \"entries\" : [ ]\n"),
+            variables: ["entries": "\n  \"entries\" : [", "A": "]"], overrides: [:], entries: entries.reversed(),
+            skippedItems: ["x"], plan: ["a", "b"], checklist: [])
+        var sorted = manifest
+        sorted.entries = entries
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var whole = try encoder.encode(sorted)
+        whole.append(0x0a)
+        #expect(String(decoding: try manifest.encoded(), as: UTF8.self) == String(decoding: whole, as: UTF8.self))
+        #expect(try Manifest.decode(manifest.encoded()) == sorted)
+    }
 }

@@ -192,7 +192,7 @@ struct OrderedRestoreTests {
             "preflight checks",
             "stop services",
             "safeguard: keep a copy of every file that will be replaced or rewritten",
-            "write 3 file(s), each synced and renamed into place",
+            "write 3 file(s), each renamed into place, all synced before the next step",
             "import 1 exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",
             "rewrite config values",
             "run after-files steps",

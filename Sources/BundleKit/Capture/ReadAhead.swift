@@ -1,0 +1,190 @@
+import Foundation
+import SystemPackage
+
+/// Reads the sources' bytes on a thread of its own, a bounded distance ahead of the payload,
+/// and hashes them there (SHA-256 of the plain content), so reading a cold disk and hashing
+/// overlap with compression instead of taking turns with it on the thread that feeds it.
+///
+/// The files are read in the order given, each exactly its `lstat` size: a file that grew or
+/// shrank meanwhile fails with `FileSystemError.changedWhileReading`, a file that cannot be
+/// opened or read with its `FileSystemError`, both delivered in order where the file's bytes
+/// would have been. Memory is a fixed pool of `chunkCount` chunks of `chunkSize` bytes
+/// allocated once, whatever the files' sizes; a chunk goes back to the pool when the consumer
+/// asks for the next piece.
+///
+/// One consumer thread calls `next()`; `cancel()` (or the last file's end) stops the reader,
+/// whose thread keeps the object alive until it has returned.
+final class ReadAhead: @unchecked Sendable {
+    /// What `next()` returns, for the file currently being consumed.
+    enum Piece {
+        /// Some of its bytes, valid until the next call.
+        case bytes(UnsafeRawBufferPointer)
+        /// Its end; the digest of all its bytes when it was asked for.
+        case end(sha256: String?)
+    }
+
+    /// One file to read.
+    struct Request: Sendable {
+        /// Where it is.
+        var path: String
+        /// How many bytes it must have.
+        var size: Int64
+        /// Whether the reader hashes it (not when the stored bytes are a ciphertext).
+        var hashes: Bool
+    }
+
+    /// 128 KiB, what the gzip compressor takes as one block.
+    static let chunkSize = 128 * 1024
+    /// 8 MiB in flight at most.
+    static let chunkCount = 64
+    /// Files read ahead at most (many small files take few bytes but still a queue slot).
+    static let maximumQueued = 2 * chunkCount
+    /// Files opened ahead of the one being read, their data asked for at once
+    /// (`LocalFileSystem.willRead`): a cold disk then serves many small files in parallel
+    /// instead of one seek at a time.
+    static let openAhead = 32
+
+    private enum Item {
+        case chunk(UnsafeMutableRawBufferPointer, count: Int)
+        case end(String?)
+        case failure(any Error)
+    }
+
+    private let condition = NSCondition()
+    private let storage: UnsafeMutableRawBufferPointer
+    private var free: [UnsafeMutableRawBufferPointer]
+    private var queue: [Item] = []
+    private var head = 0
+    private var lent: UnsafeMutableRawBufferPointer?
+    private var cancelled = false
+
+    /// Starts reading `requests` at once.
+    init(_ requests: [Request]) {
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize * Self.chunkCount, alignment: 16)
+        self.storage = storage
+        free = (0..<Self.chunkCount).map {
+            UnsafeMutableRawBufferPointer(rebasing: storage[($0 * Self.chunkSize)..<(($0 + 1) * Self.chunkSize)])
+        }
+        let thread = Thread { [self] in read(requests) }
+        thread.name = "bundle.read-ahead"
+        thread.start()
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// The next piece of the current file, waiting for the reader if needed; throws the
+    /// error the reader met at this point.
+    func next() throws -> Piece {
+        condition.lock()
+        defer { condition.unlock() }
+        if let lent {
+            free.append(lent)
+            self.lent = nil
+            condition.broadcast()
+        }
+        while head == queue.count { condition.wait() }
+        let item = queue[head]
+        head += 1
+        if head > 1024 {
+            queue.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        switch item {
+        case .chunk(let buffer, let count):
+            lent = buffer
+            return .bytes(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        case .end(let digest):
+            return .end(sha256: digest)
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    /// Stops the reader (files not consumed yet are not read further).
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    // MARK: - The reader thread
+
+    private func read(_ requests: [Request]) {
+        var probe: UInt8 = 0
+        // Descriptors of the next files, opened early; nil where opening failed (the file is
+        // opened again in turn, and that error is the one delivered).
+        var opened: [FileDescriptor?] = []
+        var taken = 0
+        defer { for file in opened[taken...] { try? file?.close() } }
+        for (index, request) in requests.enumerated() {
+            while opened.count < min(requests.count, index + 1 + Self.openAhead) {
+                let next = requests[opened.count]
+                let file = try? LocalFileSystem.openForReading(next.path)
+                if let file { LocalFileSystem.willRead(file, size: next.size) }
+                opened.append(file)
+            }
+            let early = opened[taken]
+            taken += 1
+            do {
+                let file = try early ?? LocalFileSystem.openForReading(request.path)
+                defer { try? file.close() }
+                var hasher = request.hashes ? SHA256Stream() : nil
+                var remaining = request.size
+                while remaining > 0 {
+                    guard let buffer = takeFree() else { return }
+                    let want = Int(min(Int64(buffer.count), remaining))
+                    let count: Int
+                    do {
+                        count = try LocalFileSystem.readFully(
+                            file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: request.path)
+                    } catch {
+                        giveBack(buffer)
+                        throw error
+                    }
+                    guard count > 0 else {
+                        giveBack(buffer)
+                        throw FileSystemError.changedWhileReading(path: request.path, expected: request.size)
+                    }
+                    hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                    guard put(.chunk(buffer, count: count)) else { return }
+                    remaining -= Int64(count)
+                }
+                let extra = try withUnsafeMutableBytes(of: &probe) { try LocalFileSystem.readFully(file, into: $0, path: request.path) }
+                if extra != 0 { throw FileSystemError.changedWhileReading(path: request.path, expected: request.size) }
+                guard put(.end(hasher?.hex())) else { return }
+            } catch {
+                _ = put(.failure(error))
+                return
+            }
+        }
+    }
+
+    /// A free chunk, waiting for one; nil once cancelled.
+    private func takeFree() -> UnsafeMutableRawBufferPointer? {
+        condition.lock()
+        defer { condition.unlock() }
+        while free.isEmpty && !cancelled { condition.wait() }
+        return cancelled ? nil : free.removeLast()
+    }
+
+    private func giveBack(_ buffer: UnsafeMutableRawBufferPointer) {
+        condition.lock()
+        free.append(buffer)
+        condition.unlock()
+    }
+
+    /// Queues an item, waiting while the queue is full; false once cancelled.
+    private func put(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count - head >= Self.maximumQueued && !cancelled { condition.wait() }
+        if cancelled { return false }
+        queue.append(item)
+        condition.broadcast()
+        return true
+    }
+}
