@@ -8,6 +8,9 @@ import BundleCrypto
 public struct RestoreOptions: Sendable {
     /// The bundle file.
     public var bundle: String
+    /// What the journal (and so `bundle rollback`) calls the bundle, when not its path: a
+    /// snapshot's bundle is a temporary file assembled for the restore.
+    public var source: String?
     /// The key the bundle must be signed with.
     public var publicKey: MinisignPublicKey
     /// Prefixed to every target path (`/` for the live system).

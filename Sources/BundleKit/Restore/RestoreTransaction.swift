@@ -126,7 +126,7 @@ struct RestoreTransaction {
     private func makeJournal() throws -> RestoreJournal {
         let id = Capturer.timestamp(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
         var journal = RestoreJournal(
-            id: id, bundle: options.bundle, root: options.root, started: Capturer.timestamp(Date()), step: "stop-services",
+            id: id, bundle: options.source ?? options.bundle, root: options.root, started: Capturer.timestamp(Date()), step: "stop-services",
             safeguard: stateDirectory + "/safeguards/" + id)
         journal.createdFolders = createdStateFolders
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }

@@ -169,6 +169,7 @@ public struct SnapshotStore: Sendable {
             options.publicKey = try publicKey(for: record)
             options.unlock = try options.unlock ?? storeUnlock(record)
             options.exact = true
+            options.source = "snapshot \(id) in \(path)"
             // Reports and errors name the snapshot, not the private file assembled for it.
             do {
                 var report = try Restorer(options: options, onEvent: onEvent).run()

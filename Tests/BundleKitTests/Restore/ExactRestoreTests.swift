@@ -138,6 +138,7 @@ struct ExactRestoreTests {
         let journal = try #require(try RestoreJournal.load(from: state), "the rollback could not finish, so the journal stays")
         #expect(journal.removed?.count == 4)
         #expect(journal.removedFolders?.map(\.path) == hostPaths(addedFolders))
+        #expect(journal.bundle == "snapshot \(id) in \(store.path)", "names the snapshot, not the temporary bundle assembled for it")
         #expect(try TreeSnapshot(opt) == upgraded, "files were put back even though a service was not")
 
         // Run again (as `bundle rollback` does) once the service starts: idempotent.
