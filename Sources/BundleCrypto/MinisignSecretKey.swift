@@ -106,8 +106,18 @@ public struct MinisignSecretKey: Sendable {
         _ message: some DataProtocol, trustedComment: String,
         untrustedComment: String = "signature from bundle secret key"
     ) -> MinisignSignature {
+        sign(blake2b512: BLAKE2b.hash(message), trustedComment: trustedComment, untrustedComment: untrustedComment)
+    }
+
+    /// Signs the message whose BLAKE2b-512 is `digest`, exactly as `sign(_:trustedComment:untrustedComment:)`
+    /// signs the message itself: for a message streamed through `BLAKE2b` instead of held whole.
+    public func sign(
+        blake2b512 digest: [UInt8], trustedComment: String,
+        untrustedComment: String = "signature from bundle secret key"
+    ) -> MinisignSignature {
+        precondition(digest.count == 64, "a BLAKE2b-512 digest has 64 bytes")
         let trusted = MinisignEncoding.singleLine(trustedComment)
-        let signature = ed25519Sign(BLAKE2b.hash(message))
+        let signature = ed25519Sign(digest)
         let globalSignature = ed25519Sign(signature + Array(trusted.utf8))
         return MinisignSignature(
             algorithm: MinisignEncoding.ed25519Prehashed, keyID: keyID, signature: signature,

@@ -51,6 +51,18 @@ struct MinisignTests {
         #expect(key.sign(message, trustedComment: "c") == key.sign(message, trustedComment: "c"))
     }
 
+    @Test("a message streamed through BLAKE2b signs exactly as the message held whole")
+    func prehashedSigning() {
+        var hasher = BLAKE2b(outputByteCount: 64)
+        let bytes = Array(message)
+        for start in stride(from: 0, to: bytes.count, by: 7) {
+            bytes[start..<min(start + 7, bytes.count)].withUnsafeBytes { hasher.update($0) }
+        }
+        let streamed = key.sign(blake2b512: hasher.finalize(), trustedComment: "c", untrustedComment: "u")
+        #expect(streamed == key.sign(message, trustedComment: "c", untrustedComment: "u"))
+        #expect(streamed != key.sign(message + [0], trustedComment: "c", untrustedComment: "u"))
+    }
+
     @Test("line breaks in comments cannot break the file")
     func commentsStayOnOneLine() throws {
         let signature = key.sign(message, trustedComment: "a\nb\r\nc", untrustedComment: "x\ry")

@@ -121,7 +121,7 @@ final class BundleWriter {
     }
 
     /// Writes the header members, appends the payload and moves the result under its name.
-    func finish(manifest: Data, checksums: Data, signature: Data, created: Int64) throws -> Int64 {
+    func finish(manifest: HeaderContent, checksums: HeaderContent, signature: HeaderContent, created: Int64) throws -> Int64 {
         try payload.finish(endOfArchive: true)
         // No fsync of the spool: it is scratch, and its bytes become durable as part of the
         // one file that matters, which is synced below before the rename.
@@ -157,13 +157,13 @@ final class BundleWriter {
     /// The header stream: MANIFEST.json, SHA256SUMS and the signature, 0644, dated `created`;
     /// with `endOfArchive`, a tar archive of its own (as the snapshot store keeps it).
     static func writeHeader(
-        manifest: Data, checksums: Data, signature: Data, created: Int64, compression: Compression, level: Int?,
+        manifest: HeaderContent, checksums: HeaderContent, signature: HeaderContent, created: Int64, compression: Compression, level: Int?,
         endOfArchive: Bool, output: @escaping (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let header = try PaxWriter(compression: compression, level: level, output: output)
-        for (name, data) in [(BundleLayout.manifest, manifest), (BundleLayout.checksums, checksums), (BundleLayout.signature, signature)] {
-            try header.begin(EntryHeader(path: name, size: Int64(data.count), permissions: 0o644, mtimeSeconds: created))
-            try data.withUnsafeBytes { try header.write($0) }
+        for (name, content) in [(BundleLayout.manifest, manifest), (BundleLayout.checksums, checksums), (BundleLayout.signature, signature)] {
+            try header.begin(EntryHeader(path: name, size: content.size, permissions: 0o644, mtimeSeconds: created))
+            try content.write { try header.write($0) }
             try header.end()
         }
         try header.finish(endOfArchive: endOfArchive)

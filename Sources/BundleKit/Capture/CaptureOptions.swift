@@ -45,8 +45,13 @@ public struct CaptureOptions: Sendable {
 
 /// What a capture produced.
 public struct CaptureResult: Sendable {
-    /// The manifest written into the bundle.
-    public var manifest: Manifest
+    /// The manifest written into the bundle without its entries, which capture does not keep
+    /// in memory (`manifest` reads them back from the bundle).
+    public var outline: Manifest
+    /// How many entries the manifest has.
+    public var fileCount: Int
+    /// How many of them are stored encrypted.
+    public var encryptedCount: Int
     /// The bundle's path.
     public var output: String
     /// Size of the bundle file.
@@ -55,4 +60,11 @@ public struct CaptureResult: Sendable {
     public var sourceBytes: Int64
     /// The export commands that ran, with their output.
     public var commands: [CommandOutcome]
+}
+
+extension CaptureResult {
+    /// The whole manifest, entries included, as read back from the bundle's header.
+    public var manifest: Manifest {
+        get throws { try Inspector.inspect(output).manifest }
+    }
 }

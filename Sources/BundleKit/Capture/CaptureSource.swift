@@ -2,15 +2,16 @@
 /// on the machine being captured, with the member name and target template it will have.
 
 /// One file to capture, found by `ItemCollector`.
+///
+/// A capture may list hundreds of thousands of these, held until the last file is written,
+/// so each keeps only its own part: the path below its item's folder. Host path, member name
+/// and target are put together when asked for, from the `SourceGroup` its item's files share.
 struct CaptureSource: Sendable, Equatable {
-    /// Where the file is on this machine (root applied).
-    var hostPath: String
-    /// Member path in the bundle.
-    var member: String
-    /// Destination template, variables unresolved.
-    var target: String
-    /// The profile item it belongs to.
-    var item: ProfileItem
+    /// What it shares with the other files of its item.
+    let group: SourceGroup
+    /// Its path below the item's folder, `/`-separated (its name, for a single file): the
+    /// member name's last part.
+    let relative: String
     /// What `lstat` said when it was found.
     var status: FileStatus
     /// Whether it is stored as an age file (`member` then ends in `.age`).
@@ -18,14 +19,70 @@ struct CaptureSource: Sendable, Equatable {
     /// For a symbolic link kept by `symlinks: keep`: its text as `readlink` gives it.
     var link: String?
 
+    /// The profile item it belongs to.
+    var item: ProfileItem { group.item }
+
+    /// Where the file is on this machine (root applied).
+    var hostPath: String {
+        group.isSingleFile ? group.host : group.host + "/" + relative
+    }
+
+    /// Member path in the bundle.
+    var member: String {
+        group.memberPrefix + relative + (encrypted ? ".age" : "")
+    }
+
+    /// Destination template, variables unresolved.
+    var target: String {
+        group.isSingleFile ? group.target : group.target + "/" + ItemCollector.literal(relative)
+    }
+
     /// What the file is to the product (its item's role, or `private-key` by `private-keys`).
     var role: Role {
-        item.role(ofFileNamed: String(hostPath.split(separator: "/").last ?? ""))
+        item.role(ofFileNamed: String(relative.split(separator: "/").last ?? ""))
     }
 
     /// Whether it must be stored encrypted: a private key or secret, or its item says `encrypt`.
     /// A kept link has no bytes to hide (what it points at is encrypted on its own).
     var needsEncryption: Bool {
         link == nil && (item.encrypt || role == .privateKey || role == .secret)
+    }
+
+    /// The member name's bytes, put together without a new string (sorting compares these).
+    private var memberBytes: FlattenSequence<[String.UTF8View]> {
+        [group.memberPrefix.utf8, relative.utf8, (encrypted ? ".age" : "").utf8].joined()
+    }
+
+    /// Whether `lhs`'s member comes before `rhs`'s in the bundle (`BundleLayout.precedes`).
+    static func precedes(_ lhs: CaptureSource, _ rhs: CaptureSource) -> Bool {
+        lhs.memberBytes.lexicographicallyPrecedes(rhs.memberBytes)
+    }
+}
+
+/// What the files of one profile item have in common, shared by their `CaptureSource`s
+/// instead of copied into each.
+final class SourceGroup: Sendable, Equatable {
+    /// The profile item.
+    let item: ProfileItem
+    /// The folder the item's files lie in, root applied; for a single file, its path.
+    let host: String
+    /// The folder's target template; for a single file, its whole target.
+    let target: String
+    /// Whether the item names one file (`path`, `exported`) rather than a folder's files.
+    let isSingleFile: Bool
+    /// `files/<item id>/`.
+    let memberPrefix: String
+
+    /// The group of `item`, its files in `host` with the target template `target`, or the one file `host` with `target`.
+    init(item: ProfileItem, host: String, target: String, isSingleFile: Bool) {
+        self.item = item
+        self.host = host
+        self.target = target
+        self.isSingleFile = isSingleFile
+        memberPrefix = BundleLayout.payloadPrefix + item.id + "/"
+    }
+
+    static func == (lhs: SourceGroup, rhs: SourceGroup) -> Bool {
+        lhs === rhs || (lhs.item == rhs.item && lhs.host == rhs.host && lhs.target == rhs.target && lhs.isSingleFile == rhs.isSingleFile)
     }
 }

@@ -89,62 +89,73 @@ public struct Capturer: Sendable {
         var (sources, skipped) = try collector.collect(profile.items)
         for item in skipped { onEvent?(.warning("item '\(item)': nothing found; optional, skipped")) }
         let neverCopy = try checkNeverCopy(sources, variables: variables, mapper: mapper)
-        sources = try encryptionPlan(sources)
+        try encryptionPlan(&sources)
 
         let writer = try BundleWriter(
             destination: options.output, compression: options.compression, level: options.compressionLevel, onEvent: onEvent)
         let total = sources.reduce(Int64(0)) { $0 + ($1.link == nil ? $1.status.size : 0) }
         var done: Int64 = 0
-        var entries: [ManifestEntry] = []
-        // Reading (and hashing) runs a bounded distance ahead on its own thread; links are not read.
-        let reader = ReadAhead(sources.filter { $0.link == nil }.map { .init(path: $0.hostPath, size: $0.status.size, hashes: !$0.encrypted) })
+        // Per-file memory: each entry goes to a scratch file as its member is written, none is kept.
+        let spool: ManifestSpool
+        do {
+            spool = try ManifestSpool(in: outputFolder, name: (options.output as NSString).lastPathComponent)
+        } catch {
+            writer.discard()
+            throw error
+        }
+        defer { spool.remove() }
+        // Reading (and hashing) runs a bounded distance ahead on its own thread; links are not
+        // read. Paths are put together as the reader reaches them, not listed up front.
+        let files = sources.contains { $0.link != nil } ? sources.filter { $0.link == nil } : sources
+        let reader = ReadAhead(count: files.count) { .init(path: files[$0].hostPath, size: files[$0].status.size, hashes: !files[$0].encrypted) }
         defer { reader.cancel() }
         do {
             for source in sources {
+                let entry: ManifestEntry
                 if let link = source.link {
                     try writer.addLink(source)
-                    entries.append(ManifestEntry(
+                    entry = ManifestEntry(
                         member: source.member, target: source.target, item: source.item.id, role: source.role,
                         size: 0, permissions: source.status.permissions, mtime: source.status.mtimeSeconds,
-                        mtimeNanoseconds: source.status.mtimeNanoseconds, sha256: "", link: link))
-                    continue
+                        mtimeNanoseconds: source.status.mtimeNanoseconds, sha256: "", link: link)
+                } else {
+                    let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil, from: reader) { count in
+                        done += count
+                        onEvent?(.progress(phase: "capture", completed: done, total: total, item: source.member))
+                    }
+                    entry = ManifestEntry(
+                        member: source.member, target: source.target, item: source.item.id, role: source.role,
+                        size: stored.size, permissions: source.status.permissions,
+                        mtime: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds,
+                        sha256: stored.sha256, encrypted: source.encrypted)
                 }
-                let stored = try writer.add(source, lock: source.encrypted ? options.lock : nil, from: reader) { count in
-                    done += count
-                    onEvent?(.progress(phase: "capture", completed: done, total: total, item: source.member))
-                }
-                entries.append(ManifestEntry(
-                    member: source.member, target: source.target, item: source.item.id, role: source.role,
-                    size: stored.size, permissions: source.status.permissions,
-                    mtime: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds,
-                    sha256: stored.sha256, encrypted: source.encrypted))
-            }
-            // A raw member's digest is its content's: no second read needed to spot a copy.
-            for entry in entries where !entry.encrypted {
-                if let marked = neverCopy.first(where: { $0.value == entry.sha256 && $0.key != entry.item })?.key {
+                // A raw member's digest is its content's: no second read needed to spot a copy.
+                if !entry.encrypted, let marked = neverCopy.first(where: { $0.value == entry.sha256 && $0.key != entry.item })?.key {
                     throw CaptureError.neverCopy(item: entry.item, path: entry.member, markedBy: marked)
                 }
+                // Sources come sorted by member, so the entries do too.
+                try spool.append(entry)
             }
-            var manifest = makeManifest(variables: variables, entries: entries, skipped: skipped)
-            // Per-file memory: from here on only the manifest's (sorted) copy is needed.
-            entries = []
             sources = []
+            var manifest = makeManifest(variables: variables, fileCount: spool.count, skipped: skipped)
             manifest.neverCopy = neverCopy
             manifest.settings = options.settings
-            let manifestData = try manifest.encoded()
-            // Rendered line by line, without a ChecksumList and its lookup table; links have no bytes to list.
-            var checksumData = Data(ChecksumList.line(member: BundleLayout.manifest, sha256: SHA256Stream.hex(manifestData)).utf8)
-            for entry in manifest.entries where entry.link == nil {
-                checksumData.append(contentsOf: ChecksumList.line(member: entry.member, sha256: entry.sha256).utf8)
-            }
+            // Both members are streamed from the spool twice: once to hash, once into the header.
+            let manifestContent = try spool.manifest(manifest)
+            var manifestHash = SHA256Stream()
+            try manifestContent.write { manifestHash.update($0) }
+            let checksumContent = spool.checksums(manifestDigest: manifestHash.hex())
+            var checksumHash = BLAKE2b(outputByteCount: 64)
+            try checksumContent.write { checksumHash.update($0) }
             let signature = options.signingKey.sign(
-                checksumData, trustedComment: manifest.trustedComment,
+                blake2b512: checksumHash.finalize(), trustedComment: manifest.trustedComment,
                 untrustedComment: "signature from bundle secret key \(options.signingKey.publicKey.keyIDHex)")
             let size = try writer.finish(
-                manifest: manifestData, checksums: checksumData, signature: Data(signature.fileContents().utf8),
+                manifest: manifestContent, checksums: checksumContent, signature: HeaderContent(Data(signature.fileContents().utf8)),
                 created: Int64(options.created.timeIntervalSince1970.rounded(.down)))
             return CaptureResult(
-                manifest: manifest, output: options.output, bundleBytes: size, sourceBytes: total, commands: commands)
+                outline: manifest, fileCount: spool.count, encryptedCount: spool.encryptedCount, output: options.output,
+                bundleBytes: size, sourceBytes: total, commands: commands)
         } catch {
             writer.discard()
             throw error
@@ -184,17 +195,15 @@ public struct Capturer: Sendable {
 
     /// Marks what is stored encrypted (member name ends in `.age`); refuses plaintext secrets
     /// unless allowed, before anything is written.
-    private func encryptionPlan(_ sources: [CaptureSource]) throws -> [CaptureSource] {
-        var result = sources
+    private func encryptionPlan(_ result: inout [CaptureSource]) throws {
         for index in result.indices where result[index].needsEncryption {
             if options.lock != nil {
-                result[index].encrypted = true
-                result[index].member += ".age"
+                result[index].encrypted = true  // which makes the member end in `.age`
             } else if !options.allowPlaintextSecrets {
                 throw CaptureError.plaintextSecret(item: result[index].item.id, role: result[index].role)
             }
         }
-        return result.sorted { BundleLayout.precedes($0.member, $1.member) }
+        result.sort(by: CaptureSource.precedes)
     }
 
     static func digest(of path: String) throws -> String {
@@ -211,7 +220,8 @@ public struct Capturer: Sendable {
         return hasher.hex()
     }
 
-    private func makeManifest(variables: [String: String], entries: [ManifestEntry], skipped: [String]) -> Manifest {
+    /// The manifest without entries (those are spooled), for a capture of `fileCount` files.
+    private func makeManifest(variables: [String: String], fileCount: Int, skipped: [String]) -> Manifest {
         let profile = options.profile
         return Manifest(
             version: BundleLayout.formatVersion,
@@ -221,9 +231,9 @@ public struct Capturer: Sendable {
             profile: .init(id: profile.id, name: profile.name, version: profile.version, sha256: profile.sha256, text: profile.text),
             variables: variables,
             overrides: options.overrides,
-            entries: entries.sorted { BundleLayout.precedes($0.member, $1.member) },
+            entries: [],
             skippedItems: skipped,
-            plan: RestorePlan.outline(fileCount: entries.count),
+            plan: RestorePlan.outline(fileCount: fileCount),
             checklist: profile.checklist)
     }
 

@@ -17,8 +17,8 @@ struct ItemCollector {
             if found.isEmpty { skipped.append(item.id) }
             sources += found
         }
-        sources.sort { BundleLayout.precedes($0.member, $1.member) }
-        for (previous, next) in zip(sources, sources.dropFirst()) where previous.member == next.member {
+        sources.sort(by: CaptureSource.precedes)
+        for (previous, next) in zip(sources, sources.dropFirst()) where !CaptureSource.precedes(previous, next) {
             throw CaptureError.duplicateMember(member: next.member)
         }
         try Self.checkLinks(sources)
@@ -33,7 +33,8 @@ struct ItemCollector {
             guard let status = try FileStatus.of(host) else { return try missing(item, host) }
             try expect(.regular, status, item, host)
             let name = try mapper.components(of: resolved).last ?? item.id
-            return [try source(item, host: host, relative: name, target: template, status: status)]
+            let group = SourceGroup(item: item, host: host, target: template, isSingleFile: true)
+            return [try source(group, relative: name, status: status)]
 
         case .directory(let template):
             let resolved = try VariableResolver.expand(template, with: variables, context: "item '\(item.id)'")
@@ -41,14 +42,14 @@ struct ItemCollector {
             guard let status = try FileStatus.of(host) else { return try missing(item, host) }
             try expect(.directory, status, item, host)
             var found: [CaptureSource] = []
-            try walk(host, relative: "", item: item, template: template, into: &found)
+            try walk(host, relative: "", group: SourceGroup(item: item, host: host, target: template, isSingleFile: false), into: &found)
             return found
 
         case .exported:
             guard let path = exported[item.id], let status = try FileStatus.of(path), status.kind == .regular else {
                 return []
             }
-            return [try source(item, host: path, relative: item.id, target: "", status: status)]
+            return [try source(SourceGroup(item: item, host: path, target: "", isSingleFile: true), relative: item.id, status: status)]
 
         case .glob(let template):
             let (folderTemplate, pattern) = Self.split(template)
@@ -58,6 +59,7 @@ struct ItemCollector {
                 return try missing(item, host + "/" + pattern)
             }
             let matcher = GlobPattern(pattern)
+            let group = SourceGroup(item: item, host: host, target: folderTemplate, isSingleFile: false)
             var found: [CaptureSource] = []
             for name in try LocalFileSystem.contents(of: host) where matcher.matches(name) {
                 let path = host + "/" + name
@@ -65,7 +67,7 @@ struct ItemCollector {
                     onEvent?(.warning("item '\(item.id)': \(path) matches \(pattern) but is not a regular file; skipped"))
                     continue
                 }
-                found.append(try source(item, host: path, relative: name, target: folderTemplate + "/" + Self.literal(name), status: entry))
+                found.append(try source(group, relative: name, status: entry))
             }
             if found.isEmpty && item.required {
                 throw CaptureError.requiredItemMissing(item: item.id, path: host + "/" + pattern)
@@ -74,18 +76,19 @@ struct ItemCollector {
         }
     }
 
-    private func walk(_ folder: String, relative: String, item: ProfileItem, template: String, into found: inout [CaptureSource]) throws {
+    private func walk(_ folder: String, relative: String, group: SourceGroup, into found: inout [CaptureSource]) throws {
+        let item = group.item
         for name in try LocalFileSystem.contents(of: folder) {
             let path = folder + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
             guard let status = try FileStatus.of(path) else { continue }  // removed while walking
             switch status.kind {
             case .regular:
-                found.append(try source(item, host: path, relative: rel, target: template + "/" + Self.literal(rel), status: status))
+                found.append(try source(group, relative: rel, status: status))
             case .directory:
-                try walk(path, relative: rel, item: item, template: template, into: &found)
+                try walk(path, relative: rel, group: group, into: &found)
             case .symlink where item.keepSymlinks:
-                var link = try source(item, host: path, relative: rel, target: template + "/" + Self.literal(rel), status: status)
+                var link = try source(group, relative: rel, status: status)
                 do {
                     link.link = try FileManager.default.destinationOfSymbolicLink(atPath: path)
                 } catch {
@@ -115,12 +118,12 @@ struct ItemCollector {
         }
     }
 
-    private func source(_ item: ProfileItem, host: String, relative: String, target: String, status: FileStatus) throws -> CaptureSource {
+    private func source(_ group: SourceGroup, relative: String, status: FileStatus) throws -> CaptureSource {
+        let source = CaptureSource(group: group, relative: relative, status: status)
         if relative.contains("\n") || relative.contains("\r") || relative.contains("\\") {
-            throw CaptureError.unsupportedName(item: item.id, path: host)
+            throw CaptureError.unsupportedName(item: group.item.id, path: source.hostPath)
         }
-        let member = BundleLayout.payloadPrefix + item.id + "/" + relative
-        return CaptureSource(hostPath: host, member: member, target: target, item: item, status: status)
+        return source
     }
 
     private func missing(_ item: ProfileItem, _ host: String) throws -> [CaptureSource] {

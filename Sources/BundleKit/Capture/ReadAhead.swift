@@ -59,13 +59,19 @@ final class ReadAhead: @unchecked Sendable {
     private var cancelled = false
 
     /// Starts reading `requests` at once.
-    init(_ requests: [Request]) {
+    convenience init(_ requests: [Request]) {
+        self.init(count: requests.count) { requests[$0] }
+    }
+
+    /// Starts reading at once the `count` files that `request` describes by position, each
+    /// asked for when the reader comes near it (no list of paths is built up front).
+    init(count: Int, request: @escaping @Sendable (Int) -> Request) {
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize * Self.chunkCount, alignment: 16)
         self.storage = storage
         free = (0..<Self.chunkCount).map {
             UnsafeMutableRawBufferPointer(rebasing: storage[($0 * Self.chunkSize)..<(($0 + 1) * Self.chunkSize)])
         }
-        let thread = Thread { [self] in read(requests) }
+        let thread = Thread { [self] in read(fileCount: count, request: request) }
         thread.name = "bundle.read-ahead"
         thread.start()
     }
@@ -113,16 +119,17 @@ final class ReadAhead: @unchecked Sendable {
 
     // MARK: - The reader thread
 
-    private func read(_ requests: [Request]) {
+    private func read(fileCount: Int, request: (Int) -> Request) {
         var probe: UInt8 = 0
         // Descriptors of the next files, opened early; nil where opening failed (the file is
         // opened again in turn, and that error is the one delivered).
         var opened: [FileDescriptor?] = []
         var taken = 0
         defer { for file in opened[taken...] { try? file?.close() } }
-        for (index, request) in requests.enumerated() {
-            while opened.count < min(requests.count, index + 1 + Self.openAhead) {
-                let next = requests[opened.count]
+        for index in 0..<fileCount {
+            let current = request(index)
+            while opened.count < min(fileCount, index + 1 + Self.openAhead) {
+                let next = request(opened.count)
                 let file = try? LocalFileSystem.openForReading(next.path)
                 if let file { LocalFileSystem.willRead(file, size: next.size) }
                 opened.append(file)
@@ -130,31 +137,31 @@ final class ReadAhead: @unchecked Sendable {
             let early = opened[taken]
             taken += 1
             do {
-                let file = try early ?? LocalFileSystem.openForReading(request.path)
+                let file = try early ?? LocalFileSystem.openForReading(current.path)
                 defer { try? file.close() }
-                var hasher = request.hashes ? SHA256Stream() : nil
-                var remaining = request.size
+                var hasher = current.hashes ? SHA256Stream() : nil
+                var remaining = current.size
                 while remaining > 0 {
                     guard let buffer = takeFree() else { return }
                     let want = Int(min(Int64(buffer.count), remaining))
                     let count: Int
                     do {
                         count = try LocalFileSystem.readFully(
-                            file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: request.path)
+                            file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: current.path)
                     } catch {
                         giveBack(buffer)
                         throw error
                     }
                     guard count > 0 else {
                         giveBack(buffer)
-                        throw FileSystemError.changedWhileReading(path: request.path, expected: request.size)
+                        throw FileSystemError.changedWhileReading(path: current.path, expected: current.size)
                     }
                     hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
                     guard put(.chunk(buffer, count: count)) else { return }
                     remaining -= Int64(count)
                 }
-                let extra = try withUnsafeMutableBytes(of: &probe) { try LocalFileSystem.readFully(file, into: $0, path: request.path) }
-                if extra != 0 { throw FileSystemError.changedWhileReading(path: request.path, expected: request.size) }
+                let extra = try withUnsafeMutableBytes(of: &probe) { try LocalFileSystem.readFully(file, into: $0, path: current.path) }
+                if extra != 0 { throw FileSystemError.changedWhileReading(path: current.path, expected: current.size) }
                 guard put(.end(hasher?.hex())) else { return }
             } catch {
                 _ = put(.failure(error))

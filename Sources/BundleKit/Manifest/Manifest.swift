@@ -111,38 +111,67 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// unescaped) gives for the whole manifest, but the entries are encoded one at a time and
     /// spliced into the `"entries"` array: encoding 50,000 entries at once builds the
     /// encoder's intermediate tree for all of them, several KiB per entry, only to flatten it.
+    /// (Capture does not hold its entries at all: `ManifestSpool` splices them from a file.)
     public func encoded() throws -> Data {
+        guard !entries.isEmpty else {
+            var data = try Self.encoder().encode(self)
+            data.append(0x0a)
+            return data
+        }
+        let (head, tail) = try encodedAroundEntries()
+        let encoder = Self.encoder()
+        var data = head
+        data.append(contentsOf: "[".utf8)
+        for (position, index) in entries.indices.sorted(by: { BundleLayout.precedes(entries[$0].member, entries[$1].member) }).enumerated() {
+            data.append(try Self.indentedEntry(entries[index], first: position == 0, encoder: encoder))
+        }
+        data.append(contentsOf: Self.entriesEnd.utf8)
+        data.append(tail)
+        return data
+    }
+
+    /// The encoder of the manifest and of each of its entries.
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// What closes a non-empty `"entries"` array: a line break and the array's indentation.
+    static let entriesEnd = "\n  ]"
+
+    /// One entry as it stands in the manifest's `"entries"` array, after the array's `[`
+    /// (`first`) or after the entry before it: a separator, then its lines indented two levels.
+    static func indentedEntry(_ entry: ManifestEntry, first: Bool, encoder: JSONEncoder) throws -> Data {
+        var out = Data((first ? "\n" : ",\n").utf8)
+        // Each of the entry's lines moves four spaces to the right (a newline inside a value
+        // is written as `\n`, so every raw newline is a line break).
+        let encoded = try encoder.encode(entry)
+        var start = encoded.startIndex
+        while let newline = encoded[start...].firstIndex(of: 0x0a) {
+            out.append(contentsOf: "    ".utf8)
+            out.append(encoded[start...newline])
+            start = newline + 1
+        }
+        out.append(contentsOf: "    ".utf8)
+        out.append(encoded[start...])
+        return out
+    }
+
+    /// The manifest encoded without entries, cut where its `"entries"` array goes: the bytes
+    /// before the array's `[` and those after its `]`, for the entries to be spliced between.
+    func encodedAroundEntries() throws -> (head: Data, tail: Data) {
         var shell = self
         shell.entries = []
-        var data = try encoder.encode(shell)
+        var data = try Self.encoder().encode(shell)
         data.append(0x0a)
-        guard !entries.isEmpty else { return data }
         // A top-level key sits after a newline and two spaces; inside a JSON string a quote is
         // escaped, so this cannot match string content. The empty array ends at the next `]`.
         let key = Data("\n  \"entries\" : [".utf8)
         guard let found = data.range(of: key), let close = data[found.upperBound...].firstIndex(of: UInt8(ascii: "]")) else {
             throw EncodingError.invalidValue(entries, .init(codingPath: [CodingKeys.entries], debugDescription: "no entries array in the encoded manifest"))
         }
-        var array = Data("[".utf8)
-        for (position, index) in entries.indices.sorted(by: { BundleLayout.precedes(entries[$0].member, entries[$1].member) }).enumerated() {
-            array.append(contentsOf: (position == 0 ? "\n" : ",\n").utf8)
-            // Two levels deep: each of the entry's lines moves four spaces to the right (a
-            // newline inside a value is written as `\n`, so every raw newline is a line break).
-            let entry = try encoder.encode(entries[index])
-            var start = entry.startIndex
-            while let newline = entry[start...].firstIndex(of: 0x0a) {
-                array.append(contentsOf: "    ".utf8)
-                array.append(entry[start...newline])
-                start = newline + 1
-            }
-            array.append(contentsOf: "    ".utf8)
-            array.append(entry[start...])
-        }
-        array.append(contentsOf: "\n  ]".utf8)
-        data.replaceSubrange(found.upperBound - 1...close, with: array)
-        return data
+        return (Data(data[..<(found.upperBound - 1)]), Data(data[(close + 1)...]))
     }
 
     /// Parses `MANIFEST.json`, refusing a format version this build does not know and, before

@@ -61,7 +61,8 @@ struct SnapshotHeader {
         let name = (path as NSString).lastPathComponent
         try LocalFileSystem.writeAtomically(path, temporary: Host.join(folder, ".\(name).tmp"), permissions: 0o644) { file, temporary in
             try BundleWriter.writeHeader(
-                manifest: members.manifest, checksums: members.checksums, signature: members.signature, created: created,
+                manifest: HeaderContent(members.manifest), checksums: HeaderContent(members.checksums),
+                signature: HeaderContent(members.signature), created: created,
                 compression: .none, level: nil, endOfArchive: true
             ) { bytes in
                 try LocalFileSystem.writeAll(file, bytes, path: temporary)
@@ -106,7 +107,8 @@ struct SnapshotHeader {
                 if stored.sha256 != entry.sha256 { try problem(.wrongDigest(actual: stored.sha256)) }
             }
             _ = try writer.finish(
-                manifest: members.manifest, checksums: members.checksums, signature: members.signature, created: created)
+                manifest: HeaderContent(members.manifest), checksums: HeaderContent(members.checksums),
+                signature: HeaderContent(members.signature), created: created)
         } catch {
             writer.discard()
             throw error

@@ -91,8 +91,8 @@ public struct SnapshotStore: Sendable {
 
         let header = try SnapshotHeader.ingest(bundle: result.output, snapshot: id, into: objects)
         var record = SnapshotRecord(
-            id: id, created: result.manifest.created, profile: result.manifest.profile.id, label: options.label,
-            size: result.bundleBytes, sha256: try Capturer.digest(of: result.output), files: result.manifest.entries.count)
+            id: id, created: result.outline.created, profile: result.outline.profile.id, label: options.label,
+            size: result.bundleBytes, sha256: try Capturer.digest(of: result.output), files: result.fileCount)
         record.version = 2
         record.signer = options.signingKey?.publicKey.keyIDHex
         record.recipients = options.recipients.isEmpty ? nil : options.recipients.map(\.text)

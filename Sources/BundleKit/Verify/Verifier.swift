@@ -95,7 +95,9 @@ public struct Verifier {
         let expected = crossCheck(manifest, checksums, into: &report)
         if headerOnly { return report }
         // Nothing reaches the sink (staging) unless the signed front of the bundle is sound.
-        try streamPayload(reader, expected: expected, sink: report.problems.isEmpty ? sink : nil, total: total, into: &report)
+        try streamPayload(
+            reader, manifest: manifest, checksums: checksums, expected: expected, sink: report.problems.isEmpty ? sink : nil,
+            total: total, into: &report)
         return report
     }
 
@@ -119,13 +121,14 @@ public struct Verifier {
     }
 
     /// Checks that MANIFEST.json and the signed SHA256SUMS describe the same members; returns
-    /// the entries to expect, keyed by member, with SHA256SUMS's digest as the authority.
-    private func crossCheck(_ manifest: Manifest, _ checksums: ChecksumList, into report: inout VerifyReport) -> [String: ManifestEntry] {
-        var expected: [String: ManifestEntry] = [:]
+    /// the members to expect, each with its entry's position in the manifest (not a copy of
+    /// the entry: the manifest already holds them). SHA256SUMS's digest is the authority.
+    private func crossCheck(_ manifest: Manifest, _ checksums: ChecksumList, into report: inout VerifyReport) -> [String: Int32] {
+        var expected: [String: Int32] = [:]
         expected.reserveCapacity(manifest.entries.count)
         // Lookups (ChecksumList keeps an index), not searches: a million members must not cost
-        // a million squared.
-        for entry in manifest.entries {
+        // a million squared. (`checkLimits` keeps the count far below `Int32.max`.)
+        for (position, entry) in zip(Int32(0)..., manifest.entries) {
             do {
                 _ = try PathMapper.memberComponents(entry.member)
             } catch {
@@ -141,7 +144,7 @@ public struct Verifier {
                 if checksums[entry.member] != nil {
                     report.problems.append(.listsDisagree(member: entry.member, reason: "a symbolic link has no bytes, so SHA256SUMS must not list it"))
                 }
-                expected[entry.member] = entry
+                expected[entry.member] = position
                 continue
             }
             guard let digest = checksums[entry.member] else {
@@ -154,21 +157,28 @@ public struct Verifier {
             if !entry.encrypted, let marked = manifest.neverCopy.first(where: { $0.value == digest && $0.key != entry.item })?.key {
                 report.problems.append(.neverCopy(member: entry.member, markedBy: marked))
             }
-            var signed = entry
-            signed.sha256 = digest
-            expected[entry.member] = signed
+            expected[entry.member] = position
         }
-        let listed = Set(manifest.entries.map(\.member))
-        for line in checksums.lines where line.member != BundleLayout.manifest && !listed.contains(line.member) {
-            report.problems.append(.listsDisagree(member: line.member, reason: "in SHA256SUMS but not in MANIFEST.json"))
+        // Every line of a sound bundle is expected; only when one is not, a set of all members says why.
+        let unexpected = checksums.lines.filter { $0.member != BundleLayout.manifest && expected[$0.member] == nil }
+        if !unexpected.isEmpty {
+            let listed = Set(manifest.entries.map(\.member))
+            for line in unexpected where !listed.contains(line.member) {
+                report.problems.append(.listsDisagree(member: line.member, reason: "in SHA256SUMS but not in MANIFEST.json"))
+            }
         }
         return expected
     }
 
+    /// Reads the payload, checking each member against its entry (`expected`: member →
+    /// position in `manifest.entries`) with the digest SHA256SUMS signs.
     private func streamPayload(
-        _ reader: PaxReader, expected: [String: ManifestEntry], sink: PayloadSink?, total: Int64, into report: inout VerifyReport
+        _ reader: PaxReader, manifest: Manifest, checksums: ChecksumList, expected: [String: Int32], sink: PayloadSink?,
+        total: Int64, into report: inout VerifyReport
     ) throws {
-        var seen = Set<String>()
+        // Seen members: by position when expected (one byte each), by name otherwise.
+        var seen = [Bool](repeating: false, count: manifest.entries.count)
+        var seenOthers = Set<String>()
         var previous: String?
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
@@ -190,16 +200,19 @@ public struct Verifier {
                     try reader.skip()
                     continue
                 }
-                guard seen.insert(name).inserted else {
+                guard let position = expected[name].map(Int.init) else {
+                    report.problems.append(seenOthers.insert(name).inserted ? .extra(member: name) : .duplicate(member: name))
+                    try reader.skip()
+                    continue
+                }
+                guard !seen[position] else {
                     report.problems.append(.duplicate(member: name))
                     try reader.skip()
                     continue
                 }
-                guard let entry = expected[name] else {
-                    report.problems.append(.extra(member: name))
-                    try reader.skip()
-                    continue
-                }
+                seen[position] = true
+                var entry = manifest.entries[position]
+                if entry.link == nil, let digest = checksums[name] { entry.sha256 = digest }
                 if let previous, !BundleLayout.precedes(previous, name) {
                     report.problems.append(.outOfOrder(member: name))
                 }
@@ -246,7 +259,7 @@ public struct Verifier {
         } catch {
             report.problems.append(.truncated(member: current ?? previous, reason: String(describing: error)))
         }
-        for member in expected.keys.sorted(by: BundleLayout.precedes) where !seen.contains(member) {
+        for member in expected.filter({ !seen[Int($0.value)] }).keys.sorted(by: BundleLayout.precedes) {
             report.problems.append(.missing(member: member))
         }
     }

@@ -57,9 +57,9 @@ extension BundleCommand {
             if output.json {
                 JSONOutput.print(CreateSummary(result))
             } else {
-                Terminal.out("wrote \(result.output): \(result.manifest.entries.count) file(s), \(Format.bytes(result.sourceBytes)) captured, \(Format.bytes(result.bundleBytes)) on disk")
-                for item in result.manifest.skippedItems { Terminal.out("  skipped optional item '\(item)' (nothing found)") }
-                let encrypted = result.manifest.entries.filter(\.encrypted).count
+                Terminal.out("wrote \(result.output): \(result.fileCount) file(s), \(Format.bytes(result.sourceBytes)) captured, \(Format.bytes(result.bundleBytes)) on disk")
+                for item in result.outline.skippedItems { Terminal.out("  skipped optional item '\(item)' (nothing found)") }
+                let encrypted = result.encryptedCount
                 if encrypted > 0 { Terminal.out("  \(encrypted) secret(s) encrypted with age") }
                 for command in result.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
             }
@@ -79,11 +79,11 @@ struct CreateSummary: Encodable {
 
     init(_ result: CaptureResult) {
         bundle = result.output
-        profile = result.manifest.profile.id
-        files = result.manifest.entries.count
+        profile = result.outline.profile.id
+        files = result.fileCount
         sourceBytes = result.sourceBytes
         bundleBytes = result.bundleBytes
-        skippedItems = result.manifest.skippedItems
-        created = result.manifest.created
+        skippedItems = result.outline.skippedItems
+        created = result.outline.created
     }
 }

@@ -60,7 +60,7 @@ struct CertbotTests {
     func endToEnd() throws {
         let scenario = try scenario()
         let (captured, report, calls) = try scenario.roundTrip { $0.skipPostChecks = false }
-        let entries = captured.manifest.entries
+        let entries = try captured.manifest.entries
         #expect(Set(entries.filter(\.encrypted).map(\.member)) == [
             "files/accounts/acme-v02.api.letsencrypt.org/directory/4f1c9a2e7b3d5a6c8e0f1a2b3c4d5e6f/private_key.json.age",
             "files/archive/example.com/privkey1.pem.age", "files/archive/example.com/privkey2.pem.age",

@@ -25,7 +25,7 @@ struct NetwrixPasswordManagerTests {
             options.skipPostChecks = false
             options.postCheckTimeout = 10
         }
-        #expect(captured.manifest.entries.map(\.member) == [
+        #expect(try captured.manifest.entries.map(\.member) == [
             "files/alinfo/alinfo.bin.age",
             "files/predefined-questions/PredefinedQuestions.txt",
             "files/secrets/secrets.bin.age",
@@ -67,7 +67,7 @@ struct NetwrixPasswordManagerTests {
     func checklistFromCapture() throws {
         let scenario = try SeedScenario("netwrix-password-manager")
         let captured = try scenario.capture(settings: ["ServerUrl": "https://from-create.example.com"])
-        #expect(captured.manifest.checklist[2].contains("${ServerUrl}"), "the manifest keeps the template")
+        #expect(try captured.manifest.checklist[2].contains("${ServerUrl}"), "the manifest keeps the template")
         var options = scenario.restoreOptions(captured.output)
         options.dryRun = true
         #expect(try Restorer(options: options).run().plan.checklist[2].contains("to https://from-create.example.com and"))

@@ -23,7 +23,7 @@ struct NetwrixThreatPreventionTests {
         let scenario = try managerScenario()
         let (captured, report, calls) = try scenario.roundTrip()
         #expect(scenario.tools.calls.first == "SecretMgr -e mode=600", "capture exported the secret into a 0600 file")
-        #expect(captured.manifest.entries.map(\.member) == [
+        #expect(try captured.manifest.entries.map(\.member) == [
             "files/ca-cert/Ca-crt.pem", "files/ca-key/Ca-key.pem.age", "files/em-cert/Em-crt.pem",
             "files/em-key/Em-key.pem.age", "files/secret-dpapi/secret-dpapi.age",
         ])
@@ -77,8 +77,8 @@ struct NetwrixThreatPreventionTests {
         let scenario = try SeedScenario("netwrix-threat-prevention-agent")
         let empty = try TemporaryDirectory("agent-source")
         let captured = try scenario.capture(root: empty.url, settings: ["ManagerAddress": "em02.corp.example.com:3740"])
-        #expect(captured.manifest.entries.isEmpty)
-        #expect(captured.manifest.settings == ["ManagerAddress": "em02.corp.example.com:3740"])
+        #expect(try captured.manifest.entries.isEmpty)
+        #expect(try captured.manifest.settings == ["ManagerAddress": "em02.corp.example.com:3740"])
         #expect(try Verifier(bundle: captured.output, publicKey: scenario.key.publicKey).run().problems == [])
 
         // First agent: the default folder on C:.

@@ -347,7 +347,7 @@ struct SnapshotStoreTests {
         capture.lock = .recipients(try AgeKeyFiles.recipients([store.recipientPath]))
         let result = try Capturer(options: capture).run()
         let record = SnapshotRecord(
-            id: id, created: result.manifest.created, profile: "test-app", label: nil, size: result.bundleBytes,
+            id: id, created: result.outline.created, profile: "test-app", label: nil, size: result.bundleBytes,
             sha256: try Capturer.digest(of: store.bundlePath(id)), files: 8)
         try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: store.snapshotsFolder + "/\(id).json"))
 
