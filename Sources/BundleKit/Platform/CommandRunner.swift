@@ -52,16 +52,18 @@ public enum CommandRunner {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         let collector = OutputCollector(limit: outputLimit)
-        pipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData) }
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         let start = Date()
         do {
             try process.run()
         } catch {
-            pipe.fileHandleForReading.readabilityHandler = nil
             throw CommandError.cannotStart(command: command, reason: (error as NSError).localizedDescription)
         }
+        // Our copy of the write end goes, so the reader sees end-of-file once the command's
+        // copies are closed; the reader drains the pipe on its own thread until then.
+        try? pipe.fileHandleForWriting.close()
+        let drained = collector.drain(pipe.fileHandleForReading)
         ScratchRegistry.shared.addChild(process.processIdentifier)
         defer { ScratchRegistry.shared.removeChild(process.processIdentifier) }
         if exited.wait(timeout: .now() + .seconds(timeout)) == .timedOut {
@@ -70,11 +72,11 @@ public enum CommandRunner {
                 kill(process.processIdentifier, SIGKILL)
                 exited.wait()
             }
-            pipe.fileHandleForReading.readabilityHandler = nil
             throw CommandError.timedOut(command: command, seconds: timeout)
         }
-        pipe.fileHandleForReading.readabilityHandler = nil
-        collector.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        // Every byte written before the exit is read before the outcome is built. A child the
+        // command left running may hold the pipe open: its output is not waited for past 5 s.
+        _ = drained.wait(timeout: .now() + .seconds(5))
         let outcome = CommandOutcome(
             command: command, status: process.terminationStatus, output: collector.text,
             seconds: Date().timeIntervalSince(start))
@@ -98,6 +100,18 @@ private final class OutputCollector: @unchecked Sendable {
 
     init(limit: Int) {
         self.limit = limit
+    }
+
+    /// Reads `handle` on a thread of its own until end-of-file; the semaphore is signalled then.
+    func drain(_ handle: FileHandle) -> DispatchSemaphore {
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            while let chunk = try? handle.read(upToCount: 64 << 10), !chunk.isEmpty { append(chunk) }
+            done.signal()
+        }
+        thread.name = "bundle.command-output"
+        thread.start()
+        return done
     }
 
     func append(_ chunk: Data) {
