@@ -66,7 +66,8 @@ public enum CommandRunner {
         let drained = collector.drain(pipe.fileHandleForReading)
         ScratchRegistry.shared.addChild(process.processIdentifier)
         defer { ScratchRegistry.shared.removeChild(process.processIdentifier) }
-        if exited.wait(timeout: .now() + .seconds(timeout)) == .timedOut {
+        let deadline = DispatchTime.now() + .seconds(timeout)
+        if exited.wait(timeout: deadline) == .timedOut {
             process.terminate()
             if exited.wait(timeout: .now() + .seconds(5)) == .timedOut {
                 kill(process.processIdentifier, SIGKILL)
@@ -74,9 +75,9 @@ public enum CommandRunner {
             }
             throw CommandError.timedOut(command: command, seconds: timeout)
         }
-        // Every byte written before the exit is read before the outcome is built. A child the
-        // command left running may hold the pipe open: its output is not waited for past 5 s.
-        _ = drained.wait(timeout: .now() + .seconds(5))
+        // Every byte written before the exit is read before the outcome is built (a child the
+        // command left running may hold the pipe open: not waited for past the time limit).
+        _ = drained.wait(timeout: deadline)
         let outcome = CommandOutcome(
             command: command, status: process.terminationStatus, output: collector.text,
             seconds: Date().timeIntervalSince(start))
