@@ -39,10 +39,18 @@ enum FreeSpace {
             slot.bytes = overflow ? .max : sum
             needed[device] = slot
         }
+        var folders: [Substring: (device: UInt64, bytes: Int64)] = [:]  // each folder looked at once, not once per file
         for file in files {
             add(stagingSpace.device, staging, stagingSpace.bytes, file.size)
             guard !file.path.isEmpty else { continue }
-            let target = try available(at: (file.path as NSString).deletingLastPathComponent)
+            let folder = file.path[..<(file.path.lastIndex(of: "/") ?? file.path.endIndex)]
+            let target: (device: UInt64, bytes: Int64)
+            if let known = folders[folder] {
+                target = known
+            } else {
+                target = try available(at: (file.path as NSString).deletingLastPathComponent)
+                folders[folder] = target
+            }
             if target.device != stagingSpace.device { add(target.device, file.path, target.bytes, file.size) }
         }
         for (_, slot) in needed.sorted(by: { $0.key < $1.key }) where slot.bytes > slot.available {

@@ -268,11 +268,13 @@ extension LocalFileSystem {
         }
     }
 
-    /// The folders on the way to `path` that do not exist yet, outermost first.
-    static func missingFolders(above path: String) throws -> [String] {
+    /// The folders on the way to `path` that do not exist yet, outermost first, looking no
+    /// higher than the first folder in `seen` (and adding each it looks at): called for many
+    /// paths, it inspects each folder once, not once per file.
+    static func missingFolders(above path: String, seen: inout Set<String>) throws -> [String] {
         var missing: [String] = []
         var current = (path as NSString).deletingLastPathComponent
-        while !current.isEmpty, current != "/", try FileStatus.of(current) == nil {
+        while !current.isEmpty, current != "/", seen.insert(current).inserted, try FileStatus.of(current) == nil {
             missing.append(current)
             current = (current as NSString).deletingLastPathComponent
         }

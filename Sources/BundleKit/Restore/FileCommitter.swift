@@ -15,25 +15,35 @@ import SystemPackage
 /// folder instead of one per file is what makes restoring many small files fast.
 final class FileCommitter {
     let root: String
+    /// Every folder on the way, opened once from the root (OpenFolders explains why that is safe).
+    private let folders: OpenFolders
     /// Folders with a new or renamed entry not yet synced.
     private var unsynced = Set<String>()
+    /// The staging folder, opened once: every staged file sits directly in it.
+    private var staging: (path: Substring, handle: DirectoryHandle)?
 
     init(root: String) {
         self.root = root
+        folders = OpenFolders(root: root)
     }
 
     func commit(_ staged: String, to file: RestorePlan.File) throws {
         // Every folder from the root down is opened without following symlinks (DirectoryHandle),
         // so nothing planted in the target, before or during the restore, can redirect the write.
-        let (folder, name, created) = try DirectoryHandle.openParent(of: file.hostPath, under: root, create: true)
-        let staging = try DirectoryHandle.open(root: (staged as NSString).deletingLastPathComponent)
-        if try !folder.rename((staged as NSString).lastPathComponent, in: staging, to: name) {
+        let (folder, name, madeIn) = try folders.parent(of: file.hostPath)
+        let slash = staged.lastIndex(of: "/")
+        let stagingPath = slash.map { staged[..<$0] } ?? "."
+        if staging?.path != stagingPath {
+            staging = (stagingPath, try DirectoryHandle.open(root: stagingPath.isEmpty ? "/" : String(stagingPath)))
+        }
+        let stagedName = String(slash.map { staged[staged.index(after: $0)...] } ?? staged[...])
+        if try !folder.rename(stagedName, in: staging!.handle, to: name) {
             try copyAcross(staged, to: name, in: folder, file: file)
             LocalFileSystem.remove(staged)
         }
         unsynced.insert(folder.path)
         // A folder made on the way is a new entry in its parent.
-        for made in created { unsynced.insert((made as NSString).deletingLastPathComponent) }
+        unsynced.formUnion(madeIn)
     }
 
     /// Makes every rename and every folder made since the last call durable.
@@ -46,7 +56,8 @@ final class FileCommitter {
     /// its folder (opened without following links on the way), then renamed over the name,
     /// replacing an old link or file atomically, and the folder synced.
     func link(_ link: String, to file: RestorePlan.File) throws {
-        let (folder, name, _) = try DirectoryHandle.openParent(of: file.hostPath, under: root, create: true)
+        let (folder, name, madeIn) = try folders.parent(of: file.hostPath)
+        unsynced.formUnion(madeIn)
         let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"
         try folder.makeSymlink(temporaryName, to: link, mtime: file.entry.mtime, nanoseconds: file.entry.mtimeNanoseconds)
         do {

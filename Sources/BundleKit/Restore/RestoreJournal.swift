@@ -73,14 +73,29 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         }
     }
 
-    /// Writes the journal durably: a temporary file, synced, renamed over the old one.
-    func save(in stateDirectory: String) throws {
+    /// Writes the journal durably: a temporary file, synced, renamed over the old one. Compact
+    /// JSON with sorted keys; `lists` (kept by the caller between saves) holds the encoded
+    /// `touched` and `removed` lists, which are long and change at one step only, so that
+    /// each save re-encodes only what changed and splices in the rest.
+    func save(in stateDirectory: String, lists: inout EncodedLists?) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if lists?.touched != touched || lists?.removed != removed {
+            lists = EncodedLists(
+                touched: touched, removed: removed,
+                touchedJSON: try encoder.encode(touched), removedJSON: try removed.map { try encoder.encode($0) })
+        }
+        var rest = self
+        rest.touched = []
+        rest.removed = removed.map { _ in [] }
+        var data = try encoder.encode(rest)
+        // A key's quotes are never escaped, a string's always are: `"touched":[]` is the key.
+        Self.splice(lists!.touchedJSON, as: "touched", into: &data)
+        if let removedJSON = lists!.removedJSON { Self.splice(removedJSON, as: "removed", into: &data) }
+
         let path = Self.path(in: stateDirectory)
         let temporary = path + ".tmp"
         LocalFileSystem.remove(temporary)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
         let descriptor = try LocalFileSystem.createExclusive(temporary, permissions: 0o600)
         do {
             defer { try? descriptor.close() }
@@ -89,6 +104,21 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         }
         guard try LocalFileSystem.move(temporary, to: path) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
         try LocalFileSystem.syncDirectory(stateDirectory)
+    }
+
+    /// The encoded `touched` and `removed` lists of the last save, with the lists they encode.
+    struct EncodedLists {
+        var touched: [TouchedPath]
+        var removed: [TouchedPath]?
+        var touchedJSON: Data
+        var removedJSON: Data?
+    }
+
+    /// Replaces the empty list `"key":[]` in `data` with `list`.
+    private static func splice(_ list: Data, as key: String, into data: inout Data) {
+        let empty = Data("\"\(key)\":[]".utf8)
+        guard let range = data.range(of: empty) else { return }
+        data.replaceSubrange(range, with: Data("\"\(key)\":".utf8) + list)
     }
 
     /// Removes the journal file: the restore is over (done or rolled back).

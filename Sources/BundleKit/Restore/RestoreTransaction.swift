@@ -13,8 +13,10 @@ struct RestoreTransaction {
     /// State folders the restore made for itself, so a rollback after a crash removes them too.
     let createdStateFolders: [String]
     let onEvent: EventHandler?
+    /// The journal's long lists as last written (see `RestoreJournal.save`).
+    var encodedLists: RestoreJournal.EncodedLists? = nil
 
-    func run(into report: inout RestoreReport) throws {
+    mutating func run(into report: inout RestoreReport) throws {
         var clock = Date()
         for check in plan.preflight {
             if let reason = CheckRunner.failure(of: check) {
@@ -24,7 +26,7 @@ struct RestoreTransaction {
         done("preflight", since: clock, "\(plan.preflight.count) check(s) passed", into: &report)
 
         var journal = try makeJournal()
-        try journal.save(in: stateDirectory)
+        try journal.save(in: stateDirectory, lists: &encodedLists)
         var current = "stop-services"
         do {
             clock = try enter(current, &journal)
@@ -34,7 +36,7 @@ struct RestoreTransaction {
             current = "safeguard"
             clock = try enter(current, &journal)
             let saved = try safeguard(&journal)
-            try journal.save(in: stateDirectory)
+            try journal.save(in: stateDirectory, lists: &encodedLists)
             done(current, since: clock, "\(saved) file(s) kept in \(journal.safeguard)", into: &report)
 
             if options.exact {
@@ -111,9 +113,9 @@ struct RestoreTransaction {
     }
 
     /// Records in the journal (synced) that `name` begins; returns its start time.
-    private func enter(_ name: String, _ journal: inout RestoreJournal) throws -> Date {
+    private mutating func enter(_ name: String, _ journal: inout RestoreJournal) throws -> Date {
         journal.step = name
-        try journal.save(in: stateDirectory)
+        try journal.save(in: stateDirectory, lists: &encodedLists)
         return Date()
     }
 
@@ -131,9 +133,10 @@ struct RestoreTransaction {
         journal.createdFolders = createdStateFolders
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
         var seen = Set<String>()
+        var folders = Set<String>()
         for path in plan.files.map(\.hostPath) + plan.rewrites.filter({ $0.value != nil }).map(\.hostPath) where seen.insert(path).inserted {
             journal.touched.append(.init(path: path, saved: nil))
-            for folder in try LocalFileSystem.missingFolders(above: path) where !journal.createdFolders.contains(folder) {
+            for folder in try LocalFileSystem.missingFolders(above: path, seen: &folders) where !journal.createdFolders.contains(folder) {
                 journal.createdFolders.append(folder)
             }
         }

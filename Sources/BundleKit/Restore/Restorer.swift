@@ -20,36 +20,47 @@ public struct Restorer {
             throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
         }
         let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, limits: options.limits, onEvent: onEvent)
-        try preflight(verifier)  // signed front, targets, symlinks, free space: before anything is written
+        // The verifier reads the bundle once; `preflight` (signed front, targets, symlinks, free
+        // space) runs from it before the first payload byte, before anything is written.
+        var planned: RestorePlan?
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
-            let report = try verifier.run(sink: StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 })
+            let report = try verifier.run(sink: StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }) {
+                planned = try preflight($0)
+            }
             let manifest = try requireValid(report)
-            return RestoreReport(verification: report, plan: try plan(for: manifest), dryRun: true)
+            return RestoreReport(verification: report, plan: try planned ?? plan(for: manifest), dryRun: true)
         }
 
-        let createdFolders = try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)
-        defer { for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) } }
-        let staging = try ScratchFolder(in: stateDirectory, label: "staging")
-        defer { staging.remove() }
-
-        let sink = StagingSink(folder: staging.path, unlock: options.unlock) { Self.permissions(for: $0) }
+        var createdFolders: [String] = []
+        var staging: ScratchFolder?
+        defer {
+            staging?.remove()
+            for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
+        }
+        let sink = StagingSink(folder: nil, unlock: options.unlock) { Self.permissions(for: $0) }
         let verification: VerifyReport
         do {
-            verification = try verifier.run(sink: sink)
+            verification = try verifier.run(sink: sink) { manifest in
+                planned = try preflight(manifest)
+                createdFolders = try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)
+                let folder = try ScratchFolder(in: stateDirectory, label: "staging")
+                staging = folder
+                sink.folder = folder.path
+            }
         } catch {
             sink.abandon()
             throw error
         }
         let manifest = try requireValid(verification)
-        let plan = try plan(for: manifest)
+        let plan = try planned ?? plan(for: manifest)
         try sink.syncAll()  // staged data durable before the first rename
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
-        try RestoreTransaction(
+        var transaction = RestoreTransaction(
             plan: plan, options: options, stateDirectory: stateDirectory, staged: sink.staged,
             services: options.services ?? Host.serviceController(os: options.os), createdStateFolders: createdFolders,
-            onEvent: onEvent
-        ).run(into: &report)
+            onEvent: onEvent)
+        try transaction.run(into: &report)
         return report
     }
 

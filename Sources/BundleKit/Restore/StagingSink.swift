@@ -8,7 +8,9 @@ import SystemPackage
 /// first rename. Without a folder it only decrypts and discards: what a dry run uses to prove
 /// the identity opens every secret.
 final class StagingSink: PayloadSink {
-    let folder: String?
+    /// Where members go; nil decrypts and discards. Restore sets it once its checks pass,
+    /// before the first member arrives.
+    var folder: String?
     private(set) var staged: [String: String] = [:]  // member -> staged path
     private var current: (descriptor: FileDescriptor, path: String)?
     private var decryptor: AgeDecryptor?
@@ -24,7 +26,7 @@ final class StagingSink: PayloadSink {
     func begin(_ entry: ManifestEntry) throws {
         var write: (UnsafeRawBufferPointer) throws -> Void = { _ in }
         if let folder {
-            let path = folder + "/" + String(format: "%06d", staged.count + 1)
+            let path = folder + "/" + Self.name(staged.count + 1)
             let descriptor = try LocalFileSystem.createExclusive(path, permissions: 0o600)
             current = (descriptor, path)
             write = { try LocalFileSystem.writeAll(descriptor, $0, path: path) }
@@ -63,6 +65,12 @@ final class StagingSink: PayloadSink {
         try LocalFileSystem.setPermissions(descriptor, permissions(entry), path: path)
         try LocalFileSystem.setModificationTime(descriptor, seconds: entry.mtime, nanoseconds: entry.mtimeNanoseconds, path: path)
         staged[entry.member] = path
+    }
+
+    /// `NNNNNN`: the number, zero-padded to six digits (without `String(format:)`, which is slow).
+    private static func name(_ number: Int) -> String {
+        let digits = String(number)
+        return digits.count >= 6 ? digits : String(repeating: "0", count: 6 - digits.count) + digits
     }
 
     /// Makes every staged file's data durable, with one sync of the staging folder's file

@@ -27,13 +27,15 @@ public struct Verifier {
     }
 
     /// Reads the whole bundle and returns every problem found; `sink` receives the bytes of
-    /// each listed member as they stream. Throws only when the file cannot be opened
-    /// (`FileSystemError`) or the sink fails.
-    public func run(sink: PayloadSink? = nil) throws -> VerifyReport {
-        try run(sink: sink, headerOnly: false)
+    /// each listed member as they stream. `beforePayload` gets the manifest once the signed
+    /// front holds (no problem found in it), before the first payload byte: restore plans and
+    /// checks there, so that it reads the bundle's front once. Throws only when the file cannot
+    /// be opened (`FileSystemError`), the sink fails or `beforePayload` throws.
+    public func run(sink: PayloadSink? = nil, beforePayload: ((Manifest) throws -> Void)? = nil) throws -> VerifyReport {
+        try run(sink: sink, headerOnly: false, beforePayload: beforePayload)
     }
 
-    private func run(sink: PayloadSink?, headerOnly: Bool) throws -> VerifyReport {
+    private func run(sink: PayloadSink?, headerOnly: Bool, beforePayload: ((Manifest) throws -> Void)? = nil) throws -> VerifyReport {
         var report = VerifyReport(bundle: bundle)
         let total = (try? FileStatus.of(bundle))??.size ?? 0
         let file = try LocalFileSystem.openForReading(bundle)
@@ -94,6 +96,7 @@ public struct Verifier {
         report.problems += TargetPolicy.problems(in: manifest)
         let expected = crossCheck(manifest, checksums, into: &report)
         if headerOnly { return report }
+        if report.problems.isEmpty { try beforePayload?(manifest) }
         // Nothing reaches the sink (staging) unless the signed front of the bundle is sound.
         try streamPayload(
             reader, manifest: manifest, checksums: checksums, expected: expected, sink: report.problems.isEmpty ? sink : nil,

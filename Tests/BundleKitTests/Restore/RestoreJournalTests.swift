@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import BundleKit
+
+/// The journal is written at every step with its long lists encoded once; what is on disk is
+/// always the whole, current journal.
+@Suite("restore journal")
+struct RestoreJournalTests {
+    private func journal(removed: [RestoreJournal.TouchedPath]?) -> RestoreJournal {
+        var journal = RestoreJournal(
+            id: "20261122T031800Z-abc123", bundle: "/srv/b.bundle", root: "/", started: "2026-11-22T03:18:00Z",
+            step: "stop-services", safeguard: "/var/lib/bundle/safeguards/x")
+        // Names that contain the list keys themselves, quotes and all, must not confuse the splice.
+        journal.touched = [
+            .init(path: "/opt/a/\"touched\":[]", saved: nil), .init(path: "/opt/b \"removed\":[] x", saved: nil),
+            .init(path: "/opt/c/ü.conf", saved: nil),
+        ]
+        journal.removed = removed
+        journal.removedFolders = removed.map { _ in [.init(path: "/opt/gone", permissions: 0o755)] }
+        journal.services = [.init(name: "demo", wasRunning: true)]
+        journal.createdFolders = ["/opt/new"]
+        return journal
+    }
+
+    private func onDisk(_ state: TemporaryDirectory) throws -> RestoreJournal? {
+        try RestoreJournal.load(from: state.url.path)
+    }
+
+    @Test("each save reads back as the journal saved: after a step change and after the lists change", arguments: [false, true])
+    func roundTrip(exact: Bool) throws {
+        let state = try TemporaryDirectory("state")
+        var saved = journal(removed: exact ? [.init(path: "/opt/old \"touched\":[]", saved: "/s/removed-000001")] : nil)
+        var lists: RestoreJournal.EncodedLists?
+        try saved.save(in: state.url.path, lists: &lists)
+        #expect(try onDisk(state) == saved)
+
+        saved.step = "safeguard"
+        try saved.save(in: state.url.path, lists: &lists)
+        #expect(try onDisk(state) == saved)
+
+        saved.touched[1].saved = "/var/lib/bundle/safeguards/x/000001"
+        saved.step = "write-files"
+        try saved.save(in: state.url.path, lists: &lists)
+        #expect(try onDisk(state) == saved)
+        #expect(lists?.touched == saved.touched)
+
+        // The spliced file is byte for byte what encoding the whole journal gives.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(try Data(contentsOf: URL(fileURLWithPath: RestoreJournal.path(in: state.url.path))) == encoder.encode(saved))
+        #expect(!FileManager.default.fileExists(atPath: RestoreJournal.path(in: state.url.path) + ".tmp"))
+    }
+}
