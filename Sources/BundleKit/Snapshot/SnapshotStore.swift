@@ -312,11 +312,17 @@ public struct SnapshotStore: Sendable {
     /// key it was made with (`keys/signers/<key id>.pub`).
     public func publicKey(for record: SnapshotRecord) throws -> MinisignPublicKey {
         guard let signer = record.signer else { return try publicKey() }
-        let file = signerPath(signer)
+        let file = publicKeyPath(for: record)
         guard signer.allSatisfy(\.isHexDigit), try FileStatus.of(file) != nil else {
             throw SnapshotError.unknownSigner(id: record.id, path: file)
         }
         return try KeyFiles.publicKey(file)
+    }
+
+    /// The public key file that verifies snapshot `record`: `store.pub`, or the kept
+    /// `keys/signers/<key id>.pub` of a `--sign-key` snapshot.
+    public func publicKeyPath(for record: SnapshotRecord) -> String {
+        record.signer.map(signerPath) ?? publicKeyPath
     }
 
     /// `keys/signers/<key id>.pub`.

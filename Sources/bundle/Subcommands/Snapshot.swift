@@ -214,7 +214,7 @@ extension BundleCommand.Snapshot {
     /// `bundle snapshot export`.
     struct Export: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a snapshot out as a normal self-contained bundle (verify it with STORE/keys/store.pub).")
+            abstract: "Write a snapshot out as a normal self-contained bundle (verify it with STORE/keys/store.pub, or the signer key it names).")
 
         @Argument(help: "The snapshot id.")
         var id: String
@@ -231,10 +231,11 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let store = store.snapshotStore
             let exported = try store.export(id, to: out.absolutePath, compression: compression)
+            let pubkey = store.publicKeyPath(for: exported.record)
             if output.json {
-                JSONOutput.print(SnapshotExportSummary(id: exported.record.id, bundle: out.absolutePath, pubkey: store.publicKeyPath, sha256: exported.sha256))
+                JSONOutput.print(SnapshotExportSummary(id: exported.record.id, bundle: out.absolutePath, pubkey: pubkey, sha256: exported.sha256))
             } else {
-                Terminal.out("wrote \(out); verify with: bundle verify \(out) --pubkey \(store.publicKeyPath)")
+                Terminal.out("wrote \(out); verify with: bundle verify \(out) --pubkey \(pubkey)")
             }
         }
     }
