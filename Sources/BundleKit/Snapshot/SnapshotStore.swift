@@ -159,14 +159,12 @@ public struct SnapshotStore: Sendable {
     public func restore(
         _ id: String, configure: (inout RestoreOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil
     ) throws -> RestoreReport {
-        let lock = try self.lock(exclusive: false, onEvent: onEvent)
-        defer { withExtendedLifetime(lock) {} }
-        let record = try record(id)
-        return try withBundle(record, strict: true, onEvent: onEvent) { bundle, _ in
-            var options = RestoreOptions(bundle: bundle, publicKey: try publicKey(for: record))
+        try withSnapshot(id, onEvent: onEvent) { record, bundle in
+            let key = try publicKey(for: record)
+            var options = RestoreOptions(bundle: bundle, publicKey: key)
             try configure(&options)
             options.bundle = bundle
-            options.publicKey = try publicKey(for: record)
+            options.publicKey = key
             options.unlock = try options.unlock ?? storeUnlock(record)
             options.exact = true
             options.source = "snapshot \(id) in \(path)"
@@ -185,10 +183,7 @@ public struct SnapshotStore: Sendable {
     /// its secrets compared with the store's identity (unless `configure` gives one); `configure`
     /// sets root, OS and `--var`s.
     public func diff(_ id: String, configure: (inout DiffOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil) throws -> DiffReport {
-        let lock = try self.lock(exclusive: false, onEvent: onEvent)
-        defer { withExtendedLifetime(lock) {} }
-        let record = try record(id)
-        return try withBundle(record, strict: true, onEvent: onEvent) { bundle, _ in
+        try withSnapshot(id, onEvent: onEvent) { record, bundle in
             var options = DiffOptions(bundle: bundle)
             try configure(&options)
             options.bundle = bundle
@@ -218,6 +213,15 @@ public struct SnapshotStore: Sendable {
             try copyBundle(bundlePath(id), to: destination)
         }
         return (record, try Capturer.digest(of: destination))
+    }
+
+    /// Runs `body` under the shared lock on snapshot `id`'s record and its bundle, rebuilt
+    /// strictly (the first missing or damaged object stops it).
+    private func withSnapshot<T>(_ id: String, onEvent: EventHandler?, body: (SnapshotRecord, String) throws -> T) throws -> T {
+        let lock = try self.lock(exclusive: false, onEvent: onEvent)
+        defer { withExtendedLifetime(lock) {} }
+        let record = try record(id)
+        return try withBundle(record, strict: true, onEvent: onEvent) { bundle, _ in try body(record, bundle) }
     }
 
     /// Runs `body` on the snapshot's bundle: a version 1 snapshot's own file, or a version 2
