@@ -302,33 +302,26 @@ def main():
     def goal(text, ok):
         lines.append(f"- {'met' if ok else 'NOT met'}: {text}")
 
-    g = walls.get("bundle create (gzip)")
-    z = walls.get("bundle create (zstd)")
-    manual = walls.get("sha256sum + minisign -S + tar -czf")
-    pigz = walls.get(f"tar -cf - | pigz -p{cores} -6")
+    def ratio(text, mine, theirs, limit=None):
+        # mine / theirs against a limit (≤ limit × theirs), or "faster than" without one.
+        a, b = walls.get(mine), walls.get(theirs)
+        if a and b:
+            goal(f"{text}: {a / b:.2f}", a <= limit * b if limit else a < b)
+
+    gzip, zstd = "bundle create (gzip)", "bundle create (zstd)"
+    verify, restore = "bundle verify (gzip)", "bundle restore (gzip)"
     lines.append("")
     lines.append("Goals:")
-    if g and manual:
-        goal(f"create gzip ≤ 0.6 × (sha256sum + minisign + tar -czf): {g / manual:.2f}", g <= 0.6 * manual)
-    if g and pigz:
-        goal(f"create gzip ≤ 1.1 × tar | pigz: {g / pigz:.2f}", g <= 1.1 * pigz)
+    ratio("create gzip ≤ 0.6 × (sha256sum + minisign + tar -czf)", gzip, "sha256sum + minisign -S + tar -czf", 0.6)
+    ratio("create gzip ≤ 1.1 × tar | pigz", gzip, f"tar -cf - | pigz -p{cores} -6", 1.1)
     for other in ["restic backup", "borg create"]:
-        if z and walls.get(other):
-            goal(f"create zstd faster than {other}: {z / walls[other]:.2f}", z < walls[other])
-    v = walls.get("bundle verify (gzip)")
-    gunzip = walls.get("gzip -dc bundle > /dev/null")
-    if v and gunzip:
-        goal(f"verify ≤ 1.1 × gzip -dc: {v / gunzip:.2f}", v <= 1.1 * gunzip)
+        ratio(f"create zstd faster than {other}", zstd, other)
+    ratio("verify ≤ 1.1 × gzip -dc", verify, "gzip -dc bundle > /dev/null", 1.1)
     for other in ["restic check --read-data", "borg check --verify-data"]:
-        if v and walls.get(other):
-            goal(f"verify faster than {other}: {v / walls[other]:.2f}", v < walls[other])
-    r = walls.get("bundle restore (gzip)")
-    synced = walls.get("tar -xzf && sync")
-    if r and synced:
-        goal(f"restore ≤ 1.3 × (tar -xzf && sync): {r / synced:.2f}", r <= 1.3 * synced)
+        ratio(f"verify faster than {other}", verify, other)
+    ratio("restore ≤ 1.3 × (tar -xzf && sync)", restore, "tar -xzf && sync", 1.3)
     for other in ["restic restore", "borg extract"]:
-        if r and walls.get(other):
-            goal(f"restore faster than {other}: {r / walls[other]:.2f}", r < walls[other])
+        ratio(f"restore faster than {other}", restore, other)
     print("\n".join(lines))
     if args.json:
         with open(args.json, "w") as f:
