@@ -7,13 +7,6 @@ import TestSupport
 /// Writes under a root go through folders opened without following symlinks.
 @Suite("race-free writes under a root")
 struct DirectoryHandleTests {
-    private func file(_ host: URL) -> RestorePlan.File {
-        let entry = ManifestEntry(
-            member: "files/config/app.conf", target: "${AppDir}/app.conf", item: "config", role: .config, size: 4,
-            permissions: 0o644, mtime: 1_700_000_000, mtimeNanoseconds: 0, sha256: String(repeating: "0", count: 64))
-        return .init(entry: entry, resolved: "/opt/test/app.conf", hostPath: host.path, permissions: 0o644, replaces: false)
-    }
-
     @Test("missing folders are made and reported outermost first; the file lands by rename")
     func makesFolders() throws {
         let root = try TemporaryDirectory("root")
@@ -23,7 +16,7 @@ struct DirectoryHandleTests {
         #expect(name == "app.conf")
         #expect(created == [root.path("opt").path, root.path("opt/test").path])
         #expect(folder.path == root.path("opt/test").path)
-        try FileCommitter(root: root.url.path).commit(staged.path, to: file(root.path("opt/test/app.conf")))
+        try FileCommitter(root: root.url.path).commit(staged.path, to: .configFile(at: root.path("opt/test/app.conf")))
         #expect(try String(contentsOf: root.path("opt/test/app.conf"), encoding: .utf8) == "new\n")
         #expect(!FileManager.default.fileExists(atPath: staged.path))
     }
@@ -39,7 +32,7 @@ struct DirectoryHandleTests {
         try FileManager.default.createDirectory(at: root.path(link).deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: root.path(link), withDestinationURL: outside.url)
         #expect(throws: PathError.symlinkInPath(path: root.path(link).path, link: root.path(link).path)) {
-            try FileCommitter(root: root.url.path).commit(staged.path, to: file(target))
+            try FileCommitter(root: root.url.path).commit(staged.path, to: .configFile(at: target))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.url.path).isEmpty)
     }
@@ -53,7 +46,7 @@ struct DirectoryHandleTests {
         let staged = try staging.write("000001", "new\n")
         try FileManager.default.createDirectory(at: root.path("opt/test"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: root.path("opt/test/app.conf"), withDestinationURL: victim)
-        try FileCommitter(root: root.url.path).commit(staged.path, to: file(root.path("opt/test/app.conf")))
+        try FileCommitter(root: root.url.path).commit(staged.path, to: .configFile(at: root.path("opt/test/app.conf")))
         #expect(try String(contentsOf: victim, encoding: .utf8) == "keep\n")
         #expect(try FileStatus.of(root.path("opt/test/app.conf").path)?.kind == .regular)
     }

@@ -8,13 +8,6 @@ import TestSupport
 /// write through a symlink or out of the root.
 @Suite("folders opened once per restore")
 struct OpenFoldersTests {
-    private func file(_ host: URL) -> RestorePlan.File {
-        let entry = ManifestEntry(
-            member: "files/config/app.conf", target: "${AppDir}/app.conf", item: "config", role: .config, size: 4,
-            permissions: 0o644, mtime: 1_700_000_000, mtimeNanoseconds: 0, sha256: String(repeating: "0", count: 64))
-        return .init(entry: entry, resolved: "/opt/test/app.conf", hostPath: host.path, permissions: 0o644, replaces: false)
-    }
-
     @Test("a folder is opened once: files in it share its handle; folders made are reported once, by parent")
     func opensOnce() throws {
         let root = try TemporaryDirectory("root")
@@ -61,10 +54,10 @@ struct OpenFoldersTests {
         let outside = try TemporaryDirectory("outside")
         let staging = try TemporaryDirectory("staging")
         let committer = FileCommitter(root: root.url.path)
-        try committer.commit(try staging.write("000001", "one\n").path, to: file(root.path("opt/test/a.conf")))
+        try committer.commit(try staging.write("000001", "one\n").path, to: .configFile(at: root.path("opt/test/a.conf")))
         try FileManager.default.moveItem(at: root.path("opt/test"), to: root.path("opt/moved"))
         try FileManager.default.createSymbolicLink(at: root.path("opt/test"), withDestinationURL: outside.url)
-        try committer.commit(try staging.write("000002", "two\n").path, to: file(root.path("opt/test/b.conf")))
+        try committer.commit(try staging.write("000002", "two\n").path, to: .configFile(at: root.path("opt/test/b.conf")))
         try committer.syncFolders()
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.url.path).isEmpty)
         #expect(try String(contentsOf: root.path("opt/moved/b.conf"), encoding: .utf8) == "two\n")
