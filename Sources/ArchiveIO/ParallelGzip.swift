@@ -12,7 +12,11 @@ import Dispatch
 /// on the input, never on how it arrives or which thread finishes first, so identical input
 /// gives identical bytes. The gzip header has no name and no timestamp.
 ///
-/// Block `i` goes to worker `i % workers`, each a serial queue with its own deflate stream.
+/// A block whose bytes look random (`ByteHistogram`: encrypted, already compressed) is stored,
+/// not deflated: deflate would spend as long on it as on text and still store it. That
+/// choice, too, depends on the block's bytes only.
+///
+/// Block `i` goes to worker `i % workers`, each a serial queue with its own deflate streams.
 /// The caller's thread fills blocks and writes finished ones to `output` in order; at most
 /// `maxInFlight` blocks exist at once (input and output), which bounds memory.
 final class ParallelGzip: Compressor {
@@ -95,7 +99,7 @@ final class ParallelGzip: Compressor {
         let worker = workers[submitted % workers.count]
         submitted += 1
         inFlight.append(block)
-        worker.queue.async { block.compress(with: worker.stream) }
+        worker.queue.async { block.compress(with: worker) }
         try drain(all: false)
     }
 
@@ -185,13 +189,16 @@ final class GzipBlock: @unchecked Sendable {
     }
 
     /// Runs on the worker's queue.
-    func compress(with stream: DeflateStream) {
+    func compress(with worker: GzipWorker) {
         defer { done.signal() }
         let bytes = input.bytes
         crc = bytes.isEmpty ? 0 : crc32(0, bytes.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
         do {
+            // Stored blocks need no dictionary: the decoder's window fills from them as well.
+            let stores = worker.stored != nil && ByteHistogram.looksIncompressible(bytes)
+            let stream = stores ? worker.stored! : worker.stream
             try stream.reset()
-            if let dictionary {
+            if !stores, let dictionary {
                 let window = min(ParallelGzip.window, dictionary.count)
                 try stream.setDictionary(UnsafeRawBufferPointer(rebasing: dictionary.bytes[(dictionary.count - window)...]))
             }
@@ -203,14 +210,17 @@ final class GzipBlock: @unchecked Sendable {
     }
 }
 
-/// A serial queue and the deflate stream that only it uses.
+/// A serial queue and the deflate streams that only it uses: one at the writer's level and,
+/// unless that is 0 already, one that stores.
 final class GzipWorker: Sendable {
     let queue: DispatchQueue
     let stream: DeflateStream
+    let stored: DeflateStream?
 
     init(level: Int32, index: Int) throws {
         queue = DispatchQueue(label: "bundle.gzip.\(index)", qos: .userInitiated)
         stream = try DeflateStream(level: level)
+        stored = level == 0 ? nil : try DeflateStream(level: 0)
     }
 }
 

@@ -93,6 +93,34 @@ struct ParallelGzipTests {
         #expect(throws: ArchiveError.self) { try ParallelGzip(level: -1) { _ in } }
     }
 
+    @Test("random blocks are stored, not deflated; text, mixed and short blocks are deflated")
+    func incompressibleBlocks() throws {
+        let random = Content.random.bytes(4 * Self.block)
+        let text = Content.compressible.bytes(Self.block)
+        let half = Array(random.prefix(Self.block / 2)) + Array(repeating: 0x41, count: Self.block / 2)
+        #expect(random.withUnsafeBytes(ByteHistogram.looksIncompressible))
+        #expect(!text.withUnsafeBytes(ByteHistogram.looksIncompressible))
+        #expect(!half.withUnsafeBytes(ByteHistogram.looksIncompressible))
+        // Random at the start only: the sample passes, the whole block does not.
+        let randomThenText = Array(random.prefix(ByteHistogram.sampleSize)) + text
+        #expect(!randomThenText.withUnsafeBytes(ByteHistogram.looksIncompressible))
+        #expect(!Array(random.prefix(ByteHistogram.minimumSize - 1)).withUnsafeBytes(ByteHistogram.looksIncompressible))
+
+        // zlib's level 0 writes 65,535-byte stored blocks; level 6 on random data would
+        // emit stored blocks too, but of its 16 K-symbol buffer's size.
+        let compressed = try Self.compress(random)
+        #expect(compressed[10] == 0x00, "the first deflate block is a stored block (BFINAL 0, BTYPE 00)")
+        #expect(Int(compressed[11]) | Int(compressed[12]) << 8 == 65_535)
+        #expect(compressed.count < random.count + random.count / 1000 + 64)
+        #expect(try Self.gunzip(compressed).stdout == Data(random))
+        // Stored and deflated blocks mixed in one member still read back, the deflated
+        // ones primed with the stored bytes before them.
+        let mixed = random + text + random.prefix(Self.block) + text
+        let both = try Self.compress(mixed)
+        #expect(try Self.gunzip(both).stdout == Data(mixed))
+        #expect(both.count < mixed.count - text.count)
+    }
+
     @Test("a failing output stops the writer with its own error")
     func outputFailure() throws {
         struct Full: Error {}
