@@ -11,16 +11,21 @@ import SystemPackage
 /// Writes a bundle in one pass over the source files.
 ///
 /// The manifest comes first in the file but needs every file's digest, so the payload is
-/// compressed into a spool file next to the output while it is hashed; `finish` then writes
-/// the header stream into a temporary file, appends the spool as it is (no recompression, and
-/// in the kernel where it can: `LocalFileSystem.append`), syncs that one file and its folder
-/// and renames. Until that rename nothing exists under the requested name.
+/// compressed into a hidden partial file next to the output while it is hashed; `finish`
+/// then writes the header stream into a scratch file, padded (`StreamPadding`) to a whole
+/// number of 4 KiB blocks, and has the file system open that much space at the front of the
+/// partial file (`LocalFileSystem.insertSpace`: ext4 and XFS move extents, no data is
+/// copied), where the header goes. Where that is not supported (another file system, no
+/// compression) the header and the payload are copied into a new file instead (the payload in
+/// the kernel where it can: `LocalFileSystem.append`); both ways give the same bytes. The one
+/// file and its folder are synced, then renamed: until then nothing exists under the
+/// requested name.
 final class BundleWriter {
     let destination: String
     private let compression: Compression
     private let level: Int?
-    private let spoolPath: String
-    private let spool: FileDescriptor
+    private let partialPath: String
+    private let partial: FileDescriptor
     private let payload: PaxWriter
     private var buffer: UnsafeMutableRawBufferPointer
     private var finished = false
@@ -37,23 +42,24 @@ final class BundleWriter {
         self.level = level
         let folder = (destination as NSString).deletingLastPathComponent
         let name = (destination as NSString).lastPathComponent
-        spoolPath = (folder.isEmpty ? "." : folder) + "/.\(name).payload-\(UUID().uuidString.prefix(8))"
-        let spool = try LocalFileSystem.createExclusive(spoolPath)
-        ScratchRegistry.shared.add(spoolPath)
-        self.spool = spool
+        partialPath = (folder.isEmpty ? "." : folder) + "/.\(name).partial-\(UUID().uuidString.prefix(8))"
+        let partial = try LocalFileSystem.createExclusive(partialPath)
+        ScratchRegistry.shared.add(partialPath)
+        self.partial = partial
         let counter = ByteCounter()
         self.counter = counter
-        let path = spoolPath
+        let path = partialPath
         do {
             payload = try PaxWriter(
                 compression: compression, level: level, onWarning: { onEvent?(.warning($0)) },
                 output: { bytes in
-                    try LocalFileSystem.writeAll(spool, bytes, path: path)
+                    try LocalFileSystem.writeAll(partial, bytes, path: path)
                     counter.count += Int64(bytes.count)
                 })
         } catch {
-            try? spool.close()
-            LocalFileSystem.remove(spoolPath)
+            try? partial.close()
+            LocalFileSystem.remove(partialPath)
+            ScratchRegistry.shared.remove(partialPath)
             throw error
         }
         buffer = .allocate(byteCount: Self.chunkSize, alignment: 16)
@@ -120,38 +126,87 @@ final class BundleWriter {
         try payload.end()
     }
 
-    /// Writes the header members, appends the payload and moves the result under its name.
+    /// Writes the header members in front of the payload and moves the result under its name.
     func finish(manifest: HeaderContent, checksums: HeaderContent, signature: HeaderContent, created: Int64) throws -> Int64 {
         try payload.finish(endOfArchive: true)
-        // No fsync of the spool: it is scratch, and its bytes become durable as part of the
-        // one file that matters, which is synced below before the rename.
         payloadBytes = counter.count
-
         let folder = (destination as NSString).deletingLastPathComponent
-        let partialPath = spoolPath.replacingOccurrences(of: ".payload-", with: ".partial-")
-        let partial = try LocalFileSystem.createExclusive(partialPath)
-        ScratchRegistry.shared.add(partialPath)
-        defer { ScratchRegistry.shared.remove(partialPath) }
-        do {
-            defer { try? partial.close() }
-            try Self.writeHeader(
-                manifest: manifest, checksums: checksums, signature: signature, created: created,
-                compression: compression, level: level, endOfArchive: false
-            ) { bytes in
-                try LocalFileSystem.writeAll(partial, bytes, path: partialPath)
+
+        // The header stream, padded, into a scratch file of its own.
+        let headerPath = scratchPath("header")
+        let header = try LocalFileSystem.createExclusive(headerPath)
+        ScratchRegistry.shared.add(headerPath)
+        defer {
+            try? header.close()
+            LocalFileSystem.remove(headerPath)
+            ScratchRegistry.shared.remove(headerPath)
+        }
+        var headerLength: Int64 = 0
+        let write: (UnsafeRawBufferPointer) throws -> Void = { bytes in
+            try LocalFileSystem.writeAll(header, bytes, path: headerPath)
+            headerLength += Int64(bytes.count)
+        }
+        try Self.writeHeader(
+            manifest: manifest, checksums: checksums, signature: signature, created: created,
+            compression: compression, level: level, endOfArchive: false, output: write)
+        let padding = StreamPadding.count(after: headerLength, for: compression).flatMap { StreamPadding.bytes($0, for: compression) }
+        try padding?.withUnsafeBytes(write)
+
+        // Header in front of the payload: in place when the file system can open space at the
+        // front of the partial file, else both copied into a new file.
+        var result = (file: partial, path: partialPath)
+        var assembled: FileDescriptor?
+        defer { try? assembled?.close() }
+        if padding != nil && LocalFileSystem.insertSpace(partial, at: 0, length: headerLength) {
+            try copy(header, path: headerPath, into: partial, at: 0, path: partialPath)
+        } else {
+            let assembledPath = scratchPath("assembled")
+            let file = try LocalFileSystem.createExclusive(assembledPath)
+            assembled = file
+            ScratchRegistry.shared.add(assembledPath)
+            defer { ScratchRegistry.shared.remove(assembledPath) }
+            do {
+                try LocalFileSystem.append(from: header, path: headerPath, to: file, destinationPath: assembledPath, buffer: buffer)
+                try LocalFileSystem.append(from: partial, path: partialPath, to: file, destinationPath: assembledPath, buffer: buffer)
+            } catch {
+                LocalFileSystem.remove(assembledPath)
+                throw error
             }
-            try LocalFileSystem.append(from: spool, path: spoolPath, to: partial, destinationPath: partialPath, buffer: buffer)
-            try LocalFileSystem.sync(partial, path: partialPath)
-            guard try LocalFileSystem.move(partialPath, to: destination) else {
+            result = (file, assembledPath)
+        }
+        do {
+            try LocalFileSystem.sync(result.file, path: result.path)
+            guard try LocalFileSystem.move(result.path, to: destination) else {
                 throw FileSystemError.cannotWrite(path: destination, errno: .improperLink)
             }
             try LocalFileSystem.syncDirectory(folder.isEmpty ? "." : folder)
         } catch {
-            LocalFileSystem.remove(partialPath)
+            LocalFileSystem.remove(result.path)
             throw error
         }
         discard()
         return (try? FileStatus.of(destination))??.size ?? 0
+    }
+
+    /// A hidden scratch name next to the output, of the partial file's family.
+    private func scratchPath(_ kind: String) -> String {
+        partialPath.replacingOccurrences(of: ".partial-", with: ".\(kind)-")
+    }
+
+    /// Copies all of `source` to `destination` at `offset`, through `buffer`.
+    private func copy(_ source: FileDescriptor, path: String, into destination: FileDescriptor, at offset: Int64, path destinationPath: String) throws {
+        do {
+            _ = try source.seek(offset: 0, from: .start)
+        } catch {
+            throw FileSystemError.cannotRead(path: path, errno: error as? Errno ?? .ioError)
+        }
+        var position = offset
+        while true {
+            let count = try LocalFileSystem.readFully(source, into: buffer, path: path)
+            if count == 0 { return }
+            try LocalFileSystem.writeAll(destination, UnsafeRawBufferPointer(rebasing: buffer[..<count]), at: position, path: destinationPath)
+            position += Int64(count)
+        }
     }
 
     /// The header stream: MANIFEST.json, SHA256SUMS and the signature, 0644, dated `created`;
@@ -172,9 +227,9 @@ final class BundleWriter {
     /// Removes everything written so far; nothing is left under the requested name.
     func discard() {
         finished = true
-        try? spool.close()
-        LocalFileSystem.remove(spoolPath)
-        ScratchRegistry.shared.remove(spoolPath)
+        try? partial.close()
+        LocalFileSystem.remove(partialPath)
+        ScratchRegistry.shared.remove(partialPath)
     }
 }
 
