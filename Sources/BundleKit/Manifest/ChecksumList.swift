@@ -32,24 +32,44 @@ public struct ChecksumList: Sendable, Equatable {
 
     /// Parses the file, strictly: any other line shape is an error.
     public static func parse(_ text: String) throws(ManifestError) -> ChecksumList {
-        var lines: [(member: String, sha256: String)] = []
-        var seen = Set<String>()
-        var rows = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if rows.last?.isEmpty == true { rows.removeLast() }
-        for (index, raw) in rows.enumerated() {
-            let line = String(raw)
-            guard line.hasPrefix("SHA256 ("), let close = line.range(of: ") = ", options: .backwards) else {
-                throw .malformedChecksumLine(line: index + 1, text: line)
+        try parse(Data(text.utf8))
+    }
+
+    /// Parses the file's bytes, strictly: each line is `SHA256 (`, a member of at least one
+    /// UTF-8 character, `) = ` and 64 lowercase hex digits, then a line feed (optional on the
+    /// last line). Read in place: no copy of the text, no list of its lines.
+    public static func parse(_ data: Data) throws(ManifestError) -> ChecksumList {
+        let prefix = Array("SHA256 (".utf8), separator = Array(") = ".utf8)
+        let result = data.withUnsafeBytes { bytes -> Result<ChecksumList, ManifestError> in
+            var lines: [(member: String, sha256: String)] = []
+            var index: [String: String] = [:]
+            var start = 0
+            var number = 0
+            while start < bytes.count {
+                number += 1
+                let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
+                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                start = end + 1
+                let count = line.count
+                let digestStart = count - 64, separatorStart = count - 68
+                guard separatorStart > prefix.count, line.starts(with: prefix),
+                    line[separatorStart..<digestStart].elementsEqual(separator),
+                    let member = String(validating: line[prefix.count..<separatorStart], as: UTF8.self),
+                    case let digest = String(decoding: line[digestStart...], as: UTF8.self), Hex.isSHA256(digest)
+                else {
+                    return .failure(.malformedChecksumLine(line: number, text: String(decoding: line, as: UTF8.self)))
+                }
+                guard index.updateValue(digest, forKey: member) == nil else { return .failure(.duplicateChecksum(member: member)) }
+                lines.append((member, digest))
             }
-            let member = String(line[line.index(line.startIndex, offsetBy: 8)..<close.lowerBound])
-            let digest = String(line[close.upperBound...])
-            guard !member.isEmpty, Hex.isSHA256(digest) else {
-                throw .malformedChecksumLine(line: index + 1, text: line)
-            }
-            guard seen.insert(member).inserted else { throw .duplicateChecksum(member: member) }
-            lines.append((member, digest))
+            return .success(ChecksumList(lines: lines, index: index))
         }
-        return ChecksumList(lines)
+        return try result.get()
+    }
+
+    private init(lines: [(member: String, sha256: String)], index: [String: String]) {
+        self.lines = lines
+        self.index = index
     }
 
     /// Tuples are not Equatable; compare line by line.

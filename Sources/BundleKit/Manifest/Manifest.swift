@@ -175,25 +175,32 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     /// Parses `MANIFEST.json`, refusing a format version this build does not know and, before
-    /// decoding, JSON nested deeper than `maximumDepth`.
+    /// decoding, JSON nested deeper than `maximumDepth`. The entries are read by
+    /// `ManifestScanner`, one at a time; the rest, small, by `JSONDecoder`.
     public static func decode(_ data: Data, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth) throws(ManifestError) -> Manifest {
         if JSONDepth.exceeds(data, limit: maximumDepth) { throw .tooDeeplyNested(limit: maximumDepth) }
-        struct VersionProbe: Decodable { var version: Int? }
-        let probe: VersionProbe
-        do {
-            probe = try JSONDecoder().decode(VersionProbe.self, from: data)
-        } catch {
-            throw .malformedManifest(String(describing: error))
+        let result = data.withUnsafeBytes { bytes -> Result<Manifest, ManifestError> in
+            var scanner = ManifestScanner(bytes)
+            do {
+                let outline = try scanner.outline()
+                let version = outline.version ?? 1
+                guard version <= BundleLayout.formatVersion else {
+                    return .failure(.unsupportedVersion(found: version, supported: BundleLayout.formatVersion))
+                }
+                guard let range = outline.entries else {
+                    return .success(try JSONDecoder().decode(Manifest.self, from: data))
+                }
+                var shell = Data(bytes[..<range.lowerBound])
+                shell.append(contentsOf: "[]".utf8)
+                shell.append(contentsOf: bytes[range.upperBound...])
+                var manifest = try JSONDecoder().decode(Manifest.self, from: shell)
+                manifest.entries = try scanner.entries(in: range)
+                return .success(manifest)
+            } catch {
+                return .failure(.malformedManifest(String(describing: error)))
+            }
         }
-        let version = probe.version ?? 1
-        guard version <= BundleLayout.formatVersion else {
-            throw .unsupportedVersion(found: version, supported: BundleLayout.formatVersion)
-        }
-        do {
-            return try JSONDecoder().decode(Manifest.self, from: data)
-        } catch {
-            throw .malformedManifest(String(describing: error))
-        }
+        return try result.get()
     }
 
     /// The one-line trusted comment signed with `SHA256SUMS`: it binds the signature to this

@@ -17,7 +17,7 @@ struct SnapshotHeader {
         do {
             members = try BundleHeader.read(from: reader)
             manifest = try Manifest.decode(members.manifest)
-            checksums = try ChecksumList.parse(String(decoding: members.checksums, as: UTF8.self))
+            checksums = try ChecksumList.parse(members.checksums)
         } catch {
             throw SnapshotError.badHeader(path: path, reason: String(describing: error))
         }
