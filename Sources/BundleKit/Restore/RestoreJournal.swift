@@ -13,6 +13,26 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         public var path: String
         /// Its copy in the safeguard folder, when it existed before.
         public var saved: String?
+
+        /// `list` as the compact JSON array `JSONEncoder` would write (sorted keys, no nil
+        /// `saved`), built directly: for 50,000 paths the encoder's tree took 27 MB.
+        static func encoded(_ list: [TouchedPath]) -> Data {
+            var out = Data()
+            out.reserveCapacity(list.reduce(2) { $0 + $1.path.utf8.count + ($1.saved?.utf8.count ?? 0) + 24 })
+            out.append(UInt8(ascii: "["))
+            for (index, item) in list.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: #"{"path":"#.utf8)
+                JSONText.appendString(item.path, to: &out)
+                if let saved = item.saved {
+                    out.append(contentsOf: #","saved":"#.utf8)
+                    JSONText.appendString(saved, to: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+            return out
+        }
     }
 
     /// A service and how it was before the restore.
@@ -82,8 +102,7 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if lists?.touched != touched || lists?.removed != removed {
             lists = EncodedLists(
-                touched: touched, removed: removed,
-                touchedJSON: try encoder.encode(touched), removedJSON: try removed.map { try encoder.encode($0) })
+                touched: touched, removed: removed, touchedJSON: TouchedPath.encoded(touched), removedJSON: removed.map(TouchedPath.encoded))
         }
         var rest = self
         rest.touched = []

@@ -8,7 +8,7 @@ struct RestoreTransaction {
     let plan: RestorePlan
     let options: RestoreOptions
     let stateDirectory: String
-    let staged: [String: String]
+    let staged: StagedFiles
     let services: ServiceController
     /// State folders the restore made for itself, so a rollback after a crash removes them too.
     let createdStateFolders: [String]
@@ -206,7 +206,7 @@ struct RestoreTransaction {
     }
 
     private func stagedPath(_ entry: ManifestEntry) throws -> String {
-        guard let path = staged[entry.member] else {
+        guard let path = staged.path(of: entry.member) else {
             throw RestoreError.verificationFailed(bundle: options.bundle, problems: [.missing(member: entry.member)])
         }
         return path

@@ -77,8 +77,14 @@ public struct Restorer {
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         let (profile, variables) = (targets.profile, targets.variables)
         var files: [RestorePlan.File] = []
+        files.reserveCapacity(manifest.entries.count)
         var imports: [RestorePlan.Import] = []
-        for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
+        // A verified manifest lists its entries in member order already; only otherwise is
+        // an order of positions made (never a sorted copy of the entries).
+        let entries = manifest.entries
+        let inOrder = zip(entries, entries.dropFirst()).allSatisfy { BundleLayout.precedes($0.member, $1.member) }
+        let order = inOrder ? Array(entries.indices) : entries.indices.sorted { BundleLayout.precedes(entries[$0].member, entries[$1].member) }
+        for entry in order.lazy.map({ entries[$0] }) {
             if entry.target.isEmpty {
                 guard let spec = profile.items.first(where: { $0.id == entry.item })?.importCommand else {
                     throw RestoreError.noImportCommand(item: entry.item)
@@ -101,7 +107,9 @@ public struct Restorer {
                 replaces: existing != nil))
         }
         // Links last: once one exists, no file of this restore can be written through it.
-        files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
+        if files.contains(where: { $0.entry.link != nil }) {
+            files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
+        }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
         // Rewrites run after the links are made: none may reach its file through one of them.

@@ -11,7 +11,9 @@ final class StagingSink: PayloadSink {
     /// Where members go; nil decrypts and discards. Restore sets it once its checks pass,
     /// before the first member arrives.
     var folder: String?
-    private(set) var staged: [String: String] = [:]  // member -> staged path
+    /// Each member staged so far, by its number in the folder (its path is made on demand:
+    /// a path per file is ~60 bytes more for each of 50,000 files).
+    private(set) var staged = StagedFiles()
     private var current: (descriptor: FileDescriptor, path: String)?
     private var decryptor: AgeDecryptor?
     private let unlock: AgeUnlock?
@@ -26,6 +28,7 @@ final class StagingSink: PayloadSink {
     func begin(_ entry: ManifestEntry) throws {
         var write: (UnsafeRawBufferPointer) throws -> Void = { _ in }
         if let folder {
+            staged.folder = folder
             let path = folder + "/" + Self.name(staged.count + 1)
             let descriptor = try LocalFileSystem.createExclusive(path, permissions: 0o600)
             current = (descriptor, path)
@@ -64,11 +67,11 @@ final class StagingSink: PayloadSink {
         defer { try? descriptor.close() }
         try LocalFileSystem.setPermissions(descriptor, permissions(entry), path: path)
         try LocalFileSystem.setModificationTime(descriptor, seconds: entry.mtime, nanoseconds: entry.mtimeNanoseconds, path: path)
-        staged[entry.member] = path
+        staged.add(entry.member)
     }
 
     /// `NNNNNN`: the number, zero-padded to six digits (without `String(format:)`, which is slow).
-    private static func name(_ number: Int) -> String {
+    static func name(_ number: Int) -> String {
         let digits = String(number)
         return digits.count >= 6 ? digits : String(repeating: "0", count: 6 - digits.count) + digits
     }
@@ -91,5 +94,23 @@ final class StagingSink: PayloadSink {
         guard let (descriptor, path) = file else { return }
         try? descriptor.close()
         LocalFileSystem.remove(path)
+    }
+}
+
+/// The members a `StagingSink` staged, in order: the n-th is `folder/NNNNNN`.
+struct StagedFiles {
+    fileprivate(set) var folder = ""
+    private var numbers: [String: Int32] = [:]
+
+    /// How many members are staged.
+    var count: Int { numbers.count }
+
+    fileprivate mutating func add(_ member: String) {
+        numbers[member] = Int32(numbers.count + 1)
+    }
+
+    /// Where `member` was staged, if it was.
+    func path(of member: String) -> String? {
+        numbers[member].map { folder + "/" + StagingSink.name(Int($0)) }
     }
 }

@@ -41,6 +41,8 @@ struct RestoreJournalTests {
         #expect(try onDisk(state) == saved)
 
         saved.touched[1].saved = "/var/lib/bundle/safeguards/x/000001"
+        // Paths as JSON must spell them: quotes, backslashes, control characters, non-ASCII.
+        saved.touched.append(.init(path: "/opt/a \"b\" \\ c\n\t\r\u{1}\u{8}\u{c}\u{1f} é 😀/d", saved: "/s/\"x\""))
         saved.step = "write-files"
         try saved.save(in: state.url.path, lists: &lists)
         #expect(try onDisk(state) == saved)
