@@ -56,6 +56,15 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 
+    /// The same error about `path` when it names no entry yet (a decompression failure,
+    /// met away from the entries, placed at the entry being read).
+    func at(_ path: String?) -> ArchiveError {
+        if case .library(let operation, nil, let message, let errno) = self {
+            return .library(operation: operation, path: path, message: message, errno: errno)
+        }
+        return self
+    }
+
     /// What went wrong, where, and what to do about it.
     public var description: String {
         switch self {

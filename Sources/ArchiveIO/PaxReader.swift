@@ -30,6 +30,7 @@ public final class PaxReader {
     private static let blockSize = 1 << 20
 
     private let handle: ArchiveHandle
+    private let background: BackgroundDecompressor?
     private var lastPath: String?
     private var inEntry = false
     private var atEnd = false
@@ -43,19 +44,49 @@ public final class PaxReader {
         try self.init(onWarning: onWarning) { archive_read_open_filename($0, path, PaxReader.blockSize) }
     }
 
-    /// Reads from an open file descriptor (a file, pipe or socket), which is not closed.
-    public convenience init(fileDescriptor: Int32, onWarning: ((String) -> Void)? = nil) throws {
-        try self.init(onWarning: onWarning) { archive_read_open_fd($0, fileDescriptor, PaxReader.blockSize) }
+    /// Reads from an open file descriptor (a file, pipe or socket), which is not closed. With
+    /// `decompressInBackground`, the stream is decompressed on a thread of its own a few MiB
+    /// ahead (`BackgroundDecompressor`), for a reader that does real work with the bytes; call
+    /// `close()` before closing the descriptor.
+    public convenience init(fileDescriptor: Int32, decompressInBackground: Bool = false, onWarning: ((String) -> Void)? = nil) throws {
+        guard decompressInBackground else {
+            try self.init(onWarning: onWarning) { archive_read_open_fd($0, fileDescriptor, PaxReader.blockSize) }
+            return
+        }
+        let source = try BackgroundDecompressor(fileDescriptor: fileDescriptor, blockSize: PaxReader.blockSize, onWarning: onWarning)
+        try self.init(onWarning: onWarning, background: source) { a in
+            archive_read_open(
+                a, Unmanaged.passUnretained(source).toOpaque(), nil,
+                { _, context, buffer in
+                    guard let context, let buffer else { return -1 }
+                    let source = Unmanaged<BackgroundDecompressor>.fromOpaque(context).takeUnretainedValue()
+                    switch source.next() {
+                    case .bytes(let bytes):
+                        buffer.pointee = bytes.baseAddress
+                        return bytes.count
+                    // A failure reads as the end here: libarchive asks for more than it needs
+                    // while opening, and would fail the open instead of the entry. The tar
+                    // parser then finds its input cut short, and `guarded` or the end of the
+                    // archive puts the decompressor's own error in place.
+                    case .end, .failure:
+                        return 0
+                    }
+                }, nil)
+        }
     }
 
-    private init(onWarning: ((String) -> Void)?, open: (OpaquePointer) -> Int32) throws {
+    private init(onWarning: ((String) -> Void)?, background: BackgroundDecompressor? = nil, open: (OpaquePointer) -> Int32) throws {
         handle = try ArchiveHandle(.read, onWarning: onWarning)
+        self.background = background
         let a = handle.pointer
         // Only tar (which covers pax, ustar and GNU) and only these filters: the fewer parsers
-        // exposed to untrusted input, the better.
+        // exposed to untrusted input, the better. Bytes from a background decompressor are
+        // plain tar already.
         try handle.check(archive_read_support_format_tar(a), .configure)
-        try handle.check(archive_read_support_filter_gzip(a), .configure)
-        try handle.check(archive_read_support_filter_zstd(a), .configure)
+        if background == nil {
+            try handle.check(archive_read_support_filter_gzip(a), .configure)
+            try handle.check(archive_read_support_filter_zstd(a), .configure)
+        }
         try handle.check(archive_read_support_filter_none(a), .configure)
         // libarchive picks the filter and the format while opening, so a zip or a text file
         // fails here already.
@@ -66,7 +97,20 @@ public final class PaxReader {
 
     /// Compressed bytes read from the input so far, for progress.
     public var bytesConsumed: Int64 {
-        archive_filter_bytes(handle.pointer, -1)
+        background?.bytesConsumed ?? archive_filter_bytes(handle.pointer, -1)
+    }
+
+    /// Stops reading the input (a background decompressor lets go of the descriptor); every
+    /// further call fails. Called by `deinit` too.
+    public func close() {
+        background?.stop()
+        if failure == nil {
+            failure = .invalidState(operation: .close, path: lastPath, reason: "the reader was closed")
+        }
+    }
+
+    deinit {
+        background?.stop()
     }
 
     /// Reads the next entry header, skipping any unread data of the current one; nil at the
@@ -81,6 +125,8 @@ public final class PaxReader {
                 let code = archive_read_next_header(handle.pointer, &entry)
                 try recognizing { try handle.check(code, .readHeader, path: lastPath) }
                 guard code != ARCHIVE_EOF, let entry else {
+                    // The tar stream ended; what follows it must decompress too.
+                    if let background, case .failure(let cause) = background.drain() { throw cause.at(lastPath) }
                     atEnd = true
                     return nil
                 }
@@ -137,7 +183,8 @@ public final class PaxReader {
     // MARK: - Entries
 
     private func detectedCompression() -> Compression? {
-        switch archive_filter_code(handle.pointer, 0) {
+        if let background { return background.compression }
+        return switch archive_filter_code(handle.pointer, 0) {
         case ARCHIVE_FILTER_GZIP: .gzip
         case ARCHIVE_FILTER_ZSTD: .zstd
         case ARCHIVE_FILTER_NONE: Compression.none
@@ -198,7 +245,9 @@ public final class PaxReader {
     private func guarded<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as ArchiveError {
+        } catch var error as ArchiveError {
+            // The tar parser only saw its input end: the decompressor says why.
+            if let background, case .failure(let cause) = background.next() { error = cause.at(lastPath) }
             failure = error
             throw error
         }

@@ -42,11 +42,14 @@ public struct Verifier {
         defer { try? file.close() }
         let reader: PaxReader
         do {
-            reader = try PaxReader(fileDescriptor: file.rawValue, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
+            // Reading the payload, decompression runs on a core of its own.
+            reader = try PaxReader(
+                fileDescriptor: file.rawValue, decompressInBackground: !headerOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
         } catch {
             report.problems.append(.unreadable(reason: String(describing: error)))
             return report
         }
+        defer { reader.close() }  // before the descriptor closes
         var header: BundleHeader
         do {
             header = try BundleHeader.read(from: reader)

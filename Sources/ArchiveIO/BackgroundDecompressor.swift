@@ -1,0 +1,214 @@
+internal import CArchive
+import Dispatch
+
+/// Decompresses a file on a thread of its own, at most `chunkCount` chunks ahead, and hands
+/// out the plain bytes in order, so that inflating and what the reader does with the bytes
+/// (tar headers, SHA-256, writing files) run on two cores instead of taking turns on one.
+///
+/// It is libarchive too: a second handle in raw format with the same filters as `PaxReader`
+/// (gzip, zstd, none; concatenated members and frames read as one stream), whose output
+/// `PaxReader` parses as uncompressed tar. Memory is the fixed chunk pool.
+///
+/// One consumer calls `next()`; each chunk stays valid until the following call. `stop()`
+/// ends the producer and waits for it, which `PaxReader` does before it goes away (so the file
+/// descriptor, which the caller closes, is no longer read).
+final class BackgroundDecompressor: @unchecked Sendable {
+    static let chunkSize = 1 << 20
+    static let chunkCount = 4
+
+    /// What `next()` gives.
+    enum Piece {
+        case bytes(UnsafeRawBufferPointer)
+        case end
+        case failure(ArchiveError)
+    }
+
+    /// The compression the raw handle detected.
+    let compression: Compression?
+
+    private let handle: ArchiveHandle
+    private let storage: UnsafeMutableRawPointer
+    /// Bytes in each slot; 0 marks the slot after the last chunk, where `final` says why.
+    private let counts: UnsafeMutablePointer<Int>
+    private var final: Piece = .end
+    /// Free slots. Made at 0 and signalled up: libdispatch traps when a semaphore goes away
+    /// below the value it was made with, as this one may.
+    private let free = DispatchSemaphore(value: 0)
+    private let filled = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    /// Guards `stopping` and `consumed`.
+    private let lock = DispatchQueue(label: "bundle.decompress.state")
+    private var stopping = false
+    private var consumed: Int64 = 0
+    private var taken = 0
+    private var holding = false
+    private var stopped = false
+    private let warnings: WarningBox
+    /// The rest of libarchive's last block, not yet copied (producer only).
+    private var pending = UnsafeRawBufferPointer(start: nil, count: 0)
+    private let onWarning: ((String) -> Void)?
+
+    /// Opens `fileDescriptor` (not closed here) and starts decompressing at once. Warnings
+    /// met on the producer's thread reach `onWarning` on the consumer's, from `next()`.
+    init(fileDescriptor: Int32, blockSize: Int, onWarning: ((String) -> Void)?) throws {
+        let warnings = WarningBox()
+        self.warnings = warnings
+        self.onWarning = onWarning
+        handle = try ArchiveHandle(.read, onWarning: { warnings.add($0) })
+        let a = handle.pointer
+        try handle.check(archive_read_support_format_raw(a), .configure)
+        try handle.check(archive_read_support_filter_gzip(a), .configure)
+        try handle.check(archive_read_support_filter_zstd(a), .configure)
+        try handle.check(archive_read_support_filter_none(a), .configure)
+        try handle.check(archive_read_open_fd(a, fileDescriptor, blockSize), .open)
+        var entry: OpaquePointer?
+        try handle.check(archive_read_next_header(a, &entry), .readHeader)
+        compression =
+            switch archive_filter_code(a, 0) {
+            case ARCHIVE_FILTER_GZIP: .gzip
+            case ARCHIVE_FILTER_ZSTD: .zstd
+            case ARCHIVE_FILTER_NONE: Compression.none
+            default: nil
+            }
+        storage = .allocate(byteCount: Self.chunkSize * Self.chunkCount, alignment: 16)
+        counts = .allocate(capacity: Self.chunkCount)
+        counts.initialize(repeating: 0, count: Self.chunkCount)
+        for _ in 0..<Self.chunkCount { free.signal() }
+        DispatchQueue(label: "bundle.decompress", qos: .userInitiated).async { [self] in produce() }
+    }
+
+    deinit {
+        stop()
+        storage.deallocate()
+        counts.deallocate()
+    }
+
+    /// Compressed bytes the producer has read so far, for progress.
+    var bytesConsumed: Int64 {
+        lock.sync { consumed }
+    }
+
+    /// The next chunk, waiting for it; `.end` after the last byte, `.failure` where the input
+    /// could not be read or decompressed (and from then on).
+    func next() -> Piece {
+        for warning in warnings.take() { onWarning?(warning) }
+        if holding {
+            holding = false
+            free.signal()
+        }
+        filled.wait()
+        let slot = taken % Self.chunkCount
+        // Written before the producer's signal, read after the wait: no lock needed.
+        let count = counts[slot]
+        guard count == 0 else {
+            taken += 1
+            holding = true
+            return .bytes(UnsafeRawBufferPointer(start: storage + slot * Self.chunkSize, count: count))
+        }
+        // End and failure stay: every further call sees them again.
+        filled.signal()
+        return final
+    }
+
+    /// Reads to the end of the input, dropping the bytes: `.end`, or the failure met.
+    func drain() -> Piece {
+        while true {
+            let piece = next()
+            if case .bytes = piece { continue }
+            return piece
+        }
+    }
+
+    /// Stops the producer and waits until it has let go of the file.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        lock.sync { stopping = true }
+        free.signal()  // in case it waits for room
+        finished.wait()
+    }
+
+    // MARK: - The producer
+
+    private func produce() {
+        defer { finished.signal() }
+        var index = 0
+        while true {
+            free.wait()
+            if lock.sync(execute: { stopping }) { return }
+            let slot = index % Self.chunkCount
+            let base = storage + slot * Self.chunkSize
+            var count = 0
+            var outcome: Piece?
+            var warned = 0
+            // Block by block (archive_read_data would drop what it copied in a call that ends
+            // in an error), copying into the chunk; a block's rest waits for the next chunk.
+            while count < Self.chunkSize {
+                if pending.isEmpty {
+                    var block: UnsafeRawPointer?
+                    var size = 0
+                    var offset: Int64 = 0
+                    let code = archive_read_data_block(handle.pointer, &block, &size, &offset)
+                    if code == ARCHIVE_EOF { break }
+                    if code == ARCHIVE_OK || code == ARCHIVE_WARN, let block {
+                        if code == ARCHIVE_WARN {
+                            _ = try? handle.check(code, .readData)
+                            warned += 1
+                        }
+                        pending = UnsafeRawBufferPointer(start: block, count: size)
+                        if size == 0 && warned > 8 {
+                            outcome = .failure(.library(operation: .readData, path: nil, message: "libarchive kept warning without returning data", errno: 0))
+                            break
+                        }
+                        continue
+                    }
+                    do {
+                        try handle.check(code == ARCHIVE_OK || code == ARCHIVE_WARN ? ARCHIVE_FATAL : code, .readData)
+                        outcome = .failure(.library(operation: .readData, path: nil, message: "libarchive returned no data", errno: 0))
+                    } catch let error as ArchiveError {
+                        outcome = .failure(error)
+                    } catch {
+                        outcome = .failure(.library(operation: .readData, path: nil, message: "\(error)", errno: 0))
+                    }
+                    break
+                }
+                let taken = min(pending.count, Self.chunkSize - count)
+                (base + count).copyMemory(from: pending.baseAddress!, byteCount: taken)
+                count += taken
+                pending = UnsafeRawBufferPointer(rebasing: pending[taken...])
+            }
+            let position = archive_filter_bytes(handle.pointer, -1)
+            lock.sync { consumed = position }
+            if count > 0 {
+                counts[slot] = count
+                index += 1
+                filled.signal()
+                if outcome == nil { continue }
+                free.wait()
+                if lock.sync(execute: { stopping }) { return }
+            }
+            // The end, or a failure after the bytes before it: one slot that stays.
+            final = outcome ?? .end
+            counts[index % Self.chunkCount] = 0
+            filled.signal()
+            return
+        }
+    }
+}
+
+/// Warnings collected on one thread, taken on another.
+private final class WarningBox: @unchecked Sendable {
+    private let lock = DispatchQueue(label: "bundle.decompress.warnings")
+    private var pending: [String] = []
+
+    func add(_ warning: String) {
+        lock.sync { pending.append(warning) }
+    }
+
+    func take() -> [String] {
+        lock.sync {
+            defer { pending = [] }
+            return pending
+        }
+    }
+}
