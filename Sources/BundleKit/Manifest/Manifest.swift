@@ -194,7 +194,7 @@ public struct Manifest: Codable, Sendable, Equatable {
                 shell.append(contentsOf: "[]".utf8)
                 shell.append(contentsOf: bytes[range.upperBound...])
                 var manifest = try JSONDecoder().decode(Manifest.self, from: shell)
-                manifest.entries = try scanner.entries(in: range)
+                manifest.entries = try scanner.entries(in: range, count: outline.entryCount)
                 return .success(manifest)
             } catch {
                 return .failure(.malformedManifest(String(describing: error)))

@@ -26,6 +26,8 @@ struct ManifestScanner {
         var version: Int?
         /// The bytes of the `entries` array, brackets included.
         var entries: Range<Int>?
+        /// How many elements that array has.
+        var entryCount = 0
     }
 
     private let bytes: UnsafeRawBufferPointer
@@ -56,7 +58,11 @@ struct ManifestScanner {
                     try skipValue()
                 case "entries":
                     if outline.entries != nil { throw fail("the key 'entries' appears twice") }
-                    try skipValue()
+                    if try peek() == UInt8(ascii: "[") {
+                        outline.entryCount = try countElements()
+                    } else {
+                        try skipValue()
+                    }
                     outline.entries = start..<position
                 default:
                     try skipValue()
@@ -71,10 +77,9 @@ struct ManifestScanner {
 
     // MARK: - Entries
 
-    /// Decodes the array at `range` (from `outline`) into entries.
-    mutating func entries(in range: Range<Int>) throws(Failure) -> [ManifestEntry] {
-        position = range.lowerBound
-        let count = try countElements()
+    /// Decodes the array at `range` (from `outline`, which counted its `count` elements)
+    /// into entries.
+    mutating func entries(in range: Range<Int>, count: Int) throws(Failure) -> [ManifestEntry] {
         var entries: [ManifestEntry] = []
         entries.reserveCapacity(count)
         position = range.lowerBound
@@ -90,10 +95,13 @@ struct ManifestScanner {
         return entries
     }
 
-    /// The number of elements of the array that starts here (a structural count only).
+    /// Skips the array that starts here, returning how many elements it has.
     private mutating func countElements() throws(Failure) -> Int {
         try expect(UInt8(ascii: "["))
-        if try peek() == UInt8(ascii: "]") { return 0 }
+        if try peek() == UInt8(ascii: "]") {
+            position += 1
+            return 0
+        }
         var count = 0
         while true {
             try skipValue()

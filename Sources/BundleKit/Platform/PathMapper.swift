@@ -41,7 +41,7 @@ public struct PathMapper: Sendable, Equatable {
         var result: [String] = []
         for part in parts where part != "." {
             if part == ".." { throw .climbs(path: resolved) }
-            if os != .windows && part.contains("\\") { throw .invalidCharacters(path: resolved) }
+            if os != .windows && part.utf8.contains(0x5c) { throw .invalidCharacters(path: resolved) }
             if os == .windows && result.count > 0 && !Self.isPortableWindowsName(part) { throw .invalidCharacters(path: resolved) }
             if part.utf8.count > Self.maximumNameLength { throw .tooLong(path: resolved) }
             result.append(String(part))
@@ -77,14 +77,16 @@ public struct PathMapper: Sendable, Equatable {
     /// Checks a relative path taken from a bundle member (`files/<item>/<relative>`) and
     /// returns its components; anything that could climb or hide is refused.
     public static func memberComponents(_ member: String) throws(PathError) -> [String] {
-        guard member.hasPrefix(BundleLayout.payloadPrefix), !member.utf8.contains(0), !member.contains("\\") else {
+        // Bytes, not characters: a backslash or slash is one wherever it stands, as the file
+        // system sees it (and no Foundation search per member).
+        guard member.hasPrefix(BundleLayout.payloadPrefix), !member.utf8.contains(where: { $0 == 0 || $0 == 0x5c }) else {
             throw .invalidMember(member: member)
         }
-        let parts = member.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 3, !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+        let parts = member.utf8.split(separator: 0x2f, omittingEmptySubsequences: false)
+        guard parts.count >= 3, !parts.contains(where: { $0.isEmpty || $0.elementsEqual(".".utf8) || $0.elementsEqual("..".utf8) }) else {
             throw .invalidMember(member: member)
         }
-        return parts
+        return parts.map { String(Substring($0)) }
     }
 }
 

@@ -87,9 +87,30 @@ enum TargetPolicy {
 
     /// Names joined by `/`, none empty, `.` or `..`, no backslash, and no `${...}` (capture
     /// writes a `$` in a file name as `$$`).
+    /// Read as bytes, as the file system will.
     private static func isLiteralRelativePath(_ text: Substring) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }), !text.contains("\\") else { return false }
-        return !text.replacingOccurrences(of: "$$", with: "").contains("$")
+        var length = 0  // of the current name
+        var dots = 0  // '.' bytes in it
+        var dollars = 0  // '$' bytes in a row
+        func nameIsBad() -> Bool { length == 0 || (length == dots && dots <= 2) }
+        for byte in text.utf8 {
+            if byte == 0x24 {  // '$'
+                dollars += 1
+            } else {
+                if dollars % 2 == 1 { return false }  // a '$' not doubled
+                dollars = 0
+            }
+            switch byte {
+            case 0x2f:  // '/'
+                if nameIsBad() { return false }
+                length = 0
+                dots = 0
+            case 0x5c: return false  // '\\'
+            default:
+                length += 1
+                if byte == 0x2e { dots += 1 }
+            }
+        }
+        return dollars % 2 == 0 && !nameIsBad()
     }
 }
