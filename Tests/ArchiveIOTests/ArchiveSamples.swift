@@ -83,6 +83,24 @@ enum Samples {
         return members
     }
 
+    /// `rounds` damaged copies of the sample archive (its random file cut to 3,000 bytes):
+    /// one to four bytes changed, every fifth copy also cut short; the same copies each run.
+    static func damagedCopies(_ compression: Compression, rounds: Int) throws -> [[UInt8]] {
+        var small = members()
+        small[2] = .file("files/random.bin", SeededBytes(seed: 3).bytesPrefix(3000))
+        let bytes = try write(small, compression: compression)
+        var random = SeededBytes(seed: UInt64(bytes.count))
+        return (0..<rounds).map { round in
+            var damaged = bytes
+            for _ in 0...(round % 4) {
+                let at = Int(random.next() % UInt64(damaged.count))
+                damaged[at] = UInt8(truncatingIfNeeded: random.next())
+            }
+            if round % 5 == 0 { damaged.removeLast(Int(random.next() % UInt64(damaged.count))) }
+            return damaged
+        }
+    }
+
     /// Reads the archive file at `url`.
     static func readAll(at url: URL, warnings: ((String) -> Void)? = nil) throws -> [Member] {
         try readAll(PaxReader(path: url.path, onWarning: warnings))

@@ -86,17 +86,7 @@ struct BackgroundDecompressorTests {
     @Test("random damage never crashes or hangs", arguments: [Compression.gzip, .zstd])
     func fuzz(compression: Compression) throws {
         let dir = try TemporaryDirectory("background-fuzz")
-        var small = Samples.members()
-        small[2] = .file("files/random.bin", SeededBytes(seed: 3).bytesPrefix(3000))
-        let bytes = try Samples.write(small, compression: compression)
-        var random = SeededBytes(seed: UInt64(bytes.count))
-        for round in 0..<60 {
-            var damaged = bytes
-            for _ in 0...(round % 4) {
-                let at = Int(random.next() % UInt64(damaged.count))
-                damaged[at] = UInt8(truncatingIfNeeded: random.next())
-            }
-            if round % 5 == 0 { damaged.removeLast(Int(random.next() % UInt64(damaged.count))) }
+        for damaged in try Samples.damagedCopies(compression, rounds: 60) {
             let file = try dir.write("fuzz.tar", Data(damaged))
             _ = try? Self.readAll(file)
         }

@@ -243,17 +243,7 @@ struct PaxReaderTests {
     @Test("random damage never crashes", arguments: Compression.allCases)
     func fuzz(compression: Compression) throws {
         let dir = try TemporaryDirectory("reader-fuzz")
-        var small = Samples.members()
-        small[2] = .file("files/random.bin", SeededBytes(seed: 3).bytesPrefix(3000))
-        let bytes = try Samples.write(small, compression: compression)
-        var random = SeededBytes(seed: UInt64(bytes.count))
-        for round in 0..<150 {
-            var damaged = bytes
-            for _ in 0...(round % 4) {
-                let at = Int(random.next() % UInt64(damaged.count))
-                damaged[at] = UInt8(truncatingIfNeeded: random.next())
-            }
-            if round % 5 == 0 { damaged.removeLast(Int(random.next() % UInt64(damaged.count))) }
+        for damaged in try Samples.damagedCopies(compression, rounds: 150) {
             let file = try dir.write("fuzz.tar", Data(damaged))
             _ = try? Samples.readAll(at: file)
         }
