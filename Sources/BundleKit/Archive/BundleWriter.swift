@@ -156,15 +156,17 @@ final class BundleWriter {
         // front of the partial file, else both copied into a new file.
         var result = (file: partial, path: partialPath)
         var assembled: FileDescriptor?
-        defer { try? assembled?.close() }
+        let assembledPath = scratchPath("assembled")
+        defer {
+            try? assembled?.close()
+            ScratchRegistry.shared.remove(assembledPath)  // renamed into place, or removed
+        }
         if padding != nil && LocalFileSystem.insertSpace(partial, at: 0, length: headerLength) {
             try copy(header, path: headerPath, into: partial, at: 0, path: partialPath)
         } else {
-            let assembledPath = scratchPath("assembled")
             let file = try LocalFileSystem.createExclusive(assembledPath)
             assembled = file
             ScratchRegistry.shared.add(assembledPath)
-            defer { ScratchRegistry.shared.remove(assembledPath) }
             do {
                 try LocalFileSystem.append(from: header, path: headerPath, to: file, destinationPath: assembledPath, buffer: buffer)
                 try LocalFileSystem.append(from: partial, path: partialPath, to: file, destinationPath: assembledPath, buffer: buffer)
