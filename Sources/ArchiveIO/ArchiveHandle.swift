@@ -58,6 +58,24 @@ final class ArchiveHandle {
         throw ArchiveError.library(operation: operation, path: path, message: message, errno: number)
     }
 
+    /// Lets a read handle take the compressions bundles use (gzip, zstd, none) and no other:
+    /// the fewer parsers exposed to untrusted input, the better.
+    func supportBundleFilters() throws {
+        try check(archive_read_support_filter_gzip(pointer), .configure)
+        try check(archive_read_support_filter_zstd(pointer), .configure)
+        try check(archive_read_support_filter_none(pointer), .configure)
+    }
+
+    /// The compression a read handle detected while opening.
+    var detectedCompression: Compression? {
+        switch archive_filter_code(pointer, 0) {
+        case ARCHIVE_FILTER_GZIP: .gzip
+        case ARCHIVE_FILTER_ZSTD: .zstd
+        case ARCHIVE_FILTER_NONE: Compression.none
+        default: nil
+        }
+    }
+
     /// Opens a write handle whose output goes to `sink`.
     func openOutput() throws {
         let context = Unmanaged.passUnretained(self).toOpaque()

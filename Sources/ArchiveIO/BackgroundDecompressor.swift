@@ -57,19 +57,11 @@ final class BackgroundDecompressor: @unchecked Sendable {
         handle = try ArchiveHandle(.read, onWarning: { warnings.add($0) })
         let a = handle.pointer
         try handle.check(archive_read_support_format_raw(a), .configure)
-        try handle.check(archive_read_support_filter_gzip(a), .configure)
-        try handle.check(archive_read_support_filter_zstd(a), .configure)
-        try handle.check(archive_read_support_filter_none(a), .configure)
+        try handle.supportBundleFilters()
         try handle.check(archive_read_open_fd(a, fileDescriptor, blockSize), .open)
         var entry: OpaquePointer?
         try handle.check(archive_read_next_header(a, &entry), .readHeader)
-        compression =
-            switch archive_filter_code(a, 0) {
-            case ARCHIVE_FILTER_GZIP: .gzip
-            case ARCHIVE_FILTER_ZSTD: .zstd
-            case ARCHIVE_FILTER_NONE: Compression.none
-            default: nil
-            }
+        compression = handle.detectedCompression
         storage = .allocate(byteCount: Self.chunkSize * Self.chunkCount, alignment: 16)
         counts = .allocate(capacity: Self.chunkCount)
         counts.initialize(repeating: 0, count: Self.chunkCount)

@@ -195,10 +195,10 @@ final class GzipBlock: @unchecked Sendable {
         crc = bytes.isEmpty ? 0 : crc32(0, bytes.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
         do {
             // Stored blocks need no dictionary: the decoder's window fills from them as well.
-            let stores = worker.stored != nil && ByteHistogram.looksIncompressible(bytes)
-            let stream = stores ? worker.stored! : worker.stream
+            let stored = worker.stored.flatMap { ByteHistogram.looksIncompressible(bytes) ? $0 : nil }
+            let stream = stored ?? worker.stream
             try stream.reset()
-            if !stores, let dictionary {
+            if stored == nil, let dictionary {
                 let window = min(ParallelGzip.window, dictionary.count)
                 try stream.setDictionary(UnsafeRawBufferPointer(rebasing: dictionary.bytes[(dictionary.count - window)...]))
             }

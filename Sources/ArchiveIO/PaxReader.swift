@@ -84,10 +84,10 @@ public final class PaxReader {
         // plain tar already.
         try handle.check(archive_read_support_format_tar(a), .configure)
         if background == nil {
-            try handle.check(archive_read_support_filter_gzip(a), .configure)
-            try handle.check(archive_read_support_filter_zstd(a), .configure)
+            try handle.supportBundleFilters()
+        } else {
+            try handle.check(archive_read_support_filter_none(a), .configure)
         }
-        try handle.check(archive_read_support_filter_none(a), .configure)
         // libarchive picks the filter and the format while opening, so a zip or a text file
         // fails here already.
         try UTF8Locale.run {
@@ -130,7 +130,7 @@ public final class PaxReader {
                     atEnd = true
                     return nil
                 }
-                if compression == nil { compression = detectedCompression() }
+                if compression == nil { compression = background?.compression ?? handle.detectedCompression }
                 let header = Self.header(of: entry)
                 lastPath = header.path
                 inEntry = true
@@ -181,16 +181,6 @@ public final class PaxReader {
     }
 
     // MARK: - Entries
-
-    private func detectedCompression() -> Compression? {
-        if let background { return background.compression }
-        return switch archive_filter_code(handle.pointer, 0) {
-        case ARCHIVE_FILTER_GZIP: .gzip
-        case ARCHIVE_FILTER_ZSTD: .zstd
-        case ARCHIVE_FILTER_NONE: Compression.none
-        default: nil
-        }
-    }
 
     private static func header(of entry: OpaquePointer) -> EntryHeader {
         var (path, pathIsValid) = decode(archive_entry_pathname(entry) ?? archive_entry_pathname_utf8(entry))

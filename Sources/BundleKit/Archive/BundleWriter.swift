@@ -162,7 +162,7 @@ final class BundleWriter {
             ScratchRegistry.shared.remove(assembledPath)  // renamed into place, or removed
         }
         if padding != nil && LocalFileSystem.insertSpace(partial, at: 0, length: headerLength) {
-            try copy(header, path: headerPath, into: partial, at: 0, path: partialPath)
+            try LocalFileSystem.copy(from: header, path: headerPath, to: partial, at: 0, destinationPath: partialPath, buffer: buffer)
         } else {
             let file = try LocalFileSystem.createExclusive(assembledPath)
             assembled = file
@@ -193,22 +193,6 @@ final class BundleWriter {
     /// A hidden scratch name next to the output, of the partial file's family.
     private func scratchPath(_ kind: String) -> String {
         partialPath.replacingOccurrences(of: ".partial-", with: ".\(kind)-")
-    }
-
-    /// Copies all of `source` to `destination` at `offset`, through `buffer`.
-    private func copy(_ source: FileDescriptor, path: String, into destination: FileDescriptor, at offset: Int64, path destinationPath: String) throws {
-        do {
-            _ = try source.seek(offset: 0, from: .start)
-        } catch {
-            throw FileSystemError.cannotRead(path: path, errno: error as? Errno ?? .ioError)
-        }
-        var position = offset
-        while true {
-            let count = try LocalFileSystem.readFully(source, into: buffer, path: path)
-            if count == 0 { return }
-            try LocalFileSystem.writeAll(destination, UnsafeRawBufferPointer(rebasing: buffer[..<count]), at: position, path: destinationPath)
-            position += Int64(count)
-        }
     }
 
     /// The header stream: MANIFEST.json, SHA256SUMS and the signature, 0644, dated `created`;

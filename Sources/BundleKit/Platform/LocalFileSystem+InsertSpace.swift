@@ -31,13 +31,4 @@ extension LocalFileSystem {
             return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
         }()
     #endif
-
-    /// Writes all of `bytes` at `offset`, not moving the file position.
-    static func writeAll(_ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(FileSystemError) {
-        do {
-            _ = try descriptor.writeAll(toAbsoluteOffset: offset, bytes)
-        } catch {
-            throw .cannotWrite(path: path, errno: error as? Errno ?? .ioError)
-        }
-    }
 }

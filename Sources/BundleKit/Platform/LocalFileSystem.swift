@@ -57,6 +57,15 @@ enum LocalFileSystem {
         }
     }
 
+    /// Writes all of `bytes` at `offset`, not moving the file position.
+    static func writeAll(_ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(FileSystemError) {
+        do {
+            _ = try descriptor.writeAll(toAbsoluteOffset: offset, bytes)
+        } catch {
+            throw .cannotWrite(path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
     static func sync(_ descriptor: FileDescriptor, path: String) throws(FileSystemError) {
         guard fsync(descriptor.rawValue) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
     }
@@ -202,11 +211,7 @@ extension LocalFileSystem {
         from source: FileDescriptor, path: String, to destination: FileDescriptor, destinationPath: String,
         buffer: UnsafeMutableRawBufferPointer
     ) throws(FileSystemError) {
-        do {
-            _ = try source.seek(offset: 0, from: .start)
-        } catch {
-            throw .cannotRead(path: path, errno: error as? Errno ?? .ioError)
-        }
+        try rewind(source, path: path)
         #if os(Linux)
             var copied = 0
             while true {
@@ -231,6 +236,30 @@ extension LocalFileSystem {
             let count = try readFully(source, into: buffer, path: path)
             if count == 0 { return }
             try writeAll(destination, UnsafeRawBufferPointer(rebasing: buffer[..<count]), path: destinationPath)
+        }
+    }
+
+    /// Copies all of `source` (from its start) into `destination` at `offset`, through
+    /// `buffer`, leaving `destination`'s file position where it was.
+    static func copy(
+        from source: FileDescriptor, path: String, to destination: FileDescriptor, at offset: Int64, destinationPath: String,
+        buffer: UnsafeMutableRawBufferPointer
+    ) throws(FileSystemError) {
+        try rewind(source, path: path)
+        var position = offset
+        while true {
+            let count = try readFully(source, into: buffer, path: path)
+            if count == 0 { return }
+            try writeAll(destination, UnsafeRawBufferPointer(rebasing: buffer[..<count]), at: position, path: destinationPath)
+            position += Int64(count)
+        }
+    }
+
+    private static func rewind(_ descriptor: FileDescriptor, path: String) throws(FileSystemError) {
+        do {
+            _ = try descriptor.seek(offset: 0, from: .start)
+        } catch {
+            throw .cannotRead(path: path, errno: error as? Errno ?? .ioError)
         }
     }
 }

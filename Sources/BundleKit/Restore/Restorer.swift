@@ -79,12 +79,11 @@ public struct Restorer {
         var files: [RestorePlan.File] = []
         files.reserveCapacity(manifest.entries.count)
         var imports: [RestorePlan.Import] = []
-        // A verified manifest lists its entries in member order already; only otherwise is
-        // an order of positions made (never a sorted copy of the entries).
+        // A verified manifest lists its entries in member order already; only otherwise is a
+        // sorted copy made.
         let entries = manifest.entries
         let inOrder = zip(entries, entries.dropFirst()).allSatisfy { BundleLayout.precedes($0.member, $1.member) }
-        let order = inOrder ? Array(entries.indices) : entries.indices.sorted { BundleLayout.precedes(entries[$0].member, entries[$1].member) }
-        for entry in order.lazy.map({ entries[$0] }) {
+        for entry in inOrder ? entries : entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
             if entry.target.isEmpty {
                 guard let spec = profile.items.first(where: { $0.id == entry.item })?.importCommand else {
                     throw RestoreError.noImportCommand(item: entry.item)

@@ -10,7 +10,9 @@ import SystemPackage
 final class StagingSink: PayloadSink {
     /// Where members go; nil decrypts and discards. Restore sets it once its checks pass,
     /// before the first member arrives.
-    var folder: String?
+    var folder: String? {
+        didSet { staged.folder = folder ?? "" }
+    }
     /// Each member staged so far, by its number in the folder (its path is made on demand:
     /// a path per file is ~60 bytes more for each of 50,000 files).
     private(set) var staged = StagedFiles()
@@ -21,6 +23,7 @@ final class StagingSink: PayloadSink {
 
     init(folder: String?, unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> UInt32) {
         self.folder = folder
+        staged.folder = folder ?? ""
         self.unlock = unlock
         self.permissions = permissions
     }
@@ -28,7 +31,6 @@ final class StagingSink: PayloadSink {
     func begin(_ entry: ManifestEntry) throws {
         var write: (UnsafeRawBufferPointer) throws -> Void = { _ in }
         if let folder {
-            staged.folder = folder
             let path = folder + "/" + Self.name(staged.count + 1)
             let descriptor = try LocalFileSystem.createExclusive(path, permissions: 0o600)
             current = (descriptor, path)
