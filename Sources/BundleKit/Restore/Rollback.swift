@@ -132,6 +132,16 @@ public struct Rollback {
         return removed
     }
 
+    /// What `bundle rollback` does when there is no journal: a restore killed before its
+    /// journal existed (while verifying), or a rollback killed after it removed the journal,
+    /// left at most its staging folders and bundle's own state folder, now empty. Removes
+    /// those; returns the staging folders it removed.
+    public static func cleanUpWithoutJournal(stateDirectory: String) -> [String] {
+        let staging = removeStaging(in: stateDirectory)
+        LocalFileSystem.removeEmptyFolder(stateDirectory)
+        return staging
+    }
+
     private func isUnderRoot(_ path: String) -> Bool {
         DirectoryHandle.components(of: path, under: journal.root).map { !$0.isEmpty && !$0.contains("..") && !$0.contains(".") } ?? false
     }

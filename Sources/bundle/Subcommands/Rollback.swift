@@ -16,8 +16,7 @@ extension BundleCommand {
         func run() async throws {
             let state = Host.stateDirectory(root: location.absoluteRoot, os: location.os)
             guard let journal = try RestoreJournal.load(from: state) else {
-                // A restore killed while verifying has no journal yet and changed nothing but its staging folder.
-                let staging = BundleKit.Rollback.removeStaging(in: state)
+                let staging = BundleKit.Rollback.cleanUpWithoutJournal(stateDirectory: state)
                 if output.json {
                     JSONOutput.print(NoJournal(removedStaging: staging))
                 } else {
