@@ -141,4 +141,29 @@ struct CrashSweepTests {
             #expect(rollbackCrash > 3, "the rollback after crash point \(restoreCrash + 1) has crash points of its own")
         }
     }
+
+    @Test("a crash at every step of bundle create leaves either no bundle under the name or a complete one")
+    func createSweep() throws {
+        let source = try TemporaryDirectory("sweep-create-source")
+        try source.write("opt/app/app.config", "<configuration/>")
+        try source.write("opt/app/data/a.txt", "a\n")
+        let create = { (out: String) in
+            ["create", "--profile", FixturePaths.fixture("profiles/crash-app.yaml").path, "--root", source.url.path,
+             "--sign-key", "k.key", "--out", out, "--recipient", "a.recipient"] + vars
+        }
+        let log = work.path("create-points.log")
+        #expect(try bundle(create("reference.bundle"), log: log).status == 0)
+        let points = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map { String($0.drop { $0 != " " }.dropFirst()) }
+        #expect(points == ["capture exported secret", "create header written", "create assembled", "create synced", "create renamed"], "\(points)")
+        for (index, label) in points.enumerated() {
+            let out = "crash-\(index + 1).bundle"
+            #expect(try bundle(create(out), crashAt: index + 1).status == 86)
+            if label == "create renamed" {
+                let verified = try bundle(["verify", out, "--pubkey", "k.pub"])
+                #expect(verified.status == 0, "renamed: the bundle is whole. \(verified.output)")
+            } else {
+                #expect(!FileManager.default.fileExists(atPath: work.path(out).path), "crash at \(label): nothing under the name")
+            }
+        }
+    }
 }
