@@ -89,7 +89,8 @@ public struct Capturer: Sendable {
             commands.append(outcome)
         }
 
-        var (sources, skipped) = try collector.collect(profile.items)
+        let collected = try collector.collect(profile.items)
+        var (sources, skipped) = (collected.sources, collected.skipped)
         for item in skipped { onEvent?(.warning("item '\(item)': nothing found; optional, skipped")) }
         let neverCopy = try checkNeverCopy(sources, variables: variables, mapper: mapper)
         try encryptionPlan(&sources)
@@ -114,7 +115,7 @@ public struct Capturer: Sendable {
         defer { reader.cancel() }
         do {
             for source in sources {
-                let entry: ManifestEntry
+                var entry: ManifestEntry
                 if let link = source.link {
                     try writer.addLink(source)
                     entry = ManifestEntry(
@@ -132,6 +133,7 @@ public struct Capturer: Sendable {
                         mtime: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds,
                         sha256: stored.sha256, encrypted: source.encrypted)
                 }
+                entry.recordOwnership(source.status)
                 // A raw member's digest is its content's: no second read needed to spot a copy.
                 if !entry.encrypted, let marked = neverCopy.first(where: { $0.value == entry.sha256 && $0.key != entry.item })?.key {
                     throw CaptureError.neverCopy(item: entry.item, path: entry.member, markedBy: marked)
@@ -142,6 +144,7 @@ public struct Capturer: Sendable {
             sources = []
             var manifest = makeManifest(variables: variables, fileCount: spool.count, skipped: skipped)
             manifest.neverCopy = neverCopy
+            manifest.folders = collected.folders.isEmpty ? nil : collected.folders
             manifest.settings = options.settings
             // Both members are streamed from the spool twice: once to hash, once into the header.
             let manifestContent = try spool.manifest(manifest)

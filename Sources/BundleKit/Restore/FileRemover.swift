@@ -14,11 +14,11 @@ final class FileRemover {
         self.root = root
     }
 
-    /// Removes the regular file `path`; false when nothing is to be removed (the file is gone,
-    /// or is no longer a regular file, which capture would not have taken either).
+    /// Removes the regular file or link `path` (the link itself); false when nothing is to be
+    /// removed (it is gone, or is now a folder or special file, which capture never takes).
     func remove(_ path: String) throws -> Bool {
         let (folder, name, _) = try DirectoryHandle.openParent(of: path, under: root, create: false)
-        guard try folder.kind(of: name) == .regular else { return false }
+        guard let kind = try folder.kind(of: name), kind == .regular || kind == .symlink else { return false }
         folder.remove(name)
         unsynced[folder.path] = folder
         return true

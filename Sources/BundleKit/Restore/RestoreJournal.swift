@@ -63,6 +63,31 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
 
     /// The format this build writes: 2, where an entry in `touched` is a recorded fact.
     public static let currentVersion = 2
+    /// An existing folder whose mode, owner and time the restore sets, as it was before.
+    public struct FolderState: Codable, Sendable, Equatable {
+        /// The path on this machine.
+        public var path: String
+        /// Permission bits, setgid and sticky included.
+        public var permissions: UInt32
+        /// Owner user id.
+        public var uid: UInt32
+        /// Owner group id.
+        public var gid: UInt32
+        /// Modification time, seconds since 1970.
+        public var mtime: Int64
+        /// Nanoseconds past `mtime`.
+        public var mtimeNanoseconds: Int32
+
+        init(path: String, status: FileStatus) {
+            self.path = path
+            permissions = status.permissions
+            uid = status.owner
+            gid = status.group
+            mtime = status.mtimeSeconds
+            mtimeNanoseconds = status.mtimeNanoseconds
+        }
+    }
+
     /// Journal format version.
     public var version = RestoreJournal.currentVersion
     /// Identifies the restore (and names its safeguard folder).
@@ -85,6 +110,8 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     public var removed: [TouchedPath]?
     /// Folders an exact restore removes once empty, innermost first; made again on rollback.
     public var removedFolders: [RemovedFolder]?
+    /// Existing folders whose mode, owner and time the restore sets, as they were; nil when none.
+    public var changedFolders: [FolderState]?
     /// Folders observed missing before the first change, outermost first; removed again when
     /// empty on rollback.
     public var createdFolders: [String] = []

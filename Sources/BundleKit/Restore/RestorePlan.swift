@@ -16,6 +16,30 @@ public struct RestorePlan: Sendable, Equatable {
         public var permissions: UInt32
         /// Whether a file is already there (it will be replaced).
         public var replaces: Bool
+        /// The user id it gets (the captured owner's name on this machine, else its number);
+        /// nil: left to the restoring user (not root, or no owner recorded).
+        public var owner: UInt32? = nil
+        /// The group id it gets, likewise.
+        public var group: UInt32? = nil
+    }
+
+    /// A folder under a `directory` item, made (when missing) and given its captured mode,
+    /// owner and modification time after every file is in place.
+    public struct Folder: Sendable, Equatable {
+        /// Where it is on this machine.
+        public var hostPath: String
+        /// Its mode, setgid and sticky included.
+        public var permissions: UInt32
+        /// The user id it gets; nil: unchanged.
+        public var owner: UInt32?
+        /// The group id it gets; nil: unchanged.
+        public var group: UInt32?
+        /// Modification time, seconds since 1970.
+        public var mtime: Int64
+        /// Nanoseconds past `mtime`.
+        public var mtimeNanoseconds: Int32
+        /// Whether it exists already.
+        public var exists: Bool
     }
 
     /// An exported secret handed to the product's own import command.
@@ -63,6 +87,11 @@ public struct RestorePlan: Sendable, Equatable {
 
     /// Files in member order.
     public var files: [File]
+    /// Folders of the bundle's directory items, a folder before what it holds.
+    public var folders: [Folder] = []
+    /// Paths whose captured owner could not be given (not restoring as root): they keep the
+    /// restoring user's.
+    public var ownersNotApplied: [String] = []
     /// With `RestoreOptions.exact`: files the bundle does not list that are removed (moved
     /// into the safeguard) before the files are written, in order.
     public var removals: [String] = []
@@ -106,6 +135,12 @@ public struct RestorePlan: Sendable, Equatable {
                 details: removals.map { "remove \($0)" } + emptiedFolders.map { "remove folder \($0)" }))
         }
         let links = files.filter { $0.entry.link != nil }
+        if !folders.isEmpty {
+            let new = folders.filter { !$0.exists }
+            steps.append(Step(
+                title: "folders: make \(new.count) missing, give all \(folders.count) their captured mode, owner and time after the files",
+                details: new.map { "create \($0.hostPath) (\(ManifestEntry.octal($0.permissions)))" }))
+        }
         steps.append(Step(
             title: "write \(files.count - links.count) file(s), each renamed into place, all synced before the next step",
             details: files.filter { $0.entry.link == nil }.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
@@ -113,6 +148,9 @@ public struct RestorePlan: Sendable, Equatable {
             steps.append(Step(
                 title: "make \(links.count) symbolic link(s), after every file, each renamed into place",
                 details: links.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) -> \($0.entry.link ?? "") (from \($0.entry.member))" }))
+        }
+        if !ownersNotApplied.isEmpty {
+            steps.append(Step(title: "owners kept as the restoring user's (not root): \(ownersNotApplied.count) path(s)", details: ownersNotApplied))
         }
         if !imports.isEmpty {
             steps.append(Step(

@@ -59,13 +59,18 @@ struct RestoreTransaction {
             }
             return ("done", journal.services.map { "\($0.name) (\($0.wasRunning ? "was running" : "was stopped"))" }.joined(separator: ", "))
         case .safeguard:
-            let saved = try Safeguard(folder: journal.safeguard).save(&journal, paths: touchedPaths(), removals: options.exact ? plan.removals : [],
-                                                                   emptiedFolders: options.exact ? plan.emptiedFolders : [])
+            let saved = try Safeguard(folder: journal.safeguard).save(
+                &journal, paths: touchedPaths(), removals: options.exact ? plan.removals : [],
+                emptiedFolders: options.exact ? plan.emptiedFolders : [], changedFolders: plan.folders.filter(\.exists).map(\.hostPath))
             return ("done", "\(saved) file(s) kept in \(journal.safeguard)")
         case .removeUnlisted:
             try removeUnlisted(journal, into: &report)
             return ("done", "\(report.removed.count) file(s) removed (kept in \(journal.safeguard)), \(report.removedFolders.count) empty folder(s) removed")
         case .writeFiles:
+            for folder in plan.folders where !folder.exists {
+                try committer.makeFolder(folder)
+                CrashPoint.reached("made folder \(folder.hostPath)")
+            }
             for (index, file) in plan.files.enumerated() {
                 if let link = file.entry.link {
                     try committer.link(link, to: file)
@@ -78,7 +83,11 @@ struct RestoreTransaction {
             }
             // Durable before the journal moves on (FileCommitter explains why that suffices).
             try committer.syncFolders()
-            return ("done", "\(plan.files.count) file(s)")
+            for folder in plan.folders.reversed() {
+                try committer.applyMetadata(folder)
+                CrashPoint.reached("folder metadata \(folder.hostPath)")
+            }
+            return ("done", "\(plan.files.count) file(s), \(plan.folders.count) folder(s)")
         case .imports:
             for item in plan.imports {
                 let input = try stagedPath(item.entry)
@@ -134,7 +143,8 @@ struct RestoreTransaction {
         journal.createdFolders = createdStateFolders
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
         var folders = Set<String>()
-        for path in touchedPaths() {
+        // A recorded folder counts as a path inside it: it and the folders above it may be made.
+        for path in touchedPaths() + plan.folders.filter { !$0.exists }.map({ $0.hostPath + "/." }) {
             for folder in try LocalFileSystem.missingFolders(above: path, seen: &folders) where !journal.createdFolders.contains(folder) {
                 journal.createdFolders.append(folder)
             }

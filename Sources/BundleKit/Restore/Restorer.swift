@@ -38,7 +38,8 @@ public struct Restorer {
             staging?.remove()
             for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
         }
-        let sink = StagingSink(folder: nil, unlock: options.unlock) { Self.permissions(for: $0) }
+        // Staged files stay private (0600, in a 0700 folder); each gets its mode and owner as it is committed.
+        let sink = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
         let verification: VerifyReport
         do {
             verification = try verifier.run(sink: sink) { manifest in
@@ -76,6 +77,8 @@ public struct Restorer {
     func plan(for manifest: Manifest) throws -> RestorePlan {
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         let (profile, variables) = (targets.profile, targets.variables)
+        let owners = OwnerMapping(sourceOS: manifest.source.os)
+        var notApplied: [String] = []
         var files: [RestorePlan.File] = []
         files.reserveCapacity(manifest.entries.count)
         var imports: [RestorePlan.Import] = []
@@ -101,15 +104,28 @@ public struct Restorer {
             if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
             }
-            files.append(.init(
-                entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
-                replaces: existing != nil))
+            var file = RestorePlan.File(
+                entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry, sourceOS: manifest.source.os),
+                replaces: existing != nil)
+            (file.owner, file.group) = owners.ids(owner: entry.owner, uid: entry.uid, group: entry.group, gid: entry.gid, path: host, notApplied: &notApplied)
+            files.append(file)
         }
         // Links last: once one exists, no file of this restore can be written through it.
         if files.contains(where: { $0.entry.link != nil }) {
             files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
         }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
+        for record in manifest.folders ?? [] {
+            let host = try targets.mapper.hostPath(for: try VariableResolver.expand(record.target, with: variables, context: "folder \(record.target)"))
+            let existing = try FileStatus.of(host)
+            if let existing, existing.kind != .directory { throw RestoreError.targetNotAFile(path: host, member: "folder \(record.target)") }
+            var folder = RestorePlan.Folder(
+                hostPath: host, permissions: manifest.source.os == .windows ? 0o755 : (record.permissions ?? 0o755) & 0o3777,
+                owner: nil, group: nil, mtime: record.mtime, mtimeNanoseconds: record.mtimeNanoseconds, exists: existing != nil)
+            (folder.owner, folder.group) = owners.ids(owner: record.owner, uid: record.uid, group: record.group, gid: record.gid, path: host, notApplied: &notApplied)
+            plan.folders.append(folder)
+        }
+        plan.ownersNotApplied = notApplied
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
         // Rewrites run after the links are made: none may reach its file through one of them.
         for link in plan.files where link.entry.link != nil {
@@ -119,7 +135,7 @@ public struct Restorer {
         }
         if options.exact {
             let unlisted = try targets.unlisted(
-                listed: Set(files.map(\.hostPath) + plan.rewrites.map(\.hostPath)),
+                listed: Set(files.map(\.hostPath) + plan.rewrites.map(\.hostPath)), folders: Set(plan.folders.map(\.hostPath)),
                 stateDirectory: Host.stateDirectory(root: options.root, os: options.os))
             plan.removals = unlisted.files.map(\.path)
             plan.emptiedFolders = unlisted.folders
@@ -127,14 +143,13 @@ public struct Restorer {
         return plan
     }
 
-    /// Private keys, secrets and anything the profile had stored encrypted (win-acme's
-    /// renewals hold .pfx passwords) are 0600 on the target whatever they were on the source;
-    /// no file gets set-user-ID or set-group-ID from a bundle (a signed manifest must not be
-    /// able to plant a setuid program).
-    static func permissions(for entry: ManifestEntry) -> UInt32 {
-        switch entry.role {
-        case .privateKey, .secret: return 0o600
-        default: return entry.encrypted ? 0o600 : (entry.permissions ?? 0o644) & 0o1777
-        }
+    /// A file's mode on the target: the captured one, like `tar -p`; but no file gets
+    /// set-user-ID or set-group-ID from a bundle (a signed manifest must not be able to plant
+    /// a setuid program). Private keys, secrets and anything the profile stored encrypted
+    /// are 0600 only when the source was Windows, where POSIX modes mean nothing.
+    static func permissions(for entry: ManifestEntry, sourceOS: OSFamily) -> UInt32 {
+        let secret = entry.role == .privateKey || entry.role == .secret || entry.encrypted
+        if sourceOS == .windows { return secret ? 0o600 : 0o644 }
+        return (entry.permissions ?? (secret ? 0o600 : 0o644)) & 0o1777
     }
 }

@@ -74,6 +74,14 @@ public struct Rollback {
             putBack(saved, from: safeguard, to: removed.path, folders: &folders, into: &report)
         }
         removeTemporaries(folders: &folders, into: &report)
+        for folder in (journal.changedFolders ?? []).reversed() where isUnderRoot(folder.path) {
+            do {
+                if try resetMetadata(folder) { report.restored.append(folder.path) }
+                CrashPoint.reached("rollback folder metadata \(folder.path)")
+            } catch {
+                report.problems.append("\(folder.path): \(error)")
+            }
+        }
         // A restore killed while staging leaves its staging folder behind.
         Self.removeStaging(in: stateDirectory)
         folders.syncAll(into: &report)
@@ -213,6 +221,22 @@ public struct Rollback {
                 CrashPoint.reached("rollback removed temporary \(name)")
             }
         }
+    }
+
+    /// Gives an existing folder back the mode, owner and time it had; true when any differed.
+    private func resetMetadata(_ folder: RestoreJournal.FolderState) throws -> Bool {
+        guard let now = try FileStatus.of(folder.path), now.kind == .directory else { return false }
+        guard now.permissions != folder.permissions || now.owner != folder.uid || now.group != folder.gid
+            || now.mtimeSeconds != folder.mtime || now.mtimeNanoseconds != folder.mtimeNanoseconds
+        else { return false }
+        let (parent, name, _) = try DirectoryHandle.openParent(of: folder.path, under: journal.root, create: false)
+        var created = false
+        guard let handle = try parent.child(name, create: false, created: &created) else { return false }
+        try handle.setMetadata(
+            permissions: folder.permissions, owner: now.owner == folder.uid ? nil : folder.uid, group: now.group == folder.gid ? nil : folder.gid,
+            mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
+        try handle.sync()
+        return true
     }
 
     /// Makes a removed folder again with its mode, unless it is there: walked from the root

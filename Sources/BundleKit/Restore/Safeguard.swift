@@ -1,7 +1,8 @@
 import Foundation
 
 /// The safeguard step: a copy of every path a restore will change or remove, made durable
-/// before the journal records it. Copies are `NNNNNN` (a replaced or rewritten path) and
+/// before the journal records it, and the mode, owner and time of every existing folder whose
+/// metadata it will set. Copies are `NNNNNN` (a replaced or rewritten path) and
 /// `removed-NNNNNN` (a file an exact restore removes), with `index.json` naming each copy's
 /// original path, so the folder explains itself even without the journal.
 struct Safeguard {
@@ -14,7 +15,9 @@ struct Safeguard {
     /// in `journal` (which the caller saves next): `touched` with each path's copy, or none
     /// for a path that did not exist; `removed`; and the `emptiedFolders` that exist, with
     /// their modes. Returns how many copies it made.
-    func save(_ journal: inout RestoreJournal, paths: [String], removals: [String], emptiedFolders: [String]) throws -> Int {
+    func save(
+        _ journal: inout RestoreJournal, paths: [String], removals: [String], emptiedFolders: [String], changedFolders: [String]
+    ) throws -> Int {
         var touched: [RestoreJournal.TouchedPath] = []
         touched.reserveCapacity(paths.count)
         var removed: [RestoreJournal.TouchedPath] = []
@@ -40,7 +43,7 @@ struct Safeguard {
             touched.append(.init(path: path, saved: try copy(path, status, as: StagingSink.name(count + 1))))
         }
         for path in removals {
-            guard let status = try FileStatus.of(path), status.kind == .regular else { continue }
+            guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else { continue }
             removed.append(.init(path: path, saved: try copy(path, status, as: "removed-" + StagingSink.name(removed.count + 1))))
         }
         if count > 0 {
@@ -54,6 +57,10 @@ struct Safeguard {
             CrashPoint.reached("safeguard durable")
         }
         journal.touched = touched
+        let folders = try changedFolders.compactMap { path in
+            try FileStatus.of(path).flatMap { $0.kind == .directory ? RestoreJournal.FolderState(path: path, status: $0) : nil }
+        }
+        journal.changedFolders = folders.isEmpty ? nil : folders
         if !removals.isEmpty || !emptiedFolders.isEmpty {
             journal.removed = removed
             journal.removedFolders = try emptiedFolders.compactMap { path in

@@ -35,7 +35,34 @@ enum TargetPolicy {
                 problems.append(.unsafeTarget(member: entry.member, target: entry.target, reason: String(describing: error)))
             }
         }
-        return problems + linkProblems(in: manifest, items: items)
+        return problems + folderProblems(in: manifest, items: items, mapper: mapper) + linkProblems(in: manifest, items: items)
+    }
+
+    /// Every folder record that is not its directory item's folder or a plain path below it,
+    /// would climb, or has no valid mode.
+    static func folderProblems(in manifest: Manifest, items: [String: ProfileItem], mapper: PathMapper) -> [VerifyProblem] {
+        var problems: [VerifyProblem] = []
+        for folder in manifest.folders ?? [] {
+            let member = "\(BundleLayout.manifest) folders"
+            guard let item = items[folder.item], case .directory(let template) = item.selector else {
+                problems.append(.unsafeTarget(member: member, target: folder.target, reason: "the profile has no directory item '\(folder.item)'"))
+                continue
+            }
+            if folder.target != template, let reason = undeclared(folder.target, by: item.selector) {
+                problems.append(.unsafeTarget(member: member, target: folder.target, reason: reason))
+                continue
+            }
+            guard folder.permissions != nil else {
+                problems.append(.malformed(member: BundleLayout.manifest, reason: "the folder \(folder.target) has the mode '\(folder.mode)', not octal"))
+                continue
+            }
+            do {
+                _ = try mapper.hostPath(for: try VariableResolver.expand(folder.target, with: manifest.variables, context: member))
+            } catch {
+                problems.append(.unsafeTarget(member: member, target: folder.target, reason: String(describing: error)))
+            }
+        }
+        return problems
     }
 
     /// Every declared link its item does not keep or that leads outside what the bundle

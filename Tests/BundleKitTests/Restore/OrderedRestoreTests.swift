@@ -194,6 +194,7 @@ struct OrderedRestoreTests {
             "preflight checks",
             "stop services",
             "safeguard: keep a copy of every file that will be replaced or rewritten",
+            "folders: make 1 missing, give all 1 their captured mode, owner and time after the files",
             "write 3 file(s), each renamed into place, all synced before the next step",
             "import 1 exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",
             "rewrite config values",
@@ -202,6 +203,6 @@ struct OrderedRestoreTests {
             "post-checks",
             "print the checklist",
         ])
-        #expect(report.plan.steps[6].details.contains("\(target.path("opt/app/agent.ini").path): \(RewriteTarget.ini(section: "server", key: "url")) skipped (no value for ServerUrl: pass --set ServerUrl=VALUE)"))
+        #expect(report.plan.steps[7].details.contains("\(target.path("opt/app/agent.ini").path): \(RewriteTarget.ini(section: "server", key: "url")) skipped (no value for ServerUrl: pass --set ServerUrl=VALUE)"))
     }
 }

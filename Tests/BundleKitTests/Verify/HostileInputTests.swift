@@ -94,8 +94,8 @@ struct HostileModeTests {
         var entry = ManifestEntry(
             member: "files/config/x", target: "${A}/x", item: "config", role: .config, size: 0, permissions: 0o6755,
             mtime: 0, mtimeNanoseconds: 0, sha256: String(repeating: "0", count: 64))
-        #expect(Restorer.permissions(for: entry) == 0o755)
+        #expect(Restorer.permissions(for: entry, sourceOS: .linux) == 0o755)
         entry.mode = "1777"
-        #expect(Restorer.permissions(for: entry) == 0o1777)
+        #expect(Restorer.permissions(for: entry, sourceOS: .linux) == 0o1777)
     }
 }
