@@ -105,6 +105,7 @@ public struct Differ: Sendable {
         let (manifest, plaintext) = try read()
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         var entries: [DiffEntry] = []
+        let keepers = Set(targets.profile.items.filter(\.keepSpecialBits).map(\.id))
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
             let path = try targets.hostPath(entry)
             var result = DiffEntry(member: entry.member, path: path, state: .same, expectedMode: entry.mode)
@@ -129,9 +130,11 @@ public struct Differ: Sendable {
                 result.state = .notAFile
                 continue
             }
-            // Restore makes keys and secrets 0600 whatever the source had: either mode is unchanged.
+            // Restore makes keys and secrets 0600 whatever the source had, and drops set-user-ID
+            // and set-group-ID unless the item keeps them: either mode is unchanged.
             let live = status.permissions & 0o7777
-            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && Restorer.permissions(for: entry) != live } ?? false
+            let restored = RestorePlan.permissions(for: entry, keepingSpecialBits: keepers.contains(entry.item))
+            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && restored != live } ?? false
             result.contentChanged = try status.size != expected.size || Capturer.digest(of: path) != expected.sha256
             if result.modeChanged || result.contentChanged { result.state = .changed }
         }

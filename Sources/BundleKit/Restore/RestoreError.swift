@@ -16,6 +16,8 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case journalUnreadable(path: String, reason: String)
     /// A step failed after changes began; the target was rolled back (or not entirely: `rollbackProblems`).
     case stepFailed(step: String, reason: String, rollbackProblems: [String])
+    /// Two entries would be written to the same path on this machine (after `--var`).
+    case duplicateTarget(path: String, members: [String])
 
     /// A message naming the bundle or path and what to do.
     public var description: String {
@@ -43,6 +45,8 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
             }
             return "restore failed at step '\(step)': \(reason)\nRollback could not undo everything:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nFix these, then run 'bundle rollback' with the same --root."
+        case .duplicateTarget(let path, let members):
+            return "\(members.joined(separator: " and ")) would all be written to \(path) on this machine; nothing was written. Check the --var values: two of the profile's folders now resolve to one."
         case .targetNotAFile(let path, let member):
             return "\(path) is a folder or special file, but the bundle has a file there (\(member)). Move it away or restore with --var to another location."
         }

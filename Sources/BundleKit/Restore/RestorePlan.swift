@@ -12,7 +12,7 @@ public struct RestorePlan: Sendable, Equatable {
         public var resolved: String
         /// Where that is on this machine (root applied).
         public var hostPath: String
-        /// Permission bits it gets (0600 for private keys and secrets, whatever the source had).
+        /// Permission bits it gets (`RestorePlan.permissions(for:keepingSpecialBits:)`).
         public var permissions: UInt32
         /// Whether a file is already there (it will be replaced).
         public var replaces: Bool
@@ -84,6 +84,48 @@ public struct RestorePlan: Sendable, Equatable {
     public var afterFiles: [Command] = []
     /// Checks after the services start, each with its time limit in seconds.
     public var postChecks: [(check: Check, within: Int)] = []
+    /// Ids of the items whose files keep their set-user-ID and set-group-ID bits (`special-bits: keep`).
+    public var specialBitItems: Set<String> = []
+    /// Files whose set-user-ID or set-group-ID bits from the bundle are not applied, in order.
+    public var droppedSpecialBits: [DroppedSpecialBits] = []
+
+    /// A file whose set-user-ID or set-group-ID bits the bundle has but restore does not apply.
+    public struct DroppedSpecialBits: Sendable, Equatable, Encodable {
+        /// The file on this machine.
+        public var path: String
+        /// Its member.
+        public var member: String
+        /// Its item, which does not say `special-bits: keep`.
+        public var item: String
+        /// Its mode in the bundle, four octal digits.
+        public var captured: String
+        /// The mode written.
+        public var written: String
+
+        /// The warning restore gives: the file, both modes, and how a profile keeps the bits.
+        public var warning: String {
+            "\(path): set-user-ID/set-group-ID dropped (mode \(captured) in the bundle, \(written) written): item '\(item)' does not say 'special-bits: keep'"
+        }
+    }
+
+    /// The permission bits restore gives `entry`'s file. Private keys, secrets and anything the
+    /// profile had stored encrypted (win-acme's renewals hold .pfx passwords) are 0600 whatever
+    /// they were on the source. Otherwise the captured mode, but set-user-ID and set-group-ID
+    /// only when the item keeps them (`keepingSpecialBits`): a signed manifest must not be able
+    /// to plant a setuid program. The sticky bit, which grants nothing on a file, is kept.
+    public static func permissions(for entry: ManifestEntry, keepingSpecialBits: Bool) -> UInt32 {
+        switch entry.role {
+        case .privateKey, .secret: return 0o600
+        default:
+            if entry.encrypted { return 0o600 }
+            return (entry.permissions ?? 0o644) & (keepingSpecialBits ? 0o7777 : 0o1777)
+        }
+    }
+
+    /// The permission bits restore gives `entry`'s file under this plan.
+    public func permissions(for entry: ManifestEntry) -> UInt32 {
+        Self.permissions(for: entry, keepingSpecialBits: specialBitItems.contains(entry.item))
+    }
 
     /// One step of the plan, with the files or commands it touches.
     public struct Step: Sendable, Equatable, Encodable {

@@ -8,6 +8,7 @@ extension Restorer {
     /// lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
         let plan = try plan(for: manifest)
+        for file in plan.droppedSpecialBits { onEvent?(.warning(file.warning)) }
         // Once per folder: the files in one folder share the way to it.
         var checked = Set<Substring>()
         for file in plan.files {

@@ -5,7 +5,7 @@ import Foundation
 public struct Restorer {
     /// The restore to run.
     public let options: RestoreOptions
-    private let onEvent: EventHandler?
+    let onEvent: EventHandler?
 
     /// A restore of `options`, reporting through `onEvent`.
     public init(options: RestoreOptions, onEvent: EventHandler? = nil) {
@@ -29,7 +29,7 @@ public struct Restorer {
                 planned = try preflight($0)
             }
             let manifest = try requireValid(report)
-            return RestoreReport(verification: report, plan: try planned ?? plan(for: manifest), dryRun: true)
+            return RestoreReport(verification: report, plan: try planned ?? preflight(manifest), dryRun: true)
         }
 
         var createdFolders: [String] = []
@@ -38,7 +38,10 @@ public struct Restorer {
             staging?.remove()
             for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
         }
-        let sink = StagingSink(folder: nil, unlock: options.unlock) { Self.permissions(for: $0) }
+        // The plan is made before the first member arrives (`preflight`); its modes are final.
+        let sink = StagingSink(folder: nil, unlock: options.unlock) { entry in
+            planned?.permissions(for: entry) ?? RestorePlan.permissions(for: entry, keepingSpecialBits: false)
+        }
         let verification: VerifyReport
         do {
             verification = try verifier.run(sink: sink) { manifest in
@@ -53,7 +56,7 @@ public struct Restorer {
             throw error
         }
         let manifest = try requireValid(verification)
-        let plan = try planned ?? plan(for: manifest)
+        let plan = try planned ?? preflight(manifest)
         try sink.syncAll()  // staged data durable before the first rename
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         var transaction = RestoreTransaction(
@@ -78,6 +81,8 @@ public struct Restorer {
         let (profile, variables) = (targets.profile, targets.variables)
         var files: [RestorePlan.File] = []
         files.reserveCapacity(manifest.entries.count)
+        let specialBitItems = Set(profile.items.filter(\.keepSpecialBits).map(\.id))
+        var dropped: [RestorePlan.DroppedSpecialBits] = []
         var imports: [RestorePlan.Import] = []
         // A verified manifest lists its entries in member order already; only otherwise is a
         // sorted copy made.
@@ -101,15 +106,30 @@ public struct Restorer {
             if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
             }
-            files.append(.init(
-                entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
-                replaces: existing != nil))
+            let permissions = RestorePlan.permissions(for: entry, keepingSpecialBits: specialBitItems.contains(entry.item))
+            // (A key or secret is 0600 whatever its mode was; that rule needs no warning.)
+            let madePrivate = entry.encrypted || entry.role == .privateKey || entry.role == .secret
+            if entry.link == nil, !madePrivate, let captured = entry.permissions, captured & 0o6000 & ~permissions != 0 {
+                dropped.append(.init(
+                    path: host, member: entry.member, item: entry.item, captured: ManifestEntry.octal(captured),
+                    written: ManifestEntry.octal(permissions)))
+            }
+            files.append(.init(entry: entry, resolved: resolved, hostPath: host, permissions: permissions, replaces: existing != nil))
+        }
+        // Verify compared the targets with the source's variables; `--var` may have made two
+        // folders one here.
+        var collisions = PathCollisions(os: options.os)
+        for (position, file) in files.enumerated() { collisions.add(file.hostPath, at: position) }
+        if let (first, second) = collisions.collisions(path: { files[$0].hostPath }).first {
+            throw RestoreError.duplicateTarget(path: files[second].hostPath, members: [files[first].entry.member, files[second].entry.member])
         }
         // Links last: once one exists, no file of this restore can be written through it.
         if files.contains(where: { $0.entry.link != nil }) {
             files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
         }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
+        plan.specialBitItems = specialBitItems
+        plan.droppedSpecialBits = dropped
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
         // Rewrites run after the links are made: none may reach its file through one of them.
         for link in plan.files where link.entry.link != nil {
@@ -125,16 +145,5 @@ public struct Restorer {
             plan.emptiedFolders = unlisted.folders
         }
         return plan
-    }
-
-    /// Private keys, secrets and anything the profile had stored encrypted (win-acme's
-    /// renewals hold .pfx passwords) are 0600 on the target whatever they were on the source;
-    /// no file gets set-user-ID or set-group-ID from a bundle (a signed manifest must not be
-    /// able to plant a setuid program).
-    static func permissions(for entry: ManifestEntry) -> UInt32 {
-        switch entry.role {
-        case .privateKey, .secret: return 0o600
-        default: return entry.encrypted ? 0o600 : (entry.permissions ?? 0o644) & 0o1777
-        }
     }
 }
