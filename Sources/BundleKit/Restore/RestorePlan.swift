@@ -88,6 +88,8 @@ public struct RestorePlan: Sendable, Equatable {
     public var specialBitItems: Set<String> = []
     /// Files whose set-user-ID or set-group-ID bits from the bundle are not applied, in order.
     public var droppedSpecialBits: [DroppedSpecialBits] = []
+    /// Why the profile's commands may run (set once consent is checked, before anything changes).
+    public var commandTrust = CommandTrust.noCommands
 
     /// A file whose set-user-ID or set-group-ID bits the bundle has but restore does not apply.
     public struct DroppedSpecialBits: Sendable, Equatable, Encodable {
@@ -125,6 +127,29 @@ public struct RestorePlan: Sendable, Equatable {
     /// The permission bits restore gives `entry`'s file under this plan.
     public func permissions(for entry: ManifestEntry) -> UInt32 {
         Self.permissions(for: entry, keepingSpecialBits: specialBitItems.contains(entry.item))
+    }
+
+    /// Every command the bundle's profile has this restore run, in the order they run, each as
+    /// the plan prints it: preflight `run` checks, imports, after-files steps and (unless
+    /// skipped) post-check `run` checks. Services are not here: the machine's own service
+    /// manager starts and stops them.
+    public func commands(includingPostChecks: Bool = true) -> [String] {
+        var commands: [String] = []
+        for check in preflight { if case .run(let command) = check { commands.append("preflight: run \(Self.describe(command))") } }
+        for item in imports {
+            commands.append("import: \(item.command.joined(separator: " ")) (timeout \(item.timeout) s, from \(item.entry.member))")
+        }
+        for command in afterFiles { commands.append("after-files: \(Self.describe(command))") }
+        if includingPostChecks {
+            for (check, within) in postChecks {
+                if case .run(let command) = check { commands.append("post-check: run \(command.argv.joined(separator: " ")) within \(within) s") }
+            }
+        }
+        return commands
+    }
+
+    private static func describe(_ command: Command) -> String {
+        "\(command.argv.joined(separator: " ")) (timeout \(command.timeout) s)"
     }
 
     /// One step of the plan, with the files or commands it touches.
