@@ -39,6 +39,7 @@ enum TargetPolicy {
         }
         for (first, second) in written.collisions(path: { (try? hostPath(of: manifest.entries[$0], in: manifest, mapper: mapper)) ?? "" }) {
             let entry = manifest.entries[second]
+            if entry.member == manifest.entries[first].member { continue }  // one member listed twice: `duplicate` names it
             problems.append(.duplicateTarget(
                 member: entry.member, other: manifest.entries[first].member,
                 target: (try? hostPath(of: entry, in: manifest, mapper: mapper)) ?? entry.target))
