@@ -26,7 +26,9 @@ struct PathCollisions {
     /// Records `path`, found at `position` (any number the caller can give back to `path(_:)`).
     mutating func add(_ path: String, at position: Int) {
         var hasher = Hasher()
-        hasher.combine(Self.key(path, os: os))
+        // The key's bytes, without an array of them for each path.
+        var text = os == .windows ? path.lowercased() : path
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         hashes.append((hasher.finalize(), position))
     }
 

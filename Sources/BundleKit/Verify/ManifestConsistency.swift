@@ -46,9 +46,14 @@ enum ManifestConsistency {
         var items: [String: ProfileItem] = [:]
         for item in profile.items { items[item.id] = item }
         var captured = Set<String>()
+        var last: ProfileItem?
         for entry in manifest.entries {
-            guard let item = items[entry.item] else { continue }  // unknown-item, from TargetPolicy
-            captured.insert(item.id)
+            // Entries come sorted by member, so an item's entries follow each other.
+            if last?.id != entry.item {
+                last = items[entry.item]
+                if let last { captured.insert(last.id) }
+            }
+            guard let item = last else { continue }  // unknown-item, from TargetPolicy
             problems += entryProblems(entry, item: item, manifest: manifest)
         }
         let skipped = Set(manifest.skippedItems)
@@ -68,18 +73,22 @@ enum ManifestConsistency {
     /// What is wrong with one entry of `item`: its folder, name, role, mode or size.
     static func entryProblems(_ entry: ManifestEntry, item: ProfileItem, manifest: Manifest) -> [VerifyProblem] {
         var problems: [VerifyProblem] = []
+        // Bytes, as the archive names them (`String.hasPrefix` would compare canonical equivalents).
         let prefix = BundleLayout.payloadPrefix + item.id + "/"
-        guard entry.member.hasPrefix(prefix), entry.member.utf8.count > prefix.utf8.count else {
+        let member = entry.member.utf8
+        guard member.count > prefix.utf8.count, member.starts(with: prefix.utf8) else {
             return [.memberOutsideItem(member: entry.member, item: item.id)]
         }
         // The file's path below the item's folder as capture saw it: the member's, without `.age`.
-        var relative = entry.member.dropFirst(prefix.count)
-        if entry.encrypted && relative.hasSuffix(".age") { relative = relative.dropLast(4) }
-        let name = relative.split(separator: "/").last ?? ""
+        var relative = Substring(member.dropFirst(prefix.utf8.count))
+        if entry.encrypted, relative.utf8.count > 4, relative.utf8.suffix(4).elementsEqual(".age".utf8) {
+            relative = Substring(relative.utf8.dropLast(4))
+        }
+        let name = relative.lastIndex(of: "/").map { relative[relative.index(after: $0)...] } ?? relative
         if let written = writtenName(entry, item: item, manifest: manifest), !written.utf8.elementsEqual(relative.utf8) {
             problems.append(.memberTargetMismatch(member: entry.member, target: entry.target))
         }
-        let role = item.role(ofFileNamed: String(name))
+        let role = item.privateKeyNames == nil ? item.role : item.role(ofFileNamed: String(name))
         if entry.role != role {
             problems.append(.roleMismatch(member: entry.member, item: item.id, expected: role.rawValue, found: entry.role.rawValue))
         }
@@ -96,19 +105,23 @@ enum ManifestConsistency {
     /// The path below the item's folder that `entry`'s target gives its file, spelled as its
     /// member spells it (`$$` read as `$`); nil when the target is not one the item declares
     /// (`TargetPolicy` names that) or does not resolve.
-    static func writtenName(_ entry: ManifestEntry, item: ProfileItem, manifest: Manifest) -> String? {
-        func below(_ folder: String) -> String? {
-            guard entry.target.hasPrefix(folder + "/") else { return nil }
-            return String(entry.target.dropFirst(folder.count + 1)).replacingOccurrences(of: "$$", with: "$")
+    static func writtenName(_ entry: ManifestEntry, item: ProfileItem, manifest: Manifest) -> Substring? {
+        func below(_ folder: String) -> Substring? {
+            let target = entry.target.utf8
+            guard target.count > folder.utf8.count, target.starts(with: folder.utf8), target.dropFirst(folder.utf8.count).first == UInt8(ascii: "/") else {
+                return nil
+            }
+            let name = Substring(target.dropFirst(folder.utf8.count + 1))
+            return name.utf8.contains(UInt8(ascii: "$")) ? Substring(name.replacingOccurrences(of: "$$", with: "$")) : name
         }
         switch item.selector {
         case .directory(let template): return below(template)
         case .glob(let template): return below(ItemCollector.split(template).folder)
-        case .exported: return item.id
+        case .exported: return Substring(item.id)
         case .path(let template):
             // Capture names a single file's member after the file the path resolves to.
             let resolved = try? VariableResolver.expand(template, with: manifest.variables, context: entry.member)
-            return resolved.flatMap { try? PathMapper(root: "/", os: manifest.source.os).components(of: $0).last }
+            return resolved.flatMap { try? PathMapper(root: "/", os: manifest.source.os).components(of: $0).last }.map { Substring($0) }
         }
     }
 }
