@@ -35,7 +35,10 @@ public struct Capturer: Sendable {
         var stopped: [String] = []
         var result: Result<CaptureResult, Error>
         do {
-            for command in before { outcomes.append(try CommandRunner.run(command.argv, timeout: command.timeout)) }
+            for command in before {
+                outcomes.append(try CommandRunner.run(command.argv, timeout: command.timeout))
+                CrashPoint.reached("capture ran \(command.argv.first ?? "")")
+            }
             for name in serviceNames where try controller.state(of: name) == .running {
                 try controller.stop(name)
                 stopped.append(name)
@@ -170,6 +173,7 @@ public struct Capturer: Sendable {
         try LocalFileSystem.createExclusive(out, permissions: 0o600).close()
         let command = try CommandTemplate.resolve(spec.run, variables: variables, placeholders: ["out": out, "root": options.root], context: "item '\(item.id)' export")
         let outcome = try CommandRunner.run(command, timeout: spec.timeout)
+        CrashPoint.reached("capture exported \(item.id)")
         guard let status = try FileStatus.of(out), status.kind == .regular, status.size > 0 else {
             throw CaptureError.exportProducedNothing(item: item.id, command: command)
         }

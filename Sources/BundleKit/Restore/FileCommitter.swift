@@ -15,6 +15,10 @@ import SystemPackage
 /// folder instead of one per file is what makes restoring many small files fast.
 final class FileCommitter {
     let root: String
+    /// How temporary names in target folders begin (the journal's, so a rollback finds them).
+    let temporaryPrefix: String
+    /// Numbers the temporary names.
+    private var temporaries = 0
     /// Every folder on the way, opened once from the root (OpenFolders explains why that is safe).
     private let folders: OpenFolders
     /// Folders with a new or renamed entry not yet synced.
@@ -22,8 +26,9 @@ final class FileCommitter {
     /// The staging folder, opened once: every staged file sits directly in it.
     private var staging: (path: Substring, handle: DirectoryHandle)?
 
-    init(root: String) {
+    init(root: String, temporaryPrefix: String) {
         self.root = root
+        self.temporaryPrefix = temporaryPrefix
         folders = OpenFolders(root: root)
     }
 
@@ -58,7 +63,7 @@ final class FileCommitter {
     func link(_ link: String, to file: RestorePlan.File) throws {
         let (folder, name, madeIn) = try folders.parent(of: file.hostPath)
         unsynced.formUnion(madeIn)
-        let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"
+        let temporaryName = nextTemporaryName()
         try folder.makeSymlink(temporaryName, to: link, mtime: file.entry.mtime, nanoseconds: file.entry.mtimeNanoseconds)
         do {
             guard try folder.rename(temporaryName, in: folder, to: name) else {
@@ -71,9 +76,14 @@ final class FileCommitter {
         try folder.sync()
     }
 
+    private func nextTemporaryName() -> String {
+        temporaries += 1
+        return temporaryPrefix + String(temporaries)
+    }
+
     private func copyAcross(_ staged: String, to name: String, in folder: DirectoryHandle, file: RestorePlan.File) throws {
         let target = file.hostPath
-        let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"
+        let temporaryName = nextTemporaryName()
         let temporary = folder.path + "/" + temporaryName
         let source = try LocalFileSystem.openForReading(staged)
         defer { try? source.close() }

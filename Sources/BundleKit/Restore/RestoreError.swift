@@ -42,7 +42,7 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unfinishedJournal(let path):
             return "an earlier restore did not finish (journal \(path)). Run 'bundle rollback' with the same --root first."
         case .journalUnreadable(let path, let reason):
-            return "\(path) cannot be read (\(reason)). Inspect it; remove it only if the target is known to be consistent."
+            return "\(path) cannot be read (\(reason)); nothing was changed. Inspect it: the copies of what the restore replaced are in the safeguards folder beside it, each folder's index.json naming every copy's original path. Remove the journal only once the target is known to be consistent."
         case .stepFailed(let step, let reason, let problems):
             if problems.isEmpty {
                 return "restore failed at step '\(step)': \(reason)\nThe target was rolled back: files and services are as they were before."
