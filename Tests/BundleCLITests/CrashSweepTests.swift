@@ -50,8 +50,10 @@ struct CrashSweepTests {
         return try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url, environment: environment)
     }
 
+    /// The profile's import and after-files step are commands: trusted as the file given to create.
     private func restoreArguments(_ target: URL) -> [String] {
         ["restore", "app.bundle", "--pubkey", "k.pub", "--root", target.path, "--identity", "a.identity", "--exact",
+         "--profile", FixturePaths.fixture("profiles/crash-app.yaml").path,
          "--service-command", tools.path("service"), "--set", "ManagerAddress=new:1", "--set", "StorePath=/x"] + vars
     }
 

@@ -31,6 +31,7 @@ struct ItemCollector {
         for (previous, next) in zip(sources, sources.dropFirst()) where !CaptureSource.precedes(previous, next) {
             throw CaptureError.duplicateMember(member: next.member)
         }
+        try Self.checkTargets(sources, os: mapper.os)
         try Self.checkLinks(sources)
         return Collected(sources: sources, folders: folders, skipped: skipped)
     }
@@ -110,6 +111,20 @@ struct ItemCollector {
             case .symlink, .other:
                 onEvent?(.warning("item '\(item.id)': \(path) is not a regular file or folder; skipped"))
             }
+        }
+    }
+
+    /// Refuses two sources that restore would write to the same path (verify refuses such a
+    /// bundle as `duplicate-target`, so capture must not write one): overlapping items, or on
+    /// Windows two names that differ only in case.
+    static func checkTargets(_ sources: [CaptureSource], os: OSFamily) throws {
+        var targets = PathCollisions(os: os)
+        for (position, source) in sources.enumerated() where !source.target.isEmpty {
+            targets.add(source.hostPath, at: position)
+        }
+        if let (first, second) = targets.collisions(path: { sources[$0].hostPath }).first {
+            throw CaptureError.sameTarget(
+                item: sources[second].item.id, path: sources[second].hostPath, otherItem: sources[first].item.id, otherPath: sources[first].hostPath)
         }
     }
 

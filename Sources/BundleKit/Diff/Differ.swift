@@ -111,6 +111,7 @@ public struct Differ: Sendable {
         let (manifest, plaintext) = try read()
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         var entries: [DiffEntry] = []
+        let keepers = Set(targets.profile.items.filter(\.keepSpecialBits).map(\.id))
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
             let path = try targets.hostPath(entry)
             var result = DiffEntry(member: entry.member, path: path, state: .same, expectedMode: entry.mode)
@@ -135,9 +136,9 @@ public struct Differ: Sendable {
                 result.state = .notAFile
                 continue
             }
-            // The mode restore would give (keys and secrets from Windows get 0600; no setuid).
+            // The mode restore would give (keys and secrets from Windows get 0600; setuid only where kept).
             let live = status.permissions & 0o7777
-            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && Restorer.permissions(for: entry, sourceOS: manifest.source.os) != live } ?? false
+            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && RestorePlan.permissions(for: entry, keepingSpecialBits: keepers.contains(entry.item), sourceOS: manifest.source.os) != live } ?? false
             if manifest.source.os != .windows, entry.uid != nil || entry.owner != nil {
                 let owner = Accounts.resolve(name: entry.owner, id: entry.uid, lookup: Accounts.userID)
                 let group = Accounts.resolve(name: entry.group, id: entry.gid, lookup: Accounts.groupID)

@@ -12,7 +12,7 @@ public struct RestorePlan: Sendable, Equatable {
         public var resolved: String
         /// Where that is on this machine (root applied).
         public var hostPath: String
-        /// Permission bits it gets (0600 for private keys and secrets, whatever the source had).
+        /// Permission bits it gets (`RestorePlan.permissions(for:keepingSpecialBits:)`).
         public var permissions: UInt32
         /// Whether a file is already there (it will be replaced).
         public var replaces: Bool
@@ -113,6 +113,73 @@ public struct RestorePlan: Sendable, Equatable {
     public var afterFiles: [Command] = []
     /// Checks after the services start, each with its time limit in seconds.
     public var postChecks: [(check: Check, within: Int)] = []
+    /// Ids of the items whose files keep their set-user-ID and set-group-ID bits (`special-bits: keep`).
+    public var specialBitItems: Set<String> = []
+    /// The OS the bundle was captured on (modes from Windows mean nothing).
+    public var sourceOS: OSFamily = .linux
+    /// Files whose set-user-ID or set-group-ID bits from the bundle are not applied, in order.
+    public var droppedSpecialBits: [DroppedSpecialBits] = []
+    /// Why the profile's commands may run (set once consent is checked, before anything changes).
+    public var commandTrust = CommandTrust.noCommands
+
+    /// A file whose set-user-ID or set-group-ID bits the bundle has but restore does not apply.
+    public struct DroppedSpecialBits: Sendable, Equatable, Encodable {
+        /// The file on this machine.
+        public var path: String
+        /// Its member.
+        public var member: String
+        /// Its item, which does not say `special-bits: keep`.
+        public var item: String
+        /// Its mode in the bundle, four octal digits.
+        public var captured: String
+        /// The mode written.
+        public var written: String
+
+        /// The warning restore gives: the file, both modes, and how a profile keeps the bits.
+        public var warning: String {
+            "\(path): set-user-ID/set-group-ID dropped (mode \(captured) in the bundle, \(written) written): item '\(item)' does not say 'special-bits: keep'"
+        }
+    }
+
+    /// The permission bits restore gives `entry`'s file: the captured mode, like `tar -p`, keys
+    /// and secrets too; but set-user-ID and set-group-ID only when the item keeps them
+    /// (`keepingSpecialBits`): a signed manifest must not be able to plant a setuid program.
+    /// The sticky bit, which grants nothing on a file, is kept. From a Windows source, where
+    /// POSIX modes mean nothing, private keys, secrets and anything the profile stored
+    /// encrypted (win-acme's renewals hold .pfx passwords) are 0600 and the rest 0644.
+    public static func permissions(for entry: ManifestEntry, keepingSpecialBits: Bool, sourceOS: OSFamily) -> UInt32 {
+        let secret = entry.role == .privateKey || entry.role == .secret || entry.encrypted
+        if sourceOS == .windows { return secret ? 0o600 : 0o644 }
+        return (entry.permissions ?? (secret ? 0o600 : 0o644)) & (keepingSpecialBits ? 0o7777 : 0o1777)
+    }
+
+    /// The permission bits restore gives `entry`'s file under this plan.
+    public func permissions(for entry: ManifestEntry) -> UInt32 {
+        Self.permissions(for: entry, keepingSpecialBits: specialBitItems.contains(entry.item), sourceOS: sourceOS)
+    }
+
+    /// Every command the bundle's profile has this restore run, in the order they run, each as
+    /// the plan prints it: preflight `run` checks, imports, after-files steps and (unless
+    /// skipped) post-check `run` checks. Services are not here: the machine's own service
+    /// manager starts and stops them.
+    public func commands(includingPostChecks: Bool = true) -> [String] {
+        var commands: [String] = []
+        for check in preflight { if case .run(let command) = check { commands.append("preflight: run \(Self.describe(command))") } }
+        for item in imports {
+            commands.append("import: \(item.command.joined(separator: " ")) (timeout \(item.timeout) s, from \(item.entry.member))")
+        }
+        for command in afterFiles { commands.append("after-files: \(Self.describe(command))") }
+        if includingPostChecks {
+            for (check, within) in postChecks {
+                if case .run(let command) = check { commands.append("post-check: run \(command.argv.joined(separator: " ")) within \(within) s") }
+            }
+        }
+        return commands
+    }
+
+    private static func describe(_ command: Command) -> String {
+        "\(command.argv.joined(separator: " ")) (timeout \(command.timeout) s)"
+    }
 
     /// One step of the plan, with the files or commands it touches.
     public struct Step: Sendable, Equatable, Encodable {

@@ -5,7 +5,7 @@ import Foundation
 public struct Restorer {
     /// The restore to run.
     public let options: RestoreOptions
-    private let onEvent: EventHandler?
+    let onEvent: EventHandler?
 
     /// A restore of `options`, reporting through `onEvent`.
     public init(options: RestoreOptions, onEvent: EventHandler? = nil) {
@@ -29,7 +29,7 @@ public struct Restorer {
                 planned = try preflight($0)
             }
             let manifest = try requireValid(report)
-            return RestoreReport(verification: report, plan: try planned ?? plan(for: manifest), dryRun: true)
+            return RestoreReport(verification: report, plan: try planned ?? preflight(manifest), dryRun: true)
         }
 
         var createdFolders: [String] = []
@@ -54,7 +54,7 @@ public struct Restorer {
             throw error
         }
         let manifest = try requireValid(verification)
-        let plan = try planned ?? plan(for: manifest)
+        let plan = try planned ?? preflight(manifest)
         try sink.syncAll()  // staged data durable before the first rename
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         var transaction = RestoreTransaction(
@@ -81,6 +81,8 @@ public struct Restorer {
         var notApplied: [String] = []
         var files: [RestorePlan.File] = []
         files.reserveCapacity(manifest.entries.count)
+        let specialBitItems = Set(profile.items.filter(\.keepSpecialBits).map(\.id))
+        var dropped: [RestorePlan.DroppedSpecialBits] = []
         var imports: [RestorePlan.Import] = []
         // A verified manifest lists its entries in member order already; only otherwise is a
         // sorted copy made.
@@ -104,11 +106,23 @@ public struct Restorer {
             if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
             }
-            var file = RestorePlan.File(
-                entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry, sourceOS: manifest.source.os),
-                replaces: existing != nil)
+            let permissions = RestorePlan.permissions(
+                for: entry, keepingSpecialBits: specialBitItems.contains(entry.item), sourceOS: manifest.source.os)
+            if entry.link == nil, manifest.source.os != .windows, let captured = entry.permissions, captured & 0o6000 & ~permissions != 0 {
+                dropped.append(.init(
+                    path: host, member: entry.member, item: entry.item, captured: ManifestEntry.octal(captured),
+                    written: ManifestEntry.octal(permissions)))
+            }
+            var file = RestorePlan.File(entry: entry, resolved: resolved, hostPath: host, permissions: permissions, replaces: existing != nil)
             (file.owner, file.group) = owners.ids(owner: entry.owner, uid: entry.uid, group: entry.group, gid: entry.gid, path: host, notApplied: &notApplied)
             files.append(file)
+        }
+        // Verify compared the targets with the source's variables; `--var` may have made two
+        // folders one here.
+        var collisions = PathCollisions(os: options.os)
+        for (position, file) in files.enumerated() { collisions.add(file.hostPath, at: position) }
+        if let (first, second) = collisions.collisions(path: { files[$0].hostPath }).first {
+            throw RestoreError.duplicateTarget(path: files[second].hostPath, members: [files[first].entry.member, files[second].entry.member])
         }
         // Links last: once one exists, no file of this restore can be written through it.
         if files.contains(where: { $0.entry.link != nil }) {
@@ -126,6 +140,9 @@ public struct Restorer {
             plan.folders.append(folder)
         }
         plan.ownersNotApplied = notApplied
+        plan.sourceOS = manifest.source.os
+        plan.specialBitItems = specialBitItems
+        plan.droppedSpecialBits = dropped
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
         // Rewrites run after the links are made: none may reach its file through one of them.
         for link in plan.files where link.entry.link != nil {
@@ -141,15 +158,5 @@ public struct Restorer {
             plan.emptiedFolders = unlisted.folders
         }
         return plan
-    }
-
-    /// A file's mode on the target: the captured one, like `tar -p`; but no file gets
-    /// set-user-ID or set-group-ID from a bundle (a signed manifest must not be able to plant
-    /// a setuid program). Private keys, secrets and anything the profile stored encrypted
-    /// are 0600 only when the source was Windows, where POSIX modes mean nothing.
-    static func permissions(for entry: ManifestEntry, sourceOS: OSFamily) -> UInt32 {
-        let secret = entry.role == .privateKey || entry.role == .secret || entry.encrypted
-        if sourceOS == .windows { return secret ? 0o600 : 0o644 }
-        return (entry.permissions ?? (secret ? 0o600 : 0o644)) & 0o1777
     }
 }

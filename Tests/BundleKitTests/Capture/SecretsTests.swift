@@ -64,6 +64,8 @@ struct SecretsTests {
         options.root = root.path
         options.os = .linux
         options.unlock = unlock
+        // The vault profile's import is a command: trusted as if given with `restore --profile vault.yaml`.
+        options.trustedProfiles = TrustedProfiles([try! Profile(yaml: Self.profileText, source: "vault.yaml")])
         return options
     }
 

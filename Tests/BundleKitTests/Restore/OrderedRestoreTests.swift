@@ -48,6 +48,8 @@ struct OrderedRestoreTests {
         options.unlock = .identities([identity])
         options.services = CommandServiceController(path: tools.path("service"))
         options.settings = ["ManagerAddress": "new-manager:3741", "StorePath": "/srv/store"]
+        // Its steps and checks are commands: trusted as with `restore --profile Fixtures/profiles/ordered-app.yaml`.
+        options.trustedProfiles = TrustedProfiles([try! ProfileLoader(formatsDirectories: []).load(FixturePaths.fixture("profiles/ordered-app.yaml").path)])
         return options
     }
 
