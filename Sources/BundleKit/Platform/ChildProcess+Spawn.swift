@@ -59,15 +59,16 @@ extension ChildProcess {
     private static func makePipe() throws(Errno) -> (read: Int32, write: Int32) {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { throw Errno(rawValue: errno) }
+        var failure: Errno?
         for index in ends.indices {
             let moved = fcntl(ends[index], F_DUPFD_CLOEXEC, 3)
+            if moved < 0 { failure = failure ?? Errno(rawValue: errno) }
             close(ends[index])
             ends[index] = moved
         }
-        guard ends[0] >= 0, ends[1] >= 0 else {
-            let error = errno
+        if let failure {
             for fd in ends where fd >= 0 { close(fd) }
-            throw Errno(rawValue: error)
+            throw failure
         }
         return (ends[0], ends[1])
     }
@@ -80,9 +81,12 @@ extension ChildProcess {
     ) -> Int32 {
         var actions = SpawnActions()
         var attributes = SpawnAttributes()
-        guard posix_spawn_file_actions_init(&actions) == 0 else { return errno }
+        // These return the error number itself, as posix_spawn does.
+        let actionsResult = posix_spawn_file_actions_init(&actions)
+        guard actionsResult == 0 else { return actionsResult }
         defer { posix_spawn_file_actions_destroy(&actions) }
-        guard posix_spawnattr_init(&attributes) == 0 else { return errno }
+        let attributesResult = posix_spawnattr_init(&attributes)
+        guard attributesResult == 0 else { return attributesResult }
         defer { posix_spawnattr_destroy(&attributes) }
 
         var empty = sigset_t()
