@@ -6,8 +6,8 @@ import TestSupport
 
 /// `certbot`: the whole configuration directory moves, live/'s relative links as links, keys
 /// encrypted in the bundle; certbot.timer is stopped around the files, certbot must run on the
-/// target first, and `certbot certificates` (which fails on a live/ file that is not a link)
-/// checks the result.
+/// target first, and `certbot certificates` checks the result: it exits 0 even when a lineage is
+/// broken (a live/ file that is not a link), so the post-check fails on its "were invalid" section.
 @Suite("profile certbot")
 struct CertbotTests {
     static let config = "etc/letsencrypt"
@@ -98,8 +98,18 @@ struct CertbotTests {
             "On the new server, check that the webroot_path / webroot_map folders and the authenticator and installer each renewal/*.conf names exist and work here; if ConfigDir is not where it was on the old server, fix archive_dir, cert, privkey, chain and fullchain in each renewal/*.conf to point under /etc/letsencrypt.",
             "Run `certbot renew --dry-run` on the new server and check that every lineage renews.",
             "Point the web server at /etc/letsencrypt/live/<name>/fullchain.pem and privkey.pem, then reload or restart it (e.g. systemctl reload nginx).",
-            "On the old server: stop and disable its renewal timer (systemctl disable --now certbot.timer) so two servers do not renew the same certificates.",
+            "On the old server: stop and disable its renewal timer (systemctl disable --now certbot.timer; certbot-renew.timer on Fedora/RHEL) so two servers do not renew the same certificates.",
         ])
+    }
+
+    @Test("the post-check fails on the \"were invalid\" section, not only on certbot's exit status")
+    func postCheckReadsTheOutput() throws {
+        let shown = try ProfileCatalog.describe(try ProfileLoader(formatsDirectories: [FixturePaths.formats]).load("certbot"), os: .linux)
+        #expect(shown.postChecks.count == 1)
+        #expect(shown.postChecks[0].hasPrefix("run sh -c "))
+        #expect(shown.postChecks[0].contains("*\"renewal configurations were invalid\"*) exit 1;;"))
+        #expect(shown.postChecks[0].contains(" /usr/bin/certbot {root}/etc/letsencrypt (timeout"))
+        #expect(shown.variables.first { $0.name == "TimerUnit" }?.description?.contains("certbot-renew.timer") == true)
     }
 
     @Test("certbot installed elsewhere (snap, another --config-dir): --var remaps the tree, the links still resolve")
@@ -144,7 +154,7 @@ struct CertbotTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: live) == "../../archive/example.com/cert1.pem")
     }
 
-    @Test("the post-check fails when live/ holds copies instead of links, as certbot itself would")
+    @Test("the post-check fails when live/ holds copies instead of links, although certbot certificates exits 0 then")
     func postCheckCatchesCopies() throws {
         let scenario = try scenario()
         let copies = try TemporaryDirectory("certbot-copies")

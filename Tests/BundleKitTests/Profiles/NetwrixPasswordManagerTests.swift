@@ -9,34 +9,54 @@ import Glibc
 @testable import BundleKit
 
 /// `netwrix-password-manager`: the encrypted enrollment data moves, the service is stopped
-/// around it, the post-check waits for the server's port, and the checklist carries the new
-/// server URL for the clients' GPO.
+/// around it, the post-check asks PowerShell whether the service runs (not whether IIS answers),
+/// and the checklist carries the new server URL for the clients' GPO.
 @Suite("profile netwrix-password-manager")
 struct NetwrixPasswordManagerTests {
-    static let install = "C/Program Files/Netwrix Password Manager"
+    static let install = "C/Program Files (x86)/NetWrix Password Manager"
 
-    @Test("moves secrets.bin, alinfo.bin, questions and templates; stop before, start after; GPO URL in the checklist")
+    /// A stand-in PowerShell that logs its arguments, one per line, and exits with the status
+    /// named in `status` beside it (0 when absent).
+    static func fakePowerShell(in folder: URL) throws -> URL {
+        let script = folder.appendingPathComponent("powershell")
+        try Data("""
+            #!/bin/sh
+            here="$(cd "$(dirname "$0")" && pwd)"
+            printf '%s\\n' "$@" > "$here/powershell.args"
+            exit "$(cat "$here/status" 2>/dev/null || echo 0)"
+
+            """.utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        return script
+    }
+
+    @Test("moves secrets.bin, alinfo.bin, questions and templates; stop before, start after; the post-check asks for the service's state; GPO URL in the checklist")
     func endToEnd() throws {
         let scenario = try SeedScenario("netwrix-password-manager")
-        let listener = try TCPListener()
+        let shell = try TemporaryDirectory("npm-powershell")
+        let powershell = try Self.fakePowerShell(in: shell.url)
         let (captured, report, calls) = try scenario.roundTrip(
-            overrides: ["ServerPort": String(listener.port)], restoreSettings: ["ServerUrl": "https://npm02.corp.example.com"]
+            overrides: ["PowerShell": powershell.path], restoreSettings: ["ServerUrl": "https://npm02.corp.example.com"]
         ) { options in
             options.skipPostChecks = false
             options.postCheckTimeout = 10
         }
         #expect(try captured.manifest.entries.map(\.member) == [
             "files/alinfo/alinfo.bin.age",
+            "files/predefined-questions-spaced/Predefined Questions.txt",
             "files/predefined-questions/PredefinedQuestions.txt",
             "files/secrets/secrets.bin.age",
             "files/templates/apr.css",
             "files/templates/en_enroll.htm",
             "files/templates/en_reset.htm",
             "files/templates/mail/en_enrolled.txt",
-        ])
+        ], "both spellings of the questions file are captured")
         #expect(calls == ["service stop Netwrix Password Manager", "service start Netwrix Password Manager"])
         #expect(report.steps.map(\.name).last == "post-checks")
-        #expect(report.steps.last?.status == "done", "the post-check found the port open")
+        #expect(report.steps.last?.status == "done", "the post-check found the service running")
+        let arguments = try String(contentsOf: shell.path("powershell.args"), encoding: .utf8)
+        #expect(arguments == "-NoProfile\n-NonInteractive\n-Command\nif ((Get-Service -Name 'Netwrix Password Manager' -ErrorAction Stop).Status -ne 'Running') { exit 1 }\n",
+                "the service's state, not IIS on 443")
 
         let source = scenario.sourceRoot
         let target = scenario.target.url
@@ -44,22 +64,41 @@ struct NetwrixPasswordManagerTests {
             #expect(try SeedScenario.bytes(target, "\(Self.install)/\(name)") == SeedScenario.bytes(source, "\(Self.install)/\(name)"), "\(name) decrypted to the source bytes")
             #expect(try SeedScenario.mode(target, "\(Self.install)/\(name)") == 0o600)
         }
-        for name in ["PredefinedQuestions.txt", "Templates/en_enroll.htm", "Templates/en_reset.htm", "Templates/apr.css", "Templates/mail/en_enrolled.txt"] {
+        for name in ["PredefinedQuestions.txt", "Predefined Questions.txt", "Templates/en_enroll.htm", "Templates/en_reset.htm", "Templates/apr.css", "Templates/mail/en_enrolled.txt"] {
             #expect(try SeedScenario.bytes(target, "\(Self.install)/\(name)") == SeedScenario.bytes(source, "\(Self.install)/\(name)"), "\(name) as it was, CRLF kept")
         }
         #expect(!FileManager.default.fileExists(atPath: target.appendingPathComponent("\(Self.install)/NPMServer.log").path), "logs do not travel")
         #expect(report.plan.checklist == [
-            "Apply the Password Manager license on the new server (the license is bound to the installation and does not travel in the bundle).",
-            "Open the Password Manager Server's port in the new server's firewall (inbound TCP \(listener.port)).",
-            "In the Group Policy that configures the clients, set \"Password Manager Server URL\" to https://npm02.corp.example.com and let the policy refresh (gpupdate) before you retire the old server.",
+            "Open the Administrative portal on the new server (by default http://NEW-SERVER/pm/admin; unverified path) and check that it loads and shows the enrolled users; then apply the Password Manager license there (the license is bound to the installation and does not travel in the bundle).",
+            "Open the Password Manager portals' port in the new server's firewall (inbound TCP 443).",
+            "In the Group Policy that configures the clients, set \"Password Manager Server URL\" to https://npm02.corp.example.com (pass --set ServerUrl=... at create or restore) and let the policy refresh (gpupdate) before you retire the old server.",
         ])
+    }
+
+    @Test("a service that does not run fails the post-check, and the restore is rolled back")
+    func postCheckFailsWhenServiceStopped() throws {
+        let scenario = try SeedScenario("netwrix-password-manager")
+        let shell = try TemporaryDirectory("npm-powershell")
+        let powershell = try Self.fakePowerShell(in: shell.url)
+        try Data("1".utf8).write(to: shell.path("status"))
+        let captured = try scenario.capture()
+        var options = scenario.restoreOptions(captured.output, overrides: ["PowerShell": powershell.path])
+        options.skipPostChecks = false
+        options.postCheckTimeout = 1
+        #expect {
+            try Restorer(options: options).run()
+        } throws: { error in
+            guard case RestoreError.stepFailed("post-checks", _, _) = error else { return false }
+            return true
+        }
+        #expect(try SeedScenario.bytes(scenario.target.url, "\(Self.install)/secrets.bin") == SeedScenario.bytes(FixturePaths.fixture("netwrix-password-manager-target"), "\(Self.install)/secrets.bin"), "rolled back")
     }
 
     @Test("without --set ServerUrl the checklist shows a clear placeholder")
     func checklistPlaceholder() throws {
         let scenario = try SeedScenario("netwrix-password-manager")
         let (_, report, _) = try scenario.roundTrip()
-        #expect(report.plan.checklist[2].contains("set \"Password Manager Server URL\" to <ServerUrl: pass --set ServerUrl=...> and"))
+        #expect(report.plan.checklist[2].contains("set \"Password Manager Server URL\" to <ServerUrl: pass --set ServerUrl=...> (pass"))
         #expect(report.plan.checklist[1].contains("inbound TCP 443"))
     }
 
@@ -70,9 +109,9 @@ struct NetwrixPasswordManagerTests {
         #expect(try captured.manifest.checklist[2].contains("${ServerUrl}"), "the manifest keeps the template")
         var options = scenario.restoreOptions(captured.output)
         options.dryRun = true
-        #expect(try Restorer(options: options).run().plan.checklist[2].contains("to https://from-create.example.com and"))
+        #expect(try Restorer(options: options).run().plan.checklist[2].contains("to https://from-create.example.com (pass"))
         options.settings = ["ServerUrl": "https://from-restore.example.com"]
-        #expect(try Restorer(options: options).run().plan.checklist[2].contains("to https://from-restore.example.com and"))
+        #expect(try Restorer(options: options).run().plan.checklist[2].contains("to https://from-restore.example.com (pass"))
     }
 
     @Test("restores onto a server where Password Manager is installed elsewhere, with --var InstallDir")
@@ -82,7 +121,7 @@ struct NetwrixPasswordManagerTests {
         try SeedScenario.copyTree(FixturePaths.fixture("netwrix-password-manager-target/\(Self.install)"), into: elsewhere.url, at: "D/Apps/NPM")
         let (_, report, calls) = try scenario.roundTrip(restoreRoot: elsewhere.url, overrides: ["InstallDir": "D:\\Apps\\NPM"])
         #expect(calls == ["service stop Netwrix Password Manager", "service start Netwrix Password Manager"])
-        #expect(report.written.count == 7)
+        #expect(report.written.count == 8)
         #expect(try SeedScenario.bytes(elsewhere.url, "D/Apps/NPM/secrets.bin") == SeedScenario.bytes(scenario.sourceRoot, "\(Self.install)/secrets.bin"))
         #expect(try SeedScenario.mode(elsewhere.url, "D/Apps/NPM/alinfo.bin") == 0o600)
         #expect(SeedScenario.files(elsewhere.url).allSatisfy { $0.hasPrefix("D/Apps/NPM/") || $0.hasPrefix("C/ProgramData/bundle/") }, "nothing lands under C: but the state folder, C:\\ProgramData\\bundle")

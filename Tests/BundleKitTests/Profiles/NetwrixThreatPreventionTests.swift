@@ -43,9 +43,13 @@ struct NetwrixThreatPreventionTests {
         #expect(try Data(contentsOf: scenario.tools.folder.path("imported.dpapi")) == SeedScenario.bytes(source, "\(Self.manager)/CertsInfo/Secret.dpapi"))
         #expect(try SeedScenario.bytes(target, "\(Self.manager)/CertsInfo/Secret.dpapi") == SeedScenario.bytes(FixturePaths.fixture("netwrix-threat-prevention-target"), "\(Self.manager)/CertsInfo/Secret.dpapi"))
         #expect(report.plan.checklist.count == 4)
-        #expect(report.plan.checklist[0].hasPrefix("Point every agent at the new Enterprise Manager: bundle create --profile netwrix-threat-prevention-agent --set ManagerAddress=NEW-SERVER:3740"))
+        #expect(report.plan.checklist[0].hasPrefix("Point every agent at the new Enterprise Manager: bundle create --profile netwrix-threat-prevention-agent --set ManagerAddress=NEW-SERVER:3741"), "agents connect on 3741 (requirements/ports.md)")
         #expect(report.plan.checklist[1].hasPrefix("Decommission the old Enterprise Manager only after every agent shows up"))
-        #expect(report.plan.checklist[2].contains("custom (not self-generated) certificates"))
+        #expect(report.plan.checklist[2].contains("uninstall, then re-enroll and re-install all agents with new certificates"), "the article's advice for customer-supplied certificates")
+        // The post-checks test the agents' listener (3741) and the console's (3740), not one port for both.
+        #expect(try ProfileCatalog.describe(scenario.profile, os: .windows).postChecks == [
+            "tcp 127.0.0.1:3741 within 180 s", "tcp 127.0.0.1:3740 within 180 s",
+        ])
     }
 
     @Test("Enterprise Manager installed elsewhere on the target: --var InstallDir remaps every path")
@@ -76,23 +80,23 @@ struct NetwrixThreatPreventionTests {
     func agentTwoTargets() throws {
         let scenario = try SeedScenario("netwrix-threat-prevention-agent")
         let empty = try TemporaryDirectory("agent-source")
-        let captured = try scenario.capture(root: empty.url, settings: ["ManagerAddress": "em02.corp.example.com:3740"])
+        let captured = try scenario.capture(root: empty.url, settings: ["ManagerAddress": "em02.corp.example.com:3741"])
         #expect(try captured.manifest.entries.isEmpty)
-        #expect(try captured.manifest.settings == ["ManagerAddress": "em02.corp.example.com:3740"])
+        #expect(try captured.manifest.settings == ["ManagerAddress": "em02.corp.example.com:3741"])
         #expect(try Verifier(bundle: captured.output, publicKey: scenario.key.publicKey).run().problems == [])
 
         // First agent: the default folder on C:.
         var before = scenario.tools.calls.count
         let first = try Restorer(options: scenario.restoreOptions(captured.output)).run()
         #expect(Array(scenario.tools.calls.dropFirst(before)) == ["service stop SIWindowsAgent", "service start SIWindowsAgent"])
-        #expect(first.rewrites.map(\.oldValue) == ["em01.corp.example.com:3740"])
+        #expect(first.rewrites.map(\.oldValue) == ["em01.corp.example.com:3741"])
         let original = try SeedScenario.bytes(FixturePaths.fixture("netwrix-threat-prevention-agent-target"), Self.agentConfig)
         let expected = Data(String(decoding: original, as: UTF8.self).replacingOccurrences(
-            of: "<add key=\"managerAddress\" value=\"em01.corp.example.com:3740\" />",
-            with: "<add key=\"managerAddress\" value=\"em02.corp.example.com:3740\" />").utf8)
+            of: "<add key=\"managerAddress\" value=\"em01.corp.example.com:3741\" />",
+            with: "<add key=\"managerAddress\" value=\"em02.corp.example.com:3741\" />").utf8)
         #expect(expected != original)
         #expect(try SeedScenario.bytes(scenario.target.url, Self.agentConfig) == expected, "only the value changed: BOM, CRLF, the commented-out entry and the endpoints stay")
-        #expect(first.plan.checklist == ["Check in the Administration Console (Agents view) that this agent reports to the Enterprise Manager at em02.corp.example.com:3740."])
+        #expect(first.plan.checklist == ["Check in the Administration Console (Agents view) that this agent reports to the Enterprise Manager at em02.corp.example.com:3741."])
 
         // Second agent: installed on D:, another old address.
         let second = try TemporaryDirectory("agent-d")
@@ -100,19 +104,19 @@ struct NetwrixThreatPreventionTests {
         before = scenario.tools.calls.count
         let report = try Restorer(options: scenario.restoreOptions(captured.output, root: second.url, overrides: ["AgentDir": "D:\\Netwrix\\SIWindowsAgent"])).run()
         #expect(Array(scenario.tools.calls.dropFirst(before)) == ["service stop SIWindowsAgent", "service start SIWindowsAgent"])
-        #expect(report.rewrites.map(\.oldValue) == ["10.20.0.15:3740"])
-        #expect(report.rewrites.map(\.newValue) == ["em02.corp.example.com:3740"])
+        #expect(report.rewrites.map(\.oldValue) == ["10.20.0.15:3741"])
+        #expect(report.rewrites.map(\.newValue) == ["em02.corp.example.com:3741"])
         let text = try String(decoding: SeedScenario.bytes(second.url, "D/Netwrix/SIWindowsAgent/SIWindowsAgent.exe.config"), as: UTF8.self)
-        #expect(text.contains("<add key=\"managerAddress\" value=\"em02.corp.example.com:3740\" />\r\n"))
-        #expect(text.contains("<!-- <add key=\"managerAddress\" value=\"old-em.corp.example.com:3740\" /> -->"))
+        #expect(text.contains("<add key=\"managerAddress\" value=\"em02.corp.example.com:3741\" />\r\n"))
+        #expect(text.contains("<!-- <add key=\"managerAddress\" value=\"old-em.corp.example.com:3741\" /> -->"))
     }
 
     @Test("agent: a value given at restore overrides the one recorded at create")
     func agentOverride() throws {
         let scenario = try SeedScenario("netwrix-threat-prevention-agent")
         let empty = try TemporaryDirectory("agent-source")
-        let captured = try scenario.capture(root: empty.url, settings: ["ManagerAddress": "em02.corp.example.com:3740"])
-        let report = try Restorer(options: scenario.restoreOptions(captured.output, settings: ["ManagerAddress": "em03:3740"])).run()
-        #expect(report.rewrites.map(\.newValue) == ["em03:3740"])
+        let captured = try scenario.capture(root: empty.url, settings: ["ManagerAddress": "em02.corp.example.com:3741"])
+        let report = try Restorer(options: scenario.restoreOptions(captured.output, settings: ["ManagerAddress": "em03:3741"])).run()
+        #expect(report.rewrites.map(\.newValue) == ["em03:3741"])
     }
 }

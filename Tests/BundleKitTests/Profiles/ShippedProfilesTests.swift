@@ -32,7 +32,7 @@ struct ShippedProfilesTests {
     }
 
     @Test("Windows defaults are the products' install folders", arguments: [
-        ("netwrix-password-manager", "InstallDir", "C:\\Program Files\\Netwrix Password Manager"),
+        ("netwrix-password-manager", "InstallDir", "C:\\Program Files (x86)\\NetWrix Password Manager"),
         ("netwrix-threat-prevention", "CertsDir", "C:\\Program Files\\Netwrix\\Netwrix Threat Prevention\\SIEnterpriseManager\\CertsInfo"),
         ("netwrix-threat-prevention", "SecretMgr", "C:\\Program Files\\Netwrix\\Netwrix Threat Prevention\\SIEnterpriseManager\\SecretMgr.exe"),
         ("netwrix-threat-prevention-agent", "AgentDir", "C:\\Program Files\\Netwrix\\Netwrix Threat Prevention\\SIWindowsAgent"),
@@ -57,7 +57,7 @@ struct ShippedProfilesTests {
     @Test("profiles show: variables resolved for the OS asked, items, services, plan, checklist")
     func show() throws {
         let shown = try ProfileCatalog.describe(try Self.loader.load("netwrix-threat-prevention"), os: .windows, overrides: ["InstallDir": "E:\\TP"])
-        #expect(shown.variables.map(\.name) == ["InstallDir", "ManagerDir", "CertsDir", "SecretMgr", "Service", "ManagerPort"])
+        #expect(shown.variables.map(\.name) == ["InstallDir", "ManagerDir", "CertsDir", "SecretMgr", "Service", "ManagerPort", "ConsolePort"])
         #expect(shown.variables.first { $0.name == "SecretMgr" }?.value == "E:\\TP\\SIEnterpriseManager\\SecretMgr.exe")
         #expect(shown.variables.first?.overridden == true)
         #expect(shown.items.map(\.id) == ["ca-cert", "em-cert", "ca-key", "em-key", "secret-dpapi"])

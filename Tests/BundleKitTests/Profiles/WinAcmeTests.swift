@@ -24,13 +24,22 @@ struct WinAcmeTests {
         #expect(Array(scenario.tools.calls.prefix(2)) == ["wacs --encrypt", "wacs --encrypt"], "before and after capture")
         #expect(try captured.manifest.entries.map(\.member) == [
             "files/account/Registration_v2.age",
+            "files/cache-csrs/lLy5yPb0kEm9mWnTq0c3Xw-csr.pem",
+            "files/cache-keys/lLy5yPb0kEm9mWnTq0c3Xw.keys.age",
             "files/certificates/Vq2cB8xLkE6tZ4sNfG1hJw-cache.pfx.age",
             "files/certificates/lLy5yPb0kEm9mWnTq0c3Xw-cache.pfx.age",
+            "files/named-accounts/staging.Registration_v2.age",
+            "files/named-signers/staging.Signer_v2.age",
+            "files/order-keys/Vq2cB8xLkE6tZ4sNfG1hJw-3f2a.order.keys.age",
+            "files/orders/Vq2cB8xLkE6tZ4sNfG1hJw-3f2a.order.json.age",
             "files/renewals/Vq2cB8xLkE6tZ4sNfG1hJw.renewal.json.age",
             "files/renewals/lLy5yPb0kEm9mWnTq0c3Xw.renewal.json.age",
+            "files/secrets/secrets.json.age",
             "files/signer/Signer_v2.age",
-        ])
-        #expect(try captured.manifest.entries.filter { !$0.encrypted }.isEmpty, "renewals reveal .pfx passwords; keys are keys")
+        ], "both account files (AccountManager.cs needs Registration_v2 and Signer_v2), the vault, orders and the whole cache")
+        #expect(try captured.manifest.entries.filter { !$0.encrypted }.map(\.member) == ["files/cache-csrs/lLy5yPb0kEm9mWnTq0c3Xw-csr.pem"], "renewals reveal .pfx passwords; keys are keys; only the CSR is public")
+        let accountFiles = scenario.profile.items.filter { ["account", "signer"].contains($0.id) }.map { $0.required }
+        #expect(accountFiles == [true, true], "an account needs both files")
         #expect(calls == ["wacs --encrypt"], "no service; re-encrypt after the files land")
         #expect(report.steps.map(\.name) == [
             "preflight", "stop-services", "safeguard", "write-files", "imports", "rewrites", "after-files", "start-services", "post-checks",
@@ -39,14 +48,19 @@ struct WinAcmeTests {
         for name in SeedScenario.files(scenario.sourceRoot.appendingPathComponent(Self.config)) where !name.hasPrefix("Log/") {
             let path = "\(Self.config)/\(name)"
             #expect(try SeedScenario.bytes(target, path) == SeedScenario.bytes(scenario.sourceRoot, path), "\(name)")
-            #expect(try SeedScenario.mode(target, path) == 0o600, "\(name): stored encrypted, so 0600")
+            if name.hasSuffix("-csr.pem") {
+                #expect(try SeedScenario.mode(target, path) == SeedScenario.mode(scenario.sourceRoot, path), "\(name): public, its captured mode")
+            } else {
+                #expect(try SeedScenario.mode(target, path) == 0o600, "\(name): stored encrypted, so 0600")
+            }
         }
         #expect(!FileManager.default.fileExists(atPath: target.appendingPathComponent("\(Self.config)/Log").path), "logs stay behind")
         #expect(try SeedScenario.bytes(target, "C/Program Files/win-acme/settings.json") == SeedScenario.bytes(FixturePaths.fixture("win-acme-target"), "C/Program Files/win-acme/settings.json"), "the target keeps its own settings.json")
         #expect(report.plan.checklist.count == 4)
         #expect(report.plan.checklist[0].contains("DNS A/AAAA records"))
         #expect(report.plan.checklist[1].contains("wacs.exe --renew --force"))
-        #expect(report.plan.checklist[2].contains("Test email notification"))
+        #expect(report.plan.checklist[1].contains("\"(Re)create scheduled task\", or wacs.exe --setuptaskscheduler"), "MainMenu.cs's item and MainArguments.cs's switch")
+        #expect(report.plan.checklist[2].contains("\"Test notification\""))
     }
 
     @Test("a failing re-encrypt on the source still fails the capture loudly")
@@ -87,7 +101,7 @@ struct WinAcmeTests {
         let (_, report, calls) = try scenario.roundTrip(
             restoreRoot: elsewhere.url, overrides: ["InstallDir": "D:\\Tools\\win-acme", "ConfigPath": "E:\\acme\\config"])
         #expect(calls == ["wacs --encrypt"])
-        #expect(report.written.count == 6)
+        #expect(report.written.count == 13)
         #expect(try SeedScenario.bytes(elsewhere.url, "E/acme/config/Registration_v2") == SeedScenario.bytes(scenario.sourceRoot, "\(Self.config)/Registration_v2"))
         #expect(FileManager.default.fileExists(atPath: elsewhere.url.appendingPathComponent("E/acme/config/Certificates/lLy5yPb0kEm9mWnTq0c3Xw-cache.pfx").path))
     }
