@@ -13,7 +13,7 @@ extension Restorer {
         for file in plan.files {
             let path = file.hostPath
             guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
-            try DirectoryHandle.checkNoSymlinks(to: path, under: options.root)
+            try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }
         let sizes = plan.files.map { (path: $0.hostPath, size: $0.entry.size) }
             + plan.imports.map { (path: "", size: $0.entry.size) }
