@@ -9,7 +9,8 @@ import Darwin
 #endif
 
 /// `bundle restore --root` onto a root laid out like a live system: Debian's merged /usr
-/// (`lib -> usr/lib`, owned by root) is followed, a link someone else planted is refused.
+/// (`lib -> usr/lib`) and macOS's `etc -> private/etc`, owned by root, are followed; a link
+/// someone else planted is refused, for the files written and for a file only rewritten.
 @Suite("restore onto a live root")
 struct LiveRootCLITests {
     static let profile = """
@@ -18,6 +19,7 @@ struct LiveRootCLITests {
         name: Live App
         variables:
           LibDir: /lib/live-app
+          EtcDir: /etc/live-app
         items:
           - id: config
             path: ${LibDir}/app.conf
@@ -25,6 +27,10 @@ struct LiveRootCLITests {
           - id: data
             directory: ${LibDir}/data
             role: other
+        rewrites:
+          - file: ${EtcDir}/agent.ini
+            ini: {section: server, key: url}
+            value: ${ServerUrl}
         post-checks:
           - exists: ${LibDir}/ready.flag
             within: 1
@@ -50,23 +56,31 @@ struct LiveRootCLITests {
         try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url)
     }
 
-    /// A target root with `usr/lib` (0755) and `lib -> usr/lib` owned by `linkOwner`.
-    private func mergedUsr(_ name: String, linkOwner: uid_t = 0) throws -> URL {
+    /// A target root with `usr/lib` and `lib -> usr/lib` (owned by `libOwner`), and
+    /// `private/etc/live-app/agent.ini` with `etc -> private/etc` (owned by `etcOwner`); folders 0755.
+    private func liveRoot(_ name: String, libOwner: uid_t = 0, etcOwner: uid_t = 0) throws -> URL {
         let root = work.path(name)
+        try work.write(name + "/private/etc/live-app/agent.ini", "[server]\nurl = https://old.example.org\n")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("usr/lib"), withIntermediateDirectories: true)
-        for folder in ["", "usr", "usr/lib"] { chmod(root.appendingPathComponent(folder).path, 0o755) }
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("lib").path, withDestinationPath: "usr/lib")
-        if linkOwner != 0 { #expect(lchown(root.appendingPathComponent("lib").path, linkOwner, gid_t(linkOwner)) == 0) }
+        for folder in ["", "usr", "usr/lib", "private", "private/etc", "private/etc/live-app"] {
+            chmod(root.appendingPathComponent(folder).path, 0o755)
+        }
+        for (link, text, owner) in [("lib", "usr/lib", libOwner), ("etc", "private/etc", etcOwner)] {
+            try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent(link).path, withDestinationPath: text)
+            if owner != 0 { #expect(lchown(root.appendingPathComponent(link).path, owner, gid_t(owner)) == 0) }
+        }
         return root
     }
 
-    @Test("merged /usr: a profile path under /lib restores into usr/lib through the root-owned link")
+    @Test("merged /usr and /etc -> private/etc: files under /lib land in usr/lib, the rewrite under /etc in private/etc")
     func mergedUsrRestores() throws {
-        let root = try mergedUsr("target")
+        let root = try liveRoot("target")
         try work.write("target/usr/lib/live-app/app.conf", "old\n")
         try work.write("target/usr/lib/live-app/ready.flag", "")
-        let restore = try bundle("restore", "live.bundle", "--pubkey", "k.pub", "--root", "target")
+        let restore = try bundle("restore", "live.bundle", "--pubkey", "k.pub", "--root", "target", "--set", "ServerUrl=https://agent.example.org")
         #expect(restore.status == 0, "\(restore.output)\(restore.errors)")
+        #expect(try String(contentsOf: root.appendingPathComponent("private/etc/live-app/agent.ini"), encoding: .utf8) == "[server]\nurl = https://agent.example.org\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("etc").path) == "private/etc")
         #expect(try String(contentsOf: root.appendingPathComponent("usr/lib/live-app/app.conf"), encoding: .utf8) == "[server]\nurl = https://new.example.org\n")
         #expect(try String(contentsOf: root.appendingPathComponent("usr/lib/live-app/data/a.txt"), encoding: .utf8) == "a\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("lib").path) == "usr/lib")
@@ -75,22 +89,23 @@ struct LiveRootCLITests {
 
     @Test("merged /usr: a restore that fails its post-check rolls back through the link to the tree as it was")
     func mergedUsrRollsBack() throws {
-        _ = try mergedUsr("target")
+        _ = try liveRoot("target")
         let before = try TreeSnapshot(work.path("target"))
-        let restore = try bundle("restore", "live.bundle", "--pubkey", "k.pub", "--root", "target")
+        let restore = try bundle("restore", "live.bundle", "--pubkey", "k.pub", "--root", "target", "--set", "ServerUrl=https://agent.example.org")
         #expect(restore.status != 0)
         #expect(restore.errors.contains("ready.flag"), "\(restore.errors)")
         let after = try TreeSnapshot(work.path("target"))
         #expect(after == before, "\(after.difference(from: before))")
     }
 
-    @Test("a link on the way owned by nobody is refused by name, exit 2, and nothing is written", .enabled(if: geteuid() == 0, "chown needs root"))
-    func plantedLink() throws {
-        let root = try mergedUsr("target", linkOwner: 65534)
+    @Test("a link on the way owned by nobody is refused by name before anything is written, exit 2: on the way to files, or to a file only rewritten",
+          .enabled(if: geteuid() == 0, "chown needs root"), arguments: ["lib", "etc"])
+    func plantedLink(link: String) throws {
+        let root = try liveRoot("target", libOwner: link == "lib" ? 65534 : 0, etcOwner: link == "etc" ? 65534 : 0)
         let before = try TreeSnapshot(work.url)
-        let restore = try bundle("restore", "live.bundle", "--pubkey", "k.pub", "--root", "target")
+        let restore = try bundle("restore", "live.bundle", "--pubkey", "k.pub", "--root", "target", "--set", "ServerUrl=https://agent.example.org")
         #expect(restore.status == 2, "\(restore.errors)")
-        #expect(restore.errors.contains("\(root.appendingPathComponent("lib").path) on the way is a symbolic link that bundle does not follow"), "\(restore.errors)")
+        #expect(restore.errors.contains("\(root.appendingPathComponent(link).path) on the way is a symbolic link that bundle does not follow"), "\(restore.errors)")
         let after = try TreeSnapshot(work.url)
         #expect(after == before, "\(after.difference(from: before))")
     }

@@ -164,6 +164,15 @@ final class DirectoryHandle {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Opens the file `name` here for reading, never following a link at that name (nor
+    /// blocking on a FIFO: the caller checks that it is a regular file).
+    func openForReading(_ name: String) throws -> FileDescriptor {
+        try Self.checkName(name, in: path)
+        let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError.cannotRead(path: Self.join(path, name), errno: Errno(rawValue: errno)) }
+        return FileDescriptor(rawValue: fd)
+    }
+
     /// Creates the new file `name` here (never following or replacing anything), mode `permissions`.
     func createExclusive(_ name: String, permissions: UInt32 = 0o600) throws -> FileDescriptor {
         try Self.checkName(name, in: path)

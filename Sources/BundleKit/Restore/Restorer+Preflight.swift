@@ -2,16 +2,16 @@
 extension Restorer {
     /// Plans every target on this machine from the manifest of a bundle whose signed front
     /// (signature, SHA256SUMS, manifest, limits, targets) verified, refuses a symlink on the way
-    /// to any of them, and checks that the disks have room for what the manifest declares;
-    /// returns the plan. The verifier calls it before it reads any payload; a bundle whose front
+    /// to any of them (or to a file it rewrites) that `TrustedLink` does not allow, and checks
+    /// that the disks have room for what the manifest declares; returns the plan. The verifier calls it before it reads any payload; a bundle whose front
     /// does not verify never gets here and is read in full (writing nothing) so that the error
     /// lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
         let plan = try plan(for: manifest)
-        // Once per folder: the files in one folder share the way to it.
+        // Once per folder: the files in one folder share the way to it. Rewritten files are
+        // reached the same way (some are not in the bundle, only on the target).
         var checked = Set<Substring>()
-        for file in plan.files {
-            let path = file.hostPath
+        for path in plan.files.map(\.hostPath) + plan.rewrites.filter({ $0.value != nil }).map(\.hostPath) {
             guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
             try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }
