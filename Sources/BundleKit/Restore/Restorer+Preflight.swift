@@ -8,9 +8,9 @@ extension Restorer {
     /// lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
         let plan = try plan(for: manifest)
-        // Once per folder: the files in one folder share the way to it. Rewritten files are
-        // reached the same way (some are not in the bundle, only on the target).
+        // Once per folder: the files in one folder share the way to it.
         var checked = Set<Substring>()
+        // Rewritten files are reached the same way (some are not in the bundle, only on the target).
         for path in plan.files.map(\.hostPath) + plan.rewrites.filter({ $0.value != nil }).map(\.hostPath) {
             guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
             try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
