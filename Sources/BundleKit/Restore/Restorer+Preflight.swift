@@ -2,16 +2,18 @@
 extension Restorer {
     /// Plans every target on this machine from the manifest of a bundle whose signed front
     /// (signature, SHA256SUMS, manifest, limits, targets) verified, refuses a symlink on the way
-    /// to any of them (or to a file it rewrites) that `TrustedLink` does not allow, and checks
-    /// that the disks have room for what the manifest declares; returns the plan. The verifier calls it before it reads any payload; a bundle whose front
-    /// does not verify never gets here and is read in full (writing nothing) so that the error
-    /// lists every problem.
+    /// to any of them (or to a file it rewrites or removes) that `TrustedLink` does not allow,
+    /// and checks that the disks have room for what the manifest declares; returns the plan.
+    /// The verifier calls it before it reads any payload; a bundle whose front does not verify
+    /// never gets here and is read in full (writing nothing) so that the error lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
         let plan = try plan(for: manifest)
         // Once per folder: the files in one folder share the way to it.
         var checked = Set<Substring>()
-        // Rewritten files are reached the same way (some are not in the bundle, only on the target).
-        for path in plan.files.map(\.hostPath) + plan.rewrites.filter({ $0.value != nil }).map(\.hostPath) {
+        // Rewritten files and an exact restore's removals are reached the same way (they are
+        // on the target, not necessarily in the bundle).
+        let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
+        for path in plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders {
             guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
             try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }
