@@ -152,7 +152,7 @@ final class DirectoryHandle {
     }
 
     /// The text of the symbolic link `name` in this folder (`readlinkat`); nil when it is not
-    /// a link (any more) or its text is longer than a path may be.
+    /// a link (any more), its text is longer than a path may be, or is not UTF-8.
     func linkText(of name: String) throws -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlinkat(descriptor, name, &buffer, buffer.count)
@@ -161,7 +161,7 @@ final class DirectoryHandle {
             throw FileSystemError.cannotRead(path: Self.join(path, name), errno: Errno(rawValue: errno))
         }
         guard count < buffer.count else { return nil }
-        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(validating: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Opens the file `name` here for reading, never following a link at that name (nor

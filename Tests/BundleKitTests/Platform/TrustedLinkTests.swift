@@ -208,6 +208,15 @@ struct TrustedLinkTests {
         try expectRefused(live, "lib/app/app.conf", link: "lib")
     }
 
+    @Test("a link whose text is not UTF-8 is refused")
+    func notUTF8() throws {
+        let live = try Live()
+        try live.folder("usr/lib")
+        let text: [CChar] = [0x75, 0x73, 0x72, 0x2F, CChar(bitPattern: 0xFF), 0]  // "usr/\xFF"
+        #expect(symlink(text, live.path("lib")) == 0)
+        try expectRefused(live, "lib/app/app.conf", link: "lib")
+    }
+
     @Test("the file's own name is never followed, even when a trusted link is there: the link is replaced")
     func finalNameNotFollowed() throws {
         let live = try Live()
