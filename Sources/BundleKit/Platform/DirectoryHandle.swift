@@ -13,19 +13,35 @@ import SystemPackage
 /// symlink can be planted (by another process, or by an earlier step of the same restore).
 /// Instead each folder from the root down to the target is opened with
 /// `O_NOFOLLOW | O_DIRECTORY` relative to its parent's descriptor, and the file is created and
-/// renamed with `*at` calls relative to the last one: a symlink anywhere below the root makes
-/// the walk fail instead of redirecting the write. The root itself is the caller's choice and
-/// is opened as given. A Windows port replaces this type (handles opened with
-/// `FILE_FLAG_OPEN_REPARSE_POINT`), not its callers.
+/// renamed with `*at` calls relative to the last one. A symlink below the root is followed
+/// only when `TrustedLink` allows it (an OS link such as Debian's `/lib -> usr/lib`: made by
+/// root, in folders only root can write, leading to a folder inside the root), and then by
+/// reading it in the folder already open and walking its text from the root's descriptor
+/// under the same checks; any other makes the walk fail instead of redirecting the write.
+/// The root itself is the caller's choice and is opened as given. A Windows port replaces
+/// this type (handles opened with `FILE_FLAG_OPEN_REPARSE_POINT`), not its callers.
 final class DirectoryHandle {
     /// The descriptor, closed in `deinit`.
     let descriptor: Int32
-    /// The folder's path, for messages.
+    /// The folder's path, for messages: the root's path and the names actually walked, so a
+    /// folder reached through a followed link has the path of where it really is.
     let path: String
+    /// The root this folder was walked from; nil when this is a root (`open(root:)`).
+    let rootFolder: DirectoryHandle?
+    /// The names from the root to this folder as they really are (a followed link replaced by
+    /// where it leads): what `..` in a link's text climbs.
+    let components: [String]
+    /// True when this folder and every folder from the root down to it can be changed only by
+    /// root or the restoring user (`TrustedLink.isSecureFolder`): only then may a link in it be followed.
+    let isSecure: Bool
 
-    private init(descriptor: Int32, path: String) {
+    private init(descriptor: Int32, path: String, rootFolder: DirectoryHandle?, components: [String], securePath: Bool) {
         self.descriptor = descriptor
         self.path = path
+        self.rootFolder = rootFolder
+        self.components = components
+        var info = stat()
+        isSecure = securePath && fstat(descriptor, &info) == 0 && TrustedLink.isSecureFolder(owner: info.st_uid, mode: info.st_mode)
     }
 
     deinit {
@@ -36,7 +52,7 @@ final class DirectoryHandle {
     static func open(root: String) throws(FileSystemError) -> DirectoryHandle {
         let fd = openFolder(root)
         guard fd >= 0 else { throw .cannotRead(path: root, errno: Errno(rawValue: errno)) }
-        return DirectoryHandle(descriptor: fd, path: root)
+        return DirectoryHandle(descriptor: fd, path: root, rootFolder: nil, components: [], securePath: true)
     }
 
     /// The host path's components below `root`, or nil when it is not under the root.
@@ -47,15 +63,28 @@ final class DirectoryHandle {
         return hostPath.dropFirst(prefix.count).split(separator: "/").map(String.init)
     }
 
-    /// Opens the folder `name` in this one without following a symlink; with `create`, makes
-    /// it first (mode `permissions`) when it is missing. Returns nil when it is missing and not
-    /// to be made; `created` is set when this call made it.
+    /// Opens the folder `name` in this one without following a symlink, unless `TrustedLink`
+    /// allows it; with `create`, makes it first (mode `permissions`) when it is missing (never
+    /// through a link). Returns nil when it is missing and not to be made; `created` is set
+    /// when this call made it.
     func child(_ name: String, create: Bool, permissions: UInt32 = 0o755, created: inout Bool) throws -> DirectoryHandle? {
+        var hops = 0
+        return try child(name, create: create, permissions: permissions, created: &created, hops: &hops, origin: nil)
+    }
+
+    /// `child`, counting the links followed so far in `hops` (`TrustedLink.maximumHops`);
+    /// `origin` is the link on the caller's way that a refusal names.
+    func child(
+        _ name: String, create: Bool, permissions: UInt32 = 0o755, created: inout Bool, hops: inout Int, origin: String?
+    ) throws -> DirectoryHandle? {
         try Self.checkName(name, in: path)
         let childPath = Self.join(path, name)
         while true {
             let fd = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if fd >= 0 { return DirectoryHandle(descriptor: fd, path: childPath) }
+            if fd >= 0 {
+                return DirectoryHandle(
+                    descriptor: fd, path: childPath, rootFolder: rootFolder ?? self, components: components + [name], securePath: isSecure)
+            }
             let error = errno
             switch error {
             case ENOENT:
@@ -67,7 +96,9 @@ final class DirectoryHandle {
                 }
             // Linux says ELOOP for a final symlink under O_NOFOLLOW, the BSDs EMLINK or ENOTDIR.
             case ELOOP, EMLINK, ENOTDIR:
-                if try kind(of: name) == .symlink { throw PathError.symlinkInPath(path: childPath, link: childPath) }
+                if try kind(of: name) == .symlink {
+                    return try TrustedLink.follow(name, in: self, hops: &hops, origin: origin ?? childPath)
+                }
                 throw FileSystemError.cannotWrite(path: childPath, errno: .notDirectory)
             default:
                 throw FileSystemError.cannotRead(path: childPath, errno: Errno(rawValue: error))
@@ -75,7 +106,8 @@ final class DirectoryHandle {
         }
     }
 
-    /// Walks `components` from this folder, each opened without following symlinks. With
+    /// Walks `components` from this folder, each opened without following symlinks (but those
+    /// `TrustedLink` allows). With
     /// `create`, missing folders are made (mode `permissions`) and their paths returned,
     /// outermost first; without, the walk stops at the first missing folder (nothing below it
     /// can be a symlink yet) and returns nil for the handle.
@@ -106,6 +138,39 @@ final class DirectoryHandle {
         case S_IFLNK: return .symlink
         default: return .other
         }
+    }
+
+    /// The owner of `name` in this folder (a link's own, not what it points at); nil when
+    /// nothing is there.
+    func owner(of name: String) throws -> uid_t? {
+        var info = stat()
+        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+            if errno == ENOENT { return nil }
+            throw FileSystemError.cannotRead(path: Self.join(path, name), errno: Errno(rawValue: errno))
+        }
+        return info.st_uid
+    }
+
+    /// The text of the symbolic link `name` in this folder (`readlinkat`); nil when it is not
+    /// a link (any more), its text is longer than a path may be, or is not UTF-8.
+    func linkText(of name: String) throws -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlinkat(descriptor, name, &buffer, buffer.count)
+        guard count >= 0 else {
+            if errno == ENOENT || errno == EINVAL { return nil }
+            throw FileSystemError.cannotRead(path: Self.join(path, name), errno: Errno(rawValue: errno))
+        }
+        guard count < buffer.count else { return nil }
+        return String(validating: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Opens the file `name` here for reading, never following a link at that name (nor
+    /// blocking on a FIFO: the caller checks that it is a regular file).
+    func openForReading(_ name: String) throws -> FileDescriptor {
+        try Self.checkName(name, in: path)
+        let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError.cannotRead(path: Self.join(path, name), errno: Errno(rawValue: errno)) }
+        return FileDescriptor(rawValue: fd)
     }
 
     /// Creates the new file `name` here (never following or replacing anything), mode `permissions`.
@@ -204,13 +269,14 @@ final class DirectoryHandle {
         if name.utf8.count > PathMapper.maximumNameLength { throw .tooLong(path: join(folder, name)) }
     }
 
-    private static func join(_ folder: String, _ name: String) -> String {
+    static func join(_ folder: String, _ name: String) -> String {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 }
 
 extension DirectoryHandle {
-    /// Creates `path` and any missing parents under `root`, never through a symlink; returns
+    /// Creates `path` and any missing parents under `root`, never through a symlink other than
+    /// one `TrustedLink` allows; returns
     /// the folders it made, outermost first, so that a rollback can remove exactly those.
     /// A `path` outside `root` is refused.
     @discardableResult
@@ -221,7 +287,8 @@ extension DirectoryHandle {
     }
 
     /// Opens (with `create`, making as needed) the folder that holds `hostPath` under `root`,
-    /// never through a symlink; returns it, the file's name in it, and the folders made.
+    /// never through a symlink other than one `TrustedLink` allows; returns it, the file's name
+    /// in it, and the folders made.
     static func openParent(of hostPath: String, under root: String, create: Bool) throws -> (folder: DirectoryHandle, name: String, created: [String]) {
         guard var components = components(of: hostPath, under: root), let name = components.popLast() else {
             throw PathError.climbs(path: hostPath)
@@ -233,8 +300,9 @@ extension DirectoryHandle {
     }
 
     /// Refuses a symlink on the way from `root` to the folder that would hold `hostPath`, as it
-    /// is now; writes walk again with `walk`, so this is the early, friendly refusal.
-    static func checkNoSymlinks(to hostPath: String, under root: String) throws {
+    /// is now, unless `TrustedLink` allows it; writes walk again with `walk`, so this is the
+    /// early, friendly refusal.
+    static func checkLinksOnTheWay(to hostPath: String, under root: String) throws {
         guard var components = components(of: hostPath, under: root) else { throw PathError.climbs(path: hostPath) }
         components.removeLast()
         guard try FileStatus.of(root) != nil else { return }  // no root yet: nothing on the way

@@ -1,11 +1,12 @@
 import Foundation
 
 /// The folders under one root opened so far, each opened once (`DirectoryHandle`: from the
-/// root down, never following a symlink) and then kept open, so that committing many files
-/// walks from the root once per folder instead of once per file (O(depth) `openat` calls each).
+/// root down, never following a symlink other than one `TrustedLink` allows) and then kept
+/// open, so that committing many files walks from the root once per folder instead of once
+/// per file (O(depth) `openat` calls each).
 ///
 /// Keeping a handle is as safe as walking again. A handle names the folder itself, found
-/// under the root without following any link, not a path: whatever later happens to the names
+/// under the root without following any link but a trusted one, not a path: whatever later happens to the names
 /// on the way (a folder renamed, a symlink put in its place), a file created or renamed
 /// through the handle lands in that folder and never goes through the link. Walking again for
 /// every file would only narrow, not close, the same window between the walk and the write.

@@ -8,7 +8,11 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidCharacters(path: String)
     /// A member path is not `files/<item>/<relative path>`.
     case invalidMember(member: String)
-    /// A folder on the way to the destination is a symbolic link, which could redirect the write.
+    /// A folder on the way to `path` is the symbolic link `link`, which bundle does not follow
+    /// because it could redirect the write (`TrustedLink`: not made by root or the restoring
+    /// user, in a folder others can write, or leading outside the root; or a link the bundle
+    /// itself makes). When a walk cannot tell the destination, `path` is the link on the way,
+    /// and `link` the one that broke the rule further down a chain of links.
     case symlinkInPath(path: String, link: String)
     /// A name longer than the file system allows.
     case tooLong(path: String)
@@ -25,7 +29,7 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalidMember(let member):
             return "\(member): not a payload member path (files/<item>/<path>); the bundle is damaged or hostile."
         case .symlinkInPath(let path, let link):
-            return "\(path): \(link) on the way is a symbolic link, which could redirect the write. Replace it with a real folder or restore under another --root."
+            return "\(path): \(link) on the way is a symbolic link that bundle does not follow, which could redirect the write. A link on the way is followed only when it and every folder on its way belong to root or the restoring user, none writable by group or others, and it leads to a folder inside the root. Replace it with a real folder, fix its owner or permissions, or restore under another --root."
         case .tooLong(let path):
             return "\(path.prefix(80))...: the path is longer than the file system allows."
         }

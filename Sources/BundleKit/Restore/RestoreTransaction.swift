@@ -173,23 +173,46 @@ struct RestoreTransaction {
         try remover.syncFolders()
     }
 
+    /// Rewrites one value. The file is read and replaced through its folder, reached from the
+    /// root like every file written (DirectoryHandle: never through a link TrustedLink refuses,
+    /// never following a link at the file's own name); the new text goes to a temporary name
+    /// beside it with the old file's owner and mode, synced, then renamed over it.
     private func apply(_ rewrite: RestorePlan.Rewrite, value: String, temporaryPrefix: String) throws -> RestoreReport.AppliedRewrite {
-        let data = try Data(contentsOf: URL(fileURLWithPath: rewrite.hostPath))
+        let (folder, name, _) = try DirectoryHandle.openParent(of: rewrite.hostPath, under: options.root, create: false)
+        let input = try folder.openForReading(name)
+        defer { try? input.close() }
+        let status = try FileStatus.of(descriptor: input, path: rewrite.hostPath)
+        guard status.kind == .regular else {
+            throw FileSystemError.cannotRead(path: rewrite.hostPath, errno: status.kind == .directory ? .isDirectory : .invalidArgument)
+        }
+        var data = Data()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try LocalFileSystem.readFully(input, into: buffer, path: rewrite.hostPath)
+            data.append(contentsOf: buffer[..<count])
+            if count < buffer.count { break }
+        }
         let (changed, result) = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath)
         if result.changed {
-            let folder = (rewrite.hostPath as NSString).deletingLastPathComponent
-            let temporary = folder + "/" + temporaryPrefix + "rewrite"
-            LocalFileSystem.remove(temporary)
-            try LocalFileSystem.copyPreservingMetadata(rewrite.hostPath, to: temporary, sync: false)
-            let descriptor = try LocalFileSystem.openForWriting(temporary)
-            defer { try? descriptor.close() }
-            try LocalFileSystem.truncate(descriptor, path: temporary)
-            try changed.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
-            try LocalFileSystem.sync(descriptor, path: temporary)
-            guard try LocalFileSystem.move(temporary, to: rewrite.hostPath) else {
-                throw FileSystemError.cannotWrite(path: rewrite.hostPath, errno: .improperLink)
+            let temporaryName = temporaryPrefix + "rewrite"
+            let temporary = folder.path + "/" + temporaryName
+            folder.remove(temporaryName)
+            let output = try folder.createExclusive(temporaryName, permissions: 0o600)
+            do {
+                defer { try? output.close() }
+                try changed.withUnsafeBytes { try LocalFileSystem.writeAll(output, $0, path: temporary) }
+                _ = fchown(output.rawValue, uid_t(status.owner), gid_t(status.group))  // best effort: not root, not allowed
+                try LocalFileSystem.setPermissions(output, status.permissions, path: temporary)
+                try LocalFileSystem.sync(output, path: temporary)
+                guard try folder.rename(temporaryName, in: folder, to: name) else {
+                    throw FileSystemError.cannotWrite(path: rewrite.hostPath, errno: .improperLink)
+                }
+            } catch {
+                folder.remove(temporaryName)
+                throw error
             }
-            try LocalFileSystem.syncDirectory(folder)
+            try folder.sync()
         }
         return .init(file: rewrite.hostPath, target: "\(rewrite.target)", oldValue: result.oldValue, newValue: result.newValue)
     }

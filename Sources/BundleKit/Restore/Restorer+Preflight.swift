@@ -4,10 +4,10 @@ import Foundation
 extension Restorer {
     /// Plans every target on this machine from the manifest of a bundle whose signed front
     /// (signature, SHA256SUMS, manifest, limits, targets) verified, refuses a symlink on the way
-    /// to any of them, and checks that the disks have room for what the manifest declares;
-    /// returns the plan. The verifier calls it before it reads any payload; a bundle whose front
-    /// does not verify never gets here and is read in full (writing nothing) so that the error
-    /// lists every problem.
+    /// to any of them (or to a file it rewrites or removes) that `TrustedLink` does not allow,
+    /// and checks that the disks have room for what the manifest declares; returns the plan.
+    /// The verifier calls it before it reads any payload; a bundle whose front does not verify
+    /// never gets here and is read in full (writing nothing) so that the error lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
         var plan = try plan(for: manifest)
         plan.commandTrust = try commandTrust(manifest, plan: plan)
@@ -19,10 +19,12 @@ extension Restorer {
         }
         // Once per folder: the files in one folder share the way to it.
         var checked = Set<Substring>()
-        for file in plan.files {
-            let path = file.hostPath
+        // Rewritten files and an exact restore's removals are reached the same way (they are
+        // on the target, not necessarily in the bundle).
+        let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
+        for path in plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders {
             guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
-            try DirectoryHandle.checkNoSymlinks(to: path, under: options.root)
+            try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }
         let sizes = plan.files.map { (path: $0.hostPath, size: $0.entry.size) }
             + plan.imports.map { (path: "", size: $0.entry.size) }

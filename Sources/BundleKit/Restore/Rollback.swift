@@ -117,14 +117,15 @@ public struct Rollback {
     }
 
     private func removeCreatedFolders(into report: inout RollbackReport) {
+        // Reached from the root like every other change (never through a link TrustedLink
+        // refuses), so a link planted since the restore cannot point the removal elsewhere.
         for folder in journal.createdFolders.reversed() where isUnderRoot(folder) && !report.removedFolders.contains(folder) {
-            guard (try? FileStatus.of(folder)) ?? nil != nil else { continue }
-            LocalFileSystem.removeEmptyFolder(folder)
-            if (try? FileStatus.of(folder)) ?? nil == nil {
-                try? LocalFileSystem.syncDirectory((folder as NSString).deletingLastPathComponent)
-                report.removedFolders.append(folder)
-                CrashPoint.reached("rollback removed folder \(folder)")
-            }
+            guard let (parent, name, _) = try? DirectoryHandle.openParent(of: folder, under: journal.root, create: false),
+                (try? parent.removeFolder(name)) == true
+            else { continue }  // gone already, not empty, or its way refused
+            try? parent.sync()
+            report.removedFolders.append(folder)
+            CrashPoint.reached("rollback removed folder \(folder)")
         }
     }
 

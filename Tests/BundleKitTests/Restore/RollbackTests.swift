@@ -62,6 +62,24 @@ struct RollbackTests {
         #expect(try RestoreJournal.load(from: state) != nil, "the journal stays for the admin")
     }
 
+    @Test("a folder the restore made is removed from the root like a write: through a root-owned OS link, never through a link planted since")
+    func createdFoldersWay() throws {
+        let outside = try TemporaryDirectory("outside")
+        try FileManager.default.createDirectory(at: outside.path("app"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root.path("opt").path, withDestinationPath: outside.url.path)
+        try FileManager.default.createDirectory(at: root.path("usr/lib/app"), withIntermediateDirectories: true)
+        for folder in ["", "usr", "usr/lib"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path(folder).path)
+        }
+        try FileManager.default.createSymbolicLink(atPath: root.path("lib").path, withDestinationPath: "usr/lib")
+        var journal = journal(step: "write-files", touched: [])
+        journal.createdFolders = [root.path("opt/app").path, root.path("lib/app").path]
+        let report = try run(journal)
+        #expect(FileManager.default.fileExists(atPath: outside.path("app").path), "an empty folder outside, not removed through the planted link")
+        #expect(!FileManager.default.fileExists(atPath: root.path("usr/lib/app").path), "removed through the root's own link")
+        #expect(report.removedFolders == [root.path("lib/app").path])
+    }
+
     @Test("a copy is put back over what the restore wrote; a copy already gone was put back before")
     func putBack() throws {
         let path = try root.write("opt/app/app.conf", "written by the restore").path
