@@ -151,29 +151,6 @@ struct PostCheckOptions: ParsableArguments {
 extension OSFamily: ExpressibleByArgument {}
 extension Compression: ExpressibleByArgument {}
 
-/// Where shipped profiles are looked up: `$BUNDLE_FORMATS`, `Formats/` beside the
-/// executable's package, then the system folder.
-enum ProfileDirectories {
-    static var all: [URL] {
-        var folders: [URL] = []
-        if let custom = ProcessInfo.processInfo.environment["BUNDLE_FORMATS"] {
-            folders.append(URL(fileURLWithPath: custom))
-        }
-        // .build/<config>/bundle → the package root's Formats/
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("Formats")
-            if FileManager.default.fileExists(atPath: candidate.path) {
-                folders.append(candidate)
-                break
-            }
-            folder.deleteLastPathComponent()
-        }
-        folders.append(URL(fileURLWithPath: "/usr/share/bundle/Formats"))
-        return folders
-    }
-}
-
 extension String {
     /// A path made absolute against the current folder.
     var absolutePath: String {

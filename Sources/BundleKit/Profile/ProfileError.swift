@@ -27,6 +27,8 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
     case unsupportedVersion(file: String, found: Int, supported: Int)
     /// No profile file for `reference`; `searched` lists every place looked at.
     case notFound(reference: String, searched: [String])
+    /// None of the folders where shipped profiles are looked for exists; `searched` lists them.
+    case noProfileFolder(searched: [String])
     /// The profile file exists but cannot be read (permissions, not UTF-8, ...).
     case unreadable(file: String, reason: String)
     /// A template refers to `${name}`, which has no value; `usedIn` says where the reference is.
@@ -73,6 +75,8 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(file): cannot read the profile: \(reason)."
         case let .undefinedVariable(name, usedIn):
             return "undefined variable '\(name)' in \(usedIn). Declare it under 'variables:' with a value for this system, or pass --var \(name)=VALUE."
+        case let .noProfileFolder(searched):
+            return "no profile folder found (looked in: \(searched.joined(separator: ", "))). Install bundle with its profiles (scripts/install, or the .deb), set BUNDLE_FORMATS=DIR, or pass --profile FILE.yaml."
         case let .variableCycle(names):
             return "variables refer to each other in a cycle: \(names.joined(separator: " -> ")). Break the cycle, or set one of them with --var NAME=VALUE."
         case let .invalidOverride(text):

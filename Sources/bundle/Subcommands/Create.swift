@@ -36,7 +36,7 @@ extension BundleCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let profile = try ProfileLoader(formatsDirectories: ProfileDirectories.all).load(profile)
+            let profile = try ProfileLocations.current.loader.load(profile)
             var options = CaptureOptions(profile: profile, output: out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey))
             options.root = location.absoluteRoot
             options.os = location.os

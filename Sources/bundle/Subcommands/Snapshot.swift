@@ -60,7 +60,7 @@ extension BundleCommand.Snapshot {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            var options = SnapshotOptions(profile: try ProfileLoader(formatsDirectories: ProfileDirectories.all).load(profile))
+            var options = SnapshotOptions(profile: try ProfileLocations.current.loader.load(profile))
             options.root = location.absoluteRoot
             options.os = location.os
             options.overrides = try location.overrides()
