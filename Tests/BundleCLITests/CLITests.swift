@@ -51,8 +51,19 @@ struct CLITests {
         let restore = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target", "--json")
         #expect(restore.status == 0, "\(restore.errors)")
         #expect((try json(restore)["written"] as? [String])?.count == 4)
+        #expect(try json(restore)["changed"] as? Bool == true)
         let original = try Data(contentsOf: FixturePaths.fixture("demo-app-source/opt/demo/Templates/mail/reset.txt"))
         #expect(try Data(contentsOf: work.path("target/opt/demo/Templates/mail/reset.txt")) == original)
+
+        // Again: the target holds the bundle, so nothing changes and the answer says so.
+        let again = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target")
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(again.output.hasPrefix("nothing to change: demo.bundle verified"))
+        let againJSON = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target", "--json")
+        #expect(againJSON.status == 0, "\(againJSON.errors)")
+        #expect(try json(againJSON)["changed"] as? Bool == false)
+        #expect(try json(againJSON)["nothingToChange"] as? Bool == true)
+        #expect((try json(againJSON)["written"] as? [String]) == [])
     }
 
     @Test("a tampered bundle exits 1 and names the member; --json lists the problem")

@@ -54,6 +54,13 @@ public struct Restorer {
         }
         let manifest = try requireValid(verification)
         let plan = try planned ?? plan(for: manifest)
+        // Idempotent: a target that already holds the bundle is not touched at all (no
+        // service stopped, no safeguard, no journal).
+        if Self.targetHolds(plan, staged: sink.staged) {
+            var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
+            report.nothingToChange = true
+            return report
+        }
         try sink.syncAll()  // staged data durable before the first rename
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         var transaction = RestoreTransaction(

@@ -64,6 +64,10 @@ struct RestoreSummary: Encodable {
     var bundle: String
     var dryRun: Bool
     var signerKeyID: String?
+    /// Whether the target changed: false for a dry run and when it already held the bundle.
+    var changed: Bool
+    /// True when the target already held every file and value of the bundle.
+    var nothingToChange: Bool
     var profile: String?
     var variables: [String: String]
     var plan: [RestorePlan.Step]
@@ -84,6 +88,8 @@ struct RestoreSummary: Encodable {
         bundle = report.verification.bundle
         dryRun = report.dryRun
         signerKeyID = report.verification.signerKeyID
+        changed = report.changed
+        nothingToChange = report.nothingToChange
         profile = report.verification.manifest?.profile.id
         variables = report.plan.variables
         plan = report.plan.steps
