@@ -20,6 +20,7 @@ public struct Capturer: Sendable {
     /// On any error nothing is left under the output name and no exported secret remains.
     public func run() throws -> CaptureResult {
         let profile = options.profile
+        try profile.checkNames(overrides: options.overrides, settings: options.settings)
         let variables = try VariableResolver(profile: profile, os: options.os, overrides: options.overrides).resolve()
         let placeholders = ["root": options.root]
         func commands(_ specs: [CommandSpec], _ context: String) throws -> [(argv: [String], timeout: Int)] {

@@ -35,6 +35,10 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
     case undefinedVariable(name: String, usedIn: String)
     /// Variables refer to each other in a loop, listed in order with the first name repeated at the end.
     case variableCycle([String])
+    /// A `--var` or `--set` name (`option`) the profile does not use; `known` lists the names it
+    /// takes for that option, `suggestion` the nearest one, `otherOption` the option that does
+    /// take this name (a `--set` value given as `--var`).
+    case unknownName(option: String, name: String, profile: String, known: [String], suggestion: String?, otherOption: String?)
     /// A `--var` argument that is not `NAME=VALUE`.
     case invalidOverride(String)
     /// A template is malformed (an unterminated `${`, a bad name); `context` says where it is used.
@@ -79,6 +83,16 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
             return "no profile folder found (looked in: \(searched.joined(separator: ", "))). Install bundle with its profiles (scripts/install, or the .deb), set BUNDLE_FORMATS=DIR, or pass --profile FILE.yaml."
         case let .variableCycle(names):
             return "variables refer to each other in a cycle: \(names.joined(separator: " -> ")). Break the cycle, or set one of them with --var NAME=VALUE."
+        case let .unknownName(option, name, profile, known, suggestion, otherOption):
+            if let otherOption {
+                return "\(option) \(name)=...: in profile '\(profile)' \(name) is \(otherOption == "--set" ? "a value for the config rewrites" : "a variable"); pass it as \(otherOption) \(name)=VALUE. Nothing was done."
+            }
+            let kind = option == "--var" ? "variable" : "--set value"
+            let hint = suggestion.map { " (did you mean \($0)?)" } ?? ""
+            let list = known.isEmpty
+                ? (option == "--var" ? " It has no variables." : " It has no config rewrites or checklist values to set.")
+                : " Its \(kind == "variable" ? "variables" : "--set values"): \(known.joined(separator: ", "))."
+            return "\(option) \(name)=...: profile '\(profile)' has no \(kind) named \(name)\(hint).\(list) Nothing was done; fix the name (`bundle profiles show \(profile)` lists them)."
         case let .invalidOverride(text):
             return "invalid --var '\(text)': expected NAME=VALUE, where NAME starts with a letter or '_' and has only letters, digits and '_'."
         case let .invalidTemplate(template, context, reason):

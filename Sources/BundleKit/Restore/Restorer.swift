@@ -81,7 +81,7 @@ public struct Restorer {
     /// Resolves every entry's target on this machine. The profile travels in the manifest;
     /// on the same OS the capture's `--var` values apply again unless overridden here.
     func plan(for manifest: Manifest) throws -> RestorePlan {
-        let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
+        let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides, settings: options.settings)
         let (profile, variables) = (targets.profile, targets.variables)
         var files: [RestorePlan.File] = []
         files.reserveCapacity(manifest.entries.count)
