@@ -102,6 +102,11 @@ struct UnlockOptions: ParsableArguments {
     @Option(name: .long, help: "A file holding the passphrase (never pass it on the command line).")
     var passphraseFile: String?
 
+    /// The files the key is read from, for messages: the identities, else the passphrase file.
+    var sources: [String] {
+        identity.isEmpty ? (passphraseFile.map { [$0] } ?? []) : identity
+    }
+
     /// Identities, else the passphrase, else nil.
     func unlock() throws -> AgeUnlock? {
         let identities = try AgeKeyFiles.identities(identity)

@@ -42,4 +42,50 @@ struct MistakesCLITests {
         #expect(misplaced.errors.contains("pass it as --set ManagerAddress=VALUE"), "\(misplaced.errors)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path("target").path).isEmpty)
     }
+
+    @Test("an --out the tool cannot write is named as given, never by its hidden partial name")
+    func outputNamed() throws {
+        let unwritable = try bundle("create", "--profile", "demo-app", "--root", demoRoot, "--sign-key", "k.key", "--out", "/proc/demo.bundle")
+        #expect(unwritable.status == 3)
+        #expect(unwritable.errors.contains("/proc/demo.bundle: cannot write"), "\(unwritable.errors)")
+        #expect(!unwritable.errors.contains("partial"))
+        let noFolder = try bundle("create", "--profile", "demo-app", "--root", demoRoot, "--sign-key", "k.key", "--out", "out/demo.bundle")
+        #expect(noFolder.status == 3)
+        #expect(noFolder.errors.contains("\(work.url.path)/out/demo.bundle: cannot write it, the folder \(work.url.path)/out does not exist"), "\(noFolder.errors)")
+        #expect(noFolder.errors.contains("mkdir -p"))
+    }
+
+    @Test("a --root that is a file, or a create --root that does not exist, is named with the fix")
+    func rootNotAFolder() throws {
+        #expect(try bundle("create", "--profile", "demo-app", "--root", demoRoot, "--sign-key", "k.key", "--out", "demo.bundle").status == 0)
+        try Data("not a folder\n".utf8).write(to: work.path("disk.img"))
+        let restore = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "disk.img")
+        #expect(restore.status == 2)
+        #expect(restore.errors.contains("--root \(work.url.path)/disk.img is a file, not a folder"), "\(restore.errors)")
+        #expect(!restore.errors.contains("cannot read"))
+        let create = try bundle("create", "--profile", "demo-app", "--root", "disk.img", "--sign-key", "k.key", "--out", "other.bundle")
+        #expect(create.status == 2)
+        #expect(create.errors.contains("is a file, not a folder"), "\(create.errors)")
+        let missing = try bundle("create", "--profile", "demo-app", "--root", "old-disk", "--sign-key", "k.key", "--out", "other.bundle")
+        #expect(missing.status == 2)
+        #expect(missing.errors.contains("--root \(work.url.path)/old-disk does not exist"), "\(missing.errors)")
+    }
+
+    @Test("a wrong identity names the member, the file given and the fix; nothing is written")
+    func wrongIdentity() throws {
+        try bundle("keygen", "--age", "--out", "target")
+        try bundle("keygen", "--age", "--out", "other")
+        let create = try bundle(
+            "create", "--profile", "netwrix-password-manager", "--os", "windows", "--root", FixturePaths.fixture("netwrix-password-manager-source").path,
+            "--sign-key", "k.key", "--recipient", "target.recipient", "--out", "npm.bundle")
+        #expect(create.status == 0, "\(create.errors)")
+        try FileManager.default.createDirectory(at: work.path("new"), withIntermediateDirectories: true)
+        let restore = try bundle("restore", "npm.bundle", "--pubkey", "k.pub", "--identity", "other.identity", "--root", "new", "--os", "windows")
+        #expect(restore.status == 2)
+        #expect(restore.errors.contains("none of the identities given (other.identity) opens it"), "\(restore.errors)")
+        #expect(restore.errors.contains(".age is encrypted to age recipients"))
+        #expect(restore.errors.contains("NAME.identity beside NAME.recipient"))
+        #expect(!restore.errors.contains("this file"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path("new").path).isEmpty)
+    }
 }

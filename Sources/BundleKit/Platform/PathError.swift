@@ -10,6 +10,10 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidMember(member: String)
     /// A folder on the way to the destination is a symbolic link, which could redirect the write.
     case symlinkInPath(path: String, link: String)
+    /// The `--root` folder does not exist.
+    case rootMissing(path: String)
+    /// The `--root` is a file (or another non-folder).
+    case rootNotAFolder(path: String)
     /// A name longer than the file system allows.
     case tooLong(path: String)
 
@@ -26,6 +30,10 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(member): not a payload member path (files/<item>/<path>); the bundle is damaged or hostile."
         case .symlinkInPath(let path, let link):
             return "\(path): \(link) on the way is a symbolic link, which could redirect the write. Replace it with a real folder or restore under another --root."
+        case .rootMissing(let path):
+            return "--root \(path) does not exist. Check the path: it is the folder the files are read under (/ for this machine, or where the old disk is mounted). Nothing was done."
+        case .rootNotAFolder(let path):
+            return "--root \(path) is a file, not a folder. Give the folder the target's files live under: / for this machine (the default), or where its disk is mounted. Nothing was done."
         case .tooLong(let path):
             return "\(path.prefix(80))...: the path is longer than the file system allows."
         }

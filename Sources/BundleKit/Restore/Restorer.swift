@@ -15,6 +15,7 @@ public struct Restorer {
 
     /// Runs the restore (or only plans it, with `dryRun`).
     public func run() throws -> RestoreReport {
+        try TargetRoot.check(options.root, mustExist: false)
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         if try RestoreJournal.load(from: stateDirectory) != nil {
             throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
@@ -25,7 +26,9 @@ public struct Restorer {
         var planned: RestorePlan?
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
-            let report = try verifier.run(sink: StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }) {
+            let discard = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
+            discard.keySources = options.unlockSources
+            let report = try verifier.run(sink: discard) {
                 planned = try preflight($0)
             }
             let manifest = try requireValid(report)
@@ -39,6 +42,7 @@ public struct Restorer {
             for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
         }
         let sink = StagingSink(folder: nil, unlock: options.unlock) { Self.permissions(for: $0) }
+        sink.keySources = options.unlockSources
         let verification: VerifyReport
         do {
             verification = try verifier.run(sink: sink) { manifest in

@@ -33,6 +33,7 @@ extension BundleCommand {
             options.overrides = try location.overrides()
             options.dryRun = dryRun
             options.unlock = try secrets.unlock()
+            options.unlockSources = secrets.opening.sources
             options.settings = try operations.settings()
             options.services = operations.services
             options.exact = exact
@@ -63,11 +64,11 @@ struct RestoreSummary: Encodable {
 
     var bundle: String
     var dryRun: Bool
-    var signerKeyID: String?
     /// Whether the target changed: false for a dry run and when it already held the bundle.
     var changed: Bool
     /// True when the target already held every file and value of the bundle.
     var nothingToChange: Bool
+    var signerKeyID: String?
     var profile: String?
     var variables: [String: String]
     var plan: [RestorePlan.Step]
@@ -87,9 +88,9 @@ struct RestoreSummary: Encodable {
     init(_ report: RestoreReport) {
         bundle = report.verification.bundle
         dryRun = report.dryRun
-        signerKeyID = report.verification.signerKeyID
         changed = report.changed
         nothingToChange = report.nothingToChange
+        signerKeyID = report.verification.signerKeyID
         profile = report.verification.manifest?.profile.id
         variables = report.plan.variables
         plan = report.plan.steps

@@ -167,6 +167,7 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let report = try store.snapshotStore.restore(id, configure: { options in
                 options.unlock = try opening.unlock()
+                options.unlockSources = opening.sources
                 options.root = location.absoluteRoot
                 options.os = location.os
                 options.overrides = try location.overrides()
