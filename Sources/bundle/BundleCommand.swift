@@ -19,6 +19,11 @@ struct BundleCommand: AsyncParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
+            // A usage error (bad option value, missing argument) keeps the --json promise:
+            // {"error": ...} on standard output, the usual text on standard error.
+            if Self.exitCode(for: error) != .success, Self.wantsJSON(CommandLine.arguments.dropFirst()) {
+                JSONOutput.print(ErrorSummary(usage: Self.message(for: error)))
+            }
             exit(withError: error)
         }
         do {
@@ -33,10 +38,23 @@ struct BundleCommand: AsyncParsableCommand {
         } catch where Self.exitCode(for: error) == .success {
             // `--help` and `--version` arrive as a command whose run throws the request.
             Self.exit(withError: error)
+        } catch let error as ValidationError {
+            // An option value the parser accepted but `run` refuses (`--max-members 0`): a
+            // usage error like any other, not an internal one.
+            if (command as? JSONOutputCommand)?.output.json ?? false {
+                JSONOutput.print(ErrorSummary(usage: error.message))
+            }
+            Terminal.err("bundle: error: \(error.message)")
+            Self.exit(withError: ExitCode(ExitCodes.usage))
         } catch {
             let json = (command as? JSONOutputCommand)?.output.json ?? false
             Terminal.reportError(error, json: json)
             Self.exit(withError: ExitCode(ExitCodes.code(for: error)))
         }
+    }
+
+    /// Whether the arguments ask for JSON: `--json` before any `--` terminator.
+    static func wantsJSON(_ arguments: ArraySlice<String>) -> Bool {
+        arguments.prefix { $0 != "--" }.contains("--json")
     }
 }

@@ -113,6 +113,24 @@ struct CLITests {
         #expect((error["message"] as? String)?.contains("missing.pub") == true)
     }
 
+    @Test("usage errors keep the --json promise: {\"error\": ...} on standard output, exit 64", arguments: [
+        (["verify", "--json"], "Missing expected argument '<bundle>'"),
+        (["verify", "x.bundle", "--pubkey", "k.pub", "--max-members", "many", "--json"], "The value 'many' is invalid for '--max-members <COUNT>'"),
+        (["verify", "x.bundle", "--pubkey", "k.pub", "--max-members", "0", "--json"], "--max-members must be at least 1."),
+        (["restore", "x.bundle", "--pubkey", "k.pub", "--json", "--no-such-option"], "Unknown option '--no-such-option'"),
+    ])
+    func usageErrorsInJSON(arguments: [String], message: String) throws {
+        try bundle("keygen", "--out", "k")
+        let result = try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url)
+        #expect(result.status == 64, "\(result.errors)")
+        let error = try #require(try json(result)["error"] as? [String: Any])
+        #expect(error["type"] as? String == "UsageError")
+        #expect((error["message"] as? String)?.contains(message) == true, "\(result.output)")
+        #expect(result.errors.contains(message), "the text stays on standard error")
+        let plain = try ExternalTool.run(ProductsDirectory.bundle, arguments.filter { $0 != "--json" }, in: work.url)
+        #expect(plain.output.isEmpty, "without --json standard output stays empty")
+    }
+
     @Test("SOURCE_DATE_EPOCH makes create reproducible")
     func reproducible() throws {
         try bundle("keygen", "--out", "k")

@@ -19,6 +19,9 @@ enum ExitCodes {
     static let restoreFailed: Int32 = 5
     /// Another command held the snapshot store's lock for longer than `--lock-timeout`.
     static let storeBusy: Int32 = 6
+    /// A usage error: an unknown option, a missing argument, a value the option refuses
+    /// (argument-parser's own code for these).
+    static let usage: Int32 = 64
     /// Anything else (a bug: please report it).
     static let internalError: Int32 = 70
 
