@@ -153,6 +153,15 @@ struct PostCheckOptions: ParsableArguments {
     }
 }
 
+extension CompletionKind {
+    /// Tab after `--profile`: the ids of the shipped profiles this program finds.
+    static var profiles: CompletionKind {
+        .custom { _, _, prefix in
+            ((try? ProfileLocations.current.loader.available()) ?? []).map(\.id).filter { $0.hasPrefix(prefix) }
+        }
+    }
+}
+
 extension OSFamily: ExpressibleByArgument {}
 extension Compression: ExpressibleByArgument {}
 

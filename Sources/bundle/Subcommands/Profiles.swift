@@ -36,7 +36,7 @@ extension BundleCommand.Profiles {
         static let configuration = CommandConfiguration(
             abstract: "Show a profile resolved for this OS (or --os): variables, items, services, the restore plan, the checklist.")
 
-        @Argument(help: "A profile id (Formats/<id>.yaml) or a profile file.")
+        @Argument(help: "A profile id (Formats/<id>.yaml) or a profile file.", completion: .profiles)
         var profile: String
 
         @Option(name: .long, help: "Resolve defaults as on this OS (linux, windows, macos).")

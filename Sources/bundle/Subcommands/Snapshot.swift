@@ -36,7 +36,7 @@ extension BundleCommand.Snapshot {
         static let configuration = CommandConfiguration(
             abstract: "Capture the product into a new snapshot; prints only its id (a pre-upgrade hook).")
 
-        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.")
+        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.", completion: .profiles)
         var profile: String
 
         @Option(name: .long, help: "Free text shown by 'snapshot list'.")
