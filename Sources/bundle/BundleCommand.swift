@@ -9,6 +9,27 @@ struct BundleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
         abstract: "Move a server product to a new machine as one signed, verifiable bundle.",
+        discussion: """
+            bundle create captures a product's files, as its profile names them, into one signed \
+            archive; bundle verify checks it offline; bundle restore verifies it, then replays the \
+            profile's steps on the new machine under a journal (bundle rollback undoes an \
+            interrupted one). A restore onto a target that already holds the bundle changes nothing.
+
+            Profiles: --profile takes a file or the id of a shipped profile, found in \
+            $BUNDLE_FORMATS, then ../share/bundle/Formats beside the real program \
+            (/usr/share/bundle/Formats for the Debian package), then a source checkout's Formats/. \
+            State (staging, journal, safeguards): ROOT/var/lib/bundle, C:\\ProgramData\\bundle under \
+            --os windows. SOURCE_DATE_EPOCH fixes a bundle's creation time.
+
+            Exit status: \(ExitCodes.success) success; \(ExitCodes.verificationFailed) the bundle did \
+            not verify (nothing written) or diff found differences; \(ExitCodes.invalidInput) invalid \
+            input (profile, key, --var/--set name, path, bundle format); \(ExitCodes.fileSystem) a \
+            file could not be read or written; \(ExitCodes.captureFailed) capture failed; \
+            \(ExitCodes.restoreFailed) restore failed after it began (rolled back), or a check \
+            failed; \(ExitCodes.storeBusy) the snapshot store stayed locked; \(ExitCodes.usage) usage \
+            error; \(ExitCodes.internalError) internal error. With --json, errors are \
+            {"error": {...}} on standard output.
+            """,
         version: BundleVersion.current,
         subcommands: [Keygen.self, Create.self, Verify.self, Inspect.self, Restore.self, Rollback.self, Snapshot.self, Diff.self, Profiles.self])
 
