@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 import TestSupport
@@ -6,11 +9,35 @@ import TestSupport
 /// validly signed) goes through the built `bundle verify` and `bundle restore`: each is refused
 /// with a non-zero exit and the problem `expected.json` names, with one message and no crash,
 /// and the restore leaves the folder holding the root and a neighbour of it exactly as it was.
+/// A bundle that verifies but asks for more than data (`restore` in its expectation) is held to
+/// what restore must do with it: refuse with that exit code and list its commands, or restore
+/// with the modes given.
 @Suite("hostile and broken bundles are refused by name, writing nothing")
 struct HostileCorpusTests {
     struct Expectation: Decodable {
         var codes: [String]
         var proves: String
+        var restore: RestoreExpectation?
+    }
+
+    /// What restore must do with a bundle that verifies.
+    struct RestoreExpectation: Decodable {
+        /// Its exit code (0: it restores).
+        var exit: Int32
+        /// For a refusal: the commands `--json` lists (`error.commands`).
+        var commands: [String]?
+        /// For a restore: path under the root → mode it must have, special bits included.
+        var modes: [String: String]?
+        /// For a restore: a warning standard error must give, starting with a path under the root.
+        var warning: String?
+    }
+
+    /// A path's mode bits, special bits included.
+    static func mode(_ url: URL) throws -> String {
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { throw CocoaError(.fileReadNoSuchFile) }
+        let digits = String(UInt32(status.st_mode) & 0o7777, radix: 8)
+        return String(repeating: "0", count: 4 - digits.count) + digits
     }
 
     static let folder = FixturePaths.fixture("hostile")
@@ -78,9 +105,25 @@ struct HostileCorpusTests {
             ProductsDirectory.bundle, ["restore", Self.bundle(name), "--pubkey", Self.publicKey, "--root", root.path, "--json"])
         for aim in Self.aims { #expect(!FileManager.default.fileExists(atPath: aim), "\(name) wrote \(aim)") }
         let expectation = try #require(Self.expected[name])
+        if expectation.codes.isEmpty, let refusal = expectation.restore, refusal.exit != 0 {
+            Self.expectCleanFailure(result, name)
+            #expect(result.status == refusal.exit, "\(name): \(result.errors)")
+            #expect(try TreeSnapshot(sandbox.url) == before, "\(name) changed the tree")
+            let error = (try? JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])?["error"] as? [String: Any]
+            #expect(error?["commands"] as? [String] == refusal.commands, "\(name): \(result.output)")
+            return
+        }
         if expectation.codes.isEmpty {
             #expect(result.status == 0, "\(name): \(result.output)\(result.errors)")
             #expect(try String(contentsOf: root.appendingPathComponent("opt/hostile/data/readme.txt"), encoding: .utf8) == "hello from the data folder\n")
+            for (path, mode) in expectation.restore?.modes ?? [:] {
+                #expect(try Self.mode(root.appendingPathComponent(path)) == mode, "\(name): \(path)")
+            }
+            if let warning = expectation.restore?.warning {
+                #expect(result.errors.contains("bundle: warning: \(root.path)/\(warning)"), "\(name): \(result.errors)")
+            } else {
+                #expect(!result.errors.contains("warning"), "\(name): \(result.errors)")
+            }
             let after = try TreeSnapshot(sandbox.url)
             #expect(after.nodes.filter { !$0.key.hasPrefix("root/") } == before.nodes.filter { !$0.key.hasPrefix("root/") })
             return

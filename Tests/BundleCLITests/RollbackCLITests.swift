@@ -26,7 +26,9 @@ struct RollbackCLITests {
 
         let before = try TreeSnapshot(target.url)
         try tools.arrange("sleep-step-after-files")
+        // The profile's steps are commands: the administrator names the profile they trust, as given to create.
         let restoreArguments = ["restore", "app.bundle", "--pubkey", "k.pub", "--root", target.url.path, "--identity", "a.identity",
+                                "--profile", FixturePaths.fixture("profiles/ordered-app.yaml").path,
                                 "--service-command", tools.path("service"), "--set", "ManagerAddress=new:1", "--set", "StorePath=/x"] + vars
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProductsDirectory.bundle)

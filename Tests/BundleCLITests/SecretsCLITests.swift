@@ -72,11 +72,12 @@ struct SecretsCLITests {
         let mode = try FileManager.default.attributesOfItem(atPath: work.path("vault.identity").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(try create(["--recipient", "vault.recipient"]).status == 0)
-        let refused = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--root", "t", "--var", "SecretMgr=\(tools.path("SecretMgr"))")
+        // The vault profile's import is a command: the administrator trusts the profile file they captured with.
+        let refused = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--root", "t", "--profile", "vault.yaml", "--var", "SecretMgr=\(tools.path("SecretMgr"))")
         #expect(refused.status == 2)
         #expect(refused.errors.contains("--identity"))
         let restored = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--root", "t", "--identity", "vault.identity",
-                                  "--var", "SecretMgr=\(tools.path("SecretMgr"))", "--json")
+                                  "--profile", "vault.yaml", "--var", "SecretMgr=\(tools.path("SecretMgr"))", "--json")
         #expect(restored.status == 0, "\(restored.errors)")
         #expect(restored.output.contains("key-marker-77") == false, "secret bytes never reach the report")
         #expect(tools.calls == ["SecretMgr -e mode=600", "SecretMgr -i mode=600"])

@@ -1,4 +1,7 @@
 import ArchiveIO
+import BundleCrypto
+import BundleKit
+import Crypto
 import Foundation
 
 /// Takes a bundle apart into its members and writes it back, changed: what tamper tests use
@@ -52,5 +55,48 @@ public struct BundleRewriter {
         }
         try writer.finish()
         try output.write(to: path)
+    }
+
+    /// The manifest as the bundle carries it.
+    public func manifest() throws -> Manifest {
+        guard let index = index(of: BundleLayout.manifest) else { throw CocoaError(.fileReadCorruptFile) }
+        return try Manifest.decode(members[index].data)
+    }
+
+    /// A *signed* lie: `edit` changes the manifest, then the header is made again the way
+    /// capture makes it (`Manifest.encoded()`, a `SHA256SUMS` line for the manifest and for each
+    /// regular entry with the digest it records, in member order, signed by `key` with the
+    /// manifest's trusted comment). Payload members are left as they are (change `members`
+    /// first to add or replace some). What verify then reports is about the lie, not the
+    /// signature, and stays so as the format evolves, since the format's own code writes it.
+    public mutating func resign(with key: MinisignSecretKey, _ edit: (inout Manifest) throws -> Void) throws {
+        var manifest = try manifest()
+        try edit(&manifest)
+        let text = try manifest.encoded()
+        var lines = [(member: BundleLayout.manifest, sha256: Self.hex(text))]
+        for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) where entry.link == nil {
+            lines.append((entry.member, entry.sha256))
+        }
+        let sums = Data(ChecksumList(lines).rendered().utf8)
+        let signature = key.sign(sums, trustedComment: manifest.trustedComment)
+        for (name, data) in [(BundleLayout.manifest, text), (BundleLayout.checksums, sums), (BundleLayout.signature, Data(signature.fileContents().utf8))] {
+            guard let index = index(of: name) else { throw CocoaError(.fileReadCorruptFile) }
+            members[index].data = data
+        }
+    }
+
+    /// Adds (or replaces) the payload member `path` holding `data`, keeping the members sorted
+    /// as the format requires; returns its SHA-256 for the manifest entry.
+    @discardableResult
+    public mutating func put(_ path: String, _ data: Data, mode: UInt32 = 0o644) -> String {
+        if let index = index(of: path) { members.remove(at: index) }
+        let header = EntryHeader(path: path, size: Int64(data.count))
+        let payload = members.firstIndex { $0.header.path.hasPrefix(BundleLayout.payloadPrefix) && BundleLayout.precedes(path, $0.header.path) }
+        members.insert(Member(header: header, data: data), at: payload ?? members.count)
+        return Self.hex(data)
+    }
+
+    static func hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -2,12 +2,14 @@ import Crypto
 import Foundation
 
 /// Everything about a folder tree that a restore could change: each path's kind, mode,
-/// size, modification time and content digest. Two equal snapshots mean an unchanged tree.
+/// owner and group, size, modification time and content digest (a link's text). Two equal snapshots mean an unchanged tree.
 public struct TreeSnapshot: Equatable, CustomStringConvertible, Sendable {
     /// One path's state.
     public struct Node: Equatable, Sendable {
         public var kind: String
         public var mode: Int
+        public var owner: Int
+        public var group: Int
         public var size: Int
         public var mtime: Double
         public var sha256: String
@@ -33,6 +35,7 @@ public struct TreeSnapshot: Equatable, CustomStringConvertible, Sendable {
             }
             nodes[relative] = Node(
                 kind: type?.rawValue ?? "?", mode: (attributes[.posixPermissions] as? Int) ?? 0,
+                owner: (attributes[.ownerAccountID] as? Int) ?? -1, group: (attributes[.groupOwnerAccountID] as? Int) ?? -1,
                 size: (attributes[.size] as? Int) ?? 0,
                 mtime: type == .typeDirectory ? 0 : ((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0),
                 sha256: digest)

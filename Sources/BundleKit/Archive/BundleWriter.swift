@@ -151,6 +151,7 @@ final class BundleWriter {
             compression: compression, level: level, endOfArchive: false, output: write)
         let padding = StreamPadding.count(after: headerLength, for: compression).flatMap { StreamPadding.bytes($0, for: compression) }
         try padding?.withUnsafeBytes(write)
+        CrashPoint.reached("create header written")
 
         // Header in front of the payload: in place when the file system can open space at the
         // front of the partial file, else both copied into a new file.
@@ -176,12 +177,15 @@ final class BundleWriter {
             }
             result = (file, assembledPath)
         }
+        CrashPoint.reached("create assembled")
         do {
             try LocalFileSystem.sync(result.file, path: result.path)
+            CrashPoint.reached("create synced")
             guard try LocalFileSystem.move(result.path, to: destination) else {
                 throw FileSystemError.cannotWrite(path: destination, errno: .improperLink)
             }
             try LocalFileSystem.syncDirectory(folder.isEmpty ? "." : folder)
+            CrashPoint.reached("create renamed")
         } catch {
             LocalFileSystem.remove(result.path)
             throw error

@@ -8,6 +8,9 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     case unsupportedName(item: String, path: String)
     /// Two items produced the same member.
     case duplicateMember(member: String)
+    /// Two files would be restored to the same path: two items overlap, or (on Windows) two
+    /// names differ only in case.
+    case sameTarget(item: String, path: String, otherItem: String, otherPath: String)
     /// A secret or private key would be stored in plain text.
     case plaintextSecret(item: String, role: Role)
     /// An item would copy a file another item marks `never-copy`.
@@ -31,6 +34,11 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "item '\(item)': \(path) has a line break or backslash in its name, which SHA256SUMS cannot carry. Rename the file."
         case .duplicateMember(let member):
             return "two items capture the same file as \(member). Give the items distinct ids or paths."
+        case .sameTarget(let item, let path, let otherItem, let otherPath):
+            if item == otherItem {
+                return "item '\(item)': \(otherPath) and \(path) differ only in case, and would be one file on the Windows target. Rename one of them on the source."
+            }
+            return "items '\(otherItem)' and '\(item)' both capture \(path == otherPath ? path : "\(otherPath) and \(path), one file on the target"). A profile's items must not overlap; narrow one of them."
         case .plaintextSecret(let item, let role):
             return "item '\(item)' is a \(role.rawValue) and would be stored unencrypted. Pass --recipient or --passphrase-file, or --allow-plaintext-secrets if you accept the risk."
         case .neverCopy(let item, let path, let markedBy):

@@ -37,7 +37,10 @@ public struct Capturer: Sendable {
         var stopped: [String] = []
         var result: Result<CaptureResult, Error>
         do {
-            for command in before { outcomes.append(try CommandRunner.run(command.argv, timeout: command.timeout)) }
+            for command in before {
+                outcomes.append(try CommandRunner.run(command.argv, timeout: command.timeout))
+                CrashPoint.reached("capture ran \(command.argv.first ?? "")")
+            }
             for name in serviceNames where try controller.state(of: name) == .running {
                 try controller.stop(name)
                 stopped.append(name)
@@ -94,7 +97,8 @@ public struct Capturer: Sendable {
             commands.append(outcome)
         }
 
-        var (sources, skipped) = try collector.collect(profile.items)
+        let collected = try collector.collect(profile.items)
+        var (sources, skipped) = (collected.sources, collected.skipped)
         for item in skipped { onEvent?(.warning("item '\(item)': nothing found; optional, skipped")) }
         let neverCopy = try checkNeverCopy(sources, variables: variables, mapper: mapper)
         try encryptionPlan(&sources)
@@ -119,7 +123,7 @@ public struct Capturer: Sendable {
         defer { reader.cancel() }
         do {
             for source in sources {
-                let entry: ManifestEntry
+                var entry: ManifestEntry
                 if let link = source.link {
                     try writer.addLink(source)
                     entry = ManifestEntry(
@@ -137,6 +141,7 @@ public struct Capturer: Sendable {
                         mtime: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds,
                         sha256: stored.sha256, encrypted: source.encrypted)
                 }
+                entry.recordOwnership(source.status)
                 // A raw member's digest is its content's: no second read needed to spot a copy.
                 if !entry.encrypted, let marked = neverCopy.first(where: { $0.value == entry.sha256 && $0.key != entry.item })?.key {
                     throw CaptureError.neverCopy(item: entry.item, path: entry.member, markedBy: marked)
@@ -147,6 +152,7 @@ public struct Capturer: Sendable {
             sources = []
             var manifest = makeManifest(variables: variables, fileCount: spool.count, skipped: skipped)
             manifest.neverCopy = neverCopy
+            manifest.folders = collected.folders.isEmpty ? nil : collected.folders
             manifest.settings = options.settings
             // Both members are streamed from the spool twice: once to hash, once into the header.
             let manifestContent = try spool.manifest(manifest)
@@ -178,6 +184,7 @@ public struct Capturer: Sendable {
         try LocalFileSystem.createExclusive(out, permissions: 0o600).close()
         let command = try CommandTemplate.resolve(spec.run, variables: variables, placeholders: ["out": out, "root": options.root], context: "item '\(item.id)' export")
         let outcome = try CommandRunner.run(command, timeout: spec.timeout)
+        CrashPoint.reached("capture exported \(item.id)")
         guard let status = try FileStatus.of(out), status.kind == .regular, status.size > 0 else {
             throw CaptureError.exportProducedNothing(item: item.id, command: command)
         }

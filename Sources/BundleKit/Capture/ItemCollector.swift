@@ -8,24 +8,35 @@ struct ItemCollector {
     /// Files the export commands produced, by item id.
     var exported: [String: String] = [:]
 
-    /// Every file to capture, sorted by member, and the ids of optional items that found nothing.
-    func collect(_ items: [ProfileItem]) throws -> (sources: [CaptureSource], skipped: [String]) {
+    /// What a capture takes: every file (sorted by member), every folder under a directory
+    /// item (sorted by target), and the ids of optional items that found nothing.
+    struct Collected {
+        var sources: [CaptureSource]
+        var folders: [FolderEntry]
+        var skipped: [String]
+    }
+
+    /// Every file and folder to capture, and the ids of optional items that found nothing.
+    func collect(_ items: [ProfileItem]) throws -> Collected {
         var sources: [CaptureSource] = []
+        var folders: [FolderEntry] = []
         var skipped: [String] = []
         for item in items {
-            let found = try collect(item)
+            let found = try collect(item, folders: &folders)
             if found.isEmpty { skipped.append(item.id) }
             sources += found
         }
+        folders.sort { $0.target.utf8.lexicographicallyPrecedes($1.target.utf8) }
         sources.sort(by: CaptureSource.precedes)
         for (previous, next) in zip(sources, sources.dropFirst()) where !CaptureSource.precedes(previous, next) {
             throw CaptureError.duplicateMember(member: next.member)
         }
+        try Self.checkTargets(sources, os: mapper.os)
         try Self.checkLinks(sources)
-        return (sources, skipped)
+        return Collected(sources: sources, folders: folders, skipped: skipped)
     }
 
-    private func collect(_ item: ProfileItem) throws -> [CaptureSource] {
+    private func collect(_ item: ProfileItem, folders: inout [FolderEntry]) throws -> [CaptureSource] {
         switch item.selector {
         case .path(let template):
             let resolved = try VariableResolver.expand(template, with: variables, context: "item '\(item.id)'")
@@ -42,7 +53,8 @@ struct ItemCollector {
             guard let status = try FileStatus.of(host) else { return try missing(item, host) }
             try expect(.directory, status, item, host)
             var found: [CaptureSource] = []
-            try walk(host, relative: "", group: SourceGroup(item: item, host: host, target: template, isSingleFile: false), into: &found)
+            folders.append(FolderEntry(target: template, item: item.id, status: status))
+            try walk(host, relative: "", group: SourceGroup(item: item, host: host, target: template, isSingleFile: false), into: &found, folders: &folders)
             return found
 
         case .exported:
@@ -76,7 +88,7 @@ struct ItemCollector {
         }
     }
 
-    private func walk(_ folder: String, relative: String, group: SourceGroup, into found: inout [CaptureSource]) throws {
+    private func walk(_ folder: String, relative: String, group: SourceGroup, into found: inout [CaptureSource], folders: inout [FolderEntry]) throws {
         let item = group.item
         for name in try LocalFileSystem.contents(of: folder) {
             let path = folder + "/" + name
@@ -86,7 +98,8 @@ struct ItemCollector {
             case .regular:
                 found.append(try source(group, relative: rel, status: status))
             case .directory:
-                try walk(path, relative: rel, group: group, into: &found)
+                folders.append(FolderEntry(target: group.target + "/" + Self.literal(rel), item: item.id, status: status))
+                try walk(path, relative: rel, group: group, into: &found, folders: &folders)
             case .symlink where item.keepSymlinks:
                 var link = try source(group, relative: rel, status: status)
                 do {
@@ -98,6 +111,20 @@ struct ItemCollector {
             case .symlink, .other:
                 onEvent?(.warning("item '\(item.id)': \(path) is not a regular file or folder; skipped"))
             }
+        }
+    }
+
+    /// Refuses two sources that restore would write to the same path (verify refuses such a
+    /// bundle as `duplicate-target`, so capture must not write one): overlapping items, or on
+    /// Windows two names that differ only in case.
+    static func checkTargets(_ sources: [CaptureSource], os: OSFamily) throws {
+        var targets = PathCollisions(os: os)
+        for (position, source) in sources.enumerated() where !source.target.isEmpty {
+            targets.add(source.hostPath, at: position)
+        }
+        if let (first, second) = targets.collisions(path: { sources[$0].hostPath }).first {
+            throw CaptureError.sameTarget(
+                item: sources[second].item.id, path: sources[second].hostPath, otherItem: sources[first].item.id, otherPath: sources[first].hostPath)
         }
     }
 

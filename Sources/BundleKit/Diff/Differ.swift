@@ -57,6 +57,12 @@ public struct DiffEntry: Sendable, Equatable, Encodable {
     public var contentChanged = false
     /// The mode differs from the bundle's.
     public var modeChanged = false
+    /// Whether the owner or group differ from the captured ones (by name, else by number).
+    public var ownerChanged = false
+    /// The captured `owner:group`, when the bundle records owners.
+    public var expectedOwner: String?
+    /// The owner and group on this machine now.
+    public var actualOwner: String?
     /// The mode recorded in the bundle.
     public var expectedMode: String
     /// The live file's mode, when there is one.
@@ -106,6 +112,7 @@ public struct Differ: Sendable {
         let (manifest, plaintext) = try read()
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         var entries: [DiffEntry] = []
+        let keepers = Set(targets.profile.items.filter(\.keepSpecialBits).map(\.id))
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
             let path = try targets.hostPath(entry)
             var result = DiffEntry(member: entry.member, path: path, state: .same, expectedMode: entry.mode)
@@ -130,11 +137,18 @@ public struct Differ: Sendable {
                 result.state = .notAFile
                 continue
             }
-            // Restore makes keys and secrets 0600 whatever the source had: either mode is unchanged.
+            // The mode restore would give (keys and secrets from Windows get 0600; setuid only where kept).
             let live = status.permissions & 0o7777
-            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && Restorer.permissions(for: entry) != live } ?? false
+            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && RestorePlan.permissions(for: entry, keepingSpecialBits: keepers.contains(entry.item), sourceOS: manifest.source.os) != live } ?? false
+            if manifest.source.os != .windows, entry.uid != nil || entry.owner != nil {
+                let owner = Accounts.resolve(name: entry.owner, id: entry.uid, lookup: Accounts.userID)
+                let group = Accounts.resolve(name: entry.group, id: entry.gid, lookup: Accounts.groupID)
+                result.expectedOwner = "\(entry.owner ?? entry.uid.map(String.init) ?? "?"):\(entry.group ?? entry.gid.map(String.init) ?? "?")"
+                result.actualOwner = "\(Accounts.userName(status.owner) ?? String(status.owner)):\(Accounts.groupName(status.group) ?? String(status.group))"
+                result.ownerChanged = (owner.map { $0 != status.owner } ?? false) || (group.map { $0 != status.group } ?? false)
+            }
             result.contentChanged = try status.size != expected.size || Capturer.digest(of: path) != expected.sha256
-            if result.modeChanged || result.contentChanged { result.state = .changed }
+            if result.modeChanged || result.contentChanged || result.ownerChanged { result.state = .changed }
         }
         let listed = Set(entries.map(\.path).filter { !$0.isEmpty })
         let unlisted = try targets.unlisted(listed: listed, stateDirectory: Host.stateDirectory(root: options.root, os: options.os))

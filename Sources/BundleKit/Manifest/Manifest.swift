@@ -52,6 +52,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var settings: [String: String]
     /// Payload entries, sorted by member.
     public var entries: [ManifestEntry]
+    /// Every folder under a `directory` item, sorted by target (a folder before what it
+    /// holds); absent in bundles made before folders were kept, and when there are none.
+    public var folders: [FolderEntry]?
     /// Optional items that were not found on the source, by id.
     public var skippedItems: [String]
     /// SHA-256 of each `never-copy` file found on the source, by item id: no raw member may
@@ -63,7 +66,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var checklist: [String]
 
     private enum CodingKeys: String, CodingKey {
-        case version, tool, created, source, profile, variables, overrides, settings, entries, skippedItems, neverCopy, plan, checklist
+        case version, tool, created, source, profile, variables, overrides, settings, entries, folders, skippedItems, neverCopy, plan, checklist
     }
 
     /// Decodes a manifest; keys added after the first release of format 1 may be absent.
@@ -78,6 +81,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         overrides = try container.decodeIfPresent([String: String].self, forKey: .overrides) ?? [:]
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         entries = try container.decode([ManifestEntry].self, forKey: .entries)
+        folders = try container.decodeIfPresent([FolderEntry].self, forKey: .folders)
         skippedItems = try container.decodeIfPresent([String].self, forKey: .skippedItems) ?? []
         neverCopy = try container.decodeIfPresent([String: String].self, forKey: .neverCopy) ?? [:]
         plan = try container.decodeIfPresent([String].self, forKey: .plan) ?? []

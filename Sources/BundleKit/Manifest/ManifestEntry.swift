@@ -25,6 +25,15 @@ public struct ManifestEntry: Codable, Sendable, Equatable {
     /// has no bytes: `size` is 0, `sha256` empty, and `SHA256SUMS` does not list it (the
     /// signed manifest carries the text instead).
     public var link: String?
+    /// The owner's user name on the source (absent in bundles made before owners were kept,
+    /// and when the source had no name for it).
+    public var owner: String?
+    /// The owner's group name on the source.
+    public var group: String?
+    /// The owner's numeric user id on the source: used where `owner` is unknown.
+    public var uid: UInt32?
+    /// The owner's numeric group id on the source.
+    public var gid: UInt32?
 
     /// Makes an entry.
     public init(
@@ -42,6 +51,14 @@ public struct ManifestEntry: Codable, Sendable, Equatable {
         self.sha256 = sha256
         self.encrypted = encrypted
         self.link = link
+    }
+
+    /// Records `status`'s owner and group, by name and number.
+    mutating func recordOwnership(_ status: FileStatus) {
+        owner = Accounts.userName(status.owner)
+        group = Accounts.groupName(status.group)
+        uid = status.owner
+        gid = status.group
     }
 
     /// The permission bits `mode` spells, or nil when it is not octal.

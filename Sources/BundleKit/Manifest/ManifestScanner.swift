@@ -111,12 +111,12 @@ struct ManifestScanner {
     }
 
     private enum Key: String, CaseIterable {
-        case member, target, item, role, size, mode, mtime, mtimeNanoseconds, sha256, encrypted, link
+        case member, target, item, role, size, mode, mtime, mtimeNanoseconds, sha256, encrypted, link, owner, group, uid, gid
     }
 
     private mutating func entry(index: Int) throws(Failure) -> ManifestEntry {
-        var member, target, item, role, mode, sha256, link: String?
-        var size, mtime, nanoseconds: Int64?
+        var member, target, item, role, mode, sha256, link, owner, group: String?
+        var size, mtime, nanoseconds, uid, gid: Int64?
         var encrypted: Bool?
         var seen: UInt16 = 0
         try expect(UInt8(ascii: "{"))
@@ -137,6 +137,10 @@ struct ManifestScanner {
                     case .mode: mode = try string()
                     case .sha256: sha256 = try string()
                     case .link: if try !literal("null") { link = try string() }
+                    case .owner: owner = try string()
+                    case .group: group = try string()
+                    case .uid: uid = try integer()
+                    case .gid: gid = try integer()
                     case .size: size = try integer()
                     case .mtime: mtime = try integer()
                     case .mtimeNanoseconds: nanoseconds = try integer()
@@ -165,6 +169,15 @@ struct ManifestScanner {
             mtimeNanoseconds: parsedNanoseconds, sha256: try required(sha256, .sha256), encrypted: try required(encrypted, .encrypted),
             link: link)
         entry.mode = try required(mode, .mode)
+        entry.owner = owner
+        entry.group = group
+        func id(_ value: Int64?, _ key: Key) throws(Failure) -> UInt32? {
+            guard let value else { return nil }
+            guard let id = UInt32(exactly: value) else { throw fail("entries[\(index)].\(key.rawValue) is out of range") }
+            return id
+        }
+        entry.uid = try id(uid, .uid)
+        entry.gid = try id(gid, .gid)
         return entry
     }
 

@@ -1,10 +1,16 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What one command did: for reports (output is truncated, never parsed).
 public struct CommandOutcome: Sendable, Equatable, Encodable {
     /// The argument vector as run.
     public var command: [String]
-    /// Exit status.
+    /// Exit status (128 + N when signal N ended it).
     public var status: Int32
     /// Standard output and error, interleaved as they arrived, cut to the last 8 KiB.
     public var output: String
@@ -16,9 +22,9 @@ public struct CommandOutcome: Sendable, Equatable, Encodable {
 public enum CommandError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The program could not be started (missing, not executable).
     case cannotStart(command: [String], reason: String)
-    /// It exited non-zero.
+    /// It exited non-zero, or a signal ended it (status 128 + the signal's number).
     case failed(command: [String], status: Int32, output: String)
-    /// It ran past its time limit and was stopped.
+    /// It ran past its time limit; its whole process group was stopped.
     case timedOut(command: [String], seconds: Int)
 
     /// A message naming the command and what to do.
@@ -35,96 +41,81 @@ public enum CommandError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// Runs a profile's commands: an argument vector, never a shell, with a time limit.
-/// Secrets never go on the command line: commands get file paths (`{out}`, `{in}`).
+/// Runs every command bundle starts (services, steps, exports and imports, checks, the
+/// service manager): an argument vector, never a shell, with a time limit that real software
+/// cannot stretch. Secrets never go on the command line: commands get file paths (`{out}`,
+/// `{in}`).
+///
+/// At each edge:
+/// - start: a name without `/` is looked up on `PATH` (`ExecutableSearch`); the command gets
+///   a process group of its own, an empty signal mask, default signal actions, /dev/null as
+///   input and no descriptor but 0, 1, 2 (`ChildProcess.spawn`);
+/// - timeout: it bounds the whole run, reading the output included. When it passes, the whole
+///   group gets SIGTERM, then SIGKILL after `killGrace`;
+/// - failure: a command that exits non-zero (or is killed) has its group stopped the same way,
+///   so nothing it left behind keeps running;
+/// - success: what it left running (a service's daemon) keeps running. Its output is read
+///   until end-of-file, but at most `drainGrace` after the exit: a daemon that keeps the
+///   inherited stdout or stderr open does not hold bundle up.
 public enum CommandRunner {
     static let outputLimit = 8 << 10
+    /// How long output is still read after a command's exit while something it started keeps
+    /// the pipe open. What the command wrote itself is in the pipe when it exits and is read
+    /// at once; this covers children that print just after, without making every daemonizing
+    /// service start wait long.
+    static let drainGrace: Duration = .seconds(1)
+    /// Between SIGTERM and SIGKILL to a timed-out or failed command's group, and again after
+    /// SIGKILL before bundle stops waiting for the command's exit.
+    static let killGrace: Duration = .seconds(3)
 
     /// Runs `command` and waits at most `timeout` seconds; throws `CommandError` unless it exits 0.
     @discardableResult
-    public static func run(_ command: [String], timeout: Int) throws -> CommandOutcome {
-        guard let program = command.first else { throw CommandError.cannotStart(command: command, reason: "empty command") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = Array(command.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let collector = OutputCollector(limit: outputLimit)
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        let start = Date()
-        do {
-            try process.run()
-        } catch {
-            throw CommandError.cannotStart(command: command, reason: (error as NSError).localizedDescription)
+    public static func run(_ command: [String], timeout: Int) throws(CommandError) -> CommandOutcome {
+        let start = ContinuousClock.now
+        let deadline = start + .seconds(max(0, timeout))
+        let executable = try ExecutableSearch.executable(for: command)
+        let child = try ChildProcess.spawn(executable, command: command)
+        // A signal to bundle stops the group too (ScratchRegistry), until the command is done.
+        ScratchRegistry.shared.addChild(child.pid)
+        defer {
+            ScratchRegistry.shared.removeChild(child.pid)
+            child.releaseOutput()
         }
-        // Our copy of the write end goes, so the reader sees end-of-file once the command's
-        // copies are closed; the reader drains the pipe on its own thread until then.
-        try? pipe.fileHandleForWriting.close()
-        let drained = collector.drain(pipe.fileHandleForReading)
-        ScratchRegistry.shared.addChild(process.processIdentifier)
-        defer { ScratchRegistry.shared.removeChild(process.processIdentifier) }
-        let deadline = DispatchTime.now() + .seconds(timeout)
-        if exited.wait(timeout: deadline) == .timedOut {
-            process.terminate()
-            if exited.wait(timeout: .now() + .seconds(5)) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
-            }
-            throw CommandError.timedOut(command: command, seconds: timeout)
+        var output = OutputTail(limit: outputLimit)
+
+        guard child.pump(until: deadline, into: &output, done: { child.termination != nil }) else {
+            stop(child, reading: &output)
+            throw .timedOut(command: command, seconds: timeout)
         }
-        // Every byte written before the exit is read before the outcome is built (a child the
-        // command left running may hold the pipe open: not waited for past the time limit).
-        _ = drained.wait(timeout: deadline)
-        let outcome = CommandOutcome(
-            command: command, status: process.terminationStatus, output: collector.text,
-            seconds: Date().timeIntervalSince(start))
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw CommandError.failed(command: command, status: process.terminationStatus, output: outcome.output)
+        let termination = child.termination ?? .unknown
+        guard termination == .exited(0) else {
+            stop(child, reading: &output)
+            _ = child.pump(until: .now + drainGrace, into: &output) { child.outputClosed }
+            throw .failed(command: command, status: termination.status, output: output.text)
         }
-        return outcome
+        _ = child.pump(until: min(.now + drainGrace, deadline), into: &output) { child.outputClosed }
+        return CommandOutcome(command: command, status: 0, output: output.text, seconds: seconds(since: start))
+    }
+
+    /// SIGTERM to the command's group, SIGKILL after `killGrace` if anything of it is still
+    /// alive, then at most `killGrace` more for the command's exit: bounded even when a process
+    /// cannot die (stuck in the kernel); its reaper thread collects it whenever it does.
+    private static func stop(_ child: ChildProcess, reading output: inout OutputTail) {
+        let gone = { child.termination != nil && !child.group.hasLiveMembers }
+        if gone() { return }  // the usual failure: nothing left to signal
+        child.signalGroup(SIGTERM)
+        if child.pump(until: .now + killGrace, into: &output, done: gone) { return }
+        child.signalGroup(SIGKILL)
+        _ = child.pump(until: .now + killGrace, into: &output, done: gone)
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// A command as people read it, arguments with spaces quoted.
     static func display(_ command: [String]) -> String {
         command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-    }
-}
-
-/// Keeps the last `limit` bytes of a command's output.
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private let limit: Int
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    /// Reads `handle` on a thread of its own until end-of-file; the semaphore is signalled then.
-    func drain(_ handle: FileHandle) -> DispatchSemaphore {
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in
-            while let chunk = try? handle.read(upToCount: 64 << 10), !chunk.isEmpty { append(chunk) }
-            done.signal()
-        }
-        thread.name = "bundle.command-output"
-        thread.start()
-        return done
-    }
-
-    func append(_ chunk: Data) {
-        lock.lock()
-        defer { lock.unlock() }
-        data.append(chunk)
-        if data.count > limit * 2 { data = data.suffix(limit) }
-    }
-
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data.suffix(limit), as: UTF8.self)
     }
 }

@@ -163,6 +163,35 @@ final class DirectoryHandle {
         guard fchmod(descriptor, mode_t(permissions)) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
     }
 
+    /// Gives this folder its owner, group (nil: unchanged), mode and modification time, in
+    /// that order: a change of owner clears set-group-ID, so the mode comes after it.
+    func setMetadata(permissions: UInt32, owner: UInt32?, group: UInt32?, mtime seconds: Int64, nanoseconds: Int32) throws(FileSystemError) {
+        if owner != nil || group != nil {
+            guard fchown(descriptor, owner.map { uid_t($0) } ?? uid_t.max, group.map { gid_t($0) } ?? gid_t.max) == 0 else {
+                throw .cannotWrite(path: path, errno: Errno(rawValue: errno))
+            }
+        }
+        try setPermissions(permissions)
+        var times = [timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds)), timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds))]
+        guard futimens(descriptor, &times) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+    }
+
+    /// Gives `name` here (a file, or a link itself: never what it points to) its owner and
+    /// group (nil: unchanged) and then, unless it is a link, its mode.
+    func setOwnerAndMode(of name: String, permissions: UInt32?, owner: UInt32?, group: UInt32?) throws(FileSystemError) {
+        if owner != nil || group != nil {
+            let uid = owner.map { uid_t($0) } ?? uid_t.max, gid = group.map { gid_t($0) } ?? gid_t.max
+            guard fchownat(descriptor, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
+                throw .cannotWrite(path: Self.join(path, name), errno: Errno(rawValue: errno))
+            }
+        }
+        if let permissions {
+            guard fchmodat(descriptor, name, mode_t(permissions), 0) == 0 else {
+                throw .cannotWrite(path: Self.join(path, name), errno: Errno(rawValue: errno))
+            }
+        }
+    }
+
     /// Makes this folder's entries durable (after a create or rename in it).
     func sync() throws(FileSystemError) {
         guard fsync(descriptor) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }

@@ -266,8 +266,9 @@ extension LocalFileSystem {
 
 extension LocalFileSystem {
     /// Copies a regular file with its mode, modification time and (when allowed) owner,
-    /// synced: a copy that can later be renamed back in place of the original unnoticed.
-    static func copyPreservingMetadata(_ source: String, to destination: String) throws {
+    /// synced unless `sync` is false (the caller then syncs the file system once for many
+    /// copies): a copy that can later be renamed back in place of the original unnoticed.
+    static func copyPreservingMetadata(_ source: String, to destination: String, sync: Bool = true) throws {
         guard let status = try FileStatus.of(source) else { throw FileSystemError.cannotRead(path: source, errno: .noSuchFileOrDirectory) }
         let input = try openForReading(source)
         defer { try? input.close() }
@@ -279,7 +280,7 @@ extension LocalFileSystem {
         _ = fchown(output.rawValue, uid_t(status.owner), gid_t(status.group))  // best effort: not root, not allowed
         try setPermissions(output, status.permissions, path: destination)
         try setModificationTime(output, seconds: status.mtimeSeconds, nanoseconds: status.mtimeNanoseconds, path: destination)
-        try sync(output, path: destination)
+        if sync { try Self.sync(output, path: destination) }
     }
 
     /// Makes `destination` a symbolic link with the same text and modification time as the

@@ -41,6 +41,15 @@ final class OpenFolders {
         return (folder, name, madeIn)
     }
 
+    /// The folder at `hostPath` itself (made, with any missing folder on the way, when
+    /// missing) and the folders in which this call made a folder.
+    func folder(at hostPath: String) throws -> (folder: DirectoryHandle, madeIn: [String]) {
+        guard hostPath.hasPrefix(prefix) || hostPath + "/" == prefix else { throw PathError.climbs(path: hostPath) }
+        var madeIn: [String] = []
+        let folder = try open(hostPath.dropFirst(min(prefix.count, hostPath.count)), madeIn: &madeIn)
+        return (folder, madeIn)
+    }
+
     /// Opens (making it if missing) the folder at `relative`, through its cached parent.
     private func open(_ relative: Substring, madeIn: inout [String]) throws -> DirectoryHandle {
         if let folder = handles[relative] { return folder }

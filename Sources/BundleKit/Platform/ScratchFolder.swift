@@ -62,7 +62,8 @@ final class ScratchRegistry: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// A command running on the profile's behalf, stopped too if bundle is interrupted.
+    /// A command running on the profile's behalf, with its process group (its pid is the
+    /// group's id): the whole group is stopped too if bundle is interrupted.
     func addChild(_ pid: Int32) {
         lock.lock()
         children.insert(pid)
@@ -75,11 +76,18 @@ final class ScratchRegistry: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Whether `pid`'s group would be stopped on interrupt now.
+    func hasChild(_ pid: Int32) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return children.contains(pid)
+    }
+
     func removeAll() {
         lock.lock()
         let all = paths
         paths.removeAll()
-        for pid in children { kill(pid, SIGTERM) }
+        for pid in children { kill(-pid, SIGTERM) }
         lock.unlock()
         for path in all { LocalFileSystem.removeTree(path) }
     }

@@ -15,6 +15,7 @@ struct ProfileReader {
     ]
     static let itemKeys = [
         "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description", "symlinks", "private-keys",
+        "special-bits",
     ]
     static let commandKeys = ["run", "timeout"]
     static let variableKeys = ["default", "windows", "linux", "macos", "description"]
@@ -202,6 +203,21 @@ struct ProfileReader {
             }
             return pattern
         }
+        var keepSpecialBits = false
+        if let node = fields["special-bits"] {
+            let value = try string(node, key: "special-bits", context: context)
+            guard value == "keep" || value == "drop" else {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: node), key: "special-bits",
+                    reason: "'\(value)' is neither 'keep' (restore the set-user-ID and set-group-ID bits captured) nor 'drop' (the default)")
+            }
+            guard selector.key != "export" else {
+                throw ProfileError.invalidValue(
+                    file: file, line: line(of: node), key: "special-bits",
+                    reason: "an exported item is handed to its import command, never written with a mode; remove 'special-bits'")
+            }
+            keepSpecialBits = value == "keep"
+        }
         let item = ProfileItem(
             id: id, selector: selector, role: role,
             required: try fields["required"].map { try bool($0, key: "required", context: context) } ?? true,
@@ -209,7 +225,7 @@ struct ProfileReader {
             description: try fields["description"].map { try string($0, key: "description", context: context) },
             importCommand: importCommand,
             neverCopy: try fields["never-copy"].map { try template($0, key: "never-copy", context: context) },
-            keepSymlinks: keepSymlinks, privateKeyNames: privateKeyNames)
+            keepSymlinks: keepSymlinks, privateKeyNames: privateKeyNames, keepSpecialBits: keepSpecialBits)
         return (item, line(of: idNode))
     }
 

@@ -45,6 +45,7 @@ public enum ProfileCatalog {
             entry.neverCopy = item.neverCopy.map { resolved($0) ?? $0 }
             entry.privateKeys = item.privateKeyNames
             entry.keepsSymlinks = item.keepSymlinks
+            entry.keepsSpecialBits = item.keepSpecialBits
             return entry
         }
         description.services = profile.services.map { resolved($0.name) ?? $0.name }
@@ -156,6 +157,8 @@ public struct ProfileDescription: Sendable, Equatable, Encodable {
         public var privateKeys: String?
         /// Whether a directory item keeps its symbolic links as links.
         public var keepsSymlinks = false
+        /// Whether restore keeps its files' set-user-ID and set-group-ID bits (`special-bits: keep`).
+        public var keepsSpecialBits = false
     }
 
     /// id, name, version, description, source.

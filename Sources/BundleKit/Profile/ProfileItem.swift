@@ -56,12 +56,17 @@ public struct ProfileItem: Sendable, Equatable {
     /// are private keys whatever the item's role (stored encrypted, restored 0600), so one
     /// folder of certificates and their keys is one item.
     public var privateKeyNames: String?
+    /// `special-bits: keep`: restore gives this item's files the set-user-ID and set-group-ID
+    /// bits their mode in the bundle has. Otherwise (the default, `special-bits: drop`) restore
+    /// clears them and warns, naming the file: a bundle carries data, and a setuid program
+    /// is code that runs as its owner. Folders are never changed either way.
+    public var keepSpecialBits: Bool
 
     /// Makes an item from its parts.
     public init(
         id: String, selector: Selector, role: Role, required: Bool = true, encrypt: Bool = false,
         description: String? = nil, importCommand: CommandSpec? = nil, neverCopy: String? = nil,
-        keepSymlinks: Bool = false, privateKeyNames: String? = nil
+        keepSymlinks: Bool = false, privateKeyNames: String? = nil, keepSpecialBits: Bool = false
     ) {
         self.id = id
         self.selector = selector
@@ -73,6 +78,7 @@ public struct ProfileItem: Sendable, Equatable {
         self.neverCopy = neverCopy
         self.keepSymlinks = keepSymlinks
         self.privateKeyNames = privateKeyNames
+        self.keepSpecialBits = keepSpecialBits
     }
 
     /// The role of this item's file named `name`: `private-key` when it matches

@@ -15,6 +15,10 @@ import SystemPackage
 /// folder instead of one per file is what makes restoring many small files fast.
 final class FileCommitter {
     let root: String
+    /// How temporary names in target folders begin (the journal's, so a rollback finds them).
+    let temporaryPrefix: String
+    /// Numbers the temporary names.
+    private var temporaries = 0
     /// Every folder on the way, opened once from the root (OpenFolders explains why that is safe).
     private let folders: OpenFolders
     /// Folders with a new or renamed entry not yet synced.
@@ -22,8 +26,9 @@ final class FileCommitter {
     /// The staging folder, opened once: every staged file sits directly in it.
     private var staging: (path: Substring, handle: DirectoryHandle)?
 
-    init(root: String) {
+    init(root: String, temporaryPrefix: String) {
         self.root = root
+        self.temporaryPrefix = temporaryPrefix
         folders = OpenFolders(root: root)
     }
 
@@ -37,13 +42,33 @@ final class FileCommitter {
             staging = (stagingPath, try DirectoryHandle.open(root: stagingPath.isEmpty ? "/" : String(stagingPath)))
         }
         let stagedName = String(slash.map { staged[staged.index(after: $0)...] } ?? staged[...])
-        if try !folder.rename(stagedName, in: staging!.handle, to: name) {
+        guard let stagingFolder = staging?.handle else { throw FileSystemError.cannotRead(path: staged, errno: .noSuchFileOrDirectory) }
+        // Owner first (a change of owner clears set-group-ID), then the mode, while the file is
+        // still private in staging: it appears at its target already as it should be.
+        try stagingFolder.setOwnerAndMode(of: stagedName, permissions: file.permissions, owner: file.owner, group: file.group)
+        if try !folder.rename(stagedName, in: stagingFolder, to: name) {
             try copyAcross(staged, to: name, in: folder, file: file)
             LocalFileSystem.remove(staged)
         }
         unsynced.insert(folder.path)
         // A folder made on the way is a new entry in its parent.
         unsynced.formUnion(madeIn)
+    }
+
+    /// Makes `folder` when it is missing (mode 0700 until `applyMetadata` gives it its own).
+    func makeFolder(_ folder: RestorePlan.Folder) throws {
+        let (handle, madeIn) = try folders.folder(at: folder.hostPath)
+        unsynced.formUnion(madeIn)
+        if !folder.exists { try handle.setPermissions(0o700) }
+    }
+
+    /// Gives `folder` its captured owner, mode and modification time, durably: after every
+    /// file and link in it is in place, innermost folders first.
+    func applyMetadata(_ folder: RestorePlan.Folder) throws {
+        let (handle, _) = try folders.folder(at: folder.hostPath)
+        try handle.setMetadata(
+            permissions: folder.permissions, owner: folder.owner, group: folder.group, mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
+        try handle.sync()
     }
 
     /// Makes every rename and every folder made since the last call durable.
@@ -58,9 +83,10 @@ final class FileCommitter {
     func link(_ link: String, to file: RestorePlan.File) throws {
         let (folder, name, madeIn) = try folders.parent(of: file.hostPath)
         unsynced.formUnion(madeIn)
-        let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"
+        let temporaryName = nextTemporaryName()
         try folder.makeSymlink(temporaryName, to: link, mtime: file.entry.mtime, nanoseconds: file.entry.mtimeNanoseconds)
         do {
+            try folder.setOwnerAndMode(of: temporaryName, permissions: nil, owner: file.owner, group: file.group)
             guard try folder.rename(temporaryName, in: folder, to: name) else {
                 throw FileSystemError.cannotWrite(path: file.hostPath, errno: .improperLink)
             }
@@ -71,9 +97,14 @@ final class FileCommitter {
         try folder.sync()
     }
 
+    private func nextTemporaryName() -> String {
+        temporaries += 1
+        return temporaryPrefix + String(temporaries)
+    }
+
     private func copyAcross(_ staged: String, to name: String, in folder: DirectoryHandle, file: RestorePlan.File) throws {
         let target = file.hostPath
-        let temporaryName = ".bundle-\(UUID().uuidString.prefix(8))"
+        let temporaryName = nextTemporaryName()
         let temporary = folder.path + "/" + temporaryName
         let source = try LocalFileSystem.openForReading(staged)
         defer { try? source.close() }
@@ -83,7 +114,7 @@ final class FileCommitter {
         do {
             defer { try? destination.close() }
             try LocalFileSystem.append(from: source, path: staged, to: destination, destinationPath: temporary, buffer: buffer)
-            try LocalFileSystem.setPermissions(destination, file.permissions, path: temporary)
+            try folder.setOwnerAndMode(of: temporaryName, permissions: file.permissions, owner: file.owner, group: file.group)
             try LocalFileSystem.setModificationTime(
                 destination, seconds: file.entry.mtime, nanoseconds: file.entry.mtimeNanoseconds, path: temporary)
             try LocalFileSystem.sync(destination, path: temporary)

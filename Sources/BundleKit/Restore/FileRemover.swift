@@ -1,26 +1,26 @@
 import Foundation
 
-/// Carries out an exact restore's removals: each file is moved into the safeguard folder by
-/// one rename from its folder, opened from the root down without following symlinks
-/// (DirectoryHandle), so nothing planted in the target can redirect it; then the folders
-/// left empty are removed the same way. When the safeguard is on another file system the
-/// file is copied there (synced, mode and time kept) and then unlinked.
-struct FileRemover {
+/// Carries out an exact restore's removals, whose copies the safeguard step has already made
+/// durable: each file is unlinked from its folder, opened from the root down without
+/// following symlinks (DirectoryHandle), so nothing planted in the target can redirect it;
+/// then the folders left empty are removed the same way. `syncFolders` makes every removal
+/// durable before the journal moves on.
+final class FileRemover {
     let root: String
+    /// Folders with a removal not yet synced.
+    private var unsynced: [String: DirectoryHandle] = [:]
 
-    /// Moves `file.path` to `file.saved`; false when nothing is to be moved (the file is gone,
-    /// or is no longer a regular file, which capture would not have taken either).
-    func remove(_ file: RestoreJournal.TouchedPath) throws -> Bool {
-        guard let saved = file.saved else { return false }
-        let (folder, name, _) = try DirectoryHandle.openParent(of: file.path, under: root, create: false)
-        guard try folder.kind(of: name) == .regular else { return false }
-        let safeguard = try DirectoryHandle.open(root: (saved as NSString).deletingLastPathComponent)
-        if try !safeguard.rename(name, in: folder, to: (saved as NSString).lastPathComponent) {
-            try LocalFileSystem.copyPreservingMetadata(file.path, to: saved)
-            folder.remove(name)
-        }
-        try safeguard.sync()
-        try folder.sync()
+    init(root: String) {
+        self.root = root
+    }
+
+    /// Removes the regular file or link `path` (the link itself); false when nothing is to be
+    /// removed (it is gone, or is now a folder or special file, which capture never takes).
+    func remove(_ path: String) throws -> Bool {
+        let (folder, name, _) = try DirectoryHandle.openParent(of: path, under: root, create: false)
+        guard let kind = try folder.kind(of: name), kind == .regular || kind == .symlink else { return false }
+        folder.remove(name)
+        unsynced[folder.path] = folder
         return true
     }
 
@@ -28,7 +28,13 @@ struct FileRemover {
     func removeFolder(_ path: String) throws -> Bool {
         let (folder, name, _) = try DirectoryHandle.openParent(of: path, under: root, create: false)
         guard try folder.removeFolder(name) else { return false }
-        try folder.sync()
+        unsynced[folder.path] = folder
         return true
+    }
+
+    /// Makes every removal so far durable.
+    func syncFolders() throws {
+        for folder in unsynced.values { try folder.sync() }
+        unsynced.removeAll()
     }
 }

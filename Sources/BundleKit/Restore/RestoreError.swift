@@ -21,6 +21,12 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case journalUnreadable(path: String, reason: String)
     /// A step failed after changes began; the target was rolled back (or not entirely: `rollbackProblems`).
     case stepFailed(step: String, reason: String, rollbackProblems: [String])
+    /// The bundle's profile would run `commands` (as the plan prints them), and its text (SHA-256
+    /// `sha256`) is not identical to any of the `trustedCount` profiles this machine trusts;
+    /// nothing was changed.
+    case commandsNotTrusted(bundle: String, profile: String, sha256: String, commands: [String], trustedCount: Int)
+    /// Two entries would be written to the same path on this machine (after `--var`).
+    case duplicateTarget(path: String, members: [String])
 
     /// A message naming the bundle or path and what to do.
     public var description: String {
@@ -55,13 +61,22 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unfinishedJournal(let path):
             return "an earlier restore did not finish (journal \(path)). Run 'bundle rollback' with the same --root first."
         case .journalUnreadable(let path, let reason):
-            return "\(path) cannot be read (\(reason)). Inspect it; remove it only if the target is known to be consistent."
+            return "\(path) cannot be read (\(reason)); nothing was changed. Inspect it: the copies of what the restore replaced are in the safeguards folder beside it, each folder's index.json naming every copy's original path. Remove the journal only once the target is known to be consistent."
         case .stepFailed(let step, let reason, let problems):
             if problems.isEmpty {
                 return "restore failed at step '\(step)': \(reason)\nThe target was rolled back: files and services are as they were before."
             }
             return "restore failed at step '\(step)': \(reason)\nRollback could not undo everything:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nFix these, then run 'bundle rollback' with the same --root."
+        case .commandsNotTrusted(let bundle, let profile, let sha256, let commands, let trustedCount):
+            let list = commands.map { "  \($0)" }.joined(separator: "\n")
+            return "\(bundle): its profile '\(profile)' (SHA-256 \(sha256)) is not identical to any of the \(trustedCount) profile(s) this machine trusts, "
+                + "so restore will not run the \(commands.count) command(s) it carries; nothing was changed:\n\(list)\n"
+                + "Trusted are the shipped profiles (Formats/), those in BUNDLE_FORMATS and any given with --profile FILE. "
+                + "If you trust these commands, run again with --allow-bundle-commands (--dry-run --allow-bundle-commands shows the whole plan and runs nothing), "
+                + "or pass the profile you trust with --profile FILE: its text must be identical."
+        case .duplicateTarget(let path, let members):
+            return "\(members.joined(separator: " and ")) would all be written to \(path) on this machine; nothing was written. Check the --var values: two of the profile's folders now resolve to one."
         case .targetNotAFile(let path, let member):
             return "\(path) is a folder or special file, but the bundle has a file there (\(member)). Move it away or restore with --var to another location."
         }

@@ -1,17 +1,27 @@
 import Foundation
 import SystemPackage
 
-/// The on-disk record of a restore in progress, written (synced, renamed into place) before
-/// each step, so that after a failure or a crash the target can be put back exactly: every
-/// path the restore may touch, whether it existed and where its old content is kept, the
-/// files and folders an exact restore removes, the folders it may create, and how the
-/// services were.
+/// The on-disk record of a restore in progress: facts, never plans. Each save is durable
+/// (written to a temporary file, fsynced, renamed over the journal, the folder fsynced) and
+/// records only what is already true on disk, so that after a failure or a crash at any
+/// instant `Rollback` can put the target back exactly. The write order
+/// (Formats/restore-journal.md):
+///
+/// 1. before the first change: the services and whether each ran, the folders observed
+///    missing, and no paths (`touched` empty);
+/// 2. after the safeguard copies and the safeguard folder are durable (one `syncfs`): every
+///    path the restore may change with its prior state (`saved` copy, or none: it did not
+///    exist), every file an exact restore removes with its copy, every folder it removes;
+/// 3. before each later step: that step's name, so a rollback knows how far it came.
+///
+/// A path that is not in the journal was never changed by the restore, and rollback leaves it.
 public struct RestoreJournal: Codable, Sendable, Equatable {
-    /// A path the restore writes or rewrites.
+    /// A path the restore writes, rewrites or removes, and how it was before.
     public struct TouchedPath: Codable, Sendable, Equatable {
         /// The path on this machine.
         public var path: String
-        /// Its copy in the safeguard folder, when it existed before.
+        /// Its durable copy in the safeguard folder; nil: it did not exist before the restore.
+        /// (In a format-1 journal nil could also mean "not copied yet": see `Rollback`.)
         public var saved: String?
 
         /// `list` as the compact JSON array `JSONEncoder` would write (sorted keys, no nil
@@ -51,8 +61,35 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         public var permissions: UInt32
     }
 
+    /// The format this build writes: 2, where an entry in `touched` is a recorded fact.
+    public static let currentVersion = 2
+    /// An existing folder whose mode, owner and time the restore sets, as it was before.
+    public struct FolderState: Codable, Sendable, Equatable {
+        /// The path on this machine.
+        public var path: String
+        /// Permission bits, setgid and sticky included.
+        public var permissions: UInt32
+        /// Owner user id.
+        public var uid: UInt32
+        /// Owner group id.
+        public var gid: UInt32
+        /// Modification time, seconds since 1970.
+        public var mtime: Int64
+        /// Nanoseconds past `mtime`.
+        public var mtimeNanoseconds: Int32
+
+        init(path: String, status: FileStatus) {
+            self.path = path
+            permissions = status.permissions
+            uid = status.owner
+            gid = status.group
+            mtime = status.mtimeSeconds
+            mtimeNanoseconds = status.mtimeNanoseconds
+        }
+    }
+
     /// Journal format version.
-    public var version = 1
+    public var version = RestoreJournal.currentVersion
     /// Identifies the restore (and names its safeguard folder).
     public var id: String
     /// The bundle being restored.
@@ -65,17 +102,25 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     public var step: String
     /// Services, in profile order.
     public var services: [ServiceRecord] = []
-    /// Paths the restore may change, in order.
+    /// Paths the restore may change, in order, each with its prior state: empty until the
+    /// safeguard copies are durable.
     public var touched: [TouchedPath] = []
-    /// Files an exact restore removes, each with the safeguard path it is moved to (absent
-    /// there until it is moved); nil (not written) for a restore that is not exact.
+    /// Files an exact restore removes, each with its durable copy in the safeguard; nil (not
+    /// written) for a restore that is not exact.
     public var removed: [TouchedPath]?
     /// Folders an exact restore removes once empty, innermost first; made again on rollback.
     public var removedFolders: [RemovedFolder]?
-    /// Folders that did not exist, outermost first; removed again when empty on rollback.
+    /// Existing folders whose mode, owner and time the restore sets, as they were; nil when none.
+    public var changedFolders: [FolderState]?
+    /// Folders observed missing before the first change, outermost first; removed again when
+    /// empty on rollback.
     public var createdFolders: [String] = []
     /// Where the old contents are kept.
     public var safeguard: String
+
+    /// How the restore's temporary files in target folders begin (`.bundle-ID-`), so that a
+    /// rollback after a crash finds and removes the ones left behind.
+    public var temporaryPrefix: String { ".bundle-\(id)-" }
 
     /// The journal file in a state folder.
     public static func path(in stateDirectory: String) -> String {
@@ -93,7 +138,8 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         }
     }
 
-    /// Writes the journal durably: a temporary file, synced, renamed over the old one. Compact
+    /// Writes the journal durably: a temporary file, synced, renamed over the old one, the
+    /// folder synced; then a crash point (`CrashPoint`) named after the step. Compact
     /// JSON with sorted keys; `lists` (kept by the caller between saves) holds the encoded
     /// `touched` and `removed` lists, which are long and change at one step only, so that
     /// each save re-encodes only what changed and splices in the rest.
@@ -123,6 +169,7 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         }
         guard try LocalFileSystem.move(temporary, to: path) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
         try LocalFileSystem.syncDirectory(stateDirectory)
+        CrashPoint.reached("journal \(step)")
     }
 
     /// The encoded `touched` and `removed` lists of the last save, with the lists they encode.
@@ -140,8 +187,10 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         data.replaceSubrange(range, with: Data("\"\(key)\":".utf8) + list)
     }
 
-    /// Removes the journal file: the restore is over (done or rolled back).
+    /// Removes the journal file durably: the restore is over (done or rolled back).
     static func remove(from stateDirectory: String) {
         LocalFileSystem.remove(path(in: stateDirectory))
+        try? LocalFileSystem.syncDirectory(stateDirectory)
+        CrashPoint.reached("journal removed")
     }
 }

@@ -40,6 +40,12 @@ public struct RestoreOptions: Sendable {
     public var postCheckTimeout: Int?
     /// How much the bundle may declare (payload size, member count, manifest depth).
     public var limits = VerifyLimits.standard
+    /// The profiles this machine trusts (shipped, `BUNDLE_FORMATS`, `--profile FILE`): the
+    /// commands the bundle's profile carries run only when its text is byte-identical to one
+    /// of them, unless `commandConsent` says otherwise. Empty by default: trust nothing.
+    public var trustedProfiles = TrustedProfiles()
+    /// Consent to the bundle's commands beyond `trustedProfiles` (`--allow-bundle-commands`).
+    public var commandConsent = CommandConsent.trustedProfilesOnly
 
     /// Options with the required values; the rest default.
     public init(bundle: String, publicKey: MinisignPublicKey) {

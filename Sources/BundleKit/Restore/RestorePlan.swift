@@ -12,10 +12,34 @@ public struct RestorePlan: Sendable, Equatable {
         public var resolved: String
         /// Where that is on this machine (root applied).
         public var hostPath: String
-        /// Permission bits it gets (0600 for private keys and secrets, whatever the source had).
+        /// Permission bits it gets (`RestorePlan.permissions(for:keepingSpecialBits:)`).
         public var permissions: UInt32
         /// Whether a file is already there (it will be replaced).
         public var replaces: Bool
+        /// The user id it gets (the captured owner's name on this machine, else its number);
+        /// nil: left to the restoring user (not root, or no owner recorded).
+        public var owner: UInt32? = nil
+        /// The group id it gets, likewise.
+        public var group: UInt32? = nil
+    }
+
+    /// A folder under a `directory` item, made (when missing) and given its captured mode,
+    /// owner and modification time after every file is in place.
+    public struct Folder: Sendable, Equatable {
+        /// Where it is on this machine.
+        public var hostPath: String
+        /// Its mode, setgid and sticky included.
+        public var permissions: UInt32
+        /// The user id it gets; nil: unchanged.
+        public var owner: UInt32?
+        /// The group id it gets; nil: unchanged.
+        public var group: UInt32?
+        /// Modification time, seconds since 1970.
+        public var mtime: Int64
+        /// Nanoseconds past `mtime`.
+        public var mtimeNanoseconds: Int32
+        /// Whether it exists already.
+        public var exists: Bool
     }
 
     /// An exported secret handed to the product's own import command.
@@ -63,6 +87,11 @@ public struct RestorePlan: Sendable, Equatable {
 
     /// Files in member order.
     public var files: [File]
+    /// Folders of the bundle's directory items, a folder before what it holds.
+    public var folders: [Folder] = []
+    /// Paths whose captured owner could not be given (not restoring as root): they keep the
+    /// restoring user's.
+    public var ownersNotApplied: [String] = []
     /// With `RestoreOptions.exact`: files the bundle does not list that are removed (moved
     /// into the safeguard) before the files are written, in order.
     public var removals: [String] = []
@@ -84,6 +113,73 @@ public struct RestorePlan: Sendable, Equatable {
     public var afterFiles: [Command] = []
     /// Checks after the services start, each with its time limit in seconds.
     public var postChecks: [(check: Check, within: Int)] = []
+    /// Ids of the items whose files keep their set-user-ID and set-group-ID bits (`special-bits: keep`).
+    public var specialBitItems: Set<String> = []
+    /// The OS the bundle was captured on (modes from Windows mean nothing).
+    public var sourceOS: OSFamily = .linux
+    /// Files whose set-user-ID or set-group-ID bits from the bundle are not applied, in order.
+    public var droppedSpecialBits: [DroppedSpecialBits] = []
+    /// Why the profile's commands may run (set once consent is checked, before anything changes).
+    public var commandTrust = CommandTrust.noCommands
+
+    /// A file whose set-user-ID or set-group-ID bits the bundle has but restore does not apply.
+    public struct DroppedSpecialBits: Sendable, Equatable, Encodable {
+        /// The file on this machine.
+        public var path: String
+        /// Its member.
+        public var member: String
+        /// Its item, which does not say `special-bits: keep`.
+        public var item: String
+        /// Its mode in the bundle, four octal digits.
+        public var captured: String
+        /// The mode written.
+        public var written: String
+
+        /// The warning restore gives: the file, both modes, and how a profile keeps the bits.
+        public var warning: String {
+            "\(path): set-user-ID/set-group-ID dropped (mode \(captured) in the bundle, \(written) written): item '\(item)' does not say 'special-bits: keep'"
+        }
+    }
+
+    /// The permission bits restore gives `entry`'s file: the captured mode, like `tar -p`, keys
+    /// and secrets too; but set-user-ID and set-group-ID only when the item keeps them
+    /// (`keepingSpecialBits`): a signed manifest must not be able to plant a setuid program.
+    /// The sticky bit, which grants nothing on a file, is kept. From a Windows source, where
+    /// POSIX modes mean nothing, private keys, secrets and anything the profile stored
+    /// encrypted (win-acme's renewals hold .pfx passwords) are 0600 and the rest 0644.
+    public static func permissions(for entry: ManifestEntry, keepingSpecialBits: Bool, sourceOS: OSFamily) -> UInt32 {
+        let secret = entry.role == .privateKey || entry.role == .secret || entry.encrypted
+        if sourceOS == .windows { return secret ? 0o600 : 0o644 }
+        return (entry.permissions ?? (secret ? 0o600 : 0o644)) & (keepingSpecialBits ? 0o7777 : 0o1777)
+    }
+
+    /// The permission bits restore gives `entry`'s file under this plan.
+    public func permissions(for entry: ManifestEntry) -> UInt32 {
+        Self.permissions(for: entry, keepingSpecialBits: specialBitItems.contains(entry.item), sourceOS: sourceOS)
+    }
+
+    /// Every command the bundle's profile has this restore run, in the order they run, each as
+    /// the plan prints it: preflight `run` checks, imports, after-files steps and (unless
+    /// skipped) post-check `run` checks. Services are not here: the machine's own service
+    /// manager starts and stops them.
+    public func commands(includingPostChecks: Bool = true) -> [String] {
+        var commands: [String] = []
+        for check in preflight { if case .run(let command) = check { commands.append("preflight: run \(Self.describe(command))") } }
+        for item in imports {
+            commands.append("import: \(item.command.joined(separator: " ")) (timeout \(item.timeout) s, from \(item.entry.member))")
+        }
+        for command in afterFiles { commands.append("after-files: \(Self.describe(command))") }
+        if includingPostChecks {
+            for (check, within) in postChecks {
+                if case .run(let command) = check { commands.append("post-check: run \(command.argv.joined(separator: " ")) within \(within) s") }
+            }
+        }
+        return commands
+    }
+
+    private static func describe(_ command: Command) -> String {
+        "\(command.argv.joined(separator: " ")) (timeout \(command.timeout) s)"
+    }
 
     /// One step of the plan, with the files or commands it touches.
     public struct Step: Sendable, Equatable, Encodable {
@@ -106,6 +202,12 @@ public struct RestorePlan: Sendable, Equatable {
                 details: removals.map { "remove \($0)" } + emptiedFolders.map { "remove folder \($0)" }))
         }
         let links = files.filter { $0.entry.link != nil }
+        if !folders.isEmpty {
+            let new = folders.filter { !$0.exists }
+            steps.append(Step(
+                title: "folders: make \(new.count) missing, give all \(folders.count) their captured mode, owner and time after the files",
+                details: new.map { "create \($0.hostPath) (\(ManifestEntry.octal($0.permissions)))" }))
+        }
         steps.append(Step(
             title: "write \(files.count - links.count) file(s), each renamed into place, all synced before the next step",
             details: files.filter { $0.entry.link == nil }.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
@@ -113,6 +215,9 @@ public struct RestorePlan: Sendable, Equatable {
             steps.append(Step(
                 title: "make \(links.count) symbolic link(s), after every file, each renamed into place",
                 details: links.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) -> \($0.entry.link ?? "") (from \($0.entry.member))" }))
+        }
+        if !ownersNotApplied.isEmpty {
+            steps.append(Step(title: "owners kept as the restoring user's (not root): \(ownersNotApplied.count) path(s)", details: ownersNotApplied))
         }
         if !imports.isEmpty {
             steps.append(Step(

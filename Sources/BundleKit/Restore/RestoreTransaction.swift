@@ -1,9 +1,9 @@
 import Foundation
 
-/// The steps after verification, in their fixed order, under a journal: any failure after
-/// the first change rolls the target back to how it was, services included. An exact
-/// restore removes the unlisted files (into the safeguard) between the safeguard step and
-/// the files, so a file where the bundle needs a folder is gone before the folder is made.
+/// The steps after verification (`RestoreStep`, in that order) under a journal: any failure
+/// after the first change rolls the target back to how it was, services included, and so
+/// does `bundle rollback` after a crash at any instant (RestoreJournal states the write
+/// order that makes this true). One loop enters, runs and completes every step.
 struct RestoreTransaction {
     let plan: RestorePlan
     let options: RestoreOptions
@@ -26,173 +26,161 @@ struct RestoreTransaction {
         done("preflight", since: clock, "\(plan.preflight.count) check(s) passed", into: &report)
 
         var journal = try makeJournal()
-        try journal.save(in: stateDirectory, lists: &encodedLists)
-        var current = "stop-services"
+        let committer = FileCommitter(root: options.root, temporaryPrefix: journal.temporaryPrefix)
+        var current = RestoreStep.stopServices
         do {
-            clock = try enter(current, &journal)
-            for record in journal.services where record.wasRunning { try services.stop(record.name) }
-            done(current, since: clock, journal.services.map { "\($0.name) (\($0.wasRunning ? "was running" : "was stopped"))" }.joined(separator: ", "), into: &report)
-
-            current = "safeguard"
-            clock = try enter(current, &journal)
-            let saved = try safeguard(&journal)
-            try journal.save(in: stateDirectory, lists: &encodedLists)
-            done(current, since: clock, "\(saved) file(s) kept in \(journal.safeguard)", into: &report)
-
-            if options.exact {
-                current = "remove-unlisted"
-                clock = try enter(current, &journal)
-                try removeUnlisted(journal, into: &report)
-                done(current, since: clock, "\(report.removed.count) file(s) moved to \(journal.safeguard), \(report.removedFolders.count) empty folder(s) removed", into: &report)
+            for step in RestoreStep.allCases where step != .removeUnlisted || options.exact {
+                current = step
+                // The first save is the journal's first record: services and missing folders, no paths.
+                journal.step = step.rawValue
+                try journal.save(in: stateDirectory, lists: &encodedLists)
+                clock = Date()
+                let (status, detail) = try perform(step, journal: &journal, committer: committer, report: &report)
+                report.steps.append(.init(name: step.rawValue, status: status, seconds: Date().timeIntervalSince(clock), detail: detail))
             }
+        } catch {
+            report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: String(describing: error)))
+            let rollback = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
+            throw RestoreError.stepFailed(step: current.rawValue, reason: String(describing: error), rollbackProblems: rollback.problems + rollback.unvouched)
+        }
+        RestoreJournal.remove(from: stateDirectory)
+        if (try? FileStatus.of(journal.safeguard)) ?? nil != nil { report.safeguard = journal.safeguard }
+    }
 
-            current = "write-files"
-            clock = try enter(current, &journal)
-            let committer = FileCommitter(root: options.root)
+    /// Carries out one step; returns its status and what it did.
+    private func perform(
+        _ step: RestoreStep, journal: inout RestoreJournal, committer: FileCommitter, report: inout RestoreReport
+    ) throws -> (status: String, detail: String) {
+        switch step {
+        case .stopServices:
+            for record in journal.services where record.wasRunning {
+                try services.stop(record.name)
+                CrashPoint.reached("stopped \(record.name)")
+            }
+            return ("done", journal.services.map { "\($0.name) (\($0.wasRunning ? "was running" : "was stopped"))" }.joined(separator: ", "))
+        case .safeguard:
+            let saved = try Safeguard(folder: journal.safeguard).save(
+                &journal, paths: touchedPaths(), removals: options.exact ? plan.removals : [],
+                emptiedFolders: options.exact ? plan.emptiedFolders : [], changedFolders: plan.folders.filter(\.exists).map(\.hostPath))
+            return ("done", "\(saved) file(s) kept in \(journal.safeguard)")
+        case .removeUnlisted:
+            try removeUnlisted(journal, into: &report)
+            return ("done", "\(report.removed.count) file(s) removed (kept in \(journal.safeguard)), \(report.removedFolders.count) empty folder(s) removed")
+        case .writeFiles:
+            for folder in plan.folders where !folder.exists {
+                try committer.makeFolder(folder)
+                CrashPoint.reached("made folder \(folder.hostPath)")
+            }
             for (index, file) in plan.files.enumerated() {
                 if let link = file.entry.link {
                     try committer.link(link, to: file)
                 } else {
                     try committer.commit(try stagedPath(file.entry), to: file)
                 }
+                CrashPoint.reached("wrote \(file.hostPath)")
                 report.written.append(file.hostPath)
                 onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
             }
             // Durable before the journal moves on (FileCommitter explains why that suffices).
             try committer.syncFolders()
-            done(current, since: clock, "\(plan.files.count) file(s)", into: &report)
-
-            current = "imports"
-            clock = try enter(current, &journal)
+            for folder in plan.folders.reversed() {
+                try committer.applyMetadata(folder)
+                CrashPoint.reached("folder metadata \(folder.hostPath)")
+            }
+            return ("done", "\(plan.files.count) file(s), \(plan.folders.count) folder(s)")
+        case .imports:
             for item in plan.imports {
                 let input = try stagedPath(item.entry)
                 defer { LocalFileSystem.remove(input) }
                 let command = item.command.map { $0.replacingOccurrences(of: "{in}", with: input) }
                 report.commands.append(try CommandRunner.run(command, timeout: item.timeout))
+                CrashPoint.reached("imported \(item.entry.member)")
             }
-            done(current, since: clock, "\(plan.imports.count) import(s)", into: &report)
-
-            current = "rewrites"
-            clock = try enter(current, &journal)
+            return ("done", "\(plan.imports.count) import(s)")
+        case .rewrites:
             for rewrite in plan.rewrites {
                 guard let value = rewrite.value else { continue }
-                report.rewrites.append(try apply(rewrite, value: value))
+                report.rewrites.append(try apply(rewrite, value: value, temporaryPrefix: journal.temporaryPrefix))
+                CrashPoint.reached("rewrote \(rewrite.hostPath)")
             }
-            done(current, since: clock, "\(report.rewrites.count) applied, \(plan.rewrites.count - report.rewrites.count) skipped", into: &report)
-
-            current = "after-files"
-            clock = try enter(current, &journal)
-            for command in plan.afterFiles { report.commands.append(try CommandRunner.run(command.argv, timeout: command.timeout)) }
-            done(current, since: clock, "\(plan.afterFiles.count) command(s)", into: &report)
-
-            current = "start-services"
-            clock = try enter(current, &journal)
-            for name in plan.services.reversed() { try services.start(name) }
-            done(current, since: clock, plan.services.reversed().joined(separator: ", "), into: &report)
-
-            current = "post-checks"
-            clock = try enter(current, &journal)
-            if options.skipPostChecks {
-                report.steps.append(.init(name: current, status: "skipped", seconds: 0, detail: "--skip-post-checks"))
-            } else {
-                for (check, within) in plan.postChecks {
-                    let limit = min(within, options.postCheckTimeout ?? within)
-                    if let reason = CheckRunner.wait(for: check, within: limit) {
-                        throw RestoreError.checkFailed(phase: "post-check", check: RestorePlan.describe(check), reason: reason)
-                    }
+            return ("done", "\(report.rewrites.count) applied, \(plan.rewrites.count - report.rewrites.count) skipped")
+        case .afterFiles:
+            for command in plan.afterFiles {
+                report.commands.append(try CommandRunner.run(command.argv, timeout: command.timeout))
+                CrashPoint.reached("ran \(command.argv.first ?? "")")
+            }
+            return ("done", "\(plan.afterFiles.count) command(s)")
+        case .startServices:
+            for name in plan.services.reversed() {
+                try services.start(name)
+                CrashPoint.reached("started \(name)")
+            }
+            return ("done", plan.services.reversed().joined(separator: ", "))
+        case .postChecks:
+            if options.skipPostChecks { return ("skipped", "--skip-post-checks") }
+            for (check, within) in plan.postChecks {
+                let limit = min(within, options.postCheckTimeout ?? within)
+                if let reason = CheckRunner.wait(for: check, within: limit) {
+                    throw RestoreError.checkFailed(phase: "post-check", check: RestorePlan.describe(check), reason: reason)
                 }
-                done(current, since: clock, "\(plan.postChecks.count) check(s) passed", into: &report)
             }
-        } catch {
-            report.steps.append(.init(name: current, status: "failed", seconds: Date().timeIntervalSince(clock), detail: String(describing: error)))
-            let problems = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
-            throw RestoreError.stepFailed(step: current, reason: String(describing: error), rollbackProblems: problems)
+            return ("done", "\(plan.postChecks.count) check(s) passed")
         }
-        RestoreJournal.remove(from: stateDirectory)
-        if (try? FileStatus.of(journal.safeguard)) ?? nil != nil { report.safeguard = journal.safeguard }
-    }
-
-    /// Records in the journal (synced) that `name` begins; returns its start time.
-    private mutating func enter(_ name: String, _ journal: inout RestoreJournal) throws -> Date {
-        journal.step = name
-        try journal.save(in: stateDirectory, lists: &encodedLists)
-        return Date()
     }
 
     private func done(_ name: String, since start: Date, _ detail: String, into report: inout RestoreReport) {
         report.steps.append(.init(name: name, status: "done", seconds: Date().timeIntervalSince(start), detail: detail))
     }
 
-    /// The journal before the first change: every path that may change, every folder that
-    /// may be created, every service and whether it ran.
+    /// The journal before the first change: the services and whether each ran, the folders
+    /// that do not exist yet (a restore may make them). No paths: those are recorded by the
+    /// safeguard step once their copies are durable.
     private func makeJournal() throws -> RestoreJournal {
         let id = Capturer.timestamp(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
         var journal = RestoreJournal(
-            id: id, bundle: options.source ?? options.bundle, root: options.root, started: Capturer.timestamp(Date()), step: "stop-services",
-            safeguard: stateDirectory + "/safeguards/" + id)
+            id: id, bundle: options.source ?? options.bundle, root: options.root, started: Capturer.timestamp(Date()),
+            step: RestoreStep.stopServices.rawValue, safeguard: stateDirectory + "/safeguards/" + id)
         journal.createdFolders = createdStateFolders
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
-        var seen = Set<String>()
         var folders = Set<String>()
-        for path in plan.files.map(\.hostPath) + plan.rewrites.filter({ $0.value != nil }).map(\.hostPath) where seen.insert(path).inserted {
-            journal.touched.append(.init(path: path, saved: nil))
+        // A recorded folder counts as a path inside it: it and the folders above it may be made.
+        for path in touchedPaths() + plan.folders.filter { !$0.exists }.map({ $0.hostPath + "/." }) {
             for folder in try LocalFileSystem.missingFolders(above: path, seen: &folders) where !journal.createdFolders.contains(folder) {
                 journal.createdFolders.append(folder)
-            }
-        }
-        if options.exact {
-            let safeguard = journal.safeguard
-            journal.removed = plan.removals.enumerated().map { index, path in
-                RestoreJournal.TouchedPath(path: path, saved: safeguard + "/" + String(format: "removed-%06d", index + 1))
-            }
-            journal.removedFolders = try plan.emptiedFolders.compactMap { path -> RestoreJournal.RemovedFolder? in
-                guard let status = try FileStatus.of(path) else { return nil }
-                return RestoreJournal.RemovedFolder(path: path, permissions: status.permissions)
             }
         }
         return journal
     }
 
-    /// Moves each unlisted file into the safeguard (at the place the journal names), then
-    /// removes the folders that left empty, innermost first.
+    /// Every path the restore writes or rewrites, once each, in order.
+    private func touchedPaths() -> [String] {
+        var seen = Set<String>()
+        return (plan.files.map(\.hostPath) + plan.rewrites.filter { $0.value != nil }.map(\.hostPath)).filter { seen.insert($0).inserted }
+    }
+
+    /// Removes each unlisted file (its copy is in the safeguard already), then the folders
+    /// that left empty, innermost first; every folder touched synced before the journal moves on.
     private func removeUnlisted(_ journal: RestoreJournal, into report: inout RestoreReport) throws {
         let remover = FileRemover(root: options.root)
-        let files = journal.removed ?? []
-        if !files.isEmpty { try LocalFileSystem.makeDirectories(journal.safeguard, permissions: 0o700) }
-        for file in files {
-            if try remover.remove(file) { report.removed.append(file.path) }
+        for file in journal.removed ?? [] {
+            if try remover.remove(file.path) { report.removed.append(file.path) }
+            CrashPoint.reached("removed \(file.path)")
         }
         for folder in journal.removedFolders ?? [] {
             if try remover.removeFolder(folder.path) { report.removedFolders.append(folder.path) }
+            CrashPoint.reached("removed folder \(folder.path)")
         }
+        try remover.syncFolders()
     }
 
-    /// Copies every touched path that exists into the safeguard folder; returns how many.
-    private func safeguard(_ journal: inout RestoreJournal) throws -> Int {
-        var count = 0
-        for index in journal.touched.indices {
-            guard let status = try FileStatus.of(journal.touched[index].path), status.kind == .regular || status.kind == .symlink else { continue }
-            if count == 0 { try LocalFileSystem.makeDirectories(journal.safeguard, permissions: 0o700) }
-            count += 1
-            let copy = journal.safeguard + "/" + String(format: "%06d", count)
-            if status.kind == .symlink {
-                // An old link is kept as a link with the same text; rollback renames it back.
-                try LocalFileSystem.copyLink(journal.touched[index].path, to: copy)
-            } else {
-                try LocalFileSystem.copyPreservingMetadata(journal.touched[index].path, to: copy)
-            }
-            journal.touched[index].saved = copy
-        }
-        return count
-    }
-
-    private func apply(_ rewrite: RestorePlan.Rewrite, value: String) throws -> RestoreReport.AppliedRewrite {
+    private func apply(_ rewrite: RestorePlan.Rewrite, value: String, temporaryPrefix: String) throws -> RestoreReport.AppliedRewrite {
         let data = try Data(contentsOf: URL(fileURLWithPath: rewrite.hostPath))
         let (changed, result) = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath)
         if result.changed {
-            let temporary = rewrite.hostPath + ".bundle-rewrite"
+            let folder = (rewrite.hostPath as NSString).deletingLastPathComponent
+            let temporary = folder + "/" + temporaryPrefix + "rewrite"
             LocalFileSystem.remove(temporary)
-            try LocalFileSystem.copyPreservingMetadata(rewrite.hostPath, to: temporary)
+            try LocalFileSystem.copyPreservingMetadata(rewrite.hostPath, to: temporary, sync: false)
             let descriptor = try LocalFileSystem.openForWriting(temporary)
             defer { try? descriptor.close() }
             try LocalFileSystem.truncate(descriptor, path: temporary)
@@ -201,6 +189,7 @@ struct RestoreTransaction {
             guard try LocalFileSystem.move(temporary, to: rewrite.hostPath) else {
                 throw FileSystemError.cannotWrite(path: rewrite.hostPath, errno: .improperLink)
             }
+            try LocalFileSystem.syncDirectory(folder)
         }
         return .init(file: rewrite.hostPath, target: "\(rewrite.target)", oldValue: result.oldValue, newValue: result.newValue)
     }

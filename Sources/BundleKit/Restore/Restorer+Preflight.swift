@@ -1,3 +1,5 @@
+import Foundation
+
 /// The checks a restore makes before it writes anything at all, staging included.
 extension Restorer {
     /// Plans every target on this machine from the manifest of a bundle whose signed front
@@ -7,7 +9,9 @@ extension Restorer {
     /// does not verify never gets here and is read in full (writing nothing) so that the error
     /// lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
-        let plan = try plan(for: manifest)
+        var plan = try plan(for: manifest)
+        plan.commandTrust = try commandTrust(manifest, plan: plan)
+        for file in plan.droppedSpecialBits { onEvent?(.warning(file.warning)) }
         // Once per folder: the files in one folder share the way to it.
         var checked = Set<Substring>()
         for file in plan.files {
@@ -19,5 +23,23 @@ extension Restorer {
             + plan.imports.map { (path: "", size: $0.entry.size) }
         try FreeSpace.require(staging: Host.stateDirectory(root: options.root, os: options.os), files: sizes)
         return plan
+    }
+
+    /// Why the commands the bundle's profile carries may run here; throws
+    /// `RestoreError.commandsNotTrusted`, listing every one of them, when nothing says they may.
+    /// The profile's digest is computed from the text the manifest carries, never read from
+    /// the manifest's record of it.
+    func commandTrust(_ manifest: Manifest, plan: RestorePlan) throws -> CommandTrust {
+        let commands = plan.commands(includingPostChecks: !options.skipPostChecks)
+        if commands.isEmpty { return .noCommands }
+        if let trusted = options.trustedProfiles.match(text: manifest.profile.text) { return .trustedProfile(path: trusted.path) }
+        switch options.commandConsent {
+        case .allowBundleCommands: return .allowedByFlag
+        case .trustedSource(let source): return .trustedSource(source)
+        case .trustedProfilesOnly:
+            throw RestoreError.commandsNotTrusted(
+                bundle: options.source ?? options.bundle, profile: manifest.profile.id, sha256: SHA256Stream.hex(Data(manifest.profile.text.utf8)),
+                commands: commands, trustedCount: options.trustedProfiles.sources.count)
+        }
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 public struct Restorer {
     /// The restore to run.
     public let options: RestoreOptions
-    private let onEvent: EventHandler?
+    let onEvent: EventHandler?
 
     /// A restore of `options`, reporting through `onEvent`.
     public init(options: RestoreOptions, onEvent: EventHandler? = nil) {
@@ -32,7 +32,7 @@ public struct Restorer {
                 planned = try preflight($0)
             }
             let manifest = try requireValid(report)
-            return RestoreReport(verification: report, plan: try planned ?? plan(for: manifest), dryRun: true)
+            return RestoreReport(verification: report, plan: try planned ?? preflight(manifest), dryRun: true)
         }
 
         var createdFolders: [String] = []
@@ -41,7 +41,8 @@ public struct Restorer {
             staging?.remove()
             for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
         }
-        let sink = StagingSink(folder: nil, unlock: options.unlock) { Self.permissions(for: $0) }
+        // Staged files stay private (0600, in a 0700 folder); each gets its mode and owner as it is committed.
+        let sink = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
         sink.keySources = options.unlockSources
         let verification: VerifyReport
         do {
@@ -57,7 +58,7 @@ public struct Restorer {
             throw error
         }
         let manifest = try requireValid(verification)
-        let plan = try planned ?? plan(for: manifest)
+        let plan = try planned ?? preflight(manifest)
         // Idempotent: a target that already holds the bundle is not touched at all (no
         // service stopped, no safeguard, no journal).
         if Self.targetHolds(plan, staged: sink.staged) {
@@ -87,8 +88,12 @@ public struct Restorer {
     func plan(for manifest: Manifest) throws -> RestorePlan {
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides, settings: options.settings)
         let (profile, variables) = (targets.profile, targets.variables)
+        let owners = OwnerMapping(sourceOS: manifest.source.os)
+        var notApplied: [String] = []
         var files: [RestorePlan.File] = []
         files.reserveCapacity(manifest.entries.count)
+        let specialBitItems = Set(profile.items.filter(\.keepSpecialBits).map(\.id))
+        var dropped: [RestorePlan.DroppedSpecialBits] = []
         var imports: [RestorePlan.Import] = []
         // A verified manifest lists its entries in member order already; only otherwise is a
         // sorted copy made.
@@ -112,15 +117,43 @@ public struct Restorer {
             if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
             }
-            files.append(.init(
-                entry: entry, resolved: resolved, hostPath: host, permissions: Self.permissions(for: entry),
-                replaces: existing != nil))
+            let permissions = RestorePlan.permissions(
+                for: entry, keepingSpecialBits: specialBitItems.contains(entry.item), sourceOS: manifest.source.os)
+            if entry.link == nil, manifest.source.os != .windows, let captured = entry.permissions, captured & 0o6000 & ~permissions != 0 {
+                dropped.append(.init(
+                    path: host, member: entry.member, item: entry.item, captured: ManifestEntry.octal(captured),
+                    written: ManifestEntry.octal(permissions)))
+            }
+            var file = RestorePlan.File(entry: entry, resolved: resolved, hostPath: host, permissions: permissions, replaces: existing != nil)
+            (file.owner, file.group) = owners.ids(owner: entry.owner, uid: entry.uid, group: entry.group, gid: entry.gid, path: host, notApplied: &notApplied)
+            files.append(file)
+        }
+        // Verify compared the targets with the source's variables; `--var` may have made two
+        // folders one here.
+        var collisions = PathCollisions(os: options.os)
+        for (position, file) in files.enumerated() { collisions.add(file.hostPath, at: position) }
+        if let (first, second) = collisions.collisions(path: { files[$0].hostPath }).first {
+            throw RestoreError.duplicateTarget(path: files[second].hostPath, members: [files[first].entry.member, files[second].entry.member])
         }
         // Links last: once one exists, no file of this restore can be written through it.
         if files.contains(where: { $0.entry.link != nil }) {
             files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
         }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
+        for record in manifest.folders ?? [] {
+            let host = try targets.mapper.hostPath(for: try VariableResolver.expand(record.target, with: variables, context: "folder \(record.target)"))
+            let existing = try FileStatus.of(host)
+            if let existing, existing.kind != .directory { throw RestoreError.targetNotAFile(path: host, member: "folder \(record.target)") }
+            var folder = RestorePlan.Folder(
+                hostPath: host, permissions: manifest.source.os == .windows ? 0o755 : (record.permissions ?? 0o755) & 0o3777,
+                owner: nil, group: nil, mtime: record.mtime, mtimeNanoseconds: record.mtimeNanoseconds, exists: existing != nil)
+            (folder.owner, folder.group) = owners.ids(owner: record.owner, uid: record.uid, group: record.group, gid: record.gid, path: host, notApplied: &notApplied)
+            plan.folders.append(folder)
+        }
+        plan.ownersNotApplied = notApplied
+        plan.sourceOS = manifest.source.os
+        plan.specialBitItems = specialBitItems
+        plan.droppedSpecialBits = dropped
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
         // Rewrites run after the links are made: none may reach its file through one of them.
         for link in plan.files where link.entry.link != nil {
@@ -130,22 +163,11 @@ public struct Restorer {
         }
         if options.exact {
             let unlisted = try targets.unlisted(
-                listed: Set(files.map(\.hostPath) + plan.rewrites.map(\.hostPath)),
+                listed: Set(files.map(\.hostPath) + plan.rewrites.map(\.hostPath)), folders: Set(plan.folders.map(\.hostPath)),
                 stateDirectory: Host.stateDirectory(root: options.root, os: options.os))
             plan.removals = unlisted.files.map(\.path)
             plan.emptiedFolders = unlisted.folders
         }
         return plan
-    }
-
-    /// Private keys, secrets and anything the profile had stored encrypted (win-acme's
-    /// renewals hold .pfx passwords) are 0600 on the target whatever they were on the source;
-    /// no file gets set-user-ID or set-group-ID from a bundle (a signed manifest must not be
-    /// able to plant a setuid program).
-    static func permissions(for entry: ManifestEntry) -> UInt32 {
-        switch entry.role {
-        case .privateKey, .secret: return 0o600
-        default: return entry.encrypted ? 0o600 : (entry.permissions ?? 0o644) & 0o1777
-        }
     }
 }

@@ -1,9 +1,17 @@
 import Foundation
 
 /// Puts a target back as a journal describes it before the restore: old contents moved back
-/// from the safeguard, new files removed, files and folders an exact restore removed put
-/// back, created folders removed when empty, services returned to their previous state.
-/// Safe to run twice (after a crash during rollback).
+/// from the safeguard, paths that did not exist removed, files and folders an exact restore
+/// removed put back, the restore's temporary files and created folders removed, services
+/// returned to their previous state.
+///
+/// It acts only on what the journal proves (RestoreJournal): a path the journal does not
+/// list is left alone, a path whose copy is gone was put back already, and a path recorded
+/// as absent is removed only once the journal's step shows files may have been written. An
+/// entry it cannot vouch for (outside the root, a copy outside the safeguard, an unknown
+/// step) is left as it is and reported, and the journal stays. Every action is idempotent
+/// and durable before the journal goes, so a rollback interrupted at any instant can be run
+/// again.
 public struct Rollback {
     /// The journal to undo.
     public let journal: RestoreJournal
@@ -19,72 +27,256 @@ public struct Rollback {
         self.services = services
     }
 
-    /// Undoes everything it can and reports what it could not (then the journal stays, so
-    /// `bundle rollback` can be run again once the cause is fixed).
-    @discardableResult
-    public func run() -> [String] {
-        var failures: [String] = []
+    /// Undoes everything it can and reports it, with what it could not undo or vouch for
+    /// (then the journal stays, so `bundle rollback` can be run again once the cause is fixed).
+    public func run() -> RollbackReport {
+        var report = RollbackReport(bundle: journal.bundle, step: journal.step)
+        var folders = FolderSet(root: journal.root)
+        let safeguardValid = journal.safeguard.hasPrefix(stateDirectory + "/safeguards/") && !journal.safeguard.contains("/../")
+        let mayHaveCreated = RestoreStep.mayHaveCreatedFiles(journal.step)
+        // No safeguard folder: no copy was made, or every copy has been put back already.
+        let safeguard = safeguardValid ? try? DirectoryHandle.open(root: journal.safeguard) : nil
+
         for touched in journal.touched.reversed() {
+            guard isUnderRoot(touched.path) else {
+                report.unvouched.append("\(touched.path): not under the root \(journal.root)")
+                continue
+            }
             if let saved = touched.saved {
-                if (try? FileStatus.of(saved)) ?? nil == nil { continue }  // already moved back
-                do {
-                    if try !LocalFileSystem.move(saved, to: touched.path) {
-                        failures.append("\(touched.path): the safeguard copy is on another file system; copy it back from \(saved)")
-                    }
-                } catch {
-                    failures.append("\(touched.path): \(error)")
+                guard safeguardValid, isInSafeguard(saved) else {
+                    report.unvouched.append("\(touched.path): its copy \(saved) is not in the safeguard folder \(journal.safeguard)")
+                    continue
                 }
+                putBack(saved, from: safeguard, to: touched.path, folders: &folders, into: &report)
             } else {
-                LocalFileSystem.remove(touched.path)
+                switch mayHaveCreated {
+                case true?: removeCreated(touched.path, folders: &folders, into: &report)
+                case false?: continue  // the restore had not written any file yet
+                case nil:
+                    report.unvouched.append("\(touched.path): the journal's step '\(journal.step)' is unknown, so whether the restore created it cannot be told")
+                }
             }
         }
         // An exact restore's removals: folders first (outermost first), then their files.
-        for folder in (journal.removedFolders ?? []).reversed() {
+        for folder in (journal.removedFolders ?? []).reversed() where isUnderRoot(folder.path) {
             do {
-                try recreate(folder)
+                if try recreate(folder) { report.recreatedFolders.append(folder.path) }
+                CrashPoint.reached("rollback recreated \(folder.path)")
             } catch {
-                failures.append("\(folder.path): \(error)")
+                report.problems.append("\(folder.path): \(error)")
             }
         }
         for removed in (journal.removed ?? []).reversed() {
-            guard let saved = removed.saved, (try? FileStatus.of(saved)) ?? nil != nil else { continue }  // never moved, or back already
+            guard isUnderRoot(removed.path), let saved = removed.saved, safeguardValid, isInSafeguard(saved) else {
+                report.unvouched.append("\(removed.path): the journal gives no copy of it in the safeguard folder")
+                continue
+            }
+            putBack(saved, from: safeguard, to: removed.path, folders: &folders, into: &report)
+        }
+        removeTemporaries(folders: &folders, into: &report)
+        for folder in (journal.changedFolders ?? []).reversed() where isUnderRoot(folder.path) {
             do {
-                if try !LocalFileSystem.move(saved, to: removed.path) {
-                    failures.append("\(removed.path): the safeguard copy is on another file system; copy it back from \(saved)")
-                }
+                if try resetMetadata(folder) { report.restored.append(folder.path) }
+                CrashPoint.reached("rollback folder metadata \(folder.path)")
             } catch {
-                failures.append("\(removed.path): \(error)")
+                report.problems.append("\(folder.path): \(error)")
             }
         }
         // A restore killed while staging leaves its staging folder behind.
-        for name in (try? LocalFileSystem.contents(of: stateDirectory)) ?? [] where name.hasPrefix(".bundle-staging-") {
-            LocalFileSystem.removeTree(stateDirectory + "/" + name)
-        }
+        Self.removeStaging(in: stateDirectory)
+        folders.syncAll(into: &report)
         for record in journal.services.reversed() {
             do {
                 let now = try services.state(of: record.name)
-                if record.wasRunning && now != .running { try services.start(record.name) }
-                if !record.wasRunning && now == .running { try services.stop(record.name) }
+                if record.wasRunning && now != .running {
+                    try services.start(record.name)
+                    report.services.append("started \(record.name)")
+                    CrashPoint.reached("rollback started \(record.name)")
+                }
+                if !record.wasRunning && now == .running {
+                    try services.stop(record.name)
+                    report.services.append("stopped \(record.name)")
+                    CrashPoint.reached("rollback stopped \(record.name)")
+                }
             } catch {
-                failures.append("service \(record.name): \(error)")
+                report.problems.append("service \(record.name): \(error)")
             }
         }
-        if failures.isEmpty {
+        if report.isComplete {
+            // Folders the restore made, innermost first, if empty: the target's before the
+            // journal goes (so a crash here leaves them to the next rollback), bundle's own
+            // state folders (which hold the journal) after.
+            removeCreatedFolders(into: &report)
             LocalFileSystem.removeTree(journal.safeguard)
             LocalFileSystem.removeEmptyFolder((journal.safeguard as NSString).deletingLastPathComponent)
+            CrashPoint.reached("rollback removed the safeguard")
             RestoreJournal.remove(from: stateDirectory)
+            removeCreatedFolders(into: &report)
         }
-        // Folders the restore made (its own state folders among them), innermost first, if empty.
-        for folder in journal.createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
-        return failures
+        return report
+    }
+
+    private func removeCreatedFolders(into report: inout RollbackReport) {
+        for folder in journal.createdFolders.reversed() where isUnderRoot(folder) && !report.removedFolders.contains(folder) {
+            guard (try? FileStatus.of(folder)) ?? nil != nil else { continue }
+            LocalFileSystem.removeEmptyFolder(folder)
+            if (try? FileStatus.of(folder)) ?? nil == nil {
+                try? LocalFileSystem.syncDirectory((folder as NSString).deletingLastPathComponent)
+                report.removedFolders.append(folder)
+                CrashPoint.reached("rollback removed folder \(folder)")
+            }
+        }
+    }
+
+    /// Removes the staging folders a restore killed while verifying left in `stateDirectory`
+    /// (nothing of the target was changed then, and no journal exists yet).
+    @discardableResult
+    public static func removeStaging(in stateDirectory: String) -> [String] {
+        var removed: [String] = []
+        for name in (try? LocalFileSystem.contents(of: stateDirectory)) ?? [] where name.hasPrefix(".bundle-staging-") {
+            LocalFileSystem.removeTree(stateDirectory + "/" + name)
+            removed.append(stateDirectory + "/" + name)
+        }
+        return removed
+    }
+
+    /// What `bundle rollback` does when there is no journal: a restore killed before its
+    /// journal existed (while verifying), or a rollback killed after it removed the journal,
+    /// left at most its staging folders and bundle's own state folder, now empty. Removes
+    /// those; returns the staging folders it removed.
+    public static func cleanUpWithoutJournal(stateDirectory: String) -> [String] {
+        let staging = removeStaging(in: stateDirectory)
+        LocalFileSystem.removeEmptyFolder(stateDirectory)
+        return staging
+    }
+
+    private func isUnderRoot(_ path: String) -> Bool {
+        DirectoryHandle.components(of: path, under: journal.root).map { !$0.isEmpty && !$0.contains("..") && !$0.contains(".") } ?? false
+    }
+
+    private func isInSafeguard(_ saved: String) -> Bool {
+        let prefix = journal.safeguard + "/"
+        guard saved.hasPrefix(prefix) else { return false }
+        let name = saved.dropFirst(prefix.count)
+        return !name.isEmpty && !name.contains("/") && name != "." && name != ".."
+    }
+
+    /// Moves the copy `saved` back over `path` (a copy that is gone was put back already);
+    /// across file systems, copied to a temporary name beside `path`, synced, renamed, and
+    /// only then is the copy removed.
+    private func putBack(
+        _ saved: String, from safeguard: DirectoryHandle?, to path: String, folders: inout FolderSet, into report: inout RollbackReport
+    ) {
+        do {
+            guard let safeguard, let status = try FileStatus.of(saved) else { return }
+            let (folder, name) = try folders.parent(of: path)
+            let savedName = (saved as NSString).lastPathComponent
+            if try !folder.rename(savedName, in: safeguard, to: name) {
+                let temporary = journal.temporaryPrefix + "back"
+                folder.remove(temporary)
+                let temporaryPath = folder.path + "/" + temporary
+                if status.kind == .symlink {
+                    try LocalFileSystem.copyLink(saved, to: temporaryPath)
+                } else {
+                    try LocalFileSystem.copyPreservingMetadata(saved, to: temporaryPath)
+                }
+                guard try folder.rename(temporary, in: folder, to: name) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
+                try folder.sync()
+                safeguard.remove(savedName)
+            }
+            report.restored.append(path)
+            CrashPoint.reached("rollback put back \(path)")
+        } catch {
+            report.problems.append("\(path): \(error); its copy is \(saved)")
+        }
+    }
+
+    /// Removes `path`, which did not exist before the restore: a file or a link, never a folder.
+    private func removeCreated(_ path: String, folders: inout FolderSet, into report: inout RollbackReport) {
+        do {
+            guard let (folder, name) = try? folders.parent(of: path) else { return }  // its folder is gone: so is it
+            guard let kind = try folder.kind(of: name) else { return }
+            guard kind == .regular || kind == .symlink else {
+                report.problems.append("\(path): did not exist before the restore, but is now a folder or special file; left as it is")
+                return
+            }
+            folder.remove(name)
+            report.removed.append(path)
+            CrashPoint.reached("rollback removed \(path)")
+        } catch {
+            report.problems.append("\(path): \(error)")
+        }
+    }
+
+    /// Removes the temporary files the restore may have left in the folders it wrote to.
+    private func removeTemporaries(folders: inout FolderSet, into report: inout RollbackReport) {
+        let prefix = journal.temporaryPrefix
+        let paths = journal.touched.map(\.path) + (journal.removed ?? []).map(\.path)
+        var seen = Set<String>()
+        for path in paths where isUnderRoot(path) {
+            let parent = (path as NSString).deletingLastPathComponent
+            guard seen.insert(parent).inserted, let (folder, _) = try? folders.parent(of: path) else { continue }
+            for name in (try? LocalFileSystem.contents(of: parent)) ?? [] where name.hasPrefix(prefix) {
+                folder.remove(name)
+                CrashPoint.reached("rollback removed temporary \(name)")
+            }
+        }
+    }
+
+    /// Gives an existing folder back the mode, owner and time it had; true when any differed.
+    private func resetMetadata(_ folder: RestoreJournal.FolderState) throws -> Bool {
+        guard let now = try FileStatus.of(folder.path), now.kind == .directory else { return false }
+        guard now.permissions != folder.permissions || now.owner != folder.uid || now.group != folder.gid
+            || now.mtimeSeconds != folder.mtime || now.mtimeNanoseconds != folder.mtimeNanoseconds
+        else { return false }
+        let (parent, name, _) = try DirectoryHandle.openParent(of: folder.path, under: journal.root, create: false)
+        var created = false
+        guard let handle = try parent.child(name, create: false, created: &created) else { return false }
+        try handle.setMetadata(
+            permissions: folder.permissions, owner: now.owner == folder.uid ? nil : folder.uid, group: now.group == folder.gid ? nil : folder.gid,
+            mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
+        try handle.sync()
+        return true
     }
 
     /// Makes a removed folder again with its mode, unless it is there: walked from the root
-    /// without following symlinks.
-    private func recreate(_ folder: RestoreJournal.RemovedFolder) throws {
+    /// without following symlinks. True when it made it.
+    private func recreate(_ folder: RestoreJournal.RemovedFolder) throws -> Bool {
         let (parent, name, _) = try DirectoryHandle.openParent(of: folder.path, under: journal.root, create: true)
         var created = false
         let handle = try parent.child(name, create: true, permissions: folder.permissions, created: &created)
-        if created { try handle?.setPermissions(folder.permissions) }
+        if created {
+            try handle?.setPermissions(folder.permissions)
+            try parent.sync()
+        }
+        return created
+    }
+}
+
+/// The folders a rollback works in, each opened once from the root without following
+/// symlinks, and synced once at the end.
+private struct FolderSet {
+    let root: String
+    private var open: [String: DirectoryHandle] = [:]
+
+    init(root: String) {
+        self.root = root
+    }
+
+    /// The folder holding `path`, and the name in it.
+    mutating func parent(of path: String) throws -> (DirectoryHandle, String) {
+        let parentPath = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        if let folder = open[parentPath] { return (folder, name) }
+        let (folder, _, _) = try DirectoryHandle.openParent(of: path, under: root, create: false)
+        open[parentPath] = folder
+        return (folder, name)
+    }
+
+    /// Makes every change in these folders durable.
+    func syncAll(into report: inout RollbackReport) {
+        for folder in open.values {
+            do { try folder.sync() } catch { report.problems.append("\(folder.path): \(error)") }
+        }
     }
 }

@@ -32,7 +32,7 @@ struct TargetResolver {
 
     /// The unlisted files under the profile's captured folders (`UnlistedFiles`), given the
     /// host paths the bundle lists and the state folder to leave alone.
-    func unlisted(listed: Set<String>, stateDirectory: String) throws -> UnlistedFiles {
-        try UnlistedFiles(profile: profile, variables: variables, mapper: mapper, listed: listed, stateDirectory: stateDirectory)
+    func unlisted(listed: Set<String>, folders: Set<String> = [], stateDirectory: String) throws -> UnlistedFiles {
+        try UnlistedFiles(profile: profile, variables: variables, mapper: mapper, listed: listed, folders: folders, stateDirectory: stateDirectory)
     }
 }

@@ -9,9 +9,11 @@ import Foundation
 /// state folder (staging, journal, safeguards). `path` and exported items name one file the
 /// bundle lists or not at all, so they add nothing.
 ///
-/// A bundle records files, not folders: the folders listed are those below a `directory`
-/// item's folder that hold no listed file and would be empty once the unlisted files are
-/// gone, innermost first. An empty folder that existed at capture is one of them.
+/// A `directory` item that keeps links (`symlinks: keep`) takes its links too, so an unlisted
+/// link there is listed like a file. The folders listed are those below a `directory` item's
+/// folder that hold no listed path, are not folders the bundle records (`folders`: bundles
+/// made before folders were recorded have none, so an empty folder that existed at capture is
+/// one of them), and would be empty once the unlisted files are gone, innermost first.
 struct UnlistedFiles: Sendable, Equatable {
     /// One unlisted file.
     struct File: Sendable, Equatable {
@@ -27,6 +29,7 @@ struct UnlistedFiles: Sendable, Equatable {
     private(set) var folders: [String] = []
 
     private let listed: Set<String>
+    /// Folders that hold a listed path, or that the bundle records: they stay.
     private let folderOfListed: Set<String>
     private let protected: Set<String>
     private let stateDirectory: String
@@ -35,10 +38,12 @@ struct UnlistedFiles: Sendable, Equatable {
     /// Looks through every `directory` and `glob` item of `profile`, resolved with `variables`
     /// and `mapper` as capture and restore resolve them; `listed` are the host paths the
     /// bundle's entries (and the rewrites) name, `stateDirectory` is left alone.
-    init(profile: Profile, variables: [String: String], mapper: PathMapper, listed: Set<String>, stateDirectory: String) throws {
+    init(
+        profile: Profile, variables: [String: String], mapper: PathMapper, listed: Set<String>, folders: Set<String> = [], stateDirectory: String
+    ) throws {
         self.listed = listed
         self.stateDirectory = stateDirectory
-        var ancestors = Set<String>()
+        var ancestors = folders
         for path in listed {
             var folder = (path as NSString).deletingLastPathComponent
             while folder.count > 1, ancestors.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
@@ -53,7 +58,7 @@ struct UnlistedFiles: Sendable, Equatable {
             case .directory(let template):
                 let folder = try mapper.hostPath(for: try VariableResolver.expand(template, with: variables, context: context))
                 guard try FileStatus.of(folder)?.kind == .directory else { continue }
-                _ = try walk(folder, item: item.id)
+                _ = try walk(folder, item: item)
             case .glob(let template):
                 let (folderTemplate, pattern) = ItemCollector.split(template)
                 let folder = try mapper.hostPath(for: try VariableResolver.expand(folderTemplate, with: variables, context: context))
@@ -71,7 +76,7 @@ struct UnlistedFiles: Sendable, Equatable {
 
     /// Adds the unlisted files below `folder` (and the folders they empty); true when
     /// nothing in it stays, so the folder itself can go.
-    private mutating func walk(_ folder: String, item: String) throws -> Bool {
+    private mutating func walk(_ folder: String, item: ProfileItem) throws -> Bool {
         var empties = true
         for name in try LocalFileSystem.contents(of: folder) {
             let path = folder + "/" + name
@@ -82,7 +87,9 @@ struct UnlistedFiles: Sendable, Equatable {
             }
             switch status.kind {
             case .regular:
-                add(path, item: item)
+                add(path, item: item.id)
+            case .symlink where item.keepSymlinks:
+                add(path, item: item.id)  // capture would take it as a link
             case .directory:
                 if try walk(path, item: item), !folderOfListed.contains(path) {
                     folders.append(path)
@@ -90,7 +97,7 @@ struct UnlistedFiles: Sendable, Equatable {
                     empties = false
                 }
             case .symlink, .other:
-                empties = false  // capture skips these: they stay, and so does their folder
+                empties = false  // capture skips these here: they stay, and so does their folder
             }
         }
         return empties

@@ -151,7 +151,8 @@ public struct SnapshotStore: Sendable {
     }
 
     /// Restores snapshot `id` with the store's key and identity, exactly (`RestoreOptions.exact`:
-    /// files added since are moved into the safeguard); `configure` sets the rest (root, dry
+    /// files added since are moved into the safeguard), running its profile's commands without
+    /// asking (`CommandConsent.trustedSource`: the store is local, its profile this machine's own); `configure` sets the rest (root, dry
     /// run, services, an identity for a snapshot made with `--recipient`) on options whose
     /// bundle, key and exactness the store fills in.
     /// A version 2 snapshot is assembled first into a private folder in the store, removed
@@ -168,6 +169,10 @@ public struct SnapshotStore: Sendable {
             options.unlock = try options.unlock ?? storeUnlock(record)
             options.exact = true
             options.source = "snapshot \(id) in \(path)"
+            // The snapshot's profile is the one this machine's own `snapshot create` was given
+            // (and whose capture commands it already ran), kept in a store that is local and
+            // writable only by whoever runs bundle: its commands are trusted as they stand.
+            options.commandConsent = .trustedSource("snapshot \(id) from the local store \(path)")
             // Reports and errors name the snapshot, not the private file assembled for it.
             do {
                 var report = try Restorer(options: options, onEvent: onEvent).run()

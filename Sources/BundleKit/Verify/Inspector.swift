@@ -35,3 +35,35 @@ public enum Inspector {
             bundleBytes: (try? FileStatus.of(bundle))??.size ?? 0)
     }
 }
+
+/// Whether a bundle's profile is one this machine trusts to run commands (`TrustedProfiles`),
+/// for `bundle inspect`: nothing is verified, so this says what restore would decide.
+public struct ProfileTrustCheck: Sendable, Equatable, Encodable {
+    /// SHA-256 of the profile text the manifest carries (computed, not the manifest's record).
+    public var sha256: String
+    /// Whether the manifest's record of that digest agrees (verify refuses it otherwise).
+    public var recordMatches: Bool
+    /// The trusted profile with identical text, if any.
+    public var trustedProfile: String?
+    /// The commands the profile has a restore run, unresolved (empty when it does not parse).
+    public var commands: [String]
+    /// Why `commands` is empty though the profile may have some: it does not parse.
+    public var profileError: String?
+
+    /// Whether restore would run `commands` without `--allow-bundle-commands`.
+    public var trusted: Bool
+
+    /// Checks `manifest`'s profile against `trusted`.
+    public init(manifest: Manifest, trusted: TrustedProfiles) {
+        sha256 = SHA256Stream.hex(Data(manifest.profile.text.utf8))
+        recordMatches = sha256 == manifest.profile.sha256
+        trustedProfile = trusted.match(text: manifest.profile.text)?.path
+        self.trusted = trustedProfile != nil
+        do {
+            commands = try Profile(yaml: manifest.profile.text, source: "\(BundleLayout.manifest) (the embedded profile)").restoreCommands
+        } catch {
+            commands = []
+            profileError = String(describing: error)
+        }
+    }
+}

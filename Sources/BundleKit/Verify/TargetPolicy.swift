@@ -2,25 +2,28 @@
 /// that its targets are sane: each entry's target template must be one its profile item
 /// declares (the item's path; a path under its directory; a name its glob matches in its
 /// folder), and must resolve, with the source's own variables, to an absolute path without
-/// `..`. Restore resolves the template again for the target machine and checks it again
-/// (`PathMapper`), then writes through `DirectoryHandle`; this check lets `verify` name a
-/// hostile manifest before anyone tries.
+/// `..`; and no two entries may resolve to the same path. Restore resolves the template again
+/// for the target machine and checks it again (`PathMapper`, `Restorer.plan`), then writes
+/// through `DirectoryHandle`; this check lets `verify` name a hostile manifest before anyone
+/// tries.
+///
+/// Two targets are the same when the paths they resolve to with the manifest's variables (the
+/// source's), after `PathMapper` has put them in one form (separators, `.` names, the drive
+/// letter), are equal the way the source OS's file system compares names (`PathCollisions`):
+/// ignoring case for a bundle whose source OS is Windows, byte for byte otherwise. Resolving
+/// first also catches two templates that differ only in which variable names the same folder.
 enum TargetPolicy {
-    /// Every entry whose target is not what its profile declares, or would climb.
-    static func problems(in manifest: Manifest) -> [VerifyProblem] {
-        let profile: Profile
-        do {
-            profile = try Profile(yaml: manifest.profile.text, source: "\(BundleLayout.manifest) (the embedded profile)")
-        } catch {
-            return [.malformed(member: BundleLayout.manifest, reason: "its embedded profile does not parse: \(error)")]
-        }
+    /// Every entry whose target is not what its profile declares, would climb, or would be
+    /// written a second time.
+    static func problems(in manifest: Manifest, profile: Profile) -> [VerifyProblem] {
         var items: [String: ProfileItem] = [:]
         for item in profile.items { items[item.id] = item }
         let mapper = PathMapper(root: "/", os: manifest.source.os)
         var problems: [VerifyProblem] = []
-        for entry in manifest.entries {
+        var written = PathCollisions(os: manifest.source.os)
+        for (position, entry) in manifest.entries.enumerated() {
             guard let item = items[entry.item] else {
-                problems.append(.unsafeTarget(member: entry.member, target: entry.target, reason: "the profile has no item '\(entry.item)'"))
+                problems.append(.unknownItem(member: entry.member, item: entry.item))
                 continue
             }
             if let reason = undeclared(entry.target, by: item.selector) {
@@ -29,13 +32,51 @@ enum TargetPolicy {
             }
             if entry.target.isEmpty { continue }  // exported: handed to the import command, never written by path
             do {
-                let resolved = try VariableResolver.expand(entry.target, with: manifest.variables, context: entry.member)
-                _ = try mapper.hostPath(for: resolved)
+                written.add(try hostPath(of: entry, in: manifest, mapper: mapper), at: position)
             } catch {
                 problems.append(.unsafeTarget(member: entry.member, target: entry.target, reason: String(describing: error)))
             }
         }
-        return problems + linkProblems(in: manifest, items: items)
+        for (first, second) in written.collisions(path: { (try? hostPath(of: manifest.entries[$0], in: manifest, mapper: mapper)) ?? "" }) {
+            let entry = manifest.entries[second]
+            if entry.member == manifest.entries[first].member { continue }  // one member listed twice: `duplicate` names it
+            problems.append(.duplicateTarget(
+                member: entry.member, other: manifest.entries[first].member,
+                target: (try? hostPath(of: entry, in: manifest, mapper: mapper)) ?? entry.target))
+        }
+        return problems + folderProblems(in: manifest, items: items, mapper: mapper) + linkProblems(in: manifest, items: items)
+    }
+
+    /// Every folder record that is not its directory item's folder or a plain path below it,
+    /// would climb, or has no valid mode.
+    static func folderProblems(in manifest: Manifest, items: [String: ProfileItem], mapper: PathMapper) -> [VerifyProblem] {
+        var problems: [VerifyProblem] = []
+        for folder in manifest.folders ?? [] {
+            let member = "\(BundleLayout.manifest) folders"
+            guard let item = items[folder.item], case .directory(let template) = item.selector else {
+                problems.append(.unsafeTarget(member: member, target: folder.target, reason: "the profile has no directory item '\(folder.item)'"))
+                continue
+            }
+            if folder.target != template, let reason = undeclared(folder.target, by: item.selector) {
+                problems.append(.unsafeTarget(member: member, target: folder.target, reason: reason))
+                continue
+            }
+            guard folder.permissions != nil else {
+                problems.append(.malformed(member: BundleLayout.manifest, reason: "the folder \(folder.target) has the mode '\(folder.mode)', not octal"))
+                continue
+            }
+            do {
+                _ = try mapper.hostPath(for: try VariableResolver.expand(folder.target, with: manifest.variables, context: member))
+            } catch {
+                problems.append(.unsafeTarget(member: member, target: folder.target, reason: String(describing: error)))
+            }
+        }
+        return problems
+    }
+
+    /// Where `entry` lands with the manifest's own variables (root `/`).
+    private static func hostPath(of entry: ManifestEntry, in manifest: Manifest, mapper: PathMapper) throws -> String {
+        try mapper.hostPath(for: try VariableResolver.expand(entry.target, with: manifest.variables, context: entry.member))
     }
 
     /// Every declared link its item does not keep or that leads outside what the bundle

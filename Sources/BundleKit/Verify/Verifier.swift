@@ -101,7 +101,7 @@ public struct Verifier {
             report.problems.append(exceeded)
             return report
         }
-        report.problems += TargetPolicy.problems(in: manifest)
+        report.problems += ManifestConsistency.problems(in: manifest)
         let expected = crossCheck(manifest, checksums, into: &report)
         if headerOnly { return report }
         if report.problems.isEmpty { try beforePayload?(manifest) }

@@ -53,6 +53,29 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// file is declared is `notRegular`; this is a file where a link is declared, or a link
     /// to somewhere else.
     case linkMismatch(member: String, expected: String, found: String)
+    /// The profile text the manifest carries does not hash to the SHA-256 the manifest records
+    /// for it: which profile the bundle was made with is in doubt.
+    case profileDigestMismatch(recorded: String, actual: String)
+    /// The manifest's record of its profile (`id`, `name`, `version`) differs from what the
+    /// profile text it carries says.
+    case profileRecordMismatch(field: String, recorded: String, found: String)
+    /// Two entries would be written to the same path on the target (`other` is the first of
+    /// them; `target` the path both resolve to). See `TargetPolicy` for how paths are compared.
+    case duplicateTarget(member: String, other: String, target: String)
+    /// An entry names an item its profile does not have.
+    case unknownItem(member: String, item: String)
+    /// An entry's role is not the one its item gives the file.
+    case roleMismatch(member: String, item: String, expected: String, found: String)
+    /// An entry's member is not in its item's folder (`files/<item>/...`).
+    case memberOutsideItem(member: String, item: String)
+    /// An entry's target names another file than its member: capture stores each file under
+    /// its own path below the item's folder, so restore would write it under a name it never had.
+    case memberTargetMismatch(member: String, target: String)
+    /// An entry declares a size its kind cannot have (an age file smaller than its header).
+    case impossibleSize(member: String, size: Int64, reason: String)
+    /// `skippedItems` disagrees with the entries: an item listed as skipped has entries, or a
+    /// required item has none and is not listed.
+    case skippedItemsDisagree(item: String, reason: String)
 
     /// A stable, machine-readable name for the problem (used in `--json`).
     public var code: String {
@@ -79,19 +102,31 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsafeTarget: return "unsafe-target"
         case .unsafeLink: return "unsafe-link"
         case .linkMismatch: return "link-mismatch"
+        case .profileDigestMismatch: return "profile-digest-mismatch"
+        case .profileRecordMismatch: return "profile-record-mismatch"
+        case .duplicateTarget: return "duplicate-target"
+        case .unknownItem: return "unknown-item"
+        case .roleMismatch: return "role-mismatch"
+        case .memberOutsideItem: return "member-outside-item"
+        case .memberTargetMismatch: return "member-target-mismatch"
+        case .impossibleSize: return "impossible-size"
+        case .skippedItemsDisagree: return "skipped-items-disagree"
         }
     }
 
     /// The member the problem is about, when there is one.
     public var member: String? {
         switch self {
-        case .unreadable, .signature, .trustedCommentMismatch, .limitExceeded: return nil
+        case .unreadable, .signature, .trustedCommentMismatch, .limitExceeded, .skippedItemsDisagree: return nil
+        case .profileDigestMismatch, .profileRecordMismatch: return BundleLayout.manifest
         case .headerMemberMissing(let expected, _): return expected
         case .headerMemberTooLarge(let member, _), .malformed(let member, _), .listsDisagree(let member, _),
             .invalidMemberPath(let member), .missing(let member), .extra(let member), .duplicate(let member),
             .outOfOrder(let member), .notRegular(let member, _), .sizeMismatch(let member, _, _),
             .checksumMismatch(let member, _, _), .neverCopy(let member, _), .nameNotUTF8(let member),
-            .unsafeTarget(let member, _, _), .unsafeLink(let member, _, _), .linkMismatch(let member, _, _):
+            .unsafeTarget(let member, _, _), .unsafeLink(let member, _, _), .linkMismatch(let member, _, _),
+            .duplicateTarget(let member, _, _), .unknownItem(let member, _), .roleMismatch(let member, _, _, _),
+            .memberOutsideItem(let member, _), .memberTargetMismatch(let member, _), .impossibleSize(let member, _, _):
             return member
         case .truncated(let member, _): return member
         }
@@ -144,6 +179,24 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             return link.isEmpty ? "\(member) refused: \(reason)" : "\(member): symbolic link to '\(link.prefix(200))' refused: \(reason)"
         case .linkMismatch(let member, let expected, let found):
             return "\(member) is a \(found), the manifest declares a symbolic link to '\(expected)'"
+        case .profileDigestMismatch(let recorded, let actual):
+            return "\(BundleLayout.manifest): the embedded profile's text has SHA-256 \(actual), the manifest records \(recorded); the manifest contradicts itself"
+        case .profileRecordMismatch(let field, let recorded, let found):
+            return "\(BundleLayout.manifest): the profile record says \(field) '\(recorded.prefix(200))', the embedded profile's text says '\(found.prefix(200))'"
+        case .duplicateTarget(let member, let other, let target):
+            return "\(member) and \(other) would both be written to '\(target.prefix(200))'; a bundle writes each path once"
+        case .unknownItem(let member, let item):
+            return "\(member) belongs to item '\(item.prefix(100))', which the embedded profile does not have"
+        case .roleMismatch(let member, let item, let expected, let found):
+            return "\(member) is declared '\(found)', but item '\(item)' makes it '\(expected)'"
+        case .memberOutsideItem(let member, let item):
+            return "\(member) belongs to item '\(item)' but is not in its folder \(BundleLayout.payloadPrefix)\(item)/"
+        case .memberTargetMismatch(let member, let target):
+            return "\(member) would be written to '\(target.prefix(200))', another name than the member's; capture stores each file under its own name"
+        case .impossibleSize(let member, let size, let reason):
+            return "\(member) declares \(size) bytes: \(reason)"
+        case .skippedItemsDisagree(let item, let reason):
+            return "item '\(item)': \(reason)"
         }
     }
 }

@@ -19,6 +19,9 @@ enum ExitCodes {
     static let restoreFailed: Int32 = 5
     /// Another command held the snapshot store's lock for longer than `--lock-timeout`.
     static let storeBusy: Int32 = 6
+    /// Restore refused to run the commands the bundle's profile carries: its profile is not one
+    /// this machine trusts and `--allow-bundle-commands` was not given. Nothing was changed.
+    static let commandsNotTrusted: Int32 = 7
     /// A usage error: an unknown option, a missing argument, a value the option refuses
     /// (argument-parser's own code for these).
     static let usage: Int32 = 64
@@ -31,6 +34,7 @@ enum ExitCodes {
             switch error {
             case .verificationFailed: return verificationFailed
             case .stepFailed, .checkFailed, .unfinishedJournal: return restoreFailed
+            case .commandsNotTrusted: return commandsNotTrusted
             default: return invalidInput
             }
         case is VerifyProblem: return verificationFailed

@@ -11,6 +11,7 @@ enum RestoreOutput {
                 Terminal.out("\(index + 1). \(step.title)")
                 for detail in step.details { Terminal.out("     \(detail)") }
             }
+            Terminal.out("commands from the bundle's profile: \(report.plan.commandTrust)")
             return
         }
         if report.nothingToChange {

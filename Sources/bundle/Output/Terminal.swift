@@ -37,6 +37,10 @@ struct ErrorSummary: Encodable {
         var type: String
         var message: String
         var problems: [VerifySummary.Problem]?
+        /// For a restore refused for want of consent: every command the bundle's profile would run.
+        var commands: [String]?
+        /// For that refusal: the SHA-256 of the bundle's profile text, which matched no trusted profile.
+        var profileSHA256: String?
     }
 
     var error: Body
@@ -50,6 +54,10 @@ struct ErrorSummary: Encodable {
         var body = Body(type: String(describing: Swift.type(of: error)), message: String(describing: error))
         if case RestoreError.verificationFailed(_, let problems) = error {
             body.problems = problems.map { .init(code: $0.code, member: $0.member, message: $0.description) }
+        }
+        if case RestoreError.commandsNotTrusted(_, _, let sha256, let commands, _) = error {
+            body.commands = commands
+            body.profileSHA256 = sha256
         }
         self.error = body
     }

@@ -63,7 +63,8 @@ extension BundleCommand {
             for entry in report.entries where entry.state != .same {
                 var what = entry.state.rawValue
                 if entry.state == .changed {
-                    what = [entry.contentChanged ? "content" : nil, entry.modeChanged ? "mode \(entry.expectedMode) -> \(entry.actualMode ?? "?")" : nil]
+                    what = [entry.contentChanged ? "content" : nil, entry.modeChanged ? "mode \(entry.expectedMode) -> \(entry.actualMode ?? "?")" : nil,
+                            entry.ownerChanged ? "owner \(entry.expectedOwner ?? "?") -> \(entry.actualOwner ?? "?")" : nil]
                         .compactMap { $0 }.joined(separator: ", ")
                     what = "changed (\(what))"
                 }

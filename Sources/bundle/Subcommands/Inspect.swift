@@ -5,24 +5,31 @@ extension BundleCommand {
     /// `bundle inspect`.
     struct Inspect: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what a bundle holds (profile, source, entries), without any key. Nothing is verified.")
+            abstract: "Show what a bundle holds (profile, source, entries) and whether its profile is one this machine trusts, without any key. Nothing is verified.")
 
         @Argument(help: "The bundle file.")
         var bundle: String
+
+        @Option(name: .long, help: ArgumentHelp("A profile this machine trusts besides the shipped ones (a file, or a shipped id); repeatable, as on restore.", valueName: "FILE"))
+        var profile: [String] = []
 
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let inspection = try Inspector.inspect(bundle)
             let manifest = inspection.manifest
+            let loader = ProfileLocations.current.loader
+            let trust = ProfileTrustCheck(manifest: manifest, trusted: loader.trustedProfiles(adding: try profile.map { try loader.load($0) }))
             if output.json {
-                JSONOutput.print(InspectSummary(inspection))
+                JSONOutput.print(InspectSummary(inspection, trust: trust))
                 return
             }
             Terminal.out("bundle:     \(bundle) (\(Format.bytes(inspection.bundleBytes)), \(inspection.compression), unverified)")
             Terminal.out("profile:    \(manifest.profile.name) (\(manifest.profile.id), profile version \(manifest.profile.version))")
             Terminal.out("source:     \(manifest.source.host) (\(manifest.source.os.rawValue)), \(manifest.created)")
             Terminal.out("signed by:  \(inspection.signerKeyID ?? "?")")
+            Terminal.out("trusted:    " + Self.describe(trust))
+            for command in trust.commands { Terminal.out("  \(command)") }
             Terminal.out("entries:    \(manifest.entries.count)")
             for entry in manifest.entries {
                 Terminal.out("  \(entry.mode) \(String(entry.size).leftPadded(10)) \(entry.role.rawValue.padded(11)) \(entry.target)\(entry.link.map { " -> \($0)" } ?? "")")
@@ -32,6 +39,17 @@ extension BundleCommand {
                 Terminal.out("checklist:")
                 for step in manifest.checklist { Terminal.out("  - \(step)") }
             }
+        }
+
+        /// One line: whether restore would run the profile's commands, and why.
+        static func describe(_ trust: ProfileTrustCheck) -> String {
+            let digest = "profile text SHA-256 \(trust.sha256)" + (trust.recordMatches ? "" : ", not the digest the manifest records")
+            if let path = trust.trustedProfile {
+                return "yes, identical to \(path) (\(digest)); restore runs its \(trust.commands.count) command(s)"
+            }
+            if let error = trust.profileError { return "no: the profile does not parse (\(error))" }
+            if trust.commands.isEmpty { return "no, but its profile runs no commands on restore (\(digest))" }
+            return "no: no trusted profile has this text (\(digest)); restore runs its \(trust.commands.count) command(s) only with --allow-bundle-commands or --profile FILE"
         }
     }
 }
@@ -44,14 +62,17 @@ struct InspectSummary: Encodable {
     var signerKeyID: String?
     var trustedComment: String?
     var manifest: Manifest
+    /// Whether the bundle's profile is identical to one this machine trusts, and its commands.
+    var profileTrust: ProfileTrustCheck
 
-    init(_ inspection: Inspection) {
+    init(_ inspection: Inspection, trust: ProfileTrustCheck) {
         bundle = inspection.bundle
         bundleBytes = inspection.bundleBytes
         compression = inspection.compression
         signerKeyID = inspection.signerKeyID
         trustedComment = inspection.trustedComment
         manifest = inspection.manifest
+        profileTrust = trust
     }
 }
 

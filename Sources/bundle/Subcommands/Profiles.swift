@@ -65,7 +65,7 @@ extension BundleCommand.Profiles {
             if !shown.items.isEmpty {
                 Terminal.out("\nitems:")
                 for item in shown.items {
-                    let flags = [item.required ? "required" : "optional", item.encrypted ? "encrypted" : nil, item.keepsSymlinks ? "links kept" : nil].compactMap { $0 }
+                    let flags = [item.required ? "required" : "optional", item.encrypted ? "encrypted" : nil, item.keepsSymlinks ? "links kept" : nil, item.keepsSpecialBits ? "setuid/setgid kept" : nil].compactMap { $0 }
                     Terminal.out("  \(item.id) (\(item.kind), \(item.role), \(flags.joined(separator: ", "))): \(item.location)")
                     if let command = item.importCommand { Terminal.out("      imported by: \(command)") }
                     if let path = item.neverCopy { Terminal.out("      never copied raw: \(path)") }

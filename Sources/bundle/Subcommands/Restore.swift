@@ -19,6 +19,12 @@ extension BundleCommand {
         @Flag(name: .long, help: "Make each captured folder exactly as in the bundle: files its items would capture that it does not list are moved into the safeguard (as snapshot restore does).")
         var exact = false
 
+        @Option(name: .long, help: ArgumentHelp("A profile this machine trusts (a file, or a shipped id); repeatable. The bundle's commands run without --allow-bundle-commands when its profile's text is identical to one of these or to a shipped one.", valueName: "FILE"))
+        var profile: [String] = []
+
+        @Flag(name: .long, help: "Run the commands the bundle's profile carries (checks, imports, steps) even though its profile is not one this machine trusts. Read them first: a refused restore lists them.")
+        var allowBundleCommands = false
+
         @OptionGroup var postChecks: PostCheckOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var secrets: SecretOptions
@@ -39,6 +45,9 @@ extension BundleCommand {
             options.exact = exact
             postChecks.apply(to: &options)
             options.limits = try limits.limits()
+            let loader = ProfileLocations.current.loader
+            options.trustedProfiles = loader.trustedProfiles(adding: try profile.map { try loader.load($0) })
+            options.commandConsent = allowBundleCommands ? .allowBundleCommands : .trustedProfilesOnly
             let progress = ProgressBar()
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
@@ -84,6 +93,10 @@ struct RestoreSummary: Encodable {
     var skippedRewrites: [String]
     var safeguard: String?
     var checklist: [String]
+    /// Why the profile's commands may run: `no-commands`, `trusted-profile`, `allowed-by-flag`, `trusted-source`.
+    var commandTrust: CommandTrustSummary
+    /// Files whose set-user-ID/set-group-ID bits were not applied (the item does not say `special-bits: keep`).
+    var droppedSpecialBits: [RestorePlan.DroppedSpecialBits]
 
     init(_ report: RestoreReport) {
         bundle = report.verification.bundle
@@ -108,5 +121,24 @@ struct RestoreSummary: Encodable {
         skippedRewrites = report.plan.rewrites.filter { $0.value == nil }.map { "\($0.hostPath): \($0.target)" }
         safeguard = report.safeguard
         checklist = report.plan.checklist
+        commandTrust = CommandTrustSummary(report.plan.commandTrust, commands: report.plan.commands())
+        droppedSpecialBits = report.plan.droppedSpecialBits
+    }
+}
+
+/// `commandTrust` in `restore --json`.
+struct CommandTrustSummary: Encodable {
+    var code: String
+    var detail: String
+    /// The trusted profile the bundle's matched, for `trusted-profile`.
+    var profile: String?
+    /// Every command the profile has the restore run.
+    var commands: [String]
+
+    init(_ trust: CommandTrust, commands: [String]) {
+        code = trust.code
+        detail = trust.description
+        if case .trustedProfile(let path) = trust { profile = path }
+        self.commands = commands
     }
 }

@@ -10,33 +10,62 @@ extension BundleCommand {
         @OptionGroup var location: LocationOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var output: OutputOptions
+        @Flag(name: .shortAndLong, help: "List every path put back or removed (otherwise the first ten of each).")
+        var verbose = false
 
         func run() async throws {
             let state = Host.stateDirectory(root: location.absoluteRoot, os: location.os)
             guard let journal = try RestoreJournal.load(from: state) else {
-                if output.json { JSONOutput.print(["rolledBack": false, "journal": false]) } else { Terminal.out("nothing to roll back: no unfinished restore under \(location.absoluteRoot)") }
+                let staging = BundleKit.Rollback.cleanUpWithoutJournal(stateDirectory: state)
+                if output.json {
+                    JSONOutput.print(NoJournal(removedStaging: staging))
+                } else {
+                    Terminal.out("nothing to roll back: no unfinished restore under \(location.absoluteRoot)")
+                    for folder in staging { Terminal.out("  removed the staging folder \(folder) of a restore killed while verifying") }
+                }
                 return
             }
-            let problems = BundleKit.Rollback(
+            let report = BundleKit.Rollback(
                 journal: journal, stateDirectory: state, services: operations.services ?? Host.serviceController(os: location.os)
             ).run()
             if output.json {
-                JSONOutput.print(RollbackSummary(bundle: journal.bundle, step: journal.step, paths: journal.touched.count, problems: problems))
-            } else if problems.isEmpty {
-                Terminal.out("rolled back the restore of \(journal.bundle) (stopped at '\(journal.step)'): \(journal.touched.count) path(s) and \(journal.services.count) service(s) as they were")
+                JSONOutput.print(report)
             } else {
-                Terminal.out("rollback incomplete:")
-                for problem in problems { Terminal.out("  - \(problem)") }
+                print(report)
             }
-            if !problems.isEmpty { throw ExitCode(ExitCodes.restoreFailed) }
+            if !report.isComplete { throw ExitCode(ExitCodes.restoreFailed) }
+        }
+
+        private func print(_ report: RollbackReport) {
+            let verdict = report.isComplete ? "rolled back" : "rollback incomplete for"
+            Terminal.out(
+                "\(verdict) the restore of \(report.bundle) (stopped at '\(report.step)'): \(report.restored.count) path(s) put back, "
+                    + "\(report.removed.count) removed, \(report.services.count) service(s) changed")
+            let sections: [(String, [String])] = [
+                ("put back from the safeguard", report.restored),
+                ("removed (the journal records they did not exist before)", report.removed),
+                ("folders made again", report.recreatedFolders),
+                ("folders the restore had made, removed", report.removedFolders),
+                ("services", report.services),
+                ("left as they are: the journal cannot vouch for them", report.unvouched),
+                ("could not be undone", report.problems),
+            ]
+            for (title, lines) in sections where !lines.isEmpty {
+                let shown = verbose || title.hasPrefix("left") || title.hasPrefix("could") ? lines : Array(lines.prefix(10))
+                Terminal.out("  \(title):")
+                for line in shown { Terminal.out("    \(line)") }
+                if shown.count < lines.count { Terminal.out("    ... and \(lines.count - shown.count) more (-v lists all)") }
+            }
+            if !report.isComplete {
+                Terminal.out("The journal and the safeguard are kept. Fix the causes above, then run 'bundle rollback' again with the same --root.")
+            }
         }
     }
 }
 
-/// `bundle rollback --json`.
-struct RollbackSummary: Encodable {
-    var bundle: String
-    var step: String
-    var paths: Int
-    var problems: [String]
+/// `bundle rollback --json` when there is no journal.
+private struct NoJournal: Encodable {
+    var rolledBack = false
+    var journal = false
+    var removedStaging: [String]
 }

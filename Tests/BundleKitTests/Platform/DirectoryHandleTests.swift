@@ -16,7 +16,7 @@ struct DirectoryHandleTests {
         #expect(name == "app.conf")
         #expect(created == [root.path("opt").path, root.path("opt/test").path])
         #expect(folder.path == root.path("opt/test").path)
-        try FileCommitter(root: root.url.path).commit(staged.path, to: .configFile(at: root.path("opt/test/app.conf")))
+        try FileCommitter(root: root.url.path, temporaryPrefix: ".bundle-test-").commit(staged.path, to: .configFile(at: root.path("opt/test/app.conf")))
         #expect(try String(contentsOf: root.path("opt/test/app.conf"), encoding: .utf8) == "new\n")
         #expect(!FileManager.default.fileExists(atPath: staged.path))
     }
@@ -32,7 +32,7 @@ struct DirectoryHandleTests {
         try FileManager.default.createDirectory(at: root.path(link).deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: root.path(link), withDestinationURL: outside.url)
         #expect(throws: PathError.symlinkInPath(path: root.path(link).path, link: root.path(link).path)) {
-            try FileCommitter(root: root.url.path).commit(staged.path, to: .configFile(at: target))
+            try FileCommitter(root: root.url.path, temporaryPrefix: ".bundle-test-").commit(staged.path, to: .configFile(at: target))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.url.path).isEmpty)
     }
@@ -46,7 +46,7 @@ struct DirectoryHandleTests {
         let staged = try staging.write("000001", "new\n")
         try FileManager.default.createDirectory(at: root.path("opt/test"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: root.path("opt/test/app.conf"), withDestinationURL: victim)
-        try FileCommitter(root: root.url.path).commit(staged.path, to: .configFile(at: root.path("opt/test/app.conf")))
+        try FileCommitter(root: root.url.path, temporaryPrefix: ".bundle-test-").commit(staged.path, to: .configFile(at: root.path("opt/test/app.conf")))
         #expect(try String(contentsOf: victim, encoding: .utf8) == "keep\n")
         #expect(try FileStatus.of(root.path("opt/test/app.conf").path)?.kind == .regular)
     }

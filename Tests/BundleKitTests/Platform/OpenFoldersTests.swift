@@ -53,7 +53,7 @@ struct OpenFoldersTests {
         let root = try TemporaryDirectory("root")
         let outside = try TemporaryDirectory("outside")
         let staging = try TemporaryDirectory("staging")
-        let committer = FileCommitter(root: root.url.path)
+        let committer = FileCommitter(root: root.url.path, temporaryPrefix: ".bundle-test-")
         try committer.commit(try staging.write("000001", "one\n").path, to: .configFile(at: root.path("opt/test/a.conf")))
         try FileManager.default.moveItem(at: root.path("opt/test"), to: root.path("opt/moved"))
         try FileManager.default.createSymbolicLink(at: root.path("opt/test"), withDestinationURL: outside.url)

@@ -61,6 +61,7 @@ private let topKeys = [
 ]
 private let itemKeys = [
     "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description", "symlinks", "private-keys",
+    "special-bits",
 ]
 private let variableKeys = ["default", "windows", "linux", "macos", "description"]
 
@@ -278,7 +279,7 @@ struct ProfileParsingTests {
     func messages() {
         let error = ProfileError.unknownKey(
             file: "Formats/demo.yaml", line: 12, key: "rol", context: "item 'config'", allowed: itemKeys)
-        #expect(error.description == "Formats/demo.yaml:12: unknown key 'rol' in item 'config' (allowed: id, path, directory, glob, export, import, never-copy, role, required, encrypt, description, symlinks, private-keys). Fix the key or remove it.")
+        #expect(error.description == "Formats/demo.yaml:12: unknown key 'rol' in item 'config' (allowed: id, path, directory, glob, export, import, never-copy, role, required, encrypt, description, symlinks, private-keys, special-bits). Fix the key or remove it.")
         let version = ProfileError.unsupportedVersion(file: "p.yaml", found: 2, supported: 1)
         #expect(version.description.contains("p.yaml") && version.description.contains("Upgrade bundle"))
     }

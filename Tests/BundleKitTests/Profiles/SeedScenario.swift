@@ -64,6 +64,8 @@ final class SeedScenario: @unchecked Sendable {
         options.services = services
         options.settings = settings
         options.skipPostChecks = true
+        // A shipped profile: trusted as the command line trusts Formats/.
+        options.trustedProfiles = ProfileLoader(formatsDirectories: [FixturePaths.formats]).trustedProfiles()
         return options
     }
 

@@ -142,8 +142,8 @@ struct ExactRestoreTests {
         #expect(try TreeSnapshot(opt) == upgraded, "files were put back even though a service was not")
 
         // Run again (as `bundle rollback` does) once the service starts: idempotent.
-        let problems = Rollback(journal: journal, stateDirectory: state, services: CommandServiceController(path: tools.path("service"))).run()
-        #expect(problems.isEmpty, "\(problems)")
+        let report = Rollback(journal: journal, stateDirectory: state, services: CommandServiceController(path: tools.path("service"))).run()
+        #expect(report.isComplete, "\(report)")
         #expect(try TreeSnapshot(opt) == upgraded)
         #expect(try RestoreJournal.load(from: state) == nil)
     }

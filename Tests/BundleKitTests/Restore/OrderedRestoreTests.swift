@@ -48,6 +48,8 @@ struct OrderedRestoreTests {
         options.unlock = .identities([identity])
         options.services = CommandServiceController(path: tools.path("service"))
         options.settings = ["ManagerAddress": "new-manager:3741", "StorePath": "/srv/store"]
+        // Its steps and checks are commands: trusted as with `restore --profile Fixtures/profiles/ordered-app.yaml`.
+        options.trustedProfiles = TrustedProfiles([try! ProfileLoader(formatsDirectories: []).load(FixturePaths.fixture("profiles/ordered-app.yaml").path)])
         return options
     }
 
@@ -87,7 +89,9 @@ struct OrderedRestoreTests {
         #expect(try String(contentsOf: target.path("opt/app/agent.ini"), encoding: .utf8).contains("https://old.example.org"))
         // The replaced config is kept in the safeguard; the journal is gone.
         let safeguard = try #require(report.safeguard)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: safeguard).count == 2, "app.config replaced, settings.json rewritten")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: safeguard).sorted() == ["000001", "000002", "index.json"], "app.config replaced, settings.json rewritten")
+        let index = try String(contentsOfFile: safeguard + "/index.json", encoding: .utf8)
+        #expect(index.contains(#""path":"\#(target.path("opt/app/app.config").path)","saved":"\#(safeguard)/000001""#), "\(index)")
         #expect(!FileManager.default.fileExists(atPath: target.path("var/lib/bundle/restore-journal.json").path))
         #expect(try servicesRunning())
     }
@@ -192,6 +196,7 @@ struct OrderedRestoreTests {
             "preflight checks",
             "stop services",
             "safeguard: keep a copy of every file that will be replaced or rewritten",
+            "folders: make 1 missing, give all 1 their captured mode, owner and time after the files",
             "write 3 file(s), each renamed into place, all synced before the next step",
             "import 1 exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",
             "rewrite config values",
@@ -200,6 +205,6 @@ struct OrderedRestoreTests {
             "post-checks",
             "print the checklist",
         ])
-        #expect(report.plan.steps[6].details.contains("\(target.path("opt/app/agent.ini").path): \(RewriteTarget.ini(section: "server", key: "url")) skipped (no value for ServerUrl: pass --set ServerUrl=VALUE)"))
+        #expect(report.plan.steps[7].details.contains("\(target.path("opt/app/agent.ini").path): \(RewriteTarget.ini(section: "server", key: "url")) skipped (no value for ServerUrl: pass --set ServerUrl=VALUE)"))
     }
 }

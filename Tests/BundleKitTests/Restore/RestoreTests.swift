@@ -59,7 +59,7 @@ struct RestoreTests {
         #expect(report.plan.files.count == 8)
         let write = try #require(report.plan.steps.first { $0.title.hasPrefix("write") })
         #expect(write.details.contains("replace \(target.url.path)/opt/test/app.conf (0640, from files/config/app.conf)"))
-        #expect(write.details.contains("create \(target.url.path)/opt/test/server.key (0600, from files/key/server.key.age)"))
+        #expect(write.details.contains("create \(target.url.path)/opt/test/server.key (0644, from files/key/server.key.age)"), "a key keeps its captured mode")
         #expect(report.plan.steps.last?.details == ["Apply the license in the portal.", "Open TCP 8443 in the firewall."])
     }
 

@@ -89,13 +89,24 @@ struct HostileInputTests {
 
 @Suite("hostile input: modes")
 struct HostileModeTests {
-    @Test("a signed mode cannot make a file set-user-ID or set-group-ID on the target")
+    @Test("a signed mode cannot make a file set-user-ID or set-group-ID on the target unless its item keeps them")
     func noSetuid() {
         var entry = ManifestEntry(
             member: "files/config/x", target: "${A}/x", item: "config", role: .config, size: 0, permissions: 0o6755,
             mtime: 0, mtimeNanoseconds: 0, sha256: String(repeating: "0", count: 64))
-        #expect(Restorer.permissions(for: entry) == 0o755)
+        #expect(RestorePlan.permissions(for: entry, keepingSpecialBits: false, sourceOS: .linux) == 0o755)
+        #expect(RestorePlan.permissions(for: entry, keepingSpecialBits: true, sourceOS: .linux) == 0o6755)
         entry.mode = "1777"
-        #expect(Restorer.permissions(for: entry) == 0o1777)
+        #expect(RestorePlan.permissions(for: entry, keepingSpecialBits: false, sourceOS: .linux) == 0o1777)
+        // A key keeps its captured mode (special bits still only where kept); from Windows it is 0600.
+        entry.mode = "4640"
+        entry.role = .privateKey
+        #expect(RestorePlan.permissions(for: entry, keepingSpecialBits: false, sourceOS: .linux) == 0o640)
+        #expect(RestorePlan.permissions(for: entry, keepingSpecialBits: true, sourceOS: .windows) == 0o600)
+        entry.role = .config
+        entry.encrypted = true
+        #expect(RestorePlan.permissions(for: entry, keepingSpecialBits: true, sourceOS: .windows) == 0o600)
+        entry.encrypted = false
+        #expect(RestorePlan.permissions(for: entry, keepingSpecialBits: true, sourceOS: .windows) == 0o644)
     }
 }
