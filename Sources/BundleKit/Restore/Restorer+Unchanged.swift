@@ -5,9 +5,10 @@ import SystemPackage
 /// stopped, saved or written, and the report says so (`RestoreReport.nothingToChange`). That is
 /// what a configuration-management run (Ansible's `changed`) needs to report honestly.
 extension Restorer {
-    /// True when every planned file is already on the target with the bytes and mode the
-    /// restore would leave there (a link with the same text), every rewrite's value already
-    /// reads as planned, and the plan has nothing else that changes the target.
+    /// True when every planned file is already on the target with the bytes, mode and owner
+    /// the restore would leave there (a link with the same text), every folder of the bundle is
+    /// there with its mode and owner, every rewrite's value already reads as planned, and the
+    /// plan has nothing else that changes the target. Modification times are not compared.
     ///
     /// Imports and after-files steps run a vendor's program whose effect cannot be read back,
     /// and an exact restore with files to remove changes the tree, so a plan with any of them
@@ -29,6 +30,7 @@ extension Restorer {
                 continue
             }
             guard status.kind == .regular, status.permissions == file.permissions,
+                  file.owner.map({ $0 == status.owner }) ?? true, file.group.map({ $0 == status.group }) ?? true,
                   let stagedPath = staged.path(of: file.entry.member) else { return false }
             let applying = rewrites.filter { $0.hostPath == file.hostPath }
             if applying.isEmpty {
@@ -44,6 +46,13 @@ extension Restorer {
                 expected = data
             }
             guard let current = try? Data(contentsOf: URL(fileURLWithPath: file.hostPath)), current == expected else { return false }
+        }
+        // Folders: there, with the captured mode and owner. Not their modification time: a
+        // rewrite or the product itself touches a folder's time whenever it writes in it.
+        for folder in plan.folders {
+            guard let status = try? FileStatus.of(folder.hostPath), status.kind == .directory, status.permissions == folder.permissions,
+                  folder.owner.map({ $0 == status.owner }) ?? true, folder.group.map({ $0 == status.group }) ?? true
+            else { return false }
         }
         for rewrite in rewrites where !rewritten.contains(rewrite.hostPath) {
             guard let value = rewrite.value,

@@ -28,7 +28,8 @@ struct IdempotentRestoreTests {
         #expect(!FileManager.default.fileExists(atPath: target.path("var/lib/bundle/safeguards").path))
     }
 
-    @Test("one changed byte, or one changed mode, and the restore runs again", arguments: ["content", "mode", "missing"])
+    @Test("one changed byte, one changed mode, a missing file or a folder's changed mode, and the restore runs again",
+          arguments: ["content", "mode", "missing", "folder-mode"])
     func driftIsRestored(drift: String) throws {
         let tree = try SourceTree()
         let bundle = try tree.capture().output
@@ -38,10 +39,13 @@ struct IdempotentRestoreTests {
         switch drift {
         case "content": try Data("<h1>Welcome!</h1>\n".utf8).write(to: file)
         case "mode": try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        case "folder-mode": try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: target.path("opt/test/Templates").path)
         default: try FileManager.default.removeItem(at: file)
         }
         let again = try Restorer(options: tree.restoreOptions(bundle, root: target.url)).run()
         #expect(again.changed)
+        let folderMode = try FileManager.default.attributesOfItem(atPath: target.path("opt/test/Templates").path)[.posixPermissions] as? Int
+        #expect(folderMode != 0o700, "the folder's captured mode is back")
         #expect(again.written.contains(file.path))
         #expect(try String(contentsOf: file, encoding: .utf8) == "<h1>Welcome</h1>\n")
         #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o644)
