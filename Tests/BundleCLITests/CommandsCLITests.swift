@@ -45,7 +45,8 @@ struct CommandsCLITests {
 
         var result: ToolResult?
         let elapsed = try ContinuousClock().measure {
-            result = try bundle(["restore", "hung.bundle", "--pubkey", "sign.pub", "--root", work.path("target").path])
+            // The step is the bundle's own command: consent to it (command trust, exit 7 otherwise).
+            result = try bundle(["restore", "hung.bundle", "--pubkey", "sign.pub", "--root", work.path("target").path, "--allow-bundle-commands"])
         }
         let restore = try #require(result)
         #expect(restore.status == 5, "\(restore.output)\(restore.errors)")
