@@ -26,7 +26,8 @@ struct BundleCommand: AsyncParsableCommand {
             input (profile, key, --var/--set name, path, bundle format); \(ExitCodes.fileSystem) a \
             file could not be read or written; \(ExitCodes.captureFailed) capture failed; \
             \(ExitCodes.restoreFailed) restore failed after it began (rolled back), or a check \
-            failed; \(ExitCodes.storeBusy) the snapshot store stayed locked; \(ExitCodes.usage) usage \
+            failed; \(ExitCodes.storeBusy) the snapshot store stayed locked; \(ExitCodes.commandsNotTrusted) restore refused \
+            the commands of a profile this machine does not trust; \(ExitCodes.usage) usage \
             error; \(ExitCodes.internalError) internal error. With --json, errors are \
             {"error": {...}} on standard output.
             """,
