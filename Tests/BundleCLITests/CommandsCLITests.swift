@@ -45,8 +45,7 @@ struct CommandsCLITests {
 
         var result: ToolResult?
         let elapsed = try ContinuousClock().measure {
-            // The step is the bundle's own command: consent to it (command trust, exit 7 otherwise).
-            result = try bundle(["restore", "hung.bundle", "--pubkey", "sign.pub", "--root", work.path("target").path, "--allow-bundle-commands"])
+            result = try bundle(["restore", "hung.bundle", "--pubkey", "sign.pub", "--root", work.path("target").path, "--profile", work.path("hung-step.yaml").path])
         }
         let restore = try #require(result)
         #expect(restore.status == 5, "\(restore.output)\(restore.errors)")

@@ -82,4 +82,36 @@ struct MetadataCLITests {
         #expect(exact.status == 0, "\(exact.output)\(exact.errors)")
         #expect(try listing(target.url) == captured)
     }
+
+    /// Runs the binary as nobody (setpriv, util-linux).
+    static let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", ProductsDirectory.bundle]
+
+    /// Whether nobody can run the built binary (the checkout must be readable by other users).
+    static var nobodyCanRunBundle: Bool {
+        (try? ExternalTool.run("setpriv", asNobody + ["--version"]).status) == 0
+    }
+
+    @Test("restored by another user: owners stay that user's, and the paths are listed and warned about",
+          .enabled(if: nobodyCanRunBundle, "the checkout is not readable by other users, so nobody cannot run the binary"))
+    func notRoot() throws {
+        let asNobody = Self.asNobody
+        let target = try TemporaryDirectory("meta-nobody")
+        #expect(try ExternalTool.run("chmod", ["755", work.url.path]).status == 0)
+        #expect(try ExternalTool.run("chmod", ["644", work.path("prod.bundle").path, work.path("k.pub").path, work.path("a.identity").path]).status == 0)
+        #expect(try ExternalTool.run("chown", ["nobody:nogroup", target.url.path]).status == 0)
+        // Captured as root:root this time, so nobody cannot give the owners.
+        #expect(try ExternalTool.run("chown", ["-hR", "root:root", source.path("opt/prod").path]).status == 0)
+        let created = try bundle(["create", "--profile", FixturePaths.fixture("profiles/owned-app.yaml").path, "--root", source.url.path,
+                                  "--sign-key", "k.key", "--recipient", "a.recipient", "--out", "root.bundle"])
+        #expect(created.status == 0, "\(created.errors)")
+        #expect(try ExternalTool.run("chmod", ["644", work.path("root.bundle").path]).status == 0)
+        let restored = try ExternalTool.run("setpriv", asNobody + [
+            "restore", "root.bundle", "--pubkey", "k.pub", "--identity", "a.identity", "--root", target.url.path, "--json",
+        ], in: work.url)
+        #expect(restored.status == 0, "\(restored.output)\(restored.errors)")
+        #expect(restored.errors.contains("not running as root: 6 path(s) keep this user as owner"), "\(restored.errors)")
+        let report = try JSONSerialization.jsonObject(with: restored.stdout) as? [String: Any]
+        #expect((report?["ownersNotApplied"] as? [String])?.contains(target.path("opt/prod/app.conf").path) == true)
+        #expect(try listing(target.url).allSatisfy { $0.split(separator: " ")[1] == "65534" }, "owned by the restoring user")
+    }
 }

@@ -29,15 +29,9 @@ public struct FolderEntry: Codable, Sendable, Equatable {
         mode = ManifestEntry.octal(status.permissions)
         mtime = status.mtimeSeconds
         mtimeNanoseconds = status.mtimeNanoseconds
-        owner = Accounts.userName(status.owner)
-        group = Accounts.groupName(status.group)
-        uid = status.owner
-        gid = status.group
+        (owner, group, uid, gid) = ManifestEntry.ownership(of: status)
     }
 
     /// The permission bits `mode` spells, or nil when it is not octal.
-    public var permissions: UInt32? {
-        guard mode.utf8.count <= 6, let value = UInt32(mode, radix: 8), value <= 0o7777 else { return nil }
-        return value
-    }
+    public var permissions: UInt32? { ManifestEntry.permissions(mode) }
 }

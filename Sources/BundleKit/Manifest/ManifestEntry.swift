@@ -55,14 +55,19 @@ public struct ManifestEntry: Codable, Sendable, Equatable {
 
     /// Records `status`'s owner and group, by name and number.
     mutating func recordOwnership(_ status: FileStatus) {
-        owner = Accounts.userName(status.owner)
-        group = Accounts.groupName(status.group)
-        uid = status.owner
-        gid = status.group
+        (owner, group, uid, gid) = Self.ownership(of: status)
+    }
+
+    /// `status`'s owner and group names on this machine, and their numbers.
+    static func ownership(of status: FileStatus) -> (owner: String?, group: String?, uid: UInt32, gid: UInt32) {
+        (Accounts.userName(status.owner), Accounts.groupName(status.group), status.owner, status.group)
     }
 
     /// The permission bits `mode` spells, or nil when it is not octal.
-    public var permissions: UInt32? {
+    public var permissions: UInt32? { Self.permissions(mode) }
+
+    /// The permission bits a four-digit octal `mode` spells, or nil when it is not octal.
+    static func permissions(_ mode: String) -> UInt32? {
         guard mode.utf8.count <= 6, let value = UInt32(mode, radix: 8), value <= 0o7777 else { return nil }
         return value
     }

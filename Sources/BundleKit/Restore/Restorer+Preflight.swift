@@ -12,6 +12,11 @@ extension Restorer {
         var plan = try plan(for: manifest)
         plan.commandTrust = try commandTrust(manifest, plan: plan)
         for file in plan.droppedSpecialBits { onEvent?(.warning(file.warning)) }
+        if !plan.ownersNotApplied.isEmpty {
+            let shown = plan.ownersNotApplied.prefix(5).joined(separator: ", ")
+            let more = plan.ownersNotApplied.count > 5 ? " and \(plan.ownersNotApplied.count - 5) more" : ""
+            onEvent?(.warning("not running as root: \(plan.ownersNotApplied.count) path(s) keep this user as owner instead of the captured one (\(shown)\(more)); restore as root to give owners"))
+        }
         // Once per folder: the files in one folder share the way to it.
         var checked = Set<Substring>()
         for file in plan.files {

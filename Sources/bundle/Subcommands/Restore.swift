@@ -97,6 +97,7 @@ struct RestoreSummary: Encodable {
     var commandTrust: CommandTrustSummary
     /// Files whose set-user-ID/set-group-ID bits were not applied (the item does not say `special-bits: keep`).
     var droppedSpecialBits: [RestorePlan.DroppedSpecialBits]
+    var ownersNotApplied: [String]
 
     init(_ report: RestoreReport) {
         bundle = report.verification.bundle
@@ -123,6 +124,7 @@ struct RestoreSummary: Encodable {
         checklist = report.plan.checklist
         commandTrust = CommandTrustSummary(report.plan.commandTrust, commands: report.plan.commands())
         droppedSpecialBits = report.plan.droppedSpecialBits
+        ownersNotApplied = report.plan.ownersNotApplied
     }
 }
 
