@@ -9,6 +9,28 @@ struct BundleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
         abstract: "Move a server product to a new machine as one signed, verifiable bundle.",
+        discussion: """
+            bundle create captures a product's files, as its profile names them, into one signed \
+            archive; bundle verify checks it offline; bundle restore verifies it, then replays the \
+            profile's steps on the new machine under a journal (bundle rollback undoes an \
+            interrupted one). A restore onto a target that already holds the bundle changes nothing.
+
+            Profiles: --profile takes a file or the id of a shipped profile, found in \
+            $BUNDLE_FORMATS, then ../share/bundle/Formats beside the real program \
+            (/usr/share/bundle/Formats for the Debian package), then a source checkout's Formats/. \
+            State (staging, journal, safeguards): ROOT/var/lib/bundle, C:\\ProgramData\\bundle under \
+            --os windows. SOURCE_DATE_EPOCH fixes a bundle's creation time.
+
+            Exit status: \(ExitCodes.success) success; \(ExitCodes.verificationFailed) the bundle did \
+            not verify (nothing written) or diff found differences; \(ExitCodes.invalidInput) invalid \
+            input (profile, key, --var/--set name, path, bundle format); \(ExitCodes.fileSystem) a \
+            file could not be read or written; \(ExitCodes.captureFailed) capture failed; \
+            \(ExitCodes.restoreFailed) restore failed after it began (rolled back), or a check \
+            failed; \(ExitCodes.storeBusy) the snapshot store stayed locked; \(ExitCodes.commandsNotTrusted) restore refused \
+            the commands of a profile this machine does not trust; \(ExitCodes.usage) usage \
+            error; \(ExitCodes.internalError) internal error. With --json, errors are \
+            {"error": {...}} on standard output.
+            """,
         version: BundleVersion.current,
         subcommands: [Keygen.self, Create.self, Verify.self, Inspect.self, Restore.self, Rollback.self, Snapshot.self, Diff.self, Profiles.self])
 
@@ -19,6 +41,11 @@ struct BundleCommand: AsyncParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
+            // A usage error (bad option value, missing argument) keeps the --json promise:
+            // {"error": ...} on standard output, the usual text on standard error.
+            if Self.exitCode(for: error) != .success, Self.wantsJSON(CommandLine.arguments.dropFirst()) {
+                JSONOutput.print(ErrorSummary(usage: Self.message(for: error)))
+            }
             exit(withError: error)
         }
         do {
@@ -33,10 +60,23 @@ struct BundleCommand: AsyncParsableCommand {
         } catch where Self.exitCode(for: error) == .success {
             // `--help` and `--version` arrive as a command whose run throws the request.
             Self.exit(withError: error)
+        } catch let error as ValidationError {
+            // An option value the parser accepted but `run` refuses (`--max-members 0`): a
+            // usage error like any other, not an internal one.
+            if (command as? JSONOutputCommand)?.output.json ?? false {
+                JSONOutput.print(ErrorSummary(usage: error.message))
+            }
+            Terminal.err("bundle: error: \(error.message)")
+            Self.exit(withError: ExitCode(ExitCodes.usage))
         } catch {
             let json = (command as? JSONOutputCommand)?.output.json ?? false
             Terminal.reportError(error, json: json)
             Self.exit(withError: ExitCode(ExitCodes.code(for: error)))
         }
+    }
+
+    /// Whether the arguments ask for JSON: `--json` before any `--` terminator.
+    static func wantsJSON(_ arguments: ArraySlice<String>) -> Bool {
+        arguments.prefix { $0 != "--" }.contains("--json")
     }
 }

@@ -102,6 +102,11 @@ struct UnlockOptions: ParsableArguments {
     @Option(name: .long, help: "A file holding the passphrase (never pass it on the command line).")
     var passphraseFile: String?
 
+    /// The files the key is read from, for messages: the identities, else the passphrase file.
+    var sources: [String] {
+        identity.isEmpty ? (passphraseFile.map { [$0] } ?? []) : identity
+    }
+
     /// Identities, else the passphrase, else nil.
     func unlock() throws -> AgeUnlock? {
         let identities = try AgeKeyFiles.identities(identity)
@@ -148,31 +153,17 @@ struct PostCheckOptions: ParsableArguments {
     }
 }
 
-extension OSFamily: ExpressibleByArgument {}
-extension Compression: ExpressibleByArgument {}
-
-/// Where shipped profiles are looked up: `$BUNDLE_FORMATS`, `Formats/` beside the
-/// executable's package, then the system folder.
-enum ProfileDirectories {
-    static var all: [URL] {
-        var folders: [URL] = []
-        if let custom = ProcessInfo.processInfo.environment["BUNDLE_FORMATS"] {
-            folders.append(URL(fileURLWithPath: custom))
+extension CompletionKind {
+    /// Tab after `--profile`: the ids of the shipped profiles this program finds.
+    static var profiles: CompletionKind {
+        .custom { _, _, prefix in
+            ((try? ProfileLocations.current.loader.available()) ?? []).map(\.id).filter { $0.hasPrefix(prefix) }
         }
-        // .build/<config>/bundle → the package root's Formats/
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("Formats")
-            if FileManager.default.fileExists(atPath: candidate.path) {
-                folders.append(candidate)
-                break
-            }
-            folder.deleteLastPathComponent()
-        }
-        folders.append(URL(fileURLWithPath: "/usr/share/bundle/Formats"))
-        return folders
     }
 }
+
+extension OSFamily: ExpressibleByArgument {}
+extension Compression: ExpressibleByArgument {}
 
 extension String {
     /// A path made absolute against the current folder.

@@ -51,8 +51,19 @@ struct CLITests {
         let restore = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target", "--json")
         #expect(restore.status == 0, "\(restore.errors)")
         #expect((try json(restore)["written"] as? [String])?.count == 4)
+        #expect(try json(restore)["changed"] as? Bool == true)
         let original = try Data(contentsOf: FixturePaths.fixture("demo-app-source/opt/demo/Templates/mail/reset.txt"))
         #expect(try Data(contentsOf: work.path("target/opt/demo/Templates/mail/reset.txt")) == original)
+
+        // Again: the target holds the bundle, so nothing changes and the answer says so.
+        let again = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target")
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(again.output.hasPrefix("nothing to change: demo.bundle verified"))
+        let againJSON = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target", "--json")
+        #expect(againJSON.status == 0, "\(againJSON.errors)")
+        #expect(try json(againJSON)["changed"] as? Bool == false)
+        #expect(try json(againJSON)["nothingToChange"] as? Bool == true)
+        #expect((try json(againJSON)["written"] as? [String]) == [])
     }
 
     @Test("a tampered bundle exits 1 and names the member; --json lists the problem")
@@ -100,6 +111,24 @@ struct CLITests {
         #expect(result.status == 3)
         let error = try #require(try json(result)["error"] as? [String: Any])
         #expect((error["message"] as? String)?.contains("missing.pub") == true)
+    }
+
+    @Test("usage errors keep the --json promise: {\"error\": ...} on standard output, exit 64", arguments: [
+        (["verify", "--json"], "Missing expected argument '<bundle>'"),
+        (["verify", "x.bundle", "--pubkey", "k.pub", "--max-members", "many", "--json"], "The value 'many' is invalid for '--max-members <COUNT>'"),
+        (["verify", "x.bundle", "--pubkey", "k.pub", "--max-members", "0", "--json"], "--max-members must be at least 1."),
+        (["restore", "x.bundle", "--pubkey", "k.pub", "--json", "--no-such-option"], "Unknown option '--no-such-option'"),
+    ])
+    func usageErrorsInJSON(arguments: [String], message: String) throws {
+        try bundle("keygen", "--out", "k")
+        let result = try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url)
+        #expect(result.status == 64, "\(result.errors)")
+        let error = try #require(try json(result)["error"] as? [String: Any])
+        #expect(error["type"] as? String == "UsageError")
+        #expect((error["message"] as? String)?.contains(message) == true, "\(result.output)")
+        #expect(result.errors.contains(message), "the text stays on standard error")
+        let plain = try ExternalTool.run(ProductsDirectory.bundle, arguments.filter { $0 != "--json" }, in: work.url)
+        #expect(plain.output.isEmpty, "without --json standard output stays empty")
     }
 
     @Test("SOURCE_DATE_EPOCH makes create reproducible")

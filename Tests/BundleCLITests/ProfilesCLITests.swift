@@ -31,6 +31,41 @@ struct ProfilesCLITests {
         #expect(list.count == 7)
     }
 
+    @Test("found from the real executable: called through PATH (a symlink), or from an install layout, outside the checkout")
+    func foundFromTheRealExecutable() throws {
+        // A symlink on PATH, called by name from another folder: argv[0] is just "bundle".
+        try FileManager.default.createDirectory(at: work.path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: work.path("bin/bundle").path, withDestinationPath: ProductsDirectory.bundle)
+        let path = work.path("bin").path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let environment = ["PATH": path, "BUNDLE_FORMATS": ""]
+        let viaPath = try ExternalTool.run(work.path("bin/bundle").path, ["profiles", "list"], in: work.url, environment: environment)
+        #expect(viaPath.status == 0, "\(viaPath.errors)")
+        #expect(viaPath.output.contains("demo-app"))
+        let byName = try ExternalTool.run("bash", ["-c", "cd / && bundle create --profile demo-app --root \(FixturePaths.fixture("demo-app-source").path) --sign-key /nonexistent.key --out /tmp/x.bundle"], environment: environment)
+        #expect(!byName.errors.contains("not found"), "the profile is found; the missing key is the error: \(byName.errors)")
+        #expect(byName.errors.contains("/nonexistent.key"))
+
+        // A copy with its profiles in PREFIX/share/bundle/Formats (what scripts/install lays out).
+        let prefix = work.path("prefix")
+        try FileManager.default.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: prefix.appendingPathComponent("share/bundle"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: ProductsDirectory.bundle, toPath: prefix.appendingPathComponent("bin/bundle").path)
+        try FileManager.default.copyItem(at: FixturePaths.formats, to: prefix.appendingPathComponent("share/bundle/Formats"))
+        let installed = try ExternalTool.run(prefix.appendingPathComponent("bin/bundle").path, ["profiles", "list", "--json"], in: URL(fileURLWithPath: "/"), environment: ["BUNDLE_FORMATS": ""])
+        let list = try #require(JSONSerialization.jsonObject(with: installed.stdout) as? [[String: Any]], "\(installed.errors)")
+        #expect(list.compactMap { $0["source"] as? String }.allSatisfy { $0.hasPrefix(prefix.appendingPathComponent("share/bundle/Formats").path) })
+
+        // A lone copy with no profiles anywhere near it: an error naming where it looked.
+        try FileManager.default.removeItem(at: prefix.appendingPathComponent("share"))
+        let lone = try ExternalTool.run(prefix.appendingPathComponent("bin/bundle").path, ["profiles", "list"], in: URL(fileURLWithPath: "/"), environment: ["BUNDLE_FORMATS": ""])
+        try #require(!FileManager.default.fileExists(atPath: "/usr/share/bundle/Formats"), "this machine has bundle installed")
+        #expect(lone.status == 2)
+        #expect(lone.output.isEmpty)
+        #expect(lone.errors.contains("no profile folder found"))
+        #expect(lone.errors.contains(prefix.appendingPathComponent("share/bundle/Formats").path))
+        #expect(lone.errors.contains("BUNDLE_FORMATS"))
+    }
+
     @Test("profiles show resolves Windows defaults with --os windows, and answers in JSON")
     func show() throws {
         let text = try bundle(["profiles", "show", "win-acme", "--os", "windows"])

@@ -194,6 +194,24 @@ final class BundleWriter {
         return (try? FileStatus.of(destination))??.size ?? 0
     }
 
+    /// `error` with the hidden scratch files beside `output` (`.NAME.partial-*`, `.NAME.manifest-*`,
+    /// ...) replaced by `output` itself: the user named the output and knows nothing of
+    /// the scratch names, which are gone by the time the message is read.
+    static func namingOutput(_ error: Error, output: String) -> Error {
+        let folder = (output as NSString).deletingLastPathComponent
+        let prefix = (folder.isEmpty ? "." : folder) + "/." + (output as NSString).lastPathComponent + "."
+        switch error {
+        case FileSystemError.cannotWrite(let path, let errno) where path.hasPrefix(prefix):
+            return FileSystemError.cannotWrite(path: output, errno: errno)
+        case FileSystemError.cannotRead(let path, let errno) where path.hasPrefix(prefix):
+            return FileSystemError.cannotWrite(path: output, errno: errno)
+        case FileSystemError.notEnoughSpace(let path, let needed, let available) where path.hasPrefix(prefix):
+            return FileSystemError.notEnoughSpace(path: output, needed: needed, available: available)
+        default:
+            return error
+        }
+    }
+
     /// A hidden scratch name next to the output, of the partial file's family.
     private func scratchPath(_ kind: String) -> String {
         partialPath.replacingOccurrences(of: ".partial-", with: ".\(kind)-")

@@ -20,6 +20,8 @@ public struct Capturer: Sendable {
     /// On any error nothing is left under the output name and no exported secret remains.
     public func run() throws -> CaptureResult {
         let profile = options.profile
+        try profile.checkNames(overrides: options.overrides, settings: options.settings)
+        try TargetRoot.check(options.root, mustExist: true)
         let variables = try VariableResolver(profile: profile, os: options.os, overrides: options.overrides).resolve()
         let placeholders = ["root": options.root]
         func commands(_ specs: [CommandSpec], _ context: String) throws -> [(argv: [String], timeout: Int)] {
@@ -45,7 +47,8 @@ public struct Capturer: Sendable {
             }
             result = .success(try capture(variables: variables))
         } catch {
-            result = .failure(error)
+            // The user named the output; the hidden scratch files beside it are ours.
+            result = .failure(BundleWriter.namingOutput(error, output: options.output))
         }
         // Whatever happened: services back up, then the after steps (e.g. re-encrypt the source).
         var cleanupErrors: [Error] = []
@@ -73,6 +76,11 @@ public struct Capturer: Sendable {
         let mapper = PathMapper(root: options.root, os: options.os)
         if try FileStatus.of(options.output) != nil { throw FileSystemError.alreadyExists(path: options.output) }
         let outputFolder = (options.output as NSString).deletingLastPathComponent
+        // Before any export command runs: a missing folder is a typo, not a failed capture.
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: outputFolder.isEmpty ? "." : outputFolder, isDirectory: &isFolder) || !isFolder.boolValue {
+            throw FileSystemError.folderMissing(path: options.output, folder: outputFolder)
+        }
 
         // Export commands write machine-bound secrets into a private folder that is removed
         // whatever happens next.

@@ -108,6 +108,7 @@ public struct Differ: Sendable {
     /// its secrets in memory, when an identity is given too), resolves every target as restore
     /// would, hashes each live file, and looks for added ones.
     public func run() throws -> DiffReport {
+        try TargetRoot.check(options.root, mustExist: true)
         let (manifest, plaintext) = try read()
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         var entries: [DiffEntry] = []

@@ -49,6 +49,17 @@ public struct FileStatus: Sendable, Equatable {
         return FileStatus(info)
     }
 
+    /// Inspects `path`, following symlinks; nil when nothing is there.
+    static func ofFollowing(_ path: String) throws(FileSystemError) -> FileStatus? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let error = Errno(rawValue: errno)
+            if error == .noSuchFileOrDirectory || error == .notDirectory { return nil }
+            throw .cannotRead(path: path, errno: error)
+        }
+        return FileStatus(info)
+    }
+
     /// Inspects an open file.
     static func of(descriptor: FileDescriptor, path: String) throws(FileSystemError) -> FileStatus {
         var info = stat()

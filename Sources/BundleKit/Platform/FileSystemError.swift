@@ -8,6 +8,8 @@ public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable
     case cannotWrite(path: String, errno: Errno)
     /// The file's size changed between inspection and reading.
     case changedWhileReading(path: String, expected: Int64)
+    /// The folder an output is to be written in (`folder`) does not exist or is not a folder.
+    case folderMissing(path: String, folder: String)
     /// The output already exists and overwriting was not asked for.
     case alreadyExists(path: String)
     /// The file system holding `path` has less room than the restore needs.
@@ -24,6 +26,8 @@ public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(path): cannot write (\(errno)). Check free space, permissions and that the folder exists."
         case .changedWhileReading(let path, let expected):
             return "\(path): changed while it was read (expected \(expected) bytes). Stop the product's service (or use --stop-services) and capture again."
+        case .folderMissing(let path, let folder):
+            return "\(path): cannot write it, the folder \(folder) does not exist (or is not a folder). Create it first (mkdir -p \(folder)) or choose another path."
         case .alreadyExists(let path):
             return "\(path) already exists. Choose another name or remove it first."
         case .notEnoughSpace(let path, let needed, let available):

@@ -14,6 +14,10 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
     /// itself makes). When a walk cannot tell the destination, `path` is the link on the way,
     /// and `link` the one that broke the rule further down a chain of links.
     case symlinkInPath(path: String, link: String)
+    /// The `--root` folder does not exist.
+    case rootMissing(path: String)
+    /// The `--root` is a file (or another non-folder).
+    case rootNotAFolder(path: String)
     /// A name longer than the file system allows.
     case tooLong(path: String)
 
@@ -30,6 +34,10 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(member): not a payload member path (files/<item>/<path>); the bundle is damaged or hostile."
         case .symlinkInPath(let path, let link):
             return "\(path): \(link) on the way is a symbolic link that bundle does not follow, which could redirect the write. A link on the way is followed only when it and every folder on its way belong to root or the restoring user, none writable by group or others, and it leads to a folder inside the root. Replace it with a real folder, fix its owner or permissions, or restore under another --root."
+        case .rootMissing(let path):
+            return "--root \(path) does not exist. Check the path: it is the folder the files are read under (/ for this machine, or where the old disk is mounted). Nothing was done."
+        case .rootNotAFolder(let path):
+            return "--root \(path) is a file, not a folder. Give the folder the target's files live under: / for this machine (the default), or where its disk is mounted. Nothing was done."
         case .tooLong(let path):
             return "\(path.prefix(80))...: the path is longer than the file system allows."
         }

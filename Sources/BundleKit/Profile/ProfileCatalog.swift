@@ -15,6 +15,7 @@ public enum ProfileCatalog {
     ///
     /// - Throws: `ProfileError` when the variables do not resolve (a cycle, an undefined name).
     public static func describe(_ profile: Profile, os: OSFamily, overrides: [String: String] = [:]) throws -> ProfileDescription {
+        try profile.checkNames(overrides: overrides, settings: [:])
         let values = try VariableResolver(profile: profile, os: os, overrides: overrides).resolve()
         func resolved(_ template: String) -> String? {
             try? VariableResolver.expand(template, with: values, context: "")

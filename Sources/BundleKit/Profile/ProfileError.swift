@@ -27,12 +27,18 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
     case unsupportedVersion(file: String, found: Int, supported: Int)
     /// No profile file for `reference`; `searched` lists every place looked at.
     case notFound(reference: String, searched: [String])
+    /// None of the folders where shipped profiles are looked for exists; `searched` lists them.
+    case noProfileFolder(searched: [String])
     /// The profile file exists but cannot be read (permissions, not UTF-8, ...).
     case unreadable(file: String, reason: String)
     /// A template refers to `${name}`, which has no value; `usedIn` says where the reference is.
     case undefinedVariable(name: String, usedIn: String)
     /// Variables refer to each other in a loop, listed in order with the first name repeated at the end.
     case variableCycle([String])
+    /// A `--var` or `--set` name (`option`) the profile does not use; `known` lists the names it
+    /// takes for that option, `suggestion` the nearest one, `otherOption` the option that does
+    /// take this name (a `--set` value given as `--var`).
+    case unknownName(option: String, name: String, profile: String, known: [String], suggestion: String?, otherOption: String?)
     /// A `--var` argument that is not `NAME=VALUE`.
     case invalidOverride(String)
     /// A template is malformed (an unterminated `${`, a bad name); `context` says where it is used.
@@ -73,8 +79,20 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(file): cannot read the profile: \(reason)."
         case let .undefinedVariable(name, usedIn):
             return "undefined variable '\(name)' in \(usedIn). Declare it under 'variables:' with a value for this system, or pass --var \(name)=VALUE."
+        case let .noProfileFolder(searched):
+            return "no profile folder found (looked in: \(searched.joined(separator: ", "))). Install bundle with its profiles (scripts/install, or the .deb), set BUNDLE_FORMATS=DIR, or pass --profile FILE.yaml."
         case let .variableCycle(names):
             return "variables refer to each other in a cycle: \(names.joined(separator: " -> ")). Break the cycle, or set one of them with --var NAME=VALUE."
+        case let .unknownName(option, name, profile, known, suggestion, otherOption):
+            if let otherOption {
+                return "\(option) \(name)=...: in profile '\(profile)' \(name) is \(otherOption == "--set" ? "a value for the config rewrites" : "a variable"); pass it as \(otherOption) \(name)=VALUE. Nothing was done."
+            }
+            let kind = option == "--var" ? "variable" : "--set value"
+            let hint = suggestion.map { " (did you mean \($0)?)" } ?? ""
+            let list = known.isEmpty
+                ? (option == "--var" ? " It has no variables." : " It has no config rewrites or checklist values to set.")
+                : " Its \(kind == "variable" ? "variables" : "--set values"): \(known.joined(separator: ", "))."
+            return "\(option) \(name)=...: profile '\(profile)' has no \(kind) named \(name)\(hint).\(list) Nothing was done; fix the name (`bundle profiles show \(profile)` lists them)."
         case let .invalidOverride(text):
             return "invalid --var '\(text)': expected NAME=VALUE, where NAME starts with a letter or '_' and has only letters, digits and '_'."
         case let .invalidTemplate(template, context, reason):

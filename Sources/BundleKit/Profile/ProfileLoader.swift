@@ -4,10 +4,14 @@ import Foundation
 public struct ProfileLoader: Sendable {
     /// Where shipped profiles live (`Formats/`), searched in order; the first match wins.
     public var formatsDirectories: [URL]
+    /// Every place looked at, in words, for the error when no folder exists
+    /// (`ProfileLocations.searched`); the folders' paths unless given.
+    public var searched: [String]
 
     /// Makes a loader that looks for ids in `formatsDirectories`, in order.
-    public init(formatsDirectories: [URL]) {
+    public init(formatsDirectories: [URL], searched: [String]? = nil) {
         self.formatsDirectories = formatsDirectories
+        self.searched = searched ?? formatsDirectories.map(\.path)
     }
 
     /// Loads the profile `reference` names.
@@ -32,16 +36,21 @@ public struct ProfileLoader: Sendable {
 
     /// Every shipped profile (each `*.yaml` in the formats directories), sorted by id.
     ///
-    /// Missing directories are skipped. A file that does not parse, or whose id does not match
-    /// its name, is an error rather than silently left out. When two directories ship the same
-    /// id, the earlier directory wins, as in `load(_:)`.
+    /// Missing directories are skipped, but when none exists that is an error: an empty list
+    /// would read as "no profiles shipped" when they were only not found. A file that does not
+    /// parse, or whose id does not match its name, is an error rather than silently left out.
+    /// When two directories ship the same id, the earlier directory wins, as in `load(_:)`.
+    ///
+    /// - Throws: `ProfileError.noProfileFolder` naming every place looked at, or a file's error.
     public func available() throws -> [Profile] {
         var byID: [String: Profile] = [:]
+        var found = false
         for directory in formatsDirectories {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 continue
             }
+            found = true
             let names: [String]
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -55,6 +64,7 @@ public struct ProfileLoader: Sendable {
                 byID[id] = try Self.parse(url, source: url.path, expectedID: id)
             }
         }
+        guard found else { throw ProfileError.noProfileFolder(searched: searched) }
         return byID.keys.sorted().compactMap { byID[$0] }
     }
 

@@ -13,7 +13,8 @@ public struct VariableResolver: Sendable {
     public var overrides: [String: String]
 
     /// Prepares to resolve `profile` for `os`. An override may name a variable the profile does
-    /// not declare; it then adds that variable.
+    /// not declare; it then adds that variable. (Names from the command line are checked
+    /// first, `Profile.checkNames`: only a name some template uses gets this far.)
     public init(profile: Profile, os: OSFamily, overrides: [String: String]) {
         self.profile = profile
         self.os = os

@@ -1,3 +1,5 @@
+import BundleCrypto
+
 /// Why a restore stopped. In every case the target is as it was before.
 public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The bundle did not verify; nothing was written.
@@ -6,6 +8,9 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case targetNotAFile(path: String, member: String)
     /// The bundle holds encrypted members and no identity or passphrase was given.
     case identityRequired(member: String)
+    /// The identities or passphrase given (`keys`: the files named on the command line) do not
+    /// open `member`; `reason` is age's answer (no identity matched, wrong passphrase, ...).
+    case wrongKey(member: String, keys: [String], reason: AgeError)
     /// An exported secret's item has no import command in the profile.
     case noImportCommand(item: String)
     /// A preflight check (nothing was changed) or a post-check failed.
@@ -30,6 +35,20 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
             let list = problems.prefix(20).map { "  - \($0)" }.joined(separator: "\n")
             let more = problems.count > 20 ? "\n  ... and \(problems.count - 20) more" : ""
             return "\(bundle) did not verify; nothing was written:\n\(list)\(more)\nRun 'bundle verify' for the full report; get an intact copy of the bundle, or the right --pubkey."
+        case .wrongKey(let member, let keys, let reason):
+            let given = keys.isEmpty ? "" : " (\(keys.joined(separator: ", ")))"
+            switch reason {
+            case .noIdentityMatched(let types):
+                return "\(member) is encrypted to age recipients (\(types.joined(separator: ", "))) and none of the identities given\(given) opens it. Pass the --identity file made together with the recipient the bundle was created for (bundle keygen --age --out NAME writes NAME.identity beside NAME.recipient; age-keygen -y FILE prints an identity's recipient to compare); nothing was written."
+            case .passphraseRequired:
+                return "\(member) is encrypted with a passphrase, not to a recipient, so the identities given\(given) cannot open it. Pass --passphrase-file FILE holding that passphrase; nothing was written."
+            case .notPassphraseEncrypted:
+                return "\(member) is encrypted to age recipients, not with a passphrase, so the passphrase file given\(given) cannot open it. Pass --identity FILE (the identity made with the recipient the bundle was created for); nothing was written."
+            case .wrongPassphrase:
+                return "the passphrase in the file given\(given) does not open \(member). Check that the file holds exactly the passphrase used with bundle create (one trailing line break is ignored); nothing was written."
+            default:
+                return "\(member): \(reason); nothing was written."
+            }
         case .identityRequired(let member):
             return "\(member) is encrypted. Pass --identity FILE (an age identity) or --passphrase-file FILE; nothing was written."
         case .noImportCommand(let item):

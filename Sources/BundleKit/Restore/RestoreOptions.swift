@@ -27,6 +27,9 @@ public struct RestoreOptions: Sendable {
     public var exact = false
     /// Opens the encrypted members: age identities or the passphrase.
     public var unlock: AgeUnlock?
+    /// The files `unlock` was read from (`--identity`, `--passphrase-file`), named when they
+    /// do not open a member.
+    public var unlockSources: [String] = []
     /// `--set NAME=VALUE` values for the rewrites (over those recorded at capture).
     public var settings: [String: String] = [:]
     /// The service backend (nil: the OS's own).

@@ -6,6 +6,12 @@ public struct RestoreReport: Sendable {
     public var plan: RestorePlan
     /// True when nothing was changed on purpose.
     public var dryRun: Bool
+    /// True when the target already held every file and value of the bundle, so nothing was
+    /// stopped, saved or written (`Restorer.targetHolds`).
+    public var nothingToChange = false
+    /// Whether the restore changed the target: false for a dry run and when there was
+    /// nothing to change.
+    public var changed: Bool { !dryRun && !nothingToChange }
     /// Paths written, in order.
     public var written: [String] = []
     /// Files an exact restore removed (moved into the safeguard), in order.

@@ -15,6 +15,7 @@ public struct Restorer {
 
     /// Runs the restore (or only plans it, with `dryRun`).
     public func run() throws -> RestoreReport {
+        try TargetRoot.check(options.root, mustExist: false)
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         if try RestoreJournal.load(from: stateDirectory) != nil {
             throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
@@ -25,7 +26,9 @@ public struct Restorer {
         var planned: RestorePlan?
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
-            let report = try verifier.run(sink: StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }) {
+            let discard = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
+            discard.keySources = options.unlockSources
+            let report = try verifier.run(sink: discard) {
                 planned = try preflight($0)
             }
             let manifest = try requireValid(report)
@@ -40,6 +43,7 @@ public struct Restorer {
         }
         // Staged files stay private (0600, in a 0700 folder); each gets its mode and owner as it is committed.
         let sink = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
+        sink.keySources = options.unlockSources
         let verification: VerifyReport
         do {
             verification = try verifier.run(sink: sink) { manifest in
@@ -55,6 +59,13 @@ public struct Restorer {
         }
         let manifest = try requireValid(verification)
         let plan = try planned ?? preflight(manifest)
+        // Idempotent: a target that already holds the bundle is not touched at all (no
+        // service stopped, no safeguard, no journal).
+        if Self.targetHolds(plan, staged: sink.staged) {
+            var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
+            report.nothingToChange = true
+            return report
+        }
         try sink.syncAll()  // staged data durable before the first rename
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         var transaction = RestoreTransaction(
@@ -75,7 +86,7 @@ public struct Restorer {
     /// Resolves every entry's target on this machine. The profile travels in the manifest;
     /// on the same OS the capture's `--var` values apply again unless overridden here.
     func plan(for manifest: Manifest) throws -> RestorePlan {
-        let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
+        let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides, settings: options.settings)
         let (profile, variables) = (targets.profile, targets.variables)
         let owners = OwnerMapping(sourceOS: manifest.source.os)
         var notApplied: [String] = []

@@ -20,6 +20,9 @@ final class StagingSink: PayloadSink {
     private var decryptor: AgeDecryptor?
     private let unlock: AgeUnlock?
     private let permissions: (ManifestEntry) -> UInt32
+    /// The files the key came from, for `RestoreError.wrongKey`.
+    var keySources: [String] = []
+    private var member = ""
 
     init(folder: String?, unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> UInt32) {
         self.folder = folder
@@ -36,6 +39,7 @@ final class StagingSink: PayloadSink {
             current = (descriptor, path)
             write = { try LocalFileSystem.writeAll(descriptor, $0, path: path) }
         }
+        member = entry.member
         if entry.encrypted {
             guard let unlock else { throw RestoreError.identityRequired(member: entry.member) }
             decryptor = AgeDecryptor(unlock: unlock, output: write)
@@ -48,7 +52,21 @@ final class StagingSink: PayloadSink {
     private var writeStored: (UnsafeRawBufferPointer) throws -> Void = { _ in }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        try writeStored(bytes)
+        do {
+            try writeStored(bytes)
+        } catch let error as AgeError {
+            throw Self.naming(error, member: member, keys: keySources)
+        }
+    }
+
+    /// A wrong key named with the member and the files it came from; other age errors as they are.
+    static func naming(_ error: AgeError, member: String, keys: [String]) -> Error {
+        switch error {
+        case .noIdentityMatched, .passphraseRequired, .notPassphraseEncrypted, .wrongPassphrase:
+            return RestoreError.wrongKey(member: member, keys: keys, reason: error)
+        default:
+            return error
+        }
     }
 
     func end(_ entry: ManifestEntry, intact: Bool) throws {
@@ -61,6 +79,9 @@ final class StagingSink: PayloadSink {
         }
         do {
             try decryptor?.finish()
+        } catch let error as AgeError {
+            abandon(file)
+            throw Self.naming(error, member: entry.member, keys: keySources)
         } catch {
             abandon(file)
             throw error

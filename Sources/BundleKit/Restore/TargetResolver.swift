@@ -10,8 +10,11 @@ struct TargetResolver {
     let mapper: PathMapper
 
     /// Resolves `manifest`'s profile (read from `bundle`, for messages) for `os` under `root`.
-    init(manifest: Manifest, bundle: String, root: String, os: OSFamily, overrides: [String: String]) throws {
+    /// `overrides` and `settings` are the user's `--var` and `--set`: a name the profile does
+    /// not use is refused here, before anything is written.
+    init(manifest: Manifest, bundle: String, root: String, os: OSFamily, overrides: [String: String], settings: [String: String] = [:]) throws {
         profile = try Profile(yaml: manifest.profile.text, source: "\(bundle):MANIFEST.json")
+        try profile.checkNames(overrides: overrides, settings: settings)
         let inherited = manifest.source.os == os ? manifest.overrides : [:]
         variables = try VariableResolver(profile: profile, os: os, overrides: inherited.merging(overrides) { $1 }).resolve()
         mapper = PathMapper(root: root, os: os)

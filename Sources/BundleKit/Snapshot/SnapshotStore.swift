@@ -211,11 +211,15 @@ public struct SnapshotStore: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
         if try FileStatus.of(destination) != nil { throw FileSystemError.alreadyExists(path: destination) }
-        if record.version >= 2 {
-            _ = try SnapshotHeader(path: headerPath(id))
-                .assemble(snapshot: id, objects: objects, to: destination, compression: compression, strict: true, onEvent: onEvent)
-        } else {
-            try copyBundle(bundlePath(id), to: destination)
+        do {
+            if record.version >= 2 {
+                _ = try SnapshotHeader(path: headerPath(id))
+                    .assemble(snapshot: id, objects: objects, to: destination, compression: compression, strict: true, onEvent: onEvent)
+            } else {
+                try copyBundle(bundlePath(id), to: destination)
+            }
+        } catch {
+            throw BundleWriter.namingOutput(error, output: destination)
         }
         return (record, try Capturer.digest(of: destination))
     }

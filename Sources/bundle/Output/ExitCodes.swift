@@ -22,6 +22,9 @@ enum ExitCodes {
     /// Restore refused to run the commands the bundle's profile carries: its profile is not one
     /// this machine trusts and `--allow-bundle-commands` was not given. Nothing was changed.
     static let commandsNotTrusted: Int32 = 7
+    /// A usage error: an unknown option, a missing argument, a value the option refuses
+    /// (argument-parser's own code for these).
+    static let usage: Int32 = 64
     /// Anything else (a bug: please report it).
     static let internalError: Int32 = 70
 

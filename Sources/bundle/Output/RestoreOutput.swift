@@ -14,6 +14,11 @@ enum RestoreOutput {
             Terminal.out("commands from the bundle's profile: \(report.plan.commandTrust)")
             return
         }
+        if report.nothingToChange {
+            let rewrites = report.plan.rewrites.filter { $0.value != nil }.count
+            Terminal.out("nothing to change: \(source) verified (signed by \(report.verification.signerKeyID ?? "?")), and this machine already holds its \(report.plan.files.count) file(s) and \(rewrites) config value(s); no service was stopped, nothing was written.")
+            return
+        }
         let removed = report.removed.isEmpty ? "" : ", removed \(report.removed.count) file(s) it does not list"
         Terminal.out("restored \(report.written.count) file(s) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?"))\(removed):")
         for path in report.written { Terminal.out("  \(path)") }

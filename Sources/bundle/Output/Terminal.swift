@@ -45,6 +45,11 @@ struct ErrorSummary: Encodable {
 
     var error: Body
 
+    /// A usage error (the command line itself is wrong), with argument-parser's message.
+    init(usage message: String) {
+        error = Body(type: "UsageError", message: message)
+    }
+
     init(_ error: Error) {
         var body = Body(type: String(describing: Swift.type(of: error)), message: String(describing: error))
         if case RestoreError.verificationFailed(_, let problems) = error {

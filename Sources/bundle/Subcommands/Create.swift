@@ -9,7 +9,7 @@ extension BundleCommand {
         static let configuration = CommandConfiguration(
             abstract: "Capture a product's files, as its profile names them, into one signed bundle.")
 
-        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.")
+        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.", completion: .profiles)
         var profile: String
 
         @Option(name: .long, help: "Secret key that signs the bundle (bundle keygen, or minisign -G -W).")
@@ -36,7 +36,7 @@ extension BundleCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let profile = try ProfileLoader(formatsDirectories: ProfileDirectories.all).load(profile)
+            let profile = try ProfileLocations.current.loader.load(profile)
             var options = CaptureOptions(profile: profile, output: out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey))
             options.root = location.absoluteRoot
             options.os = location.os

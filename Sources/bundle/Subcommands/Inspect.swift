@@ -18,7 +18,7 @@ extension BundleCommand {
         func run() async throws {
             let inspection = try Inspector.inspect(bundle)
             let manifest = inspection.manifest
-            let loader = ProfileLoader(formatsDirectories: ProfileDirectories.all)
+            let loader = ProfileLocations.current.loader
             let trust = ProfileTrustCheck(manifest: manifest, trusted: loader.trustedProfiles(adding: try profile.map { try loader.load($0) }))
             if output.json {
                 JSONOutput.print(InspectSummary(inspection, trust: trust))

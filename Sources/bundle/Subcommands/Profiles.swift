@@ -14,12 +14,12 @@ extension BundleCommand.Profiles {
     /// `bundle profiles list`.
     struct List: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the profiles found in Formats/ (and $BUNDLE_FORMATS).")
+            abstract: "List the shipped profiles (share/bundle/Formats beside the program, a checkout's Formats/, $BUNDLE_FORMATS).")
 
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let profiles = try ProfileCatalog.list(ProfileLoader(formatsDirectories: ProfileDirectories.all))
+            let profiles = try ProfileCatalog.list(ProfileLocations.current.loader)
             if output.json {
                 JSONOutput.print(profiles)
                 return
@@ -36,7 +36,7 @@ extension BundleCommand.Profiles {
         static let configuration = CommandConfiguration(
             abstract: "Show a profile resolved for this OS (or --os): variables, items, services, the restore plan, the checklist.")
 
-        @Argument(help: "A profile id (Formats/<id>.yaml) or a profile file.")
+        @Argument(help: "A profile id (Formats/<id>.yaml) or a profile file.", completion: .profiles)
         var profile: String
 
         @Option(name: .long, help: "Resolve defaults as on this OS (linux, windows, macos).")
@@ -48,7 +48,7 @@ extension BundleCommand.Profiles {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let loaded = try ProfileLoader(formatsDirectories: ProfileDirectories.all).load(profile)
+            let loaded = try ProfileLocations.current.loader.load(profile)
             let shown = try ProfileCatalog.describe(loaded, os: os, overrides: try VariableResolver.parseOverrides(variables))
             if output.json {
                 JSONOutput.print(shown)

@@ -39,12 +39,13 @@ extension BundleCommand {
             options.overrides = try location.overrides()
             options.dryRun = dryRun
             options.unlock = try secrets.unlock()
+            options.unlockSources = secrets.opening.sources
             options.settings = try operations.settings()
             options.services = operations.services
             options.exact = exact
             postChecks.apply(to: &options)
             options.limits = try limits.limits()
-            let loader = ProfileLoader(formatsDirectories: ProfileDirectories.all)
+            let loader = ProfileLocations.current.loader
             options.trustedProfiles = loader.trustedProfiles(adding: try profile.map { try loader.load($0) })
             options.commandConsent = allowBundleCommands ? .allowBundleCommands : .trustedProfilesOnly
             let progress = ProgressBar()
@@ -72,6 +73,10 @@ struct RestoreSummary: Encodable {
 
     var bundle: String
     var dryRun: Bool
+    /// Whether the target changed: false for a dry run and when it already held the bundle.
+    var changed: Bool
+    /// True when the target already held every file and value of the bundle.
+    var nothingToChange: Bool
     var signerKeyID: String?
     var profile: String?
     var variables: [String: String]
@@ -97,6 +102,8 @@ struct RestoreSummary: Encodable {
     init(_ report: RestoreReport) {
         bundle = report.verification.bundle
         dryRun = report.dryRun
+        changed = report.changed
+        nothingToChange = report.nothingToChange
         signerKeyID = report.verification.signerKeyID
         profile = report.verification.manifest?.profile.id
         variables = report.plan.variables

@@ -36,7 +36,7 @@ extension BundleCommand.Snapshot {
         static let configuration = CommandConfiguration(
             abstract: "Capture the product into a new snapshot; prints only its id (a pre-upgrade hook).")
 
-        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.")
+        @Option(name: .long, help: "A profile file, or the id of a profile shipped in Formats/.", completion: .profiles)
         var profile: String
 
         @Option(name: .long, help: "Free text shown by 'snapshot list'.")
@@ -60,7 +60,7 @@ extension BundleCommand.Snapshot {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            var options = SnapshotOptions(profile: try ProfileLoader(formatsDirectories: ProfileDirectories.all).load(profile))
+            var options = SnapshotOptions(profile: try ProfileLocations.current.loader.load(profile))
             options.root = location.absoluteRoot
             options.os = location.os
             options.overrides = try location.overrides()
@@ -167,6 +167,7 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let report = try store.snapshotStore.restore(id, configure: { options in
                 options.unlock = try opening.unlock()
+                options.unlockSources = opening.sources
                 options.root = location.absoluteRoot
                 options.os = location.os
                 options.overrides = try location.overrides()

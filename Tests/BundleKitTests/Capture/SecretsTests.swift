@@ -141,7 +141,11 @@ struct SecretsTests {
         for dryRun in [false, true] {
             var wrong = restoreOptions(bundle.output, root: target.url, unlock: .identities([AgeIdentity.generate()]))
             wrong.dryRun = dryRun
-            #expect(throws: AgeError.self) { try Restorer(options: wrong).run() }
+            wrong.unlockSources = ["/keys/other.identity"]
+            let refusal = RestoreError.wrongKey(
+                member: "files/ca-key/Ca-key.pem.age", keys: ["/keys/other.identity"], reason: .noIdentityMatched(stanzaTypes: ["X25519"]))
+            #expect(throws: refusal) { try Restorer(options: wrong).run() }
+            #expect(refusal.description.contains("/keys/other.identity"))
             var missing = restoreOptions(bundle.output, root: target.url, unlock: nil)
             missing.dryRun = dryRun
             #expect(throws: RestoreError.identityRequired(member: "files/ca-key/Ca-key.pem.age")) { try Restorer(options: missing).run() }
