@@ -113,7 +113,7 @@ struct FleetTests {
         #expect(try ExternalTool.run(ProductsDirectory.bundle, ["keygen", "--out", "migration"], in: work.url).status == 0)
         let create = try ExternalTool.run(
             ProductsDirectory.bundle,
-            ["create", "--profile", "netwrix-threat-prevention-agent", "--os", "windows", "--set", "ManagerAddress=em02.corp.example.com:3740",
+            ["create", "--profile", "netwrix-threat-prevention-agent", "--os", "windows", "--set", "ManagerAddress=em02.corp.example.com:3741",
              "--sign-key", "migration.key", "--out", "agents.bundle"], in: work.url)
         #expect(create.status == 0, "\(create.errors)")
         let agents = [
@@ -122,7 +122,7 @@ struct FleetTests {
         ]
         let bystander = try host("bystander", fixture: "netwrix-threat-prevention-agent-target", config: Self.agentConfig)
         let inventory = try inventory(agents, bystander: bystander)
-        #expect(try agents.map(managerAddress) == ["em01.corp.example.com:3740", "10.20.0.15:3740"])
+        #expect(try agents.map(managerAddress) == ["em01.corp.example.com:3741", "10.20.0.15:3741"])
         let untouched = try TreeSnapshot(bystander.root.url)
 
         // 1. Applied: both hosts changed, only the value moved, the agent restarted once.
@@ -130,15 +130,15 @@ struct FleetTests {
         #expect(first.result.status == 0, "\(first.result.output)\(first.result.errors)")
         for agent in agents {
             #expect(first.recap[agent.name] == Recap(ok: 7, changed: 1, failed: 0, unreachable: 0), "\(agent.name): \(first.result.output)")
-            #expect(try managerAddress(agent) == "em02.corp.example.com:3740")
+            #expect(try managerAddress(agent) == "em02.corp.example.com:3741")
             #expect(agent.tools.calls == ["service stop SIWindowsAgent", "service start SIWindowsAgent"])
             #expect(try leftovers(agent) == [], "the temporary folder is removed")
         }
         #expect(first.recap["bystander"] == nil, "only the agents group")
-        #expect(first.result.output.contains("rewrote \(agents[1].root.url.path)/\(Self.dDriveConfig): 10.20.0.15:3740 -> em02.corp.example.com:3740"))
+        #expect(first.result.output.contains("rewrote \(agents[1].root.url.path)/\(Self.dDriveConfig): 10.20.0.15:3741 -> em02.corp.example.com:3741"))
         let original = try Data(contentsOf: FixturePaths.fixture("netwrix-threat-prevention-agent-target/\(Self.agentConfig)"))
         let expected = Data(String(decoding: original, as: UTF8.self).replacingOccurrences(
-            of: "value=\"em01.corp.example.com:3740\"", with: "value=\"em02.corp.example.com:3740\"").utf8)
+            of: "value=\"em01.corp.example.com:3741\"", with: "value=\"em02.corp.example.com:3741\"").utf8)
         #expect(try Data(contentsOf: agents[0].root.path(Self.agentConfig)) == expected, "every other byte stays")
 
         // 2. The same run again: the hosts hold the bundle, so changed=0 and no restart.
@@ -155,7 +155,7 @@ struct FleetTests {
 
         // 3. A tampered bundle: the manifest's address changed after signing. Every host fails
         //    with bundle's message and nothing changes anywhere.
-        let tampered = try tamper(work.path("agents.bundle"), replacing: "em02.corp.example.com:3740", with: "attacker.example.net:3740")
+        let tampered = try tamper(work.path("agents.bundle"), replacing: "em02.corp.example.com:3741", with: "attacker.example.net:3741")
         let third = try play(inventory, bundle: tampered.path)
         #expect(third.result.status != 0)
         for (index, agent) in agents.enumerated() {
