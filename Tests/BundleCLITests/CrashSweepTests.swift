@@ -168,4 +168,33 @@ struct CrashSweepTests {
             }
         }
     }
+
+    @Test("a crash at every durable step of a snapshot restore, then bundle rollback: the upgraded tree as it was")
+    func snapshotRestoreSweep() throws {
+        let root = work.path("snap-root")
+        try FileManager.default.copyItem(at: FixturePaths.fixture("demo-app-source"), to: root)
+        let snapshot = try bundle(["snapshot", "create", "--profile", "demo-app", "--root", root.path, "--store", "store"])
+        #expect(snapshot.status == 0, "\(snapshot.errors)")
+        let id = snapshot.output.trimmingCharacters(in: .newlines)
+        // The upgrade: one file changed, one added where an exact restore removes it.
+        try Data("changed by the upgrade\n".utf8).write(to: root.appendingPathComponent("opt/demo/app.conf"))
+        try Data("added by the upgrade\n".utf8).write(to: root.appendingPathComponent("opt/demo/Templates/added.html"))
+        let upgraded = work.path("snap-upgraded")
+        #expect(try ExternalTool.run("cp", ["-a", root.path, upgraded.path]).status == 0)
+        let restore = ["snapshot", "restore", id, "--root", root.path, "--store", "store"]
+        let log = work.path("snap-points.log")
+        #expect(try bundle(restore, log: log).status == 0)
+        let points = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count
+        #expect(points >= 8, "journal writes, safeguard copies, removal, files, removal of the journal")
+        for point in 1..<points {  // the last point is the journal's removal: the restore is done then
+            try FileManager.default.removeItem(at: root)
+            #expect(try ExternalTool.run("cp", ["-a", upgraded.path, root.path]).status == 0)
+            let before = try TreeSnapshot(root)
+            #expect(try bundle(restore, crashAt: point).status == 86)
+            let rollback = try bundle(["rollback", "--root", root.path])
+            #expect(rollback.status == 0, "crash point \(point): \(rollback.output)\(rollback.errors)")
+            let after = try TreeSnapshot(root)
+            #expect(after == before, "crash point \(point):\n\(after.difference(from: before))")
+        }
+    }
 }
