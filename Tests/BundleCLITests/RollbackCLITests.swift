@@ -39,6 +39,12 @@ struct RollbackCLITests {
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while !tools.calls.contains(where: { $0.hasPrefix("step after-files") }) && Date() < deadline { usleep(50_000) }
+        // While it runs, a second restore and a rollback on the same root are refused, naming it.
+        let second = try bundle(restoreArguments)
+        #expect(second.status == 6, "\(second.errors)")
+        #expect(second.errors.contains("another restore (pid \(process.processIdentifier)) is running on \(target.url.path)"), "\(second.errors)")
+        let early = try bundle(["rollback", "--root", target.url.path, "--service-command", tools.path("service")])
+        #expect(early.status == 6, "\(early.output)\(early.errors)")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(tools.calls.suffix(2) == ["SecretMgr -i mode=600", "step after-files \(target.url.path)"])

@@ -7,16 +7,20 @@ import Darwin
 #endif
 import SystemPackage
 
-/// An advisory `flock` on a lock file (the snapshot store's `STORE/lock`), released when the
-/// value goes away, or when the process dies, so a crash never leaves it locked.
+/// An advisory `flock` on a lock file (the snapshot store's `STORE/lock`) or on a folder
+/// itself (a restore's root: no file is left behind), released when the value goes away, or
+/// when the process dies, so a crash never leaves it locked. The descriptor is close-on-exec
+/// and the command runner closes every descriptor past 2, so no command or daemon a restore
+/// starts inherits the lock.
 final class FileLock {
     private let descriptor: Int32
 
     /// Takes the lock, exclusive or shared; when another process holds it, tells `onWait`
     /// once and then waits for it: for ever when `timeout` is nil, else up to `timeout`
-    /// seconds (0: not at all) before throwing `lockTimedOut`.
-    init(path: String, exclusive: Bool, timeout: Double? = nil, onWait: () -> Void) throws(FileSystemError) {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    /// seconds (0: not at all) before throwing `lockTimedOut`. With `folder`, `path` is an
+    /// existing folder that is locked as it is; otherwise a lock file, made when missing.
+    init(path: String, folder: Bool = false, exclusive: Bool, timeout: Double? = nil, onWait: () -> Void) throws(FileSystemError) {
+        let fd = folder ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
         let operation = exclusive ? LOCK_EX : LOCK_SH
         if flock(fd, operation | LOCK_NB) != 0 {

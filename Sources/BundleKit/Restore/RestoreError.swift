@@ -15,6 +15,8 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case noImportCommand(item: String)
     /// A preflight check (nothing was changed) or a post-check failed.
     case checkFailed(phase: String, check: String, reason: String)
+    /// Another restore or rollback holds the root's lock (`pid` from its journal, when it has one yet).
+    case busy(root: String, pid: Int32?)
     /// An unfinished restore's journal is in the state folder.
     case unfinishedJournal(path: String)
     /// The journal cannot be read.
@@ -58,6 +60,9 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
                 return "preflight check failed: \(check): \(reason). Nothing was changed; install the product or fix the path (--var) and try again."
             }
             return "\(phase) failed: \(check): \(reason)"
+        case .busy(let root, let pid):
+            let who = pid.map { "another restore (pid \($0))" } ?? "another restore or rollback"
+            return "\(who) is running on \(root). Wait for it to finish; nothing was changed. If no bundle process runs, the lock is gone with it: try again."
         case .unfinishedJournal(let path):
             return "an earlier restore did not finish (journal \(path)). Run 'bundle rollback' with the same --root first."
         case .journalUnreadable(let path, let reason):

@@ -98,6 +98,8 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     public var root: String
     /// When it started (UTC).
     public var started: String
+    /// The restoring process, for the message a second restore on the same root gives.
+    public var pid: Int32?
     /// The step under way.
     public var step: String
     /// Services, in profile order.

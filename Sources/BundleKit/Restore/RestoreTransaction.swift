@@ -141,6 +141,7 @@ struct RestoreTransaction {
             id: id, bundle: options.source ?? options.bundle, root: options.root, started: Capturer.timestamp(Date()),
             step: RestoreStep.stopServices.rawValue, safeguard: stateDirectory + "/safeguards/" + id)
         journal.createdFolders = createdStateFolders
+        journal.pid = ProcessInfo.processInfo.processIdentifier
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
         var folders = Set<String>()
         // A recorded folder counts as a path inside it: it and the folders above it may be made.

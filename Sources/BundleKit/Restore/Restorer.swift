@@ -17,6 +17,9 @@ public struct Restorer {
     public func run() throws -> RestoreReport {
         try TargetRoot.check(options.root, mustExist: false)
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
+        // One restore or rollback per root, from before the journal is read to the end.
+        let rootLock = options.dryRun ? nil : try RestoreLock.acquire(root: options.root, stateDirectory: stateDirectory)
+        defer { withExtendedLifetime(rootLock) {} }
         if try RestoreJournal.load(from: stateDirectory) != nil {
             throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
         }
@@ -35,7 +38,7 @@ public struct Restorer {
             return RestoreReport(verification: report, plan: try planned ?? preflight(manifest), dryRun: true)
         }
 
-        var createdFolders: [String] = []
+        var createdFolders = rootLock?.created ?? []
         var staging: ScratchFolder?
         defer {
             staging?.remove()
@@ -48,7 +51,7 @@ public struct Restorer {
         do {
             verification = try verifier.run(sink: sink) { manifest in
                 planned = try preflight(manifest)
-                createdFolders = try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)
+                createdFolders += try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)
                 let folder = try ScratchFolder(in: stateDirectory, label: "staging")
                 staging = folder
                 sink.folder = folder.path

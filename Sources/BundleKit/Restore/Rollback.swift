@@ -129,6 +129,13 @@ public struct Rollback {
         }
     }
 
+    /// Takes the root's restore lock for a rollback (nil when the root does not exist: nothing
+    /// to roll back there); throws `RestoreError.busy` while a restore or rollback runs on it.
+    public static func lock(root: String, stateDirectory: String) throws -> AnyObject? {
+        guard (try? FileStatus.of(root))??.kind == .directory else { return nil }
+        return try RestoreLock.acquire(root: root, stateDirectory: stateDirectory, create: false).lock
+    }
+
     /// Removes the staging folders a restore killed while verifying left in `stateDirectory`
     /// (nothing of the target was changed then, and no journal exists yet).
     @discardableResult

@@ -17,7 +17,8 @@ enum ExitCodes {
     /// A restore step failed after changes began (the target was rolled back), a preflight
     /// or post-check failed, or a rollback could not undo everything.
     static let restoreFailed: Int32 = 5
-    /// Another command held the snapshot store's lock for longer than `--lock-timeout`.
+    /// Another command held the snapshot store's lock for longer than `--lock-timeout`, or
+    /// another restore or rollback is running on the same root.
     static let storeBusy: Int32 = 6
     /// Restore refused to run the commands the bundle's profile carries: its profile is not one
     /// this machine trusts and `--allow-bundle-commands` was not given. Nothing was changed.
@@ -34,6 +35,7 @@ enum ExitCodes {
             switch error {
             case .verificationFailed: return verificationFailed
             case .stepFailed, .checkFailed, .unfinishedJournal: return restoreFailed
+            case .busy: return storeBusy
             case .commandsNotTrusted: return commandsNotTrusted
             default: return invalidInput
             }

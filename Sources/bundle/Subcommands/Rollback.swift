@@ -15,6 +15,8 @@ extension BundleCommand {
 
         func run() async throws {
             let state = Host.stateDirectory(root: location.absoluteRoot, os: location.os)
+            let lock = try BundleKit.Rollback.lock(root: location.absoluteRoot, stateDirectory: state)
+            defer { withExtendedLifetime(lock) {} }
             guard let journal = try RestoreJournal.load(from: state) else {
                 let staging = BundleKit.Rollback.cleanUpWithoutJournal(stateDirectory: state)
                 if output.json {
