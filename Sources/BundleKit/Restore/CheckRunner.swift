@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Runs preflight and post-checks: once for preflight, repeatedly until a deadline for
 /// post-checks (the product may take a while to read its data and open its port).
 enum CheckRunner {
@@ -22,7 +16,7 @@ enum CheckRunner {
                 return String(describing: error)
             }
         case .tcp(let host, let port):
-            return connects(host: host, port: port) ? nil : "nothing accepts connections on \(host):\(port)"
+            return Network.connects(host: host, port: port) ? nil : "nothing accepts connections on \(host):\(port)"
         case .jsonPathsExist(let file, let pointers, let mapper):
             return missingPaths(in: file, at: pointers, mapper: mapper)
         }
@@ -82,23 +76,5 @@ enum CheckRunner {
             if Date() >= deadline { return "\(reason) after \(seconds) s" }
             Thread.sleep(forTimeInterval: min(1, max(0.05, deadline.timeIntervalSinceNow)))
         }
-    }
-
-    private static func connects(host: String, port: UInt16) -> Bool {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else { return false }
-        defer { freeaddrinfo(list) }
-        var entry: UnsafeMutablePointer<addrinfo>? = first
-        while let info = entry {
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
-            if fd >= 0 {
-                defer { close(fd) }
-                if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return true }
-            }
-            entry = info.pointee.ai_next
-        }
-        return false
     }
 }
