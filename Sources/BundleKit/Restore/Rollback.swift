@@ -76,7 +76,7 @@ public struct Rollback {
         removeTemporaries(folders: &folders, into: &report)
         for folder in (journal.changedFolders ?? []).reversed() where isUnderRoot(folder.path) {
             do {
-                if try resetMetadata(folder) { report.restored.append(folder.path) }
+                if try resetMetadata(folder) { report.resetFolders.append(folder.path) }
                 CrashPoint.reached("rollback folder metadata \(folder.path)")
             } catch {
                 report.problems.append("\(folder.path): \(error)")

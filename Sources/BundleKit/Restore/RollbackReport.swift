@@ -10,6 +10,8 @@ public struct RollbackReport: Sendable, Encodable, Equatable {
     public var removed: [String] = []
     /// Folders an exact restore had removed, made again.
     public var recreatedFolders: [String] = []
+    /// Existing folders given back the mode, owner and time they had.
+    public var resetFolders: [String] = []
     /// Folders the restore had made, removed again (they were empty).
     public var removedFolders: [String] = []
     /// Services returned to their prior state (`started NAME`, `stopped NAME`).

@@ -47,6 +47,7 @@ extension BundleCommand {
                 ("put back from the safeguard", report.restored),
                 ("removed (the journal records they did not exist before)", report.removed),
                 ("folders made again", report.recreatedFolders),
+                ("folders given back their mode, owner and time", report.resetFolders),
                 ("folders the restore had made, removed", report.removedFolders),
                 ("services", report.services),
                 ("left as they are: the journal cannot vouch for them", report.unvouched),
