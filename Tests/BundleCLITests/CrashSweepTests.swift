@@ -102,7 +102,9 @@ struct CrashSweepTests {
             let crashed = try bundle(restoreArguments(target), crashAt: index + 1)
             let journalLeft = FileManager.default.fileExists(atPath: target.appendingPathComponent("var/lib/bundle/restore-journal.json").path)
             #expect(crashed.status == 86, "crash point \(index + 1) (\(label)): \(crashed.errors)")
+            let callsBefore = tools.calls.count
             let rollback = try bundle(rollbackArguments(target))
+            let rollbackCalls = Array(tools.calls.dropFirst(callsBefore))
             #expect(rollback.status == 0, "after crash point \(index + 1) (\(label)): \(rollback.output)\(rollback.errors)")
             let after = try TreeSnapshot(target)
             if label == "journal removed" {
@@ -111,6 +113,12 @@ struct CrashSweepTests {
             }
             #expect(after == before, "after crash point \(index + 1) (\(label)):\n\(after.difference(from: before))")
             #expect(try servicesRunning, "after crash point \(index + 1) (\(label))")
+            // A service started with the restored files is stopped before the old files go
+            // back and started again after: it must not keep running the new ones.
+            if let started = points.firstIndex(where: { $0.hasPrefix("started ") }), index >= started {
+                let stop = rollbackCalls.firstIndex(of: "service stop AppWorker"), start = rollbackCalls.lastIndex(of: "service start AppWorker")
+                #expect(stop != nil && start != nil && stop! < start!, "after crash point \(index + 1) (\(label)): \(rollbackCalls)")
+            }
         }
     }
 

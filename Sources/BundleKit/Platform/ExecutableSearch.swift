@@ -27,7 +27,8 @@ enum ExecutableSearch {
         if name.contains("/") { return name }
         let path = searchPath ?? getenv("PATH").map { String(cString: $0) } ?? defaultPath
         var notExecutable: String?
-        for folder in path.split(separator: ":", omittingEmptySubsequences: true) {
+        // Relative entries (`.`, `bin`) are skipped: bundle runs as root, from any folder.
+        for folder in path.split(separator: ":", omittingEmptySubsequences: true) where folder.hasPrefix("/") {
             let candidate = String(folder.hasSuffix("/") ? folder + name : folder + "/" + name)
             guard isRegularFile(candidate) else { continue }
             if access(candidate, X_OK) == 0 { return candidate }

@@ -30,6 +30,13 @@ public enum RestoreStep: String, CaseIterable, Sendable {
         return position(of: step) >= position(of: .writeFiles)
     }
 
+    /// Whether a service may have been started with the restored files once a journal names
+    /// `step`: from `start-services` on, and for a step this build does not know.
+    static func mayHaveStartedServices(_ step: String) -> Bool {
+        guard let step = RestoreStep(rawValue: step) else { return true }
+        return position(of: step) >= position(of: .startServices)
+    }
+
     private static func position(of step: RestoreStep) -> Int {
         allCases.firstIndex(of: step) ?? allCases.count
     }

@@ -22,7 +22,9 @@ extension Restorer {
         // Rewritten files and an exact restore's removals are reached the same way (they are
         // on the target, not necessarily in the bundle).
         let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
-        for path in plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders {
+        // A recorded folder is reached like a file in it.
+        let folders = plan.folders.map { $0.hostPath + "/." }
+        for path in plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders + folders {
             guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
             try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }

@@ -51,7 +51,7 @@ public struct Restorer {
         do {
             verification = try verifier.run(sink: sink) { manifest in
                 planned = try preflight(manifest)
-                createdFolders += try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)
+                createdFolders += try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)  // made with the lock already
                 let folder = try ScratchFolder(in: stateDirectory, label: "staging")
                 staging = folder
                 sink.folder = folder.path

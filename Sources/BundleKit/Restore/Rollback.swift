@@ -35,7 +35,31 @@ public struct Rollback {
         let safeguardValid = journal.safeguard.hasPrefix(stateDirectory + "/safeguards/") && !journal.safeguard.contains("/../")
         let mayHaveCreated = RestoreStep.mayHaveCreatedFiles(journal.step)
         // No safeguard folder: no copy was made, or every copy has been put back already.
-        let safeguard = safeguardValid ? try? DirectoryHandle.open(root: journal.safeguard) : nil
+        // Any other reason it cannot be opened keeps the journal (the copies may be there).
+        var safeguard: DirectoryHandle?
+        if safeguardValid {
+            do {
+                safeguard = try DirectoryHandle.open(root: journal.safeguard)
+            } catch FileSystemError.cannotRead(_, .noSuchFileOrDirectory) {
+                safeguard = nil
+            } catch {
+                report.problems.append("\(journal.safeguard): \(error); nothing was put back from it")
+            }
+        }
+        // A service the restore may have started runs the restored files: stopped before the
+        // old files go back, then started again below with the services that ran before.
+        if RestoreStep.mayHaveStartedServices(journal.step) {
+            for record in journal.services {
+                do {
+                    guard try services.state(of: record.name) == .running else { continue }
+                    try services.stop(record.name)
+                    report.services.append("stopped \(record.name) (it may run the restored files)")
+                    CrashPoint.reached("rollback stopped \(record.name) before the files")
+                } catch {
+                    report.problems.append("service \(record.name): \(error)")
+                }
+            }
+        }
 
         for touched in journal.touched.reversed() {
             guard isUnderRoot(touched.path) else {
@@ -129,11 +153,12 @@ public struct Rollback {
         }
     }
 
-    /// Takes the root's restore lock for a rollback (nil when the root does not exist: nothing
-    /// to roll back there); throws `RestoreError.busy` while a restore or rollback runs on it.
+    /// Takes the root's restore lock for a rollback (nil when there is no state folder:
+    /// nothing to roll back there); throws `RestoreError.busy` while a restore or rollback
+    /// runs on it.
     public static func lock(root: String, stateDirectory: String) throws -> AnyObject? {
-        guard (try? FileStatus.of(root))??.kind == .directory else { return nil }
-        return try RestoreLock.acquire(root: root, stateDirectory: stateDirectory, create: false).lock
+        guard (try? FileStatus.ofFollowing(stateDirectory))??.kind == .directory else { return nil }
+        return try RestoreLock.lock(root: root, stateDirectory: stateDirectory)
     }
 
     /// Removes the staging folders a restore killed while verifying left in `stateDirectory`
@@ -202,7 +227,12 @@ public struct Rollback {
     /// Removes `path`, which did not exist before the restore: a file or a link, never a folder.
     private func removeCreated(_ path: String, folders: inout FolderSet, into report: inout RollbackReport) {
         do {
-            guard let (folder, name) = try? folders.parent(of: path) else { return }  // its folder is gone: so is it
+            let folder: DirectoryHandle, name: String
+            do {
+                (folder, name) = try folders.parent(of: path)
+            } catch FileSystemError.cannotWrite(_, .noSuchFileOrDirectory) {
+                return  // its folder is gone: so is it
+            }
             guard let kind = try folder.kind(of: name) else { return }
             guard kind == .regular || kind == .symlink else {
                 report.problems.append("\(path): did not exist before the restore, but is now a folder or special file; left as it is")

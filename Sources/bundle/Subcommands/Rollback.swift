@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import BundleKit
 
 extension BundleCommand {
@@ -26,6 +27,13 @@ extension BundleCommand {
                     for folder in staging { Terminal.out("  removed the staging folder \(folder) of a restore killed while verifying") }
                 }
                 return
+            }
+            // A journal is undone only under the root it was written for (a copied or moved
+            // root would have its "created" paths removed under the old one).
+            let recorded = (journal.root as NSString).standardizingPath, given = (location.absoluteRoot as NSString).standardizingPath
+            guard recorded == given else {
+                throw RestoreError.journalUnreadable(
+                    path: RestoreJournal.path(in: state), reason: "it records the restore of the root \(journal.root), not \(location.absoluteRoot); run bundle rollback with --root \(journal.root) where that root is")
             }
             let report = BundleKit.Rollback(
                 journal: journal, stateDirectory: state, services: operations.services ?? Host.serviceController(os: location.os)
