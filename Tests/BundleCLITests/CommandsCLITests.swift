@@ -45,7 +45,8 @@ struct CommandsCLITests {
 
         var result: ToolResult?
         let elapsed = try ContinuousClock().measure {
-            result = try bundle(["restore", "hung.bundle", "--pubkey", "sign.pub", "--root", work.path("target").path, "--profile", work.path("hung-step.yaml").path])
+            result = try bundle(["restore", "hung.bundle", "--pubkey", "sign.pub", "--root", work.path("target").path, "--profile", work.path("hung-step.yaml").path,
+                                     "--var", "GroupFile=\(work.path("group").path)"])
         }
         let restore = try #require(result)
         #expect(restore.status == 5, "\(restore.output)\(restore.errors)")

@@ -27,6 +27,9 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     /// `sha256`) is not identical to any of the `trustedCount` profiles this machine trusts;
     /// nothing was changed.
     case commandsNotTrusted(bundle: String, profile: String, sha256: String, commands: [String], trustedCount: Int)
+    /// The bundle's profile is a trusted one, but its commands change with values the bundle
+    /// itself carries (the capture's `--var`/`--set`, `names`): still the bundle's choice.
+    case commandsUseBundleValues(bundle: String, names: [String], commands: [String])
     /// Two entries would be written to the same path on this machine (after `--var`).
     case duplicateTarget(path: String, members: [String])
 
@@ -80,6 +83,11 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
                 + "Trusted are the shipped profiles (Formats/), those in BUNDLE_FORMATS and any given with --profile FILE. "
                 + "If you trust these commands, run again with --allow-bundle-commands (--dry-run --allow-bundle-commands shows the whole plan and runs nothing), "
                 + "or pass the profile you trust with --profile FILE: its text must be identical."
+        case .commandsUseBundleValues(let bundle, let names, let commands):
+            let list = commands.map { "  \($0)" }.joined(separator: "\n")
+            return "\(bundle): its profile is identical to a trusted one, but its commands change with values the bundle carries "
+                + "(given at capture: \(names.joined(separator: ", "))), so restore will not run them; nothing was changed:\n\(list)\n"
+                + "Pass the values you trust on this command line (--var NAME=VALUE, --set NAME=VALUE), or run again with --allow-bundle-commands."
         case .duplicateTarget(let path, let members):
             return "\(members.joined(separator: " and ")) would all be written to \(path) on this machine; nothing was written. Check the --var values: two of the profile's folders now resolve to one."
         case .targetNotAFile(let path, let member):

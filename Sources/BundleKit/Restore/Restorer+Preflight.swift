@@ -38,10 +38,29 @@ extension Restorer {
     /// `RestoreError.commandsNotTrusted`, listing every one of them, when nothing says they may.
     /// The profile's digest is computed from the text the manifest carries, never read from
     /// the manifest's record of it.
+    /// A trusted profile's commands are the profile's only if the values the bundle carries
+    /// (the capture's `--var`, reapplied on the same OS, and `--set`) do not change them: the
+    /// commands are planned again without those values and must come out the same. Values
+    /// given on this command line are the administrator's and count as trusted.
+    func requireNoBundleValues(in commands: [String], manifest: Manifest) throws {
+        let carried = manifest.overrides.merging(manifest.settings) { $1 }.filter { options.overrides[$0.key] == nil && options.settings[$0.key] == nil }
+        guard !carried.isEmpty, manifest.source.os == options.os || !manifest.settings.isEmpty else { return }
+        var stripped = manifest
+        stripped.overrides = [:]
+        stripped.settings = [:]
+        let unchanged = (try? plan(for: stripped).commands(includingPostChecks: !options.skipPostChecks)) == commands
+        if !unchanged {
+            throw RestoreError.commandsUseBundleValues(bundle: options.source ?? options.bundle, names: carried.keys.sorted(), commands: commands)
+        }
+    }
+
     func commandTrust(_ manifest: Manifest, plan: RestorePlan) throws -> CommandTrust {
         let commands = plan.commands(includingPostChecks: !options.skipPostChecks)
         if commands.isEmpty { return .noCommands }
-        if let trusted = options.trustedProfiles.match(text: manifest.profile.text) { return .trustedProfile(path: trusted.path) }
+        if let trusted = options.trustedProfiles.match(text: manifest.profile.text) {
+            try requireNoBundleValues(in: commands, manifest: manifest)
+            return .trustedProfile(path: trusted.path)
+        }
         switch options.commandConsent {
         case .allowBundleCommands: return .allowedByFlag
         case .trustedSource(let source): return .trustedSource(source)

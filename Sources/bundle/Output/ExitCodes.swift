@@ -36,7 +36,7 @@ enum ExitCodes {
             case .verificationFailed: return verificationFailed
             case .stepFailed, .checkFailed, .unfinishedJournal: return restoreFailed
             case .busy: return storeBusy
-            case .commandsNotTrusted: return commandsNotTrusted
+            case .commandsNotTrusted, .commandsUseBundleValues: return commandsNotTrusted
             default: return invalidInput
             }
         case is VerifyProblem: return verificationFailed

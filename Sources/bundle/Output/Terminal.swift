@@ -59,6 +59,7 @@ struct ErrorSummary: Encodable {
             body.commands = commands
             body.profileSHA256 = sha256
         }
+        if case RestoreError.commandsUseBundleValues(_, _, let commands) = error { body.commands = commands }
         self.error = body
     }
 }

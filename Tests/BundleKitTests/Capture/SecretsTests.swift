@@ -141,6 +141,7 @@ struct SecretsTests {
         for dryRun in [false, true] {
             var wrong = restoreOptions(bundle.output, root: target.url, unlock: .identities([AgeIdentity.generate()]))
             wrong.dryRun = dryRun
+            wrong.overrides = ["SecretMgr": tools.path("SecretMgr")]  // the commands' program, given here (not taken from the bundle)
             wrong.unlockSources = ["/keys/other.identity"]
             let refusal = RestoreError.wrongKey(
                 member: "files/ca-key/Ca-key.pem.age", keys: ["/keys/other.identity"], reason: .noIdentityMatched(stanzaTypes: ["X25519"]))
@@ -148,6 +149,7 @@ struct SecretsTests {
             #expect(refusal.description.contains("/keys/other.identity"))
             var missing = restoreOptions(bundle.output, root: target.url, unlock: nil)
             missing.dryRun = dryRun
+            missing.overrides = ["SecretMgr": tools.path("SecretMgr")]
             #expect(throws: RestoreError.identityRequired(member: "files/ca-key/Ca-key.pem.age")) { try Restorer(options: missing).run() }
         }
         #expect(try TreeSnapshot(target.url) == before)
