@@ -35,6 +35,9 @@ struct CrashSweepTests {
         try FileManager.default.createSymbolicLink(atPath: pristine.path("opt/app/data/current").path, withDestinationPath: "old.txt")
         try FileManager.default.createDirectory(at: pristine.path("var/lib"), withIntermediateDirectories: true)
         chown(pristine.path("opt/app/data/a.txt").path, 65534, 65534)  // nobody:nogroup, kept by the safeguard copy
+        // The folder --exact empties and removes comes back with its owner and mode.
+        chown(pristine.path("opt/app/data/gone").path, 65534, 65534)
+        chmod(pristine.path("opt/app/data/gone").path, 0o750)
 
         #expect(try bundle(["keygen", "--out", "k"]).status == 0)
         #expect(try bundle(["keygen", "--age", "--out", "a"]).status == 0)
@@ -93,6 +96,7 @@ struct CrashSweepTests {
         let points = try restorePoints()
         let before = try TreeSnapshot(try freshTarget())
         #expect(before.nodes["opt/app/data/a.txt"]?.owner == 65534, "the owner is part of what must come back")
+        #expect(before.nodes["opt/app/data/gone"]?.owner == 65534 && before.nodes["opt/app/data/gone"]?.mode == 0o750)
         for expected in ["journal stop-services", "stopped AppService", "safeguarded", "safeguard durable", "journal remove-unlisted",
                          "removed ", "journal write-files", "wrote ", "imported ", "rewrote ", "ran ", "started AppWorker", "journal removed"] {
             #expect(points.contains { $0.hasPrefix(expected) }, "no crash point '\(expected)' in \(points)")

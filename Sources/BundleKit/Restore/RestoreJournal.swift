@@ -59,6 +59,8 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         public var path: String
         /// Its permission bits before the restore.
         public var permissions: UInt32
+        /// Its owner, group and time before the restore (absent in journals of earlier builds).
+        public var state: FolderState?
     }
 
     /// The format this build writes: 2, where an entry in `touched` is a recorded fact.

@@ -131,6 +131,9 @@ public struct Rollback {
             // journal goes (so a crash here leaves them to the next rollback), bundle's own
             // state folders (which hold the journal) after.
             removeCreatedFolders(into: &report)
+            // Removing a created folder changed its parent's time: the recorded ones get theirs again.
+            let folderStates = (journal.removedFolders ?? []).compactMap(\.state) + (journal.changedFolders ?? [])
+            for folder in folderStates.reversed() where isUnderRoot(folder.path) { _ = try? resetMetadata(folder) }
             LocalFileSystem.removeTree(journal.safeguard)
             LocalFileSystem.removeEmptyFolder((journal.safeguard as NSString).deletingLastPathComponent)
             CrashPoint.reached("rollback removed the safeguard")
@@ -282,10 +285,13 @@ public struct Rollback {
     private func recreate(_ folder: RestoreJournal.RemovedFolder) throws -> Bool {
         let (parent, name, _) = try DirectoryHandle.openParent(of: folder.path, under: journal.root, create: true)
         var created = false
-        let handle = try parent.child(name, create: true, permissions: folder.permissions, created: &created)
-        if created {
+        let handle = try parent.child(name, create: true, permissions: 0o700, created: &created)
+        if created { try parent.sync() }
+        // Mode, owner and time every time (a crash may have come between the mkdir and these).
+        if let state = folder.state {
+            _ = try resetMetadata(state)
+        } else {
             try handle?.setPermissions(folder.permissions)
-            try parent.sync()
         }
         return created
     }

@@ -65,7 +65,7 @@ struct Safeguard {
             journal.removed = removed
             journal.removedFolders = try emptiedFolders.compactMap { path in
                 guard let status = try FileStatus.of(path), status.kind == .directory else { return nil }
-                return RestoreJournal.RemovedFolder(path: path, permissions: status.permissions)
+                return RestoreJournal.RemovedFolder(path: path, permissions: status.permissions, state: .init(path: path, status: status))
             }
         }
         return count
