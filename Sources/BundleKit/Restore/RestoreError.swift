@@ -15,6 +15,10 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case noImportCommand(item: String)
     /// A preflight check (nothing was changed) or a post-check failed.
     case checkFailed(phase: String, check: String, reason: String)
+    /// Something the restore would need after stopping the services is not there: a rewrite's
+    /// file or value, write permission on a target folder, the service manager. `reason`
+    /// names it and what to do; nothing was changed and no service was stopped.
+    case notReady(reason: String)
     /// Another restore or rollback holds the root's lock (`pid` from its journal, when it has one yet).
     case busy(root: String, pid: Int32?)
     /// An unfinished restore's journal is in the state folder.
@@ -60,6 +64,8 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
                 return "preflight check failed: \(check): \(reason). Nothing was changed; install the product or fix the path (--var) and try again."
             }
             return "\(phase) failed: \(check): \(reason)"
+        case .notReady(let reason):
+            return "preflight: \(reason)\nNothing was changed and no service was stopped."
         case .busy(let root, let pid):
             let who = pid.map { "another restore (pid \($0))" } ?? "another restore or rollback"
             return "\(who) is running on \(root). Wait for it to finish; nothing was changed. If no bundle process runs, the lock is gone with it: try again."

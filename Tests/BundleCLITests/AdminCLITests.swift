@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Operating `bundle` as an administrator would: refusals come in preflight (and from the dry
+/// run alike), a bundle from another OS needs --os, `-` streams a bundle, output is sized to
+/// what was asked.
+@Suite("administering with bundle")
+struct AdminCLITests {
+    let work: TemporaryDirectory
+
+    init() throws {
+        work = try TemporaryDirectory("admin")
+    }
+
+    @discardableResult
+    private func bundle(_ arguments: String..., input: Data? = nil, environment: [String: String]? = nil) throws -> ToolResult {
+        try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url, input: input, environment: environment)
+    }
+
+    private var demoRoot: String { FixturePaths.fixture("demo-app-source").path }
+
+    /// A demo bundle signed with `k.key`, its public key `k.pub`.
+    private func demoBundle(_ name: String = "demo.bundle", os: String? = nil) throws {
+        if !FileManager.default.fileExists(atPath: work.path("k.key").path) {
+            #expect(try bundle("keygen", "--out", "k").status == 0)
+        }
+        let create = try ExternalTool.run(
+            ProductsDirectory.bundle,
+            ["create", "--profile", "demo-app", "--root", demoRoot, "--sign-key", "k.key", "--out", name] + (os.map { ["--os", $0] } ?? []),
+            in: work.url)
+        #expect(create.status == 0, "\(create.errors)")
+    }
+
+    @Test("a user who may not write the target is refused in preflight, the dry run with the same message (exit 5)")
+    func notWritable() throws {
+        guard getuid() == 0, let setpriv = ExternalTool.find("setpriv") else { return }  // needs root to become another user
+        try demoBundle()
+        try FileManager.default.createDirectory(at: work.path("target"), withIntermediateDirectories: true)
+        // The other user reads the bundle and the key, and may not write the target (root's, 0755).
+        for path in [work.url.path, work.path("demo.bundle").path, work.path("k.pub").path, work.path("target").path] {
+            try FileManager.default.setAttributes([.posixPermissions: path.hasSuffix(".bundle") || path.hasSuffix(".pub") ? 0o644 : 0o755], ofItemAtPath: path)
+        }
+        var messages: [String] = []
+        for dry in [true, false] {
+            let result = try ExternalTool.run(
+                setpriv.path,
+                ["--reuid=65534", "--regid=65534", "--clear-groups", ProductsDirectory.bundle, "restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target"]
+                    + (dry ? ["--dry-run"] : []),
+                in: work.url)
+            #expect(result.status == 5, "\(result.output)\(result.errors)")
+            #expect(result.errors.contains("\(work.path("target").path): this user (uid 65534) cannot write there (Permission denied)"), "\(result.errors)")
+            #expect(result.errors.contains("Nothing was changed and no service was stopped"))
+            messages.append(result.errors)
+        }
+        #expect(messages[0] == messages[1])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path("target").path).isEmpty)
+    }
+}
