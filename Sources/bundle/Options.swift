@@ -18,8 +18,11 @@ struct LocationOptions: ParsableArguments {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set a profile variable.", valueName: "NAME=VALUE"))
     var variables: [String] = []
 
-    @Option(name: .long, help: "Resolve defaults and paths as on this OS (linux, windows, macos).")
-    var os: OSFamily = .current
+    @Option(name: .customLong("os"), help: ArgumentHelp("Resolve defaults and paths as on this OS (linux, windows, macos; default: this machine's).", valueName: "os"))
+    var givenOS: OSFamily?
+
+    /// `--os`, or this machine's OS.
+    var os: OSFamily { givenOS ?? .current }
 
     /// `--root` made absolute.
     var absoluteRoot: String {

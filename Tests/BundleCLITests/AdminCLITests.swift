@@ -56,4 +56,34 @@ struct AdminCLITests {
         #expect(messages[0] == messages[1])
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path("target").path).isEmpty)
     }
+
+    @Test("a bundle captured on another OS needs --os: refused without it, naming both systems and the flag (exit 2)")
+    func otherOS() throws {
+        #expect(try bundle("keygen", "--out", "k").status == 0)
+        // A Windows server's disk: C:\demo holds the demo product.
+        try FileManager.default.createDirectory(at: work.path("win/C"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FixturePaths.fixture("demo-app-source/opt/demo"), to: work.path("win/C/demo"))
+        let create = try bundle("create", "--profile", "demo-app", "--os", "windows", "--root", "win", "--var", "AppDir=C:\\demo", "--sign-key", "k.key", "--out", "win.bundle")
+        #expect(create.status == 0, "\(create.errors)")
+        try FileManager.default.createDirectory(at: work.path("target"), withIntermediateDirectories: true)
+        for dry in [true, false] {
+            let refused = try ExternalTool.run(
+                ProductsDirectory.bundle, ["restore", "win.bundle", "--pubkey", "k.pub", "--root", "target"] + (dry ? ["--dry-run"] : []), in: work.url)
+            #expect(refused.status == 2, "\(refused.errors)")
+            #expect(refused.errors.contains("win.bundle was captured on windows and this machine runs linux; nothing was changed"), "\(refused.errors)")
+            #expect(refused.errors.contains("Pass --os windows to resolve its paths as on windows"))
+            #expect(refused.errors.contains("or --os linux to confirm"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path("target").path).isEmpty)
+        // Either flag settles it.
+        let asWindows = try bundle("restore", "win.bundle", "--pubkey", "k.pub", "--root", "target", "--os", "windows", "--dry-run")
+        #expect(asWindows.status == 0, "\(asWindows.errors)")
+        #expect(asWindows.output.contains(work.path("target/C/demo/app.conf").path), "\(asWindows.output)")
+        let asLinux = try bundle("restore", "win.bundle", "--pubkey", "k.pub", "--root", "target", "--os", "linux")
+        #expect(asLinux.status == 0, "\(asLinux.errors)")
+        #expect(FileManager.default.fileExists(atPath: work.path("target/opt/demo/app.conf").path))
+        // A bundle from this OS needs no flag.
+        try demoBundle()
+        #expect(try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target2", "--dry-run").status == 0)
+    }
 }

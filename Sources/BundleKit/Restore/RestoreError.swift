@@ -19,6 +19,9 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     /// file or value, write permission on a target folder, the service manager. `reason`
     /// names it and what to do; nothing was changed and no service was stopped.
     case notReady(reason: String)
+    /// The bundle was captured on `source` and the restore was not told which OS to resolve
+    /// its paths as (`RestoreOptions.requireSameOS`); this machine is `target`.
+    case otherOS(bundle: String, source: OSFamily, target: OSFamily)
     /// Another restore or rollback holds the root's lock (`pid` from its journal, when it has one yet).
     case busy(root: String, pid: Int32?)
     /// An unfinished restore's journal is in the state folder.
@@ -64,6 +67,10 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
                 return "preflight check failed: \(check): \(reason). Nothing was changed; install the product or fix the path (--var) and try again."
             }
             return "\(phase) failed: \(check): \(reason)"
+        case .otherOS(let bundle, let source, let target):
+            return "\(bundle) was captured on \(source.rawValue) and this machine runs \(target.rawValue); nothing was changed. "
+                + "Pass --os \(source.rawValue) to resolve its paths as on \(source.rawValue) (a \(source.rawValue) disk mounted under --root), "
+                + "or --os \(target.rawValue) to confirm restoring it onto this \(target.rawValue) machine's paths."
         case .notReady(let reason):
             return "preflight: \(reason)\nNothing was changed and no service was stopped."
         case .busy(let root, let pid):

@@ -9,6 +9,9 @@ extension Restorer {
     /// The verifier calls it before it reads any payload; a bundle whose front does not verify
     /// never gets here and is read in full (writing nothing) so that the error lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
+        if options.requireSameOS, manifest.source.os != options.os {
+            throw RestoreError.otherOS(bundle: options.source ?? options.bundle, source: manifest.source.os, target: options.os)
+        }
         var plan = try plan(for: manifest)
         plan.commandTrust = try commandTrust(manifest, plan: plan)
         for file in plan.droppedSpecialBits { onEvent?(.warning(file.warning)) }

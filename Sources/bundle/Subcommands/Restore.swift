@@ -36,6 +36,8 @@ extension BundleCommand {
             var options = RestoreOptions(bundle: bundle, publicKey: try KeyFiles.publicKey(pubkey))
             options.root = location.absoluteRoot
             options.os = location.os
+            // Without --os, a bundle from another OS is refused rather than quietly remapped.
+            options.requireSameOS = location.givenOS == nil
             options.overrides = try location.overrides()
             options.dryRun = dryRun
             options.unlock = try secrets.unlock()
