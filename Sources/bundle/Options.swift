@@ -174,3 +174,24 @@ extension String {
         hasPrefix("/") ? self : FileManager.default.currentDirectoryPath + "/" + self
     }
 }
+
+/// `-` as a bundle argument: standard input, or standard output for `create --out`.
+enum StandardStream {
+    /// The argument that names it.
+    static let argument = "-"
+
+    /// Where a streamed bundle waits: `TMPDIR`, else /tmp.
+    static var folder: String {
+        let path = FileManager.default.temporaryDirectory.path
+        return path.isEmpty ? "/tmp" : path
+    }
+
+    /// The file to read the bundle `argument` names: itself, or, for `-`, standard input spooled
+    /// whole into a private (0600) temporary file first, removed when `spool` goes (or on
+    /// SIGINT/SIGTERM).
+    static func input(_ argument: String) throws -> (path: String, spool: StreamedBundle?) {
+        guard argument == Self.argument else { return (argument, nil) }
+        let spool = try StreamedBundle.spoolStandardInput(in: folder)
+        return (spool.path, spool)
+    }
+}

@@ -86,4 +86,40 @@ struct AdminCLITests {
         try demoBundle()
         #expect(try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target2", "--dry-run").status == 0)
     }
+
+    @Test("- is standard input for verify, inspect and restore and standard output for create --out; the spooled copies are gone after")
+    func standardStreams() throws {
+        #expect(try bundle("keygen", "--out", "k").status == 0)
+        try FileManager.default.createDirectory(at: work.path("tmp"), withIntermediateDirectories: true)
+        let environment = ["TMPDIR": work.path("tmp").path]
+        let create = try ExternalTool.run(
+            ProductsDirectory.bundle, ["create", "--profile", "demo-app", "--root", demoRoot, "--sign-key", "k.key", "--out", "-"],
+            in: work.url, environment: environment)
+        #expect(create.status == 0, "\(create.errors)")
+        #expect(create.errors.contains("wrote standard output: 4 file(s)"), "the summary goes to standard error")
+        #expect(!FileManager.default.fileExists(atPath: work.path("-").path), "no file named -")
+        // Standard output is the bundle and nothing else: it verifies as a file.
+        try create.stdout.write(to: work.path("piped.bundle"))
+        #expect(try bundle("verify", "piped.bundle", "--pubkey", "k.pub").status == 0)
+
+        let verify = try bundle("verify", "-", "--pubkey", "k.pub", input: create.stdout, environment: environment)
+        #expect(verify.status == 0, "\(verify.errors)")
+        #expect(verify.output.hasPrefix("OK -: signed by"), "\(verify.output)")
+        let inspect = try bundle("inspect", "-", input: create.stdout, environment: environment)
+        #expect(inspect.status == 0, "\(inspect.errors)")
+        #expect(inspect.output.contains("profile:    Demo App (demo-app"))
+        let restore = try bundle("restore", "-", "--pubkey", "k.pub", "--root", "target", "--json", input: create.stdout, environment: environment)
+        #expect(restore.status == 0, "\(restore.errors)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: restore.stdout) as? [String: Any])
+        #expect(summary["bundle"] as? String == "-")
+        #expect(FileManager.default.fileExists(atPath: work.path("target/opt/demo/app.conf").path))
+        // A cut stream fails as a damaged file does, and leaves nothing behind either.
+        let damaged = create.stdout.prefix(create.stdout.count / 2)
+        #expect(try bundle("verify", "-", "--pubkey", "k.pub", input: damaged, environment: environment).status != 0)
+        #expect(try bundle("verify", "-", "--pubkey", "k.pub", input: Data(), environment: environment).status != 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path("tmp").path) == [], "every spooled copy removed")
+        // --json would share standard output with the bundle.
+        let both = try bundle("create", "--profile", "demo-app", "--root", demoRoot, "--sign-key", "k.key", "--out", "-", "--json")
+        #expect(both.status == 64)
+    }
 }

@@ -95,7 +95,7 @@ public struct Restorer {
 
     private func requireValid(_ report: VerifyReport) throws -> Manifest {
         guard report.isValid, let manifest = report.manifest else {
-            throw RestoreError.verificationFailed(bundle: options.bundle, problems: report.problems)
+            throw RestoreError.verificationFailed(bundle: options.source ?? options.bundle, problems: report.problems)
         }
         return manifest
     }
