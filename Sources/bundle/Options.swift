@@ -10,6 +10,22 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
+/// `-v/--verbose` and `-q/--quiet`: how much a restore says.
+struct VerbosityOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "List every file written, removed and command run, besides the summary.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors (no summary, warnings, checklist or progress).")
+    var quiet = false
+
+    func validate() throws {
+        if verbose && quiet { throw ValidationError("--verbose and --quiet contradict each other: give one.") }
+    }
+
+    /// The level they ask for.
+    var level: RestoreOutput.Level { quiet ? .quiet : verbose ? .verbose : .summary }
+}
+
 /// Where the target or source files live and how paths are resolved.
 struct LocationOptions: ParsableArguments {
     @Option(name: .long, help: "Folder prefixed to every resolved path (a mounted disk, a test tree).")

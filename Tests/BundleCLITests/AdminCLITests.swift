@@ -122,4 +122,52 @@ struct AdminCLITests {
         let both = try bundle("create", "--profile", "demo-app", "--root", demoRoot, "--sign-key", "k.key", "--out", "-", "--json")
         #expect(both.status == 64)
     }
+
+    @Test("restore prints a summary; -v lists every file; -q prints nothing")
+    func outputLevels() throws {
+        try demoBundle()
+        let first = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target")
+        #expect(first.status == 0, "\(first.errors)")
+        #expect(first.output.hasPrefix("restored 4 file(s) (4 new, 0 replaced) from demo.bundle (verified, signed by "), "\(first.output)")
+        #expect(!first.output.contains(work.path("target").path), "no file list without -v: \(first.output)")
+        #expect(first.output.contains("[ ] Apply the license."), "the checklist is part of the summary")
+
+        try work.write("target/opt/demo/app.conf", "changed\n")
+        let verbose = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target", "-v")
+        #expect(verbose.status == 0, "\(verbose.errors)")
+        #expect(verbose.output.contains("(0 new, 4 replaced)"), "\(verbose.output)")
+        #expect(verbose.output.contains("  \(work.path("target/opt/demo/app.conf").path)\n"), "\(verbose.output)")
+        #expect(verbose.output.contains("  safeguard "), "the safeguard's id: \(verbose.output)")
+
+        try work.write("target/opt/demo/app.conf", "changed again\n")
+        let quiet = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target", "--quiet")
+        #expect(quiet.status == 0, "\(quiet.errors)")
+        #expect(quiet.output.isEmpty && quiet.errors.isEmpty, "\(quiet.output)\(quiet.errors)")
+        let original = try Data(contentsOf: FixturePaths.fixture("demo-app-source/opt/demo/app.conf"))
+        #expect(try Data(contentsOf: work.path("target/opt/demo/app.conf")) == original)
+        // Errors still print.
+        let refused = try bundle("restore", "missing.bundle", "--pubkey", "k.pub", "--root", "target", "-q")
+        #expect(refused.status != 0 && refused.errors.contains("missing.bundle"), "\(refused.errors)")
+        #expect(try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "-v", "-q").status == 64)
+    }
+
+    @Test("TERM=dumb on a terminal gets plain progress lines, no control sequences; a capable terminal gets the bar")
+    func dumbTerminal() throws {
+        guard let script = ExternalTool.find("script") else { return }  // util-linux: runs a command on a pseudo-terminal
+        try demoBundle()
+        func onTerminal(_ term: String, root: String) throws -> String {
+            let command = "\(ProductsDirectory.bundle) restore demo.bundle --pubkey k.pub --root \(root)"
+            let result = try ExternalTool.run(script.path, ["-qec", command, "/dev/null"], in: work.url, environment: ["TERM": term])
+            #expect(result.status == 0, "\(result.output)\(result.errors)")
+            return result.output
+        }
+        let dumb = try onTerminal("dumb", root: "dumb")
+        #expect(!dumb.contains("\u{1B}"), "\(dumb.debugDescription)")
+        #expect(dumb.contains("write: 100% (4 of 4)"), "\(dumb.debugDescription)")
+        let capable = try onTerminal("xterm", root: "xterm")
+        #expect(capable.contains("\u{1B}[K"), "the check above would see a bar: \(capable.debugDescription)")
+        // Not a terminal at all (the tests' pipes): nothing but the summary.
+        let piped = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "piped", environment: ["TERM": "xterm"])
+        #expect(!piped.output.contains("\u{1B}") && !piped.errors.contains("\u{1B}") && !piped.errors.contains("write:"))
+    }
 }

@@ -30,6 +30,7 @@ extension BundleCommand {
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var limits: LimitOptions
+        @OptionGroup var verbosity: VerbosityOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
@@ -54,7 +55,7 @@ extension BundleCommand {
             let loader = ProfileLocations.current.loader
             options.trustedProfiles = loader.trustedProfiles(adding: try profile.map { try loader.load($0) })
             options.commandConsent = allowBundleCommands ? .allowBundleCommands : .trustedProfilesOnly
-            let progress = ProgressBar()
+            let progress = ProgressBar(quiet: verbosity.quiet)
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
             if output.json {
@@ -63,7 +64,7 @@ extension BundleCommand {
                 JSONOutput.print(summary)
                 return
             }
-            RestoreOutput.print(report, source: bundle)
+            RestoreOutput.print(report, source: bundle, level: verbosity.level)
         }
     }
 }
