@@ -10,6 +10,22 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
+/// `-v/--verbose` and `-q/--quiet`: how much a restore says.
+struct VerbosityOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "List every file written, removed and command run, besides the summary.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors (no summary, warnings, checklist or progress).")
+    var quiet = false
+
+    func validate() throws {
+        if verbose && quiet { throw ValidationError("--verbose and --quiet contradict each other: give one.") }
+    }
+
+    /// The level they ask for.
+    var level: RestoreOutput.Level { quiet ? .quiet : verbose ? .verbose : .summary }
+}
+
 /// Where the target or source files live and how paths are resolved.
 struct LocationOptions: ParsableArguments {
     @Option(name: .long, help: "Folder prefixed to every resolved path (a mounted disk, a test tree).")
@@ -18,8 +34,11 @@ struct LocationOptions: ParsableArguments {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set a profile variable.", valueName: "NAME=VALUE"))
     var variables: [String] = []
 
-    @Option(name: .long, help: "Resolve defaults and paths as on this OS (linux, windows, macos).")
-    var os: OSFamily = .current
+    @Option(name: .customLong("os"), help: ArgumentHelp("Resolve defaults and paths as on this OS (linux, windows, macos; default: this machine's).", valueName: "os"))
+    var givenOS: OSFamily?
+
+    /// `--os`, or this machine's OS.
+    var os: OSFamily { givenOS ?? .current }
 
     /// `--root` made absolute.
     var absoluteRoot: String {
@@ -169,5 +188,26 @@ extension String {
     /// A path made absolute against the current folder.
     var absolutePath: String {
         hasPrefix("/") ? self : FileManager.default.currentDirectoryPath + "/" + self
+    }
+}
+
+/// `-` as a bundle argument: standard input, or standard output for `create --out`.
+enum StandardStream {
+    /// The argument that names it.
+    static let argument = "-"
+
+    /// Where a streamed bundle waits: `TMPDIR`, else /tmp.
+    static var folder: String {
+        let path = FileManager.default.temporaryDirectory.path
+        return path.isEmpty ? "/tmp" : path
+    }
+
+    /// The file to read the bundle `argument` names: itself, or, for `-`, standard input spooled
+    /// whole into a private (0600) temporary file first, removed when `spool` goes (or on
+    /// SIGINT/SIGTERM).
+    static func input(_ argument: String) throws -> (path: String, spool: StreamedBundle?) {
+        guard argument == Self.argument else { return (argument, nil) }
+        let spool = try StreamedBundle.spoolStandardInput(in: folder)
+        return (spool.path, spool)
     }
 }

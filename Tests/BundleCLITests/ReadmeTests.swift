@@ -35,6 +35,20 @@ struct ReadmeTests {
         }
     }
 
+    @Test("keys: one signing pair made on the old server, one age pair on the new, only public halves copied")
+    func keygenForTwoServers() throws {
+        let text = try String(contentsOf: FixturePaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(!text.contains("On both servers, once"), "keygen on both servers makes two unrelated key pairs")
+        let keygens = text.split(separator: "\n").filter { $0.contains("bundle keygen --") && !$0.contains("`") }
+        #expect(!keygens.isEmpty)
+        for line in keygens where line.hasPrefix("    ") {
+            let signing = !line.contains("--age")
+            #expect(line.contains(signing ? "old> bundle keygen" : "new> bundle keygen"), "\(line)")
+        }
+        #expect(text.contains("copy migration.pub old -> new"))
+        #expect(try Self.shellBlocks().contains { $0.text.contains("copy keys/migration.pub (public) to the new server") })
+    }
+
     @Test("every sh block runs as written in an empty folder", arguments: try ReadmeTests.shellBlocks().map(\.line))
     func runs(line: Int) throws {
         let block = try #require(try Self.shellBlocks().first { $0.line == line })

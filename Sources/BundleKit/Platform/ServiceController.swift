@@ -17,6 +17,14 @@ public protocol ServiceController: Sendable {
     func stop(_ name: String) throws
     /// Starts it and waits until it runs.
     func start(_ name: String) throws
+    /// Nil when the service manager can be called here, else why not (its program is missing
+    /// or not executable). Asked in preflight, before any service is stopped.
+    func availabilityProblem() -> String?
+}
+
+extension ServiceController {
+    /// A controller without a program of its own (a test double) is always available.
+    public func availabilityProblem() -> String? { nil }
 }
 
 /// Calls `PATH stop|start|status NAME`; `status` prints `running` or `stopped` (or exits
@@ -30,6 +38,16 @@ public struct CommandServiceController: ServiceController {
     /// A controller calling `path`.
     public init(path: String) {
         self.path = path
+    }
+
+    public func availabilityProblem() -> String? {
+        if path.contains("/") { return Access.executableProblem(path).map { "the --service-command \($0)" } }
+        do {
+            _ = try ExecutableSearch.executable(for: [path])
+            return nil
+        } catch {
+            return "the --service-command \(error)"
+        }
     }
 
     public func state(of name: String) throws -> ServiceState {
@@ -58,6 +76,10 @@ public struct SystemdServiceController: ServiceController {
     /// The controller.
     public init() {}
 
+    public func availabilityProblem() -> String? {
+        Access.executableProblem("/usr/bin/systemctl").map { "systemd's \($0) (pass --service-command PATH on a system without systemd)" }
+    }
+
     public func state(of name: String) throws -> ServiceState {
         do {
             try CommandRunner.run(["/usr/bin/systemctl", "is-active", "--quiet", name], timeout: 30)
@@ -85,6 +107,10 @@ public struct WindowsServiceController: ServiceController {
 
     /// The controller.
     public init() {}
+
+    public func availabilityProblem() -> String? {
+        Access.executableProblem(Self.sc).map { "the Windows service manager \($0) (pass --service-command PATH to manage services another way)" }
+    }
 
     public func state(of name: String) throws -> ServiceState {
         let output = try CommandRunner.run([Self.sc, "query", name], timeout: 30).output

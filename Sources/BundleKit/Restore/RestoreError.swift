@@ -15,6 +15,13 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case noImportCommand(item: String)
     /// A preflight check (nothing was changed) or a post-check failed.
     case checkFailed(phase: String, check: String, reason: String)
+    /// Something the restore would need after stopping the services is not there: a rewrite's
+    /// file or value, write permission on a target folder, the service manager. `reason`
+    /// names it and what to do; nothing was changed and no service was stopped.
+    case notReady(reason: String)
+    /// The bundle was captured on `source` and the restore was not told which OS to resolve
+    /// its paths as (`RestoreOptions.requireSameOS`); this machine is `target`.
+    case otherOS(bundle: String, source: OSFamily, target: OSFamily)
     /// Another restore or rollback holds the root's lock (`pid` from its journal, when it has one yet).
     case busy(root: String, pid: Int32?)
     /// An unfinished restore's journal is in the state folder.
@@ -63,6 +70,12 @@ public enum RestoreError: Error, Equatable, CustomStringConvertible, Sendable {
                 return "preflight check failed: \(check): \(reason). Nothing was changed; install the product or fix the path (--var) and try again."
             }
             return "\(phase) failed: \(check): \(reason)"
+        case .otherOS(let bundle, let source, let target):
+            return "\(bundle) was captured on \(source.rawValue) and this machine runs \(target.rawValue); nothing was changed. "
+                + "Pass --os \(source.rawValue) to resolve its paths as on \(source.rawValue) (a \(source.rawValue) disk mounted under --root), "
+                + "or --os \(target.rawValue) to confirm restoring it onto this \(target.rawValue) machine's paths."
+        case .notReady(let reason):
+            return "preflight: \(reason)\nNothing was changed and no service was stopped."
         case .busy(let root, let pid):
             let who = pid.map { "another restore (pid \($0))" } ?? "another restore or rollback"
             return "\(who) is running on \(root). Wait for it to finish; nothing was changed. If no bundle process runs, the lock is gone with it: try again."

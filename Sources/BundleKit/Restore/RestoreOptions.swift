@@ -17,6 +17,10 @@ public struct RestoreOptions: Sendable {
     public var root: String = "/"
     /// The target's OS: its variable defaults and path syntax.
     public var os: OSFamily = .current
+    /// Refuse a bundle captured on another OS than `os` (`RestoreError.otherOS`): what the
+    /// command line asks when `--os` was not given, so that a Windows bundle is not laid out
+    /// on Linux paths without the administrator saying which was meant.
+    public var requireSameOS = false
     /// `--var NAME=VALUE` values for the target.
     public var overrides: [String: String] = [:]
     /// Verify and plan only; change nothing.

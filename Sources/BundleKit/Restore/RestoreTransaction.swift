@@ -18,11 +18,7 @@ struct RestoreTransaction {
 
     mutating func run(into report: inout RestoreReport) throws {
         var clock = Date()
-        for check in plan.preflight {
-            if let reason = CheckRunner.failure(of: check) {
-                throw RestoreError.checkFailed(phase: "preflight", check: RestorePlan.describe(check), reason: reason)
-            }
-        }
+        try Self.runPreflightChecks(plan.preflight, commands: true)
         done("preflight", since: clock, "\(plan.preflight.count) check(s) passed", into: &report)
 
         var journal = try makeJournal()
@@ -45,6 +41,17 @@ struct RestoreTransaction {
         }
         RestoreJournal.remove(from: stateDirectory)
         if (try? FileStatus.of(journal.safeguard)) ?? nil != nil { report.safeguard = journal.safeguard }
+    }
+
+    /// The profile's preflight checks, in order; the first that fails throws. Without
+    /// `commands` (a dry run) the checks that run a command are left out.
+    static func runPreflightChecks(_ checks: [RestorePlan.Check], commands: Bool) throws {
+        for check in checks {
+            if case .run = check, !commands { continue }
+            if let reason = CheckRunner.failure(of: check) {
+                throw RestoreError.checkFailed(phase: "preflight", check: RestorePlan.describe(check), reason: reason)
+            }
+        }
     }
 
     /// Carries out one step; returns its status and what it did.
@@ -179,21 +186,7 @@ struct RestoreTransaction {
     /// never following a link at the file's own name); the new text goes to a temporary name
     /// beside it with the old file's owner and mode, synced, then renamed over it.
     private func apply(_ rewrite: RestorePlan.Rewrite, value: String, temporaryPrefix: String) throws -> RestoreReport.AppliedRewrite {
-        let (folder, name, _) = try DirectoryHandle.openParent(of: rewrite.hostPath, under: options.root, create: false)
-        let input = try folder.openForReading(name)
-        defer { try? input.close() }
-        let status = try FileStatus.of(descriptor: input, path: rewrite.hostPath)
-        guard status.kind == .regular else {
-            throw FileSystemError.cannotRead(path: rewrite.hostPath, errno: status.kind == .directory ? .isDirectory : .invalidArgument)
-        }
-        var data = Data()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = try LocalFileSystem.readFully(input, into: buffer, path: rewrite.hostPath)
-            data.append(contentsOf: buffer[..<count])
-            if count < buffer.count { break }
-        }
+        let (data, status, folder, name) = try Self.read(rewrite.hostPath, under: options.root)
         let (changed, result) = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath)
         if result.changed {
             let temporaryName = temporaryPrefix + "rewrite"
@@ -216,6 +209,28 @@ struct RestoreTransaction {
             try folder.sync()
         }
         return .init(file: rewrite.hostPath, target: "\(rewrite.target)", oldValue: result.oldValue, newValue: result.newValue)
+    }
+
+    /// A file to rewrite, read through its folder, reached from the root (never through a link
+    /// TrustedLink refuses, never following a link at the file's own name); with its status and
+    /// the folder it is in.
+    static func read(_ path: String, under root: String) throws -> (data: Data, status: FileStatus, folder: DirectoryHandle, name: String) {
+        let (folder, name, _) = try DirectoryHandle.openParent(of: path, under: root, create: false)
+        let input = try folder.openForReading(name)
+        defer { try? input.close() }
+        let status = try FileStatus.of(descriptor: input, path: path)
+        guard status.kind == .regular else {
+            throw FileSystemError.cannotRead(path: path, errno: status.kind == .directory ? .isDirectory : .invalidArgument)
+        }
+        var data = Data()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try LocalFileSystem.readFully(input, into: buffer, path: path)
+            data.append(contentsOf: buffer[..<count])
+            if count < buffer.count { break }
+        }
+        return (data, status, folder, name)
     }
 
     private func stagedPath(_ entry: ManifestEntry) throws -> String {

@@ -9,6 +9,9 @@ extension Restorer {
     /// The verifier calls it before it reads any payload; a bundle whose front does not verify
     /// never gets here and is read in full (writing nothing) so that the error lists every problem.
     func preflight(_ manifest: Manifest) throws -> RestorePlan {
+        if options.requireSameOS, manifest.source.os != options.os {
+            throw RestoreError.otherOS(bundle: options.source ?? options.bundle, source: manifest.source.os, target: options.os)
+        }
         var plan = try plan(for: manifest)
         plan.commandTrust = try commandTrust(manifest, plan: plan)
         for file in plan.droppedSpecialBits { onEvent?(.warning(file.warning)) }
@@ -28,10 +31,71 @@ extension Restorer {
             guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
             try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }
+        try requireWritable(plan)
         let sizes = plan.files.map { (path: $0.hostPath, size: $0.entry.size) }
             + plan.imports.map { (path: "", size: $0.entry.size) }
         try FreeSpace.require(staging: Host.stateDirectory(root: options.root, os: options.os), files: sizes)
         return plan
+    }
+
+    /// Refuses, naming the folder, when this user may not create entries in a folder the
+    /// restore writes to: the state folder (staging, journal, safeguards) and every folder
+    /// that gets a file, a rewritten file, a removal or a new folder. A non-root run fails
+    /// here rather than after the services stopped.
+    func requireWritable(_ plan: RestorePlan) throws {
+        let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
+        var checked = Set<String>()
+        let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
+        let paths = [stateDirectory + "/staging"] + plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders
+            + plan.folders.filter { !$0.exists }.map(\.hostPath)
+        for path in paths {
+            guard checked.insert((path as NSString).deletingLastPathComponent).inserted else { continue }
+            let error: FileSystemError
+            do {
+                try Access.requireCreatable(path)
+                continue
+            } catch let thrown {
+                error = thrown
+            }
+            guard case .cannotWrite(let folder, let errno) = error else { throw error }
+            throw RestoreError.notReady(
+                reason: "\(folder): this user (uid \(Accounts.effectiveUser)) cannot write there (\(errno)), and the restore writes \(path). Run the restore as root (sudo), or as a user who may write there.")
+        }
+    }
+
+    /// The checks that need the bundle's contents or the services, run after verification and
+    /// before any service stops, by the real run and by `--dry-run` alike: the service
+    /// manager can be called, and every rewrite finds its file and its key, pointer or section
+    /// and can write the new value there (applied in memory, in order, to the text the file
+    /// will have: the bundle's copy when the bundle lays it down, else the one on the target).
+    /// `contents(member)` gives a staged member's bytes.
+    func requireReady(_ plan: RestorePlan, services: ServiceController, contents: (String) throws -> Data?) throws {
+        if !plan.services.isEmpty, let problem = services.availabilityProblem() {
+            throw RestoreError.notReady(reason: "cannot stop and start \(plan.services.joined(separator: ", ")): \(problem).")
+        }
+        var texts: [String: Data] = [:]
+        for rewrite in plan.rewrites {
+            guard let value = rewrite.value else { continue }
+            var data: Data
+            if let text = texts[rewrite.hostPath] {
+                data = text
+            } else if let file = plan.files.first(where: { $0.hostPath == rewrite.hostPath && $0.entry.link == nil }),
+                let staged = try contents(file.entry.member)
+            {
+                data = staged
+            } else if try FileStatus.of(rewrite.hostPath) == nil {
+                throw RestoreError.notReady(
+                    reason: "\(rewrite.hostPath) does not exist, so \(rewrite.target.subject) cannot be rewritten in it. Install the product first, or point the profile's folder variables at it (--var).")
+            } else {
+                data = try RestoreTransaction.read(rewrite.hostPath, under: options.root).data
+            }
+            do {
+                data = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath).data
+            } catch let error as RewriteError {
+                throw RestoreError.notReady(reason: "a config rewrite cannot be applied: \(error)")
+            }
+            texts[rewrite.hostPath] = data
+        }
     }
 
     /// Why the commands the bundle's profile carries may run here; throws

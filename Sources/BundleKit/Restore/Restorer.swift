@@ -32,10 +32,18 @@ public struct Restorer {
             let discard = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
             discard.keySources = options.unlockSources
             let report = try verifier.run(sink: discard) {
-                planned = try preflight($0)
+                let plan = try preflight($0)
+                planned = plan
+                let rewritten = Set(plan.rewrites.filter { $0.value != nil }.map(\.hostPath))
+                discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member))
             }
             let manifest = try requireValid(report)
-            return RestoreReport(verification: report, plan: try planned ?? preflight(manifest), dryRun: true)
+            let plan = try planned ?? preflight(manifest)
+            // The same checks the real run makes before it stops a service, but for the
+            // profile's preflight commands: a dry run runs no command.
+            try requireReady(plan, services: services, contents: { discard.kept[$0] })
+            try RestoreTransaction.runPreflightChecks(plan.preflight, commands: false)
+            return RestoreReport(verification: report, plan: plan, dryRun: true)
         }
 
         var createdFolders = rootLock?.created ?? []
@@ -69,19 +77,25 @@ public struct Restorer {
             report.nothingToChange = true
             return report
         }
+        try requireReady(plan, services: services, contents: { member in
+            try sink.staged.path(of: member).map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        })
         try sink.syncAll()  // staged data durable before the first rename
         var report = RestoreReport(verification: verification, plan: plan, dryRun: false)
         var transaction = RestoreTransaction(
             plan: plan, options: options, stateDirectory: stateDirectory, staged: sink.staged,
-            services: options.services ?? Host.serviceController(os: options.os), createdStateFolders: createdFolders,
+            services: services, createdStateFolders: createdFolders,
             onEvent: onEvent)
         try transaction.run(into: &report)
         return report
     }
 
+    /// The service backend the restore uses.
+    private var services: ServiceController { options.services ?? Host.serviceController(os: options.os) }
+
     private func requireValid(_ report: VerifyReport) throws -> Manifest {
         guard report.isValid, let manifest = report.manifest else {
-            throw RestoreError.verificationFailed(bundle: options.bundle, problems: report.problems)
+            throw RestoreError.verificationFailed(bundle: options.source ?? options.bundle, problems: report.problems)
         }
         return manifest
     }

@@ -20,6 +20,11 @@ final class StagingSink: PayloadSink {
     private var decryptor: AgeDecryptor?
     private let unlock: AgeUnlock?
     private let permissions: (ManifestEntry) -> UInt32
+    /// Members to keep in memory as well when there is no folder (`kept`): the files a dry
+    /// run's rewrites are checked against. Config files, so small.
+    var retain: Set<String> = []
+    /// The plaintext of each `retain` member read so far.
+    private(set) var kept: [String: Data] = [:]
     /// The files the key came from, for `RestoreError.wrongKey`.
     var keySources: [String] = []
     private var member = ""
@@ -38,6 +43,10 @@ final class StagingSink: PayloadSink {
             let descriptor = try LocalFileSystem.createExclusive(path, permissions: 0o600)
             current = (descriptor, path)
             write = { try LocalFileSystem.writeAll(descriptor, $0, path: path) }
+        } else if retain.contains(entry.member) {
+            let member = entry.member
+            kept[member] = Data()
+            write = { [unowned self] in self.kept[member, default: Data()].append(contentsOf: $0) }
         }
         member = entry.member
         if entry.encrypted {

@@ -34,7 +34,7 @@ enum ExitCodes {
         case let error as RestoreError:
             switch error {
             case .verificationFailed: return verificationFailed
-            case .stepFailed, .checkFailed, .unfinishedJournal: return restoreFailed
+            case .stepFailed, .checkFailed, .notReady, .unfinishedJournal: return restoreFailed
             case .busy: return storeBusy
             case .commandsNotTrusted, .commandsUseBundleValues: return commandsNotTrusted
             default: return invalidInput

@@ -1,17 +1,21 @@
 import BundleKit
 import Foundation
 
-/// A one-line progress bar on standard error, drawn only on a terminal and at most ten
-/// times a second; warnings print above it.
+/// Progress on standard error, only on a terminal: a one-line bar redrawn at most ten times a
+/// second where control sequences are welcome, and on `TERM=dumb` plain lines, one per tenth
+/// of a phase; warnings print above it (and, with `quiet`, not at all).
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool
+    private let plain: Bool
     private let quiet: Bool
     private var lastDraw = Date.distantPast
     private var drawn = false
+    private var lastPlain: (phase: String, tenth: Int) = ("", -1)
 
-    init(enabled: Bool = Terminal.stderrIsTerminal, quiet: Bool = false) {
+    init(enabled: Bool = Terminal.stderrIsTerminal, controlSequences: Bool = Terminal.stderrTakesControlSequences, quiet: Bool = false) {
         self.enabled = enabled && !quiet
+        self.plain = !controlSequences
         self.quiet = quiet
     }
 
@@ -29,6 +33,13 @@ final class ProgressBar: @unchecked Sendable {
             if !quiet { Terminal.err("bundle: warning: \(message)") }
         case .progress(let phase, let completed, let total, let item):
             guard enabled else { return }
+            if plain {
+                let tenth = total > 0 ? Int(min(1, Double(completed) / Double(total)) * 10) : 0
+                guard (phase, tenth) != lastPlain else { return }
+                lastPlain = (phase, tenth)
+                Terminal.err("\(phase): \(tenth * 10)% (\(completed) of \(total))")
+                return
+            }
             let now = Date()
             guard now.timeIntervalSince(lastDraw) >= 0.1 || completed == total else { return }
             lastDraw = now

@@ -2,9 +2,20 @@ import BundleKit
 
 /// How a restore report reads on a terminal, for `bundle restore` and `bundle snapshot restore` alike.
 enum RestoreOutput {
+    /// How much to say: `-q`, the default, `-v`.
+    enum Level {
+        /// Nothing (errors only, which are not printed here).
+        case quiet
+        /// Counts, rewrites, services, the safeguard, the first files removed and the checklist.
+        case summary
+        /// The summary and every path written or removed and every command run.
+        case verbose
+    }
+
     /// Prints the plan of a dry run, or what a restore did and what is left by hand.
     /// `source` names what was restored (a bundle path, a snapshot).
-    static func print(_ report: RestoreReport, source: String) {
+    static func print(_ report: RestoreReport, source: String, level: Level = .summary) {
+        if level == .quiet { return }
         if report.dryRun {
             Terminal.out("plan (dry run, nothing changed; \(source) verified):")
             for (index, step) in report.plan.steps.enumerated() {
@@ -19,18 +30,37 @@ enum RestoreOutput {
             Terminal.out("nothing to change: \(source) verified (signed by \(report.verification.signerKeyID ?? "?")), and this machine already holds its \(report.plan.files.count) file(s) and \(rewrites) config value(s); no service was stopped, nothing was written.")
             return
         }
+        let replaced = report.plan.files.filter(\.replaces).count
         let removed = report.removed.isEmpty ? "" : ", removed \(report.removed.count) file(s) it does not list"
-        Terminal.out("restored \(report.written.count) file(s) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?"))\(removed):")
-        for path in report.written { Terminal.out("  \(path)") }
-        for path in report.removed { Terminal.out("  removed \(path) (not in the bundle; kept in the safeguard)") }
-        for path in report.removedFolders { Terminal.out("  removed empty folder \(path)") }
-        for command in report.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
+        let list = level == .verbose ? ":" : ""
+        Terminal.out("restored \(report.written.count) file(s) (\(report.written.count - replaced) new, \(replaced) replaced) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?"))\(removed)\(list)")
+        if level == .verbose {
+            for path in report.written { Terminal.out("  \(path)") }
+            for path in report.removed { Terminal.out("  removed \(path) (not in the bundle; kept in the safeguard)") }
+            for path in report.removedFolders { Terminal.out("  removed empty folder \(path)") }
+            for command in report.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
+        } else {
+            // What was removed is listed even so (the first ten, as rollback does): it is gone
+            // from the tree, kept only in the safeguard.
+            for path in report.removed.prefix(10) { Terminal.out("  removed \(path) (not in the bundle; kept in the safeguard)") }
+            if report.removed.count > 10 { Terminal.out("  ... and \(report.removed.count - 10) more removed (-v lists them)") }
+            var counts: [String] = []
+            if !report.removedFolders.isEmpty { counts.append("\(report.removedFolders.count) empty folder(s) removed") }
+            if !report.commands.isEmpty { counts.append("\(report.commands.count) command(s) run") }
+            if !counts.isEmpty { Terminal.out("  " + counts.joined(separator: ", ") + " (-v lists them)") }
+        }
+        if !report.plan.services.isEmpty, let stopped = report.steps.first(where: { $0.name == RestoreStep.stopServices.rawValue }) {
+            Terminal.out("  services: \(stopped.detail); started again")
+        }
         for rewrite in report.rewrites { Terminal.out("  rewrote \(rewrite.file): \(rewrite.target) \(rewrite.oldValue) -> \(rewrite.newValue)") }
         for rewrite in report.plan.rewrites where rewrite.value == nil {
             Terminal.out("  skipped rewrite \(rewrite.hostPath): \(rewrite.target) (\(rewrite.skipReason ?? "no value"))")
         }
         for step in report.steps where step.status == "skipped" { Terminal.out("  skipped \(step.name): \(step.detail)") }
-        if let safeguard = report.safeguard { Terminal.out("  previous versions kept in \(safeguard)") }
+        if let safeguard = report.safeguard {
+            let id = safeguard.split(separator: "/").last.map(String.init) ?? safeguard
+            Terminal.out("  safeguard \(id): previous versions kept in \(safeguard)")
+        }
         if !report.plan.checklist.isEmpty {
             Terminal.out("\nStill to do by hand:")
             for step in report.plan.checklist { Terminal.out("  [ ] \(step)") }

@@ -18,8 +18,15 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// True when standard error is an interactive terminal (progress bars go there only).
+    /// True when standard error is an interactive terminal (progress goes there only).
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// True when standard error may get control sequences (a bar redrawn in place): a
+    /// terminal whose `TERM` is set and not `dumb`.
+    static var stderrTakesControlSequences: Bool {
+        guard stderrIsTerminal, let term = ProcessInfo.processInfo.environment["TERM"] else { return false }
+        return !term.isEmpty && term != "dumb"
+    }
 
     /// Prints an error as text on standard error, or as a JSON object on standard output.
     static func reportError(_ error: Error, json: Bool) {

@@ -15,7 +15,7 @@ extension BundleCommand {
         @Option(name: .long, help: "Secret key that signs the bundle (bundle keygen, or minisign -G -W).")
         var signKey: String
 
-        @Option(name: .long, help: "The bundle file to write.")
+        @Option(name: .long, help: "The bundle file to write; - writes it to standard output once it is whole (the summary then goes to standard error).")
         var out: String
 
         @Option(name: .long, help: "gzip (default), zstd or none.")
@@ -35,9 +35,18 @@ extension BundleCommand {
         @OptionGroup var location: LocationOptions
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            if out == StandardStream.argument, output.json {
+                throw ValidationError("--out - writes the bundle to standard output, so --json cannot: leave one out.")
+            }
+        }
+
         func run() async throws {
             let profile = try ProfileLocations.current.loader.load(profile)
-            var options = CaptureOptions(profile: profile, output: out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey))
+            // `--out -`: written to a private file, then streamed whole; nothing else on stdout.
+            let streamed = out == StandardStream.argument ? StreamedBundle.reserveOutput(in: StandardStream.folder) : nil
+            defer { streamed?.remove() }
+            var options = CaptureOptions(profile: profile, output: streamed?.path ?? out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey))
             options.root = location.absoluteRoot
             options.os = location.os
             options.overrides = try location.overrides()
@@ -54,14 +63,21 @@ extension BundleCommand {
             let progress = ProgressBar()
             let result = try Capturer(options: options, onEvent: progress.handler).run()
             progress.finish()
+            if let streamed {
+                try streamed.copyToStandardOutput()
+            }
+            let toStandardError = streamed != nil
+            func say(_ text: String) {
+                if toStandardError { Terminal.err(text) } else { Terminal.out(text) }
+            }
             if output.json {
                 JSONOutput.print(CreateSummary(result))
             } else {
-                Terminal.out("wrote \(result.output): \(result.fileCount) file(s), \(Format.bytes(result.sourceBytes)) captured, \(Format.bytes(result.bundleBytes)) on disk")
-                for item in result.outline.skippedItems { Terminal.out("  skipped optional item '\(item)' (nothing found)") }
+                say("wrote \(streamed == nil ? result.output : "standard output"): \(result.fileCount) file(s), \(Format.bytes(result.sourceBytes)) captured, \(Format.bytes(result.bundleBytes)) on disk")
+                for item in result.outline.skippedItems { say("  skipped optional item '\(item)' (nothing found)") }
                 let encrypted = result.encryptedCount
-                if encrypted > 0 { Terminal.out("  \(encrypted) secret(s) encrypted with age") }
-                for command in result.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
+                if encrypted > 0 { say("  \(encrypted) secret(s) encrypted with age") }
+                for command in result.commands { say("  ran \(command.command.joined(separator: " "))") }
             }
         }
     }

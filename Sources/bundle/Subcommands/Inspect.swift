@@ -7,7 +7,7 @@ extension BundleCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what a bundle holds (profile, source, entries) and whether its profile is one this machine trusts, without any key. Nothing is verified.")
 
-        @Argument(help: "The bundle file.")
+        @Argument(help: "The bundle file; - reads it from standard input.")
         var bundle: String
 
         @Option(name: .long, help: ArgumentHelp("A profile this machine trusts besides the shipped ones (a file, or a shipped id); repeatable, as on restore.", valueName: "FILE"))
@@ -16,7 +16,10 @@ extension BundleCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let inspection = try Inspector.inspect(bundle)
+            let (path, spool) = try StandardStream.input(bundle)
+            defer { spool?.remove() }
+            var inspection = try Inspector.inspect(path)
+            inspection.bundle = bundle
             let manifest = inspection.manifest
             let loader = ProfileLocations.current.loader
             let trust = ProfileTrustCheck(manifest: manifest, trusted: loader.trustedProfiles(adding: try profile.map { try loader.load($0) }))

@@ -7,7 +7,7 @@ extension BundleCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a bundle, then put its files in place on this machine. A bundle that does not verify changes nothing.")
 
-        @Argument(help: "The bundle file.")
+        @Argument(help: "The bundle file; - reads it from standard input.")
         var bundle: String
 
         @Option(name: .long, help: "The signer's public key: a minisign .pub file or its base64 line.")
@@ -30,12 +30,19 @@ extension BundleCommand {
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var limits: LimitOptions
+        @OptionGroup var verbosity: VerbosityOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            var options = RestoreOptions(bundle: bundle, publicKey: try KeyFiles.publicKey(pubkey))
+            let key = try KeyFiles.publicKey(pubkey)
+            let (path, spool) = try StandardStream.input(bundle)
+            defer { spool?.remove() }
+            var options = RestoreOptions(bundle: path, publicKey: key)
+            if spool != nil { options.source = "standard input" }
             options.root = location.absoluteRoot
             options.os = location.os
+            // Without --os, a bundle from another OS is refused rather than quietly remapped.
+            options.requireSameOS = location.givenOS == nil
             options.overrides = try location.overrides()
             options.dryRun = dryRun
             options.unlock = try secrets.unlock()
@@ -48,14 +55,16 @@ extension BundleCommand {
             let loader = ProfileLocations.current.loader
             options.trustedProfiles = loader.trustedProfiles(adding: try profile.map { try loader.load($0) })
             options.commandConsent = allowBundleCommands ? .allowBundleCommands : .trustedProfilesOnly
-            let progress = ProgressBar()
+            let progress = ProgressBar(quiet: verbosity.quiet)
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
             if output.json {
-                JSONOutput.print(RestoreSummary(report))
+                var summary = RestoreSummary(report)
+                summary.bundle = bundle
+                JSONOutput.print(summary)
                 return
             }
-            RestoreOutput.print(report, source: bundle)
+            RestoreOutput.print(report, source: bundle, level: verbosity.level)
         }
     }
 }

@@ -162,9 +162,11 @@ extension BundleCommand.Snapshot {
         @OptionGroup var store: StoreOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var location: LocationOptions
+        @OptionGroup var verbosity: VerbosityOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            let progress = ProgressBar(quiet: verbosity.quiet)
             let report = try store.snapshotStore.restore(id, configure: { options in
                 options.unlock = try opening.unlock()
                 options.unlockSources = opening.sources
@@ -175,11 +177,12 @@ extension BundleCommand.Snapshot {
                 options.settings = try operations.settings()
                 options.services = operations.services
                 postChecks.apply(to: &options)
-            }, onEvent: Create.warnings)
+            }, onEvent: progress.handler)
+            progress.finish()
             if output.json {
                 JSONOutput.print(RestoreSummary(report))
             } else {
-                RestoreOutput.print(report, source: "snapshot \(id)")
+                RestoreOutput.print(report, source: "snapshot \(id)", level: verbosity.level)
             }
         }
     }

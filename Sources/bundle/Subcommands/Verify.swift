@@ -7,7 +7,7 @@ extension BundleCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a bundle offline: signature, every checksum, nothing missing or extra.")
 
-        @Argument(help: "The bundle file.")
+        @Argument(help: "The bundle file; - reads it from standard input.")
         var bundle: String
 
         @Option(name: .long, help: "The signer's public key: a minisign .pub file or its base64 line.")
@@ -19,7 +19,10 @@ extension BundleCommand {
         func run() async throws {
             let key = try KeyFiles.publicKey(pubkey)
             let progress = ProgressBar()
-            let report = try Verifier(bundle: bundle, publicKey: key, limits: try limits.limits(), onEvent: progress.handler).run()
+            let (path, spool) = try StandardStream.input(bundle)
+            defer { spool?.remove() }
+            var report = try Verifier(bundle: path, publicKey: key, limits: try limits.limits(), onEvent: progress.handler).run()
+            report.bundle = bundle
             progress.finish()
             if output.json {
                 JSONOutput.print(VerifySummary(report))

@@ -130,7 +130,8 @@ struct OrderedRestoreTests {
     }
 
     /// A failure at each step after the first change leaves the tree byte-identical and the services running.
-    @Test("rollback after a failing step", arguments: ["import", "rewrite", "after-files", "service-start", "post-check"])
+    /// (A rewrite that cannot be applied no longer gets this far: preflight refuses it, below.)
+    @Test("rollback after a failing step", arguments: ["import", "after-files", "service-start", "post-check"])
     func rollback(failure: String) throws {
         let bundle = try capture().output
         var options = restoreOptions(bundle)
@@ -139,9 +140,6 @@ struct OrderedRestoreTests {
         case "import":
             try tools.arrange("fail-import")
             failedStep = "imports"
-        case "rewrite":
-            try target.write("opt/app/settings.json", "{\"Other\": 1}\n")
-            failedStep = "rewrites"
         case "after-files":
             try tools.arrange("fail-step-after-files")
             failedStep = "after-files"
@@ -179,6 +177,86 @@ struct OrderedRestoreTests {
         }
         #expect(try TreeSnapshot(target.url) == before)
         #expect(!tools.calls.contains { $0.hasPrefix("service") })
+    }
+
+    /// What the real run and the dry run say when `arrange` breaks something preflight must catch.
+    private func refusals(_ options: RestoreOptions) throws -> (real: String, dry: String) {
+        let before = try TreeSnapshot(target.url)
+        let calls = tools.calls.count
+        var dry = options
+        dry.dryRun = true
+        var messages: [String] = []
+        for run in [dry, options] {
+            do {
+                _ = try Restorer(options: run).run()
+                Issue.record("\(run.dryRun ? "dry run" : "restore") succeeded")
+            } catch let error as RestoreError {
+                guard case .notReady = error else {
+                    Issue.record("not refused in preflight: \(error)")
+                    continue
+                }
+                messages.append(error.description)
+            }
+        }
+        #expect(try TreeSnapshot(target.url) == before, "nothing changed")
+        #expect(Array(tools.calls.dropFirst(calls)) == [], "no service stopped, no command ran")
+        guard messages.count == 2 else { return ("", "") }
+        return (messages[1], messages[0])
+    }
+
+    @Test("a rewrite whose key is missing is refused in preflight, before any service stops; the dry run says the same")
+    func rewriteKeyMissing() throws {
+        let bundle = try capture().output
+        try target.write("opt/app/settings.json", "{\"Other\": 1}\n")
+        let (real, dry) = try refusals(restoreOptions(bundle))
+        #expect(real == dry)
+        #expect(real.contains("JSON pointer '/Store/Path' not found"), "\(real)")
+        #expect(real.contains(target.path("opt/app/settings.json").path))
+        #expect(real.contains("no service was stopped"))
+    }
+
+    @Test("a rewritten file that the bundle lays down is checked in the bundle's copy")
+    func rewriteKeyMissingInBundle() throws {
+        // The bundle's app.config has managerAddress; the target's copy (replaced) does not matter.
+        let bundle = try capture().output
+        try target.write("opt/app/app.config", "<configuration/>\n")
+        var options = restoreOptions(bundle)
+        options.dryRun = true
+        _ = try Restorer(options: options).run()
+        // A bundle without the key is refused, naming it, as the issue's administrator saw.
+        let source = try TemporaryDirectory("ordered-source")
+        try FileManager.default.removeItem(at: source.url)
+        try FileManager.default.copyItem(at: FixturePaths.fixture("ordered-app-source"), to: source.url)
+        try source.write("opt/app/app.config", "<configuration><appSettings><add key=\"other\" value=\"1\"/></appSettings></configuration>\n")
+        let profile = try ProfileLoader(formatsDirectories: []).load(FixturePaths.fixture("profiles/ordered-app.yaml").path)
+        var capture = CaptureOptions(profile: profile, output: work.path("nokey.bundle").path, signingKey: key)
+        capture.root = source.url.path
+        capture.os = .linux
+        capture.overrides = variables
+        capture.lock = .recipients([identity.recipient])
+        let noKey = try Capturer(options: capture).run().output
+        let (real, dry) = try refusals(restoreOptions(noKey))
+        #expect(real == dry)
+        #expect(real.contains("appSettings key 'managerAddress' not found"), "\(real)")
+    }
+
+    @Test("a rewrite whose file is missing is refused in preflight")
+    func rewriteFileMissing() throws {
+        let bundle = try capture().output
+        try FileManager.default.removeItem(at: target.path("opt/app/settings.json"))
+        let (real, dry) = try refusals(restoreOptions(bundle))
+        #expect(real == dry)
+        #expect(real.contains("\(target.path("opt/app/settings.json").path) does not exist"), "\(real)")
+    }
+
+    @Test("a service manager that cannot be called is refused in preflight")
+    func serviceManagerMissing() throws {
+        let bundle = try capture().output
+        var options = restoreOptions(bundle)
+        options.services = CommandServiceController(path: work.path("no-such-service-tool").path)
+        let (real, dry) = try refusals(options)
+        #expect(real == dry)
+        #expect(real.contains("cannot stop and start AppService, AppWorker: the --service-command \(work.path("no-such-service-tool").path) does not exist"), "\(real)")
     }
 
     @Test("--dry-run lists every step in order and changes nothing")
