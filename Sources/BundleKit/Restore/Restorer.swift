@@ -17,10 +17,12 @@ public struct Restorer {
     public func run() throws -> RestoreReport {
         try TargetRoot.check(options.root, mustExist: false)
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
-        // One restore or rollback per root, from before the journal is read to the end.
-        let rootLock = options.dryRun ? nil : try RestoreLock.acquire(root: options.root, stateDirectory: stateDirectory)
+        // One restore or rollback per root: the lock is taken once preflight has passed (below),
+        // and the journal read again under it; this first look only fails fast.
+        var rootLock: FileLock?
         defer { withExtendedLifetime(rootLock) {} }
         if try RestoreJournal.load(from: stateDirectory) != nil {
+            _ = try RestoreLock.lock(root: options.root, stateDirectory: stateDirectory)  // busy while its restore still runs
             throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
         }
         let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, limits: options.limits, onEvent: onEvent)
@@ -46,7 +48,7 @@ public struct Restorer {
             return RestoreReport(verification: report, plan: plan, dryRun: true)
         }
 
-        var createdFolders = rootLock?.created ?? []
+        var createdFolders: [String] = []
         var staging: ScratchFolder?
         defer {
             staging?.remove()
@@ -59,7 +61,11 @@ public struct Restorer {
         do {
             verification = try verifier.run(sink: sink) { manifest in
                 planned = try preflight(manifest)
-                createdFolders += try DirectoryHandle.makeDirectories(stateDirectory, under: options.root, permissions: 0o700)  // made with the lock already
+                let (lock, made) = try RestoreLock.acquire(root: options.root, stateDirectory: stateDirectory)
+                (rootLock, createdFolders) = (lock, made)
+                if try RestoreJournal.load(from: stateDirectory) != nil {
+                    throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
+                }
                 let folder = try ScratchFolder(in: stateDirectory, label: "staging")
                 staging = folder
                 sink.folder = folder.path
