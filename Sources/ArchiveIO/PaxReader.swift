@@ -48,12 +48,19 @@ public final class PaxReader {
     /// `decompressInBackground`, the stream is decompressed on a thread of its own a few MiB
     /// ahead (`BackgroundDecompressor`), for a reader that does real work with the bytes; call
     /// `close()` before closing the descriptor.
-    public convenience init(fileDescriptor: Int32, decompressInBackground: Bool = false, onWarning: ((String) -> Void)? = nil) throws {
+    ///
+    /// `strict` (with `decompressInBackground`, for a regular file): also check the bytes that
+    /// no header field or digest covers, as a verifier must: the compressed framing
+    /// (`framingProblems`) and the tar layout (`layout`: every member's raw header bytes, the
+    /// padding, the end-of-archive blocks).
+    public convenience init(
+        fileDescriptor: Int32, decompressInBackground: Bool = false, strict: Bool = false, onWarning: ((String) -> Void)? = nil
+    ) throws {
         guard decompressInBackground else {
             try self.init(onWarning: onWarning) { archive_read_open_fd($0, fileDescriptor, PaxReader.blockSize) }
             return
         }
-        let source = try BackgroundDecompressor(fileDescriptor: fileDescriptor, blockSize: PaxReader.blockSize, onWarning: onWarning)
+        let source = try BackgroundDecompressor(fileDescriptor: fileDescriptor, blockSize: PaxReader.blockSize, strict: strict, onWarning: onWarning)
         try self.init(onWarning: onWarning, background: source) { a in
             archive_read_open(
                 a, Unmanaged.passUnretained(source).toOpaque(), nil,
@@ -98,6 +105,17 @@ public final class PaxReader {
     /// Compressed bytes read from the input so far, for progress.
     public var bytesConsumed: Int64 {
         background?.bytesConsumed ?? archive_filter_bytes(handle.pointer, -1)
+    }
+
+    /// With `strict`: the tar stream's layout as read so far (headers to `take` in entry order).
+    public var layout: TarLayout? {
+        background?.layout
+    }
+
+    /// With `strict`: where the compressed framing differs from the writer's; complete once
+    /// `next()` has returned nil.
+    public var framingProblems: [FramingProblem] {
+        background?.framingProblems ?? []
     }
 
     /// Stops reading the input (a background decompressor lets go of the descriptor); every
