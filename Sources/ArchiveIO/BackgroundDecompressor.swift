@@ -87,22 +87,22 @@ final class BackgroundDecompressor: @unchecked Sendable {
             let a = handle.pointer
             try handle.check(archive_read_support_format_raw(a), .configure)
             try handle.supportBundleFilters()
-            if let input {
-                try handle.check(
-                    archive_read_open(
-                        a, Unmanaged.passUnretained(input).toOpaque(), nil,
-                        { _, context, buffer in
-                            guard let context, let buffer else { return -1 }
-                            let (bytes, count) = Unmanaged<CheckedFileInput>.fromOpaque(context).takeUnretainedValue().next()
-                            buffer.pointee = bytes
-                            return count
-                        }, nil),
-                    .open)
-            } else {
-                try handle.check(archive_read_open_fd(a, fileDescriptor, blockSize), .open)
+            do {
+                try Self.open(handle, fileDescriptor: fileDescriptor, blockSize: blockSize, input: input)
+            } catch let error as ArchiveError {
+                // Name the bytes: which frame did not decompress.
+                guard let walk, let file else { throw error }
+                if let problem = walk.problems.first {
+                    throw ArchiveError.library(operation: .open, path: nil, message: "\(problem) (\(error))", errno: 0)
+                }
+                if let damaged = walk.damagedFrame(file) {
+                    let part = damaged.index == 0 ? "the header stream" : "the payload stream"
+                    throw ArchiveError.library(
+                        operation: .open, path: nil,
+                        message: "file bytes \(damaged.range.lowerBound)..<\(damaged.range.upperBound) (\(part)) cannot be decompressed: \(error)", errno: 0)
+                }
+                throw error
             }
-            var entry: OpaquePointer?
-            try handle.check(archive_read_next_header(a, &entry), .readHeader)
             compression = handle.detectedCompression
         }
         storage = .allocate(byteCount: Self.chunkSize * Self.chunkCount, alignment: 16)
@@ -110,6 +110,27 @@ final class BackgroundDecompressor: @unchecked Sendable {
         counts.initialize(repeating: 0, count: Self.chunkCount)
         for _ in 0..<Self.chunkCount { free.signal() }
         DispatchQueue(label: "bundle.decompress", qos: .userInitiated).async { [self] in produce() }
+    }
+
+    /// Opens `handle` on the file (through `input` when it keeps a CRC) and reads to the data.
+    private static func open(_ handle: ArchiveHandle, fileDescriptor: Int32, blockSize: Int, input: CheckedFileInput?) throws {
+        let a = handle.pointer
+        if let input {
+            try handle.check(
+                archive_read_open(
+                    a, Unmanaged.passUnretained(input).toOpaque(), nil,
+                    { _, context, buffer in
+                        guard let context, let buffer else { return -1 }
+                        let (bytes, count) = Unmanaged<CheckedFileInput>.fromOpaque(context).takeUnretainedValue().next()
+                        buffer.pointee = bytes
+                        return count
+                    }, nil),
+                .open)
+        } else {
+            try handle.check(archive_read_open_fd(a, fileDescriptor, blockSize), .open)
+        }
+        var entry: OpaquePointer?
+        try handle.check(archive_read_next_header(a, &entry), .readHeader)
     }
 
     deinit {

@@ -61,7 +61,17 @@ public final class PaxReader {
             return
         }
         let source = try BackgroundDecompressor(fileDescriptor: fileDescriptor, blockSize: PaxReader.blockSize, strict: strict, onWarning: onWarning)
-        try self.init(onWarning: onWarning, background: source) { a in
+        do {
+            try self.init(onWarning: onWarning, background: source, open: Self.openBackground(source))
+        } catch {
+            // The tar parser found no archive because the decompressor stopped: its reason.
+            if case .failure(let cause) = source.next() { throw cause }
+            throw error
+        }
+    }
+
+    private static func openBackground(_ source: BackgroundDecompressor) -> (OpaquePointer) -> Int32 {
+        { a in
             archive_read_open(
                 a, Unmanaged.passUnretained(source).toOpaque(), nil,
                 { _, context, buffer in

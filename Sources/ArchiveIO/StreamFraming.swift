@@ -1,3 +1,4 @@
+internal import CArchive
 internal import CZlib
 
 #if canImport(Glibc)
@@ -331,15 +332,50 @@ enum ZstdFraming {
     struct Walk {
         var problems: [FramingProblem] = []
         var padding: (range: Range<Int64>, check: StreamPadding.Check)?
+        /// Where each data frame is, in order.
+        var frames: [Range<Int64>] = []
+
+        /// Which frame a decompression failure is in, when libarchive does not say: the first
+        /// one that does not decompress on its own (only the header frame is tried; a payload
+        /// frame can be large), else the payload.
+        func damagedFrame(_ file: FileBytes) -> (index: Int, range: Range<Int64>)? {
+            guard let first = frames.first else { return nil }
+            if first.count <= 64 << 20, !ZstdFraming.decompresses(file.read(first.lowerBound, Int(first.count))) {
+                return (0, first)
+            }
+            guard frames.count > 1 else { return (0, first) }
+            return (1, frames[1].lowerBound..<frames[frames.count - 1].upperBound)
+        }
     }
 
     static func walk(_ file: FileBytes) -> Walk {
         var walk = Walk()
-        walk.problems = problems(of: file, padding: &walk.padding)
+        walk.problems = problems(of: file, padding: &walk.padding, frames: &walk.frames)
         return walk
     }
 
-    private static func problems(of file: FileBytes, padding: inout (range: Range<Int64>, check: StreamPadding.Check)?) -> [FramingProblem] {
+    /// Whether `bytes` (one zstd frame) decompresses.
+    static func decompresses(_ bytes: [UInt8]) -> Bool {
+        guard let a = archive_read_new() else { return false }
+        defer { archive_read_free(a) }
+        archive_read_support_format_raw(a)
+        archive_read_support_filter_zstd(a)
+        return bytes.withUnsafeBytes { buffer -> Bool in
+            guard archive_read_open_memory(a, buffer.baseAddress, buffer.count) == ARCHIVE_OK else { return false }
+            var entry: OpaquePointer?
+            guard archive_read_next_header(a, &entry) == ARCHIVE_OK else { return false }
+            var scratch = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = scratch.withUnsafeMutableBytes { archive_read_data(a, $0.baseAddress, $0.count) }
+                if count == 0 { return true }
+                if count < 0 { return false }
+            }
+        }
+    }
+
+    private static func problems(
+        of file: FileBytes, padding: inout (range: Range<Int64>, check: StreamPadding.Check)?, frames: inout [Range<Int64>]
+    ) -> [FramingProblem] {
         var problems: [FramingProblem] = []
         var offset: Int64 = 0
         var frame = 0
@@ -398,6 +434,7 @@ enum ZstdFraming {
                 if value & 1 != 0 { break }
             }
             if fhd & 4 != 0 { block += 4 }
+            frames.append(offset..<block)
             offset = block
             frame += 1
             dataFrames += 1

@@ -8,12 +8,16 @@ internal import CZlib
 /// disk can be moved behind it by the file system (`LocalFileSystem.insertSpace`), instead of
 /// being copied.
 ///
-/// - gzip: one empty member (RFC 1952) whose header carries an extra field `BP` of zeros:
-///   10 header bytes, XLEN, the field, the 2-byte empty final deflate block, CRC-32 and ISIZE
-///   (both 0). `gzip -d`, zlib, libarchive and Python read a file as the concatenation of its
-///   members, so the member adds no bytes to the tar stream.
-/// - zstd: one skippable frame (RFC 8878, magic `0x184D2A50`), which decoders skip by design.
+/// - gzip: one empty member (RFC 1952) whose header carries an extra field `BP`: 10 header
+///   bytes, XLEN, the field (its `Check`, then zeros), the 2-byte empty final deflate block,
+///   CRC-32 and ISIZE (both 0). `gzip -d`, zlib, libarchive and Python read a file as the
+///   concatenation of its members, so the member adds no bytes to the tar stream.
+/// - zstd: one skippable frame (RFC 8878, magic `0x184D2A50`) holding the `Check`, then zeros,
+///   which decoders skip by design.
 /// - none: a tar stream has no such thing; `bytes` returns nil.
+///
+/// Verify requires these exact bytes for the header length found (`StreamFraming`), or those
+/// of the writers before the `Check` (`legacyCount`, `legacyBytes`: all zeros), or none.
 public enum StreamPadding {
     /// The length a padded header stream is a multiple of: the common file-system block.
     public static let alignment = 4096

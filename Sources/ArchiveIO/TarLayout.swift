@@ -124,6 +124,8 @@ public final class TarLayout: @unchecked Sendable {
         switch state {
         case .lost: return
         case .end(let blocks) where blocks == 2 && block.isEmpty: return
+        case .end(let blocks) where blocks == 2:
+            fail(Problem(member: lastName, range: position - Int64(block.count)..<position, reason: "bytes follow the end-of-archive blocks"))
         default:
             fail(Problem(member: lastName, range: position..<position, reason: "the tar stream ends without its two end-of-archive blocks"))
         }

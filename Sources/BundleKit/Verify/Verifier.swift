@@ -46,7 +46,16 @@ public struct Verifier {
             reader = try PaxReader(
                 fileDescriptor: file.rawValue, decompressInBackground: !headerOnly, strict: !headerOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
         } catch {
-            report.problems.append(.unreadable(reason: String(describing: error)))
+            var reason = String(describing: error)
+            if !headerOnly, case ArchiveError.unsupportedFormat = error {
+                // Name the bytes: the compression was recognized (the tar header is damaged) or not.
+                let start = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: bundle)).read(upToCount: 4)).map { [UInt8]($0) } ?? []
+                let compressed = start.starts(with: [0x1f, 0x8b, 8]) || start == [0x28, 0xB5, 0x2F, 0xFD]
+                reason += compressed
+                    ? " (tar stream bytes 0..<512, the first member's tar header, are damaged)"
+                    : " (file bytes 0..<512 start neither a gzip member, a zstd frame nor a tar header)"
+            }
+            report.problems.append(.unreadable(reason: reason))
             return report
         }
         defer { reader.close() }  // before the descriptor closes
@@ -259,10 +268,12 @@ public struct Verifier {
                         report.problems.append(.linkMismatch(member: name, expected: link, found: Self.describe(header.kind)))
                     } else {
                         report.membersChecked += 1
-                        let canonical = EntryHeader(
-                            path: name, kind: .symlink(target: link), size: 0, permissions: entry.permissions ?? 0,
-                            mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
-                        if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
+                        if let permissions = entry.permissions {
+                            let canonical = EntryHeader(
+                                path: name, kind: .symlink(target: link), size: 0, permissions: permissions,
+                                mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
+                            if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
+                        }
                     }
                     try reader.skip()
                     continue
@@ -277,10 +288,13 @@ public struct Verifier {
                     try reader.skip()
                     continue
                 }
-                let canonical = EntryHeader(
-                    path: name, size: entry.size, permissions: entry.encrypted ? 0o600 : entry.permissions ?? 0,
-                    mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
-                if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
+                // (A mode that is not octal is `malformed` already: nothing to compare with.)
+                if let permissions = entry.permissions {
+                    let canonical = EntryHeader(
+                        path: name, size: entry.size, permissions: entry.encrypted ? 0o600 : permissions,
+                        mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
+                    if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
+                }
                 try SinkFailure.wrap { try sink?.begin(entry) }
                 let (digest, count) = try reader.digestMember(buffer: buffer) { chunk in
                     try SinkFailure.wrap { try sink?.write(chunk) }
