@@ -151,6 +151,12 @@ final class BackgroundDecompressor: @unchecked Sendable {
     }
     private var framing: [FramingProblem] = []
 
+    /// The failure the producer stopped at, if any, without waiting (also once stopped).
+    var failure: ArchiveError? {
+        lock.sync { failed }
+    }
+    private var failed: ArchiveError?
+
     /// The next chunk, waiting for it; `.end` after the last byte, `.failure` where the input
     /// could not be read or decompressed (and from then on).
     func next() -> Piece {
@@ -281,6 +287,7 @@ final class BackgroundDecompressor: @unchecked Sendable {
             }
             // The end, or a failure after the bytes before it: one slot that stays.
             final = outcome ?? .end
+            if case .failure(let error) = final { lock.sync { failed = error } }
             counts[index % Self.chunkCount] = 0
             filled.signal()
             return

@@ -65,7 +65,8 @@ public final class PaxReader {
             try self.init(onWarning: onWarning, background: source, open: Self.openBackground(source))
         } catch {
             // The tar parser found no archive because the decompressor stopped: its reason.
-            if case .failure(let cause) = source.next() { throw cause }
+            // (Not `next()`: the failed init has stopped the decompressor already.)
+            if let cause = source.failure { throw cause }
             throw error
         }
     }
