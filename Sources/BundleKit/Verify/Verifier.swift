@@ -231,6 +231,8 @@ public struct Verifier {
         do {
             var members = 0
             while let header = try reader.next() {
+                // Its stored tar header, taken for every entry so that the next ones stay in step.
+                let raw = reader.layout?.take()
                 current = header.path
                 let name = header.path
                 members += 1
@@ -256,7 +258,6 @@ public struct Verifier {
                     continue
                 }
                 seen[position] = true
-                let raw = reader.layout?.take()
                 var entry = manifest.entries[position]
                 if entry.link == nil, let digest = checksums[name] { entry.sha256 = digest }
                 if let previous, !BundleLayout.precedes(previous, name) {

@@ -109,4 +109,15 @@ struct CanonicalBytesTests {
         #expect(try Self.verify(bytes, in: dir).isEmpty)
         try Self.expectDetected(bytes, offset: start + 40, bit: 2, in: dir, "zero padding")
     }
+
+    @Test("an extra member is only extra: the members after it are still compared with their own headers", arguments: [Compression.gzip, .none])
+    func extraMember(compression: Compression) throws {
+        let dir = try TemporaryDirectory("canonical")
+        var rewriter = try BundleRewriter(Self.bundle(compression.rawValue))
+        rewriter.put("files/config/aaa-extra.txt", Data("not listed\n".utf8))
+        let file = dir.path("extra.bundle")
+        try rewriter.write(to: file, compression: compression)
+        let problems = try Verifier(bundle: file.path, publicKey: Self.key).run().problems
+        #expect(problems.map(\.code) == ["extra"], "\(problems.map(\.description))")
+    }
 }
