@@ -82,7 +82,7 @@ public enum StreamPadding {
         return Check(crc: crc, length: length)
     }
 
-    // MARK: - Bundles written from 2026-12-01 to 2026-12-05
+    // MARK: - Bundles written from 2026-12-01 until the check (2026-12-06)
 
     /// The padding count those writers used: 0 when already aligned, else at least the bare
     /// member or frame.
