@@ -70,7 +70,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BundleKitTests", dependencies: ["BundleKit", "TestSupport"]),
-        .testTarget(name: "BundleCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "BundleCLITests", dependencies: ["TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,7 +26,16 @@ final class BackgroundDecompressor: @unchecked Sendable {
     /// The compression the raw handle detected.
     let compression: Compression?
 
-    private let handle: ArchiveHandle
+    private let handle: ArchiveHandle?
+    /// In strict mode, a gzip bundle is inflated here (zlib) rather than by libarchive, so
+    /// that every byte of its framing is checked.
+    private let gzip: StrictGzipReader?
+    /// In strict mode, the plain tar stream's layout, followed as it is produced.
+    let layout: TarLayout?
+    /// In strict mode, what the zstd frame walk found before reading began.
+    private let zstdWalk: ZstdFraming.Walk?
+    /// In strict mode for zstd, the file as libarchive reads it, with its CRC-32.
+    private let checkedInput: CheckedFileInput?
     private let storage: UnsafeMutableRawPointer
     /// Bytes in each slot; 0 marks the slot after the last chunk, where `final` says why.
     private let counts: UnsafeMutablePointer<Int>
@@ -50,23 +59,78 @@ final class BackgroundDecompressor: @unchecked Sendable {
 
     /// Opens `fileDescriptor` (not closed here) and starts decompressing at once. Warnings
     /// met on the producer's thread reach `onWarning` on the consumer's, from `next()`.
-    init(fileDescriptor: Int32, blockSize: Int, onWarning: ((String) -> Void)?) throws {
+    ///
+    /// `strict` (a regular file only): check the bytes no digest covers as well, the
+    /// compressed framing (`StreamFraming`) and the tar layout (`TarLayout`); see
+    /// `framingProblems` and `layout`.
+    init(fileDescriptor: Int32, blockSize: Int, strict: Bool = false, onWarning: ((String) -> Void)?) throws {
         let warnings = WarningBox()
         self.warnings = warnings
         self.onWarning = onWarning
-        handle = try ArchiveHandle(.read, onWarning: { warnings.add($0) })
-        let a = handle.pointer
-        try handle.check(archive_read_support_format_raw(a), .configure)
-        try handle.supportBundleFilters()
-        try handle.check(archive_read_open_fd(a, fileDescriptor, blockSize), .open)
-        var entry: OpaquePointer?
-        try handle.check(archive_read_next_header(a, &entry), .readHeader)
-        compression = handle.detectedCompression
+        let file = strict ? FileBytes.size(of: fileDescriptor).map { FileBytes(descriptor: fileDescriptor, size: $0) } : nil
+        layout = file == nil ? nil : TarLayout()
+        let magic = file?.read(0, 4) ?? []
+        if let file, magic.count >= 3, magic[0..<3] == [0x1f, 0x8b, 8] {
+            gzip = try StrictGzipReader(file: file)
+            handle = nil
+            compression = .gzip
+            zstdWalk = nil
+            checkedInput = nil
+        } else {
+            gzip = nil
+            let walk = file.flatMap { magic == [0x28, 0xB5, 0x2F, 0xFD] ? ZstdFraming.walk($0) : nil }
+            zstdWalk = walk
+            let input = walk.map { CheckedFileInput(descriptor: fileDescriptor, padding: $0.padding?.range) }
+            checkedInput = input
+            let handle = try ArchiveHandle(.read, onWarning: { warnings.add($0) })
+            self.handle = handle
+            let a = handle.pointer
+            try handle.check(archive_read_support_format_raw(a), .configure)
+            try handle.supportBundleFilters()
+            do {
+                try Self.open(handle, fileDescriptor: fileDescriptor, blockSize: blockSize, input: input)
+            } catch let error as ArchiveError {
+                // Name the bytes: which frame did not decompress.
+                guard let walk, let file else { throw error }
+                if let problem = walk.problems.first {
+                    throw ArchiveError.library(operation: .open, path: nil, message: "\(problem) (\(error))", errno: 0)
+                }
+                if let damaged = walk.damagedFrame(file) {
+                    let part = damaged.index == 0 ? "the header stream" : "the payload stream"
+                    throw ArchiveError.library(
+                        operation: .open, path: nil,
+                        message: "file bytes \(damaged.range.lowerBound)..<\(damaged.range.upperBound) (\(part)) cannot be decompressed: \(error)", errno: 0)
+                }
+                throw error
+            }
+            compression = handle.detectedCompression
+        }
         storage = .allocate(byteCount: Self.chunkSize * Self.chunkCount, alignment: 16)
         counts = .allocate(capacity: Self.chunkCount)
         counts.initialize(repeating: 0, count: Self.chunkCount)
         for _ in 0..<Self.chunkCount { free.signal() }
         DispatchQueue(label: "bundle.decompress", qos: .userInitiated).async { [self] in produce() }
+    }
+
+    /// Opens `handle` on the file (through `input` when it keeps a CRC) and reads to the data.
+    private static func open(_ handle: ArchiveHandle, fileDescriptor: Int32, blockSize: Int, input: CheckedFileInput?) throws {
+        let a = handle.pointer
+        if let input {
+            try handle.check(
+                archive_read_open(
+                    a, Unmanaged.passUnretained(input).toOpaque(), nil,
+                    { _, context, buffer in
+                        guard let context, let buffer else { return -1 }
+                        let (bytes, count) = Unmanaged<CheckedFileInput>.fromOpaque(context).takeUnretainedValue().next()
+                        buffer.pointee = bytes
+                        return count
+                    }, nil),
+                .open)
+        } else {
+            try handle.check(archive_read_open_fd(a, fileDescriptor, blockSize), .open)
+        }
+        var entry: OpaquePointer?
+        try handle.check(archive_read_next_header(a, &entry), .readHeader)
     }
 
     deinit {
@@ -79,6 +143,19 @@ final class BackgroundDecompressor: @unchecked Sendable {
     var bytesConsumed: Int64 {
         lock.sync { consumed }
     }
+
+    /// In strict mode, where the compressed framing differs from the writer's (complete once
+    /// `next()` has given `.end`).
+    var framingProblems: [FramingProblem] {
+        lock.sync { framing }
+    }
+    private var framing: [FramingProblem] = []
+
+    /// The failure the producer stopped at, if any, without waiting (also once stopped).
+    var failure: ArchiveError? {
+        lock.sync { failed }
+    }
+    private var failed: ArchiveError?
 
     /// The next chunk, waiting for it; `.end` after the last byte, `.failure` where the input
     /// could not be read or decompressed (and from then on).
@@ -136,6 +213,21 @@ final class BackgroundDecompressor: @unchecked Sendable {
             // Block by block (archive_read_data would drop what it copied in a call that ends
             // in an error), copying into the chunk; a block's rest waits for the next chunk.
             while count < Self.chunkSize {
+                if let gzip {
+                    do {
+                        let produced = try gzip.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: Self.chunkSize - count))
+                        if produced == 0 { break }
+                        count += produced
+                    } catch let error as ArchiveError {
+                        outcome = .failure(error)
+                        break
+                    } catch {
+                        outcome = .failure(.library(operation: .readData, path: nil, message: "\(error)", errno: 0))
+                        break
+                    }
+                    continue
+                }
+                guard let handle else { break }
                 if pending.isEmpty {
                     var block: UnsafeRawPointer?
                     var size = 0
@@ -169,8 +261,22 @@ final class BackgroundDecompressor: @unchecked Sendable {
                 count += taken
                 pending = UnsafeRawBufferPointer(rebasing: pending[taken...])
             }
-            let position = archive_filter_bytes(handle.pointer, -1)
+            let position = gzip?.position ?? handle.map { archive_filter_bytes($0.pointer, -1) } ?? 0
             lock.sync { consumed = position }
+            if count > 0 { layout?.feed(UnsafeRawBufferPointer(start: base, count: count)) }
+            if count == 0 && outcome == nil {
+                // The end of the stream, cleanly: the tar layout must be complete, and the
+                // framing problems are final.
+                layout?.finish()
+                var found = (zstdWalk?.problems ?? []) + (gzip?.problems ?? [])
+                if let padding = zstdWalk?.padding, let input = checkedInput, input.crc.check != padding.check {
+                    let field = StreamPadding.checkRange(for: .zstd)
+                    found.append(FramingProblem(
+                        range: padding.range.lowerBound + Int64(field.lowerBound)..<padding.range.lowerBound + Int64(field.upperBound),
+                        reason: "the padding's check (CRC-32 \(String(padding.check.crc, radix: 16)) of \(padding.check.length) bytes) does not match the rest of the file (CRC-32 \(String(input.crc.check.crc, radix: 16)) of \(input.crc.check.length) bytes): a byte outside the padding changed"))
+                }
+                lock.sync { framing = found }
+            }
             if count > 0 {
                 counts[slot] = count
                 index += 1
@@ -181,6 +287,7 @@ final class BackgroundDecompressor: @unchecked Sendable {
             }
             // The end, or a failure after the bytes before it: one slot that stays.
             final = outcome ?? .end
+            if case .failure(let error) = final { lock.sync { failed = error } }
             counts[index % Self.chunkCount] = 0
             filled.signal()
             return

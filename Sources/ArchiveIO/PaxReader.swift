@@ -48,13 +48,31 @@ public final class PaxReader {
     /// `decompressInBackground`, the stream is decompressed on a thread of its own a few MiB
     /// ahead (`BackgroundDecompressor`), for a reader that does real work with the bytes; call
     /// `close()` before closing the descriptor.
-    public convenience init(fileDescriptor: Int32, decompressInBackground: Bool = false, onWarning: ((String) -> Void)? = nil) throws {
+    ///
+    /// `strict` (with `decompressInBackground`, for a regular file): also check the bytes that
+    /// no header field or digest covers, as a verifier must: the compressed framing
+    /// (`framingProblems`) and the tar layout (`layout`: every member's raw header bytes, the
+    /// padding, the end-of-archive blocks).
+    public convenience init(
+        fileDescriptor: Int32, decompressInBackground: Bool = false, strict: Bool = false, onWarning: ((String) -> Void)? = nil
+    ) throws {
         guard decompressInBackground else {
             try self.init(onWarning: onWarning) { archive_read_open_fd($0, fileDescriptor, PaxReader.blockSize) }
             return
         }
-        let source = try BackgroundDecompressor(fileDescriptor: fileDescriptor, blockSize: PaxReader.blockSize, onWarning: onWarning)
-        try self.init(onWarning: onWarning, background: source) { a in
+        let source = try BackgroundDecompressor(fileDescriptor: fileDescriptor, blockSize: PaxReader.blockSize, strict: strict, onWarning: onWarning)
+        do {
+            try self.init(onWarning: onWarning, background: source, open: Self.openBackground(source))
+        } catch {
+            // The tar parser found no archive because the decompressor stopped: its reason.
+            // (Not `next()`: the failed init has stopped the decompressor already.)
+            if let cause = source.failure { throw cause }
+            throw error
+        }
+    }
+
+    private static func openBackground(_ source: BackgroundDecompressor) -> (OpaquePointer) -> Int32 {
+        { a in
             archive_read_open(
                 a, Unmanaged.passUnretained(source).toOpaque(), nil,
                 { _, context, buffer in
@@ -98,6 +116,17 @@ public final class PaxReader {
     /// Compressed bytes read from the input so far, for progress.
     public var bytesConsumed: Int64 {
         background?.bytesConsumed ?? archive_filter_bytes(handle.pointer, -1)
+    }
+
+    /// With `strict`: the tar stream's layout as read so far (headers to `take` in entry order).
+    public var layout: TarLayout? {
+        background?.layout
+    }
+
+    /// With `strict`: where the compressed framing differs from the writer's; complete once
+    /// `next()` has returned nil.
+    public var framingProblems: [FramingProblem] {
+        background?.framingProblems ?? []
     }
 
     /// Stops reading the input (a background decompressor lets go of the descriptor); every

@@ -77,25 +77,53 @@ public final class PaxWriter {
         }
         try validate(header)
         let e = entry.pointer
-        archive_entry_clear(e)
         try UTF8Locale.run {
-            archive_entry_copy_pathname(e, header.path)
-            switch header.kind {
-            case .regular: archive_entry_set_filetype(e, FileType.regular)
-            case .directory: archive_entry_set_filetype(e, FileType.directory)
-            case .symlink(let target):
-                archive_entry_set_filetype(e, FileType.symlink)
-                archive_entry_copy_symlink(e, target)
-            case .hardlink, .other: break  // refused by validate
-            }
-            archive_entry_set_perm(e, mode_t(header.permissions & 0o7777))
-            archive_entry_set_size(e, header.size)
-            archive_entry_set_mtime(e, time_t(header.mtimeSeconds), Int(header.mtimeNanoseconds))
-            archive_entry_set_uid(e, 0)
-            archive_entry_set_gid(e, 0)
+            Self.fill(e, from: header)
             try guarded { try tar.check(archive_write_header(tar.pointer, e), .writeHeader, path: header.path) }
         }
         current = OpenEntry(path: header.path, declared: header.size, written: 0)
+    }
+
+    /// The entry `e` as `header` describes it, with uid/gid 0 and nothing else (call inside
+    /// `UTF8Locale.run`).
+    private static func fill(_ e: OpaquePointer, from header: EntryHeader) {
+        archive_entry_clear(e)
+        archive_entry_copy_pathname(e, header.path)
+        switch header.kind {
+        case .regular: archive_entry_set_filetype(e, FileType.regular)
+        case .directory: archive_entry_set_filetype(e, FileType.directory)
+        case .symlink(let target):
+            archive_entry_set_filetype(e, FileType.symlink)
+            archive_entry_copy_symlink(e, target)
+        case .hardlink, .other: break  // refused by validate
+        }
+        archive_entry_set_perm(e, mode_t(header.permissions & 0o7777))
+        archive_entry_set_size(e, header.size)
+        archive_entry_set_mtime(e, time_t(header.mtimeSeconds), Int(header.mtimeNanoseconds))
+        archive_entry_set_uid(e, 0)
+        archive_entry_set_gid(e, 0)
+    }
+
+    /// The exact tar header bytes (pax extended header, if any, and the ustar block) that
+    /// `begin(header)` writes: what a verifier compares a bundle's headers with. Nothing of the
+    /// entry's data is produced, however large `header.size` is.
+    public static func headerBytes(for header: EntryHeader) throws -> [UInt8] {
+        final class Collected { var bytes: [UInt8] = [] }
+        let collected = Collected()
+        let tar = try ArchiveHandle(.write, onWarning: nil)
+        try tar.check(archive_write_set_format_pax(tar.pointer), .configure)
+        try tar.check(archive_write_set_bytes_per_block(tar.pointer, 0), .configure)
+        tar.sink = { collected.bytes.append(contentsOf: $0) }
+        let entry = try ArchiveEntry()
+        try UTF8Locale.run {
+            try tar.openOutput()
+            fill(entry.pointer, from: header)
+            try tar.check(archive_write_header(tar.pointer, entry.pointer), .writeHeader, path: header.path)
+        }
+        // The entry's data is never written: free without closing (which would pad it).
+        tar.discardsOutput = true
+        archive_write_fail(tar.pointer)
+        return collected.bytes
     }
 
     /// Writes data of the current entry. Throws, writing nothing, if the total would exceed the

@@ -6,19 +6,20 @@ import Testing
 /// Padding between a header stream and a payload stream: invisible to every reader.
 @Suite("StreamPadding")
 struct StreamPaddingTests {
-    @Test("the count brings any length to a multiple of 4 KiB, never below the minimum", arguments: [Compression.gzip, .zstd])
+    @Test("the count brings any length to a multiple of 4 KiB, never below the minimum (so never 0)", arguments: [Compression.gzip, .zstd])
     func counts(compression: Compression) throws {
         let minimum = try #require(StreamPadding.minimum(for: compression))
+        let check = StreamPadding.Check(crc: 0x1234_5678, length: 99)
         for length: Int64 in [0, 1, 4095, 4096, 4097, 4096 - Int64(minimum), 4096 - Int64(minimum) + 1, 8191, 1_234_567] {
             let count = try #require(StreamPadding.count(after: length, for: compression))
             #expect((length + Int64(count)) % 4096 == 0, "\(length)")
-            #expect(count == 0 || count >= minimum, "\(length)")
+            #expect(count >= minimum, "\(length)")
             #expect(count < 4096 + minimum, "\(length)")
-            #expect(try #require(StreamPadding.bytes(count, for: compression)).count == count)
+            #expect(try #require(StreamPadding.bytes(count, for: compression, check: check)).count == count)
         }
-        #expect(StreamPadding.bytes(minimum - 1, for: compression) == nil)
+        #expect(StreamPadding.bytes(minimum - 1, for: compression, check: check) == nil)
         #expect(StreamPadding.count(after: 10, for: .none) == nil)
-        #expect(StreamPadding.bytes(512, for: .none) == nil)
+        #expect(StreamPadding.bytes(512, for: .none, check: check) == nil)
     }
 
     @Test("header + padding + payload reads as one archive in libarchive, GNU tar, bsdtar and gzip/zstd -t", arguments: [Compression.gzip, .zstd])
@@ -30,8 +31,10 @@ struct StreamPaddingTests {
         let front = try Samples.write(header, compression: compression, endOfArchive: false)
         let back = try Samples.write(payload, compression: compression, endOfArchive: true)
         let minimum = try #require(StreamPadding.minimum(for: compression))
+        let check = StreamPadding.Check(crc: 0xDEAD_BEEF, length: 1 << 40)
         for count in [minimum, minimum + 1, 4096, 4096 + minimum + 7] {
-            let padding = try #require(StreamPadding.bytes(count, for: compression))
+            let padding = try #require(StreamPadding.bytes(count, for: compression, check: check))
+            #expect(StreamPadding.check(in: padding, for: compression) == check)
             let file = try dir.write("padded-\(count).tar", Data(front + padding + back))
             expectSame(try Samples.readAll(at: file), header + payload)
             let check = try ExternalTool.run(compression == .gzip ? "gzip" : "zstd", ["-t", "-q", file.path])

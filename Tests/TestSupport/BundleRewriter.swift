@@ -42,19 +42,44 @@ public struct BundleRewriter {
         members.firstIndex { $0.header.path == path }
     }
 
-    /// Writes the members to `path` as one stream, with the headers' sizes matching the data.
+    /// Writes the members to `path` as bundle's writer lays them out, with the headers' sizes
+    /// matching the data: the three header members as one stream, then (compressed) the padding
+    /// with its check, then the payload stream; so that verify finds only the change made.
     public func write(to path: URL, compression: Compression = .none) throws {
-        var output = Data()
-        let writer = try PaxWriter(compression: compression) { output.append(contentsOf: $0) }
-        for member in members {
-            var header = member.header
-            header.size = Int64(member.data.count)
-            try writer.begin(header)
-            try member.data.withUnsafeBytes { try writer.write($0) }
-            try writer.end()
+        // Payload headers as capture writes them from the manifest's entries (mode, or 0600
+        // when encrypted; mtime), where the entry says so, so that only the lie shows.
+        let entries = Dictionary(((try? manifest())?.entries ?? []).map { ($0.member, $0) }, uniquingKeysWith: { first, _ in first })
+        func stream(_ members: ArraySlice<Member>, endOfArchive: Bool) throws -> [UInt8] {
+            var output: [UInt8] = []
+            let writer = try PaxWriter(compression: compression) { output.append(contentsOf: $0) }
+            for member in members {
+                var header = member.header
+                header.size = Int64(member.data.count)
+                if let entry = entries[header.path], let permissions = entry.permissions {
+                    header.permissions = entry.encrypted ? 0o600 : permissions
+                    header.mtimeSeconds = entry.mtime
+                    header.mtimeNanoseconds = entry.mtimeNanoseconds
+                }
+                try writer.begin(header)
+                try member.data.withUnsafeBytes { try writer.write($0) }
+                try writer.end()
+            }
+            try writer.finish(endOfArchive: endOfArchive)
+            return output
         }
-        try writer.finish()
-        try output.write(to: path)
+        let names = [BundleLayout.manifest, BundleLayout.checksums, BundleLayout.signature]
+        let split = members.count >= 3 && Array(members.prefix(3).map(\.header.path)) == names ? 3 : 0
+        let front = split > 0 ? try stream(members[..<split], endOfArchive: false) : []
+        let back = try stream(members[split...], endOfArchive: true)
+        var padding: [UInt8] = []
+        if split > 0, let count = StreamPadding.count(after: Int64(front.count), for: compression) {
+            var crc = CRC32()
+            front.withUnsafeBytes { crc.update($0) }
+            var rest = CRC32()
+            back.withUnsafeBytes { rest.update($0) }
+            padding = StreamPadding.bytes(count, for: compression, check: crc.followed(by: rest).check) ?? []
+        }
+        try Data(front + padding + back).write(to: path)
     }
 
     /// The manifest as the bundle carries it.
@@ -78,7 +103,8 @@ public struct BundleRewriter {
             lines.append((entry.member, entry.sha256))
         }
         let sums = Data(ChecksumList(lines).rendered().utf8)
-        let signature = key.sign(sums, trustedComment: manifest.trustedComment)
+        let signature = key.sign(
+            sums, trustedComment: manifest.trustedComment, untrustedComment: "signature from bundle secret key \(key.publicKey.keyIDHex)")
         for (name, data) in [(BundleLayout.manifest, text), (BundleLayout.checksums, sums), (BundleLayout.signature, Data(signature.fileContents().utf8))] {
             guard let index = index(of: name) else { throw CocoaError(.fileReadCorruptFile) }
             members[index].data = data

@@ -55,6 +55,7 @@ final class BundleWriter {
                 output: { bytes in
                     try LocalFileSystem.writeAll(partial, bytes, path: path)
                     counter.count += Int64(bytes.count)
+                    counter.crc.update(bytes)
                 })
         } catch {
             try? partial.close()
@@ -142,14 +143,20 @@ final class BundleWriter {
             ScratchRegistry.shared.remove(headerPath)
         }
         var headerLength: Int64 = 0
+        var headerCRC = CRC32()
         let write: (UnsafeRawBufferPointer) throws -> Void = { bytes in
             try LocalFileSystem.writeAll(header, bytes, path: headerPath)
             headerLength += Int64(bytes.count)
         }
         try Self.writeHeader(
             manifest: manifest, checksums: checksums, signature: signature, created: created,
-            compression: compression, level: level, endOfArchive: false, output: write)
-        let padding = StreamPadding.count(after: headerLength, for: compression).flatMap { StreamPadding.bytes($0, for: compression) }
+            compression: compression, level: level, endOfArchive: false, output: { bytes in
+                try write(bytes)
+                headerCRC.update(bytes)
+            })
+        // The padding carries the CRC-32 of every other byte of the file (`StreamPadding.Check`).
+        let check = headerCRC.followed(by: counter.crc).check
+        let padding = StreamPadding.count(after: headerLength, for: compression).flatMap { StreamPadding.bytes($0, for: compression, check: check) }
         try padding?.withUnsafeBytes(write)
         CrashPoint.reached("create header written")
 
@@ -275,6 +282,7 @@ private final class HashingOutput {
 /// A reference box so the escaping output closure can count bytes.
 private final class ByteCounter: @unchecked Sendable {
     var count: Int64 = 0
+    var crc = CRC32()
 }
 
 /// One file read on the calling thread in `buffer`-sized pieces, exactly `size` bytes: a file

@@ -44,9 +44,18 @@ public struct Verifier {
         do {
             // Reading the payload, decompression runs on a core of its own.
             reader = try PaxReader(
-                fileDescriptor: file.rawValue, decompressInBackground: !headerOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
+                fileDescriptor: file.rawValue, decompressInBackground: !headerOnly, strict: !headerOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
         } catch {
-            report.problems.append(.unreadable(reason: String(describing: error)))
+            var reason = String(describing: error)
+            if !headerOnly, case ArchiveError.unsupportedFormat = error {
+                // Name the bytes: the compression was recognized (the tar header is damaged) or not.
+                let start = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: bundle)).read(upToCount: 4)).map { [UInt8]($0) } ?? []
+                let compressed = start.starts(with: [0x1f, 0x8b, 8]) || start == [0x28, 0xB5, 0x2F, 0xFD]
+                reason += compressed
+                    ? " (tar stream bytes 0..<512, the first member's tar header, are damaged)"
+                    : " (file bytes 0..<512 start neither a gzip member, a zstd frame nor a tar header)"
+            }
+            report.problems.append(.unreadable(reason: reason))
             return report
         }
         defer { reader.close() }  // before the descriptor closes
@@ -58,12 +67,31 @@ public struct Verifier {
             return report
         }
 
+        // The three header members' tar headers as stored, checked once the manifest says when
+        // they were written.
+        let frontHeaders = [(BundleLayout.manifest, header.manifest.count), (BundleLayout.checksums, header.checksums.count), (BundleLayout.signature, header.signature.count)]
+            .map { (name: $0.0, size: Int64($0.1), raw: reader.layout?.take()) }
+
         // The signature comes first: until it holds, nothing below is trusted.
         do {
             let signature = try MinisignSignature(fileContents: String(decoding: header.signature, as: UTF8.self), source: BundleLayout.signature)
             report.signerKeyID = signature.keyIDHex
             report.trustedComment = signature.trustedComment
             try signature.verify(header.checksums, with: publicKey)
+            // The untrusted comment and the line layout are covered by nothing: they must be
+            // exactly what the writer puts there.
+            let canonical = Array(signature.fileContents().utf8)
+            let stored = [UInt8](header.signature)
+            if signature.untrustedComment != Self.untrustedComment(keyID: signature.keyIDHex) {
+                report.problems.append(.nonCanonical(
+                    member: BundleLayout.signature, range: "line 1",
+                    reason: "the untrusted comment is not '\(Self.untrustedComment(keyID: signature.keyIDHex))'"))
+            } else if stored != canonical {
+                let at = Self.firstDifference(stored, canonical)
+                report.problems.append(.nonCanonical(
+                    member: BundleLayout.signature, range: "bytes \(at)..<\(max(stored.count, canonical.count))",
+                    reason: "the file is not the four lines minisign writes for this signature"))
+            }
         } catch {
             report.problems.append(.signature(String(describing: error)))
         }
@@ -93,6 +121,12 @@ public struct Verifier {
             return report
         }
         report.manifest = manifest
+        if let created = Self.epoch(manifest.created) {
+            for front in frontHeaders {
+                let canonical = EntryHeader(path: front.name, size: front.size, permissions: 0o644, mtimeSeconds: created)
+                if let problem = Self.compare(front.raw, with: canonical, member: front.name) { report.problems.append(problem) }
+            }
+        }
         if let found = report.trustedComment, found != manifest.trustedComment {
             report.problems.append(.trustedCommentMismatch(expected: manifest.trustedComment, found: found))
         }
@@ -197,6 +231,8 @@ public struct Verifier {
         do {
             var members = 0
             while let header = try reader.next() {
+                // Its stored tar header, taken for every entry so that the next ones stay in step.
+                let raw = reader.layout?.take()
                 current = header.path
                 let name = header.path
                 members += 1
@@ -233,6 +269,12 @@ public struct Verifier {
                         report.problems.append(.linkMismatch(member: name, expected: link, found: Self.describe(header.kind)))
                     } else {
                         report.membersChecked += 1
+                        if let permissions = entry.permissions {
+                            let canonical = EntryHeader(
+                                path: name, kind: .symlink(target: link), size: 0, permissions: permissions,
+                                mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
+                            if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
+                        }
                     }
                     try reader.skip()
                     continue
@@ -246,6 +288,13 @@ public struct Verifier {
                     report.problems.append(.sizeMismatch(member: name, expected: entry.size, actual: header.size))
                     try reader.skip()
                     continue
+                }
+                // (A mode that is not octal is `malformed` already: nothing to compare with.)
+                if let permissions = entry.permissions {
+                    let canonical = EntryHeader(
+                        path: name, size: entry.size, permissions: entry.encrypted ? 0o600 : permissions,
+                        mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
+                    if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
                 }
                 try SinkFailure.wrap { try sink?.begin(entry) }
                 let (digest, count) = try reader.digestMember(buffer: buffer) { chunk in
@@ -265,6 +314,15 @@ public struct Verifier {
                 try SinkFailure.wrap { try sink?.end(entry, intact: intact) }
             }
             current = nil
+            // The end was reached: the bytes between and after the members, and the framing.
+            if let problem = reader.layout?.problem {
+                report.problems.append(.nonCanonical(
+                    member: problem.member, range: "tar stream bytes \(problem.range.lowerBound)..<\(problem.range.upperBound)", reason: problem.reason))
+            }
+            for problem in reader.framingProblems {
+                report.problems.append(.nonCanonical(
+                    member: nil, range: "file bytes \(problem.range.lowerBound)..<\(problem.range.upperBound)", reason: problem.reason))
+            }
         } catch let failure as SinkFailure {
             throw failure.underlying  // staging or decryption failed: not a fault of the archive
         } catch {
@@ -273,6 +331,38 @@ public struct Verifier {
         for member in expected.filter({ !seen[Int($0.value)] }).keys.sorted(by: BundleLayout.precedes) {
             report.problems.append(.missing(member: member))
         }
+    }
+
+    /// A problem when the member's stored tar header (`raw`, from the layout) is not exactly
+    /// the bytes the writer produces for `canonical`.
+    static func compare(_ raw: TarLayout.Header?, with canonical: EntryHeader, member: String) -> VerifyProblem? {
+        guard let raw else { return nil }  // the layout stopped earlier, and said why
+        guard let expected = try? PaxWriter.headerBytes(for: canonical) else {
+            return .nonCanonical(member: member, range: "its tar header", reason: "the writer cannot encode what the manifest declares")
+        }
+        guard raw.bytes != expected else { return nil }
+        let at = (0..<min(raw.bytes.count, expected.count)).first { raw.bytes[$0] != expected[$0] } ?? min(raw.bytes.count, expected.count)
+        let start = raw.offset + Int64(at)
+        return .nonCanonical(
+            member: member, range: "tar stream bytes \(start)..<\(raw.offset + Int64(max(raw.bytes.count, expected.count)))",
+            reason: "its tar header (\(raw.bytes.count) bytes) differs from the writer's encoding (\(expected.count) bytes) from byte \(at) on")
+    }
+
+    /// The untrusted comment bundle's writer puts in `SHA256SUMS.minisig`.
+    static func untrustedComment(keyID: String) -> String {
+        "signature from bundle secret key \(keyID)"
+    }
+
+    /// The index of the first byte where `a` and `b` differ.
+    private static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+    }
+
+    /// Seconds since the epoch of a manifest `created` time (`YYYY-MM-DDTHH:MM:SSZ`).
+    static func epoch(_ created: String) -> Int64? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: created).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
     }
 
     static func describe(_ kind: EntryHeader.Kind) -> String {

@@ -76,6 +76,10 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// `skippedItems` disagrees with the entries: an item listed as skipped has entries, or a
     /// required item has none and is not listed.
     case skippedItemsDisagree(item: String, reason: String)
+    /// Bytes that no digest covers (tar headers, padding, end-of-archive blocks, the gzip or
+    /// zstd framing, what follows the end) differ from what the format's writer produces for
+    /// this content; `range` names them (bytes of the file, or of the tar stream inside it).
+    case nonCanonical(member: String?, range: String, reason: String)
 
     /// A stable, machine-readable name for the problem (used in `--json`).
     public var code: String {
@@ -111,6 +115,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .memberTargetMismatch: return "member-target-mismatch"
         case .impossibleSize: return "impossible-size"
         case .skippedItemsDisagree: return "skipped-items-disagree"
+        case .nonCanonical: return "non-canonical"
         }
     }
 
@@ -128,7 +133,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             .duplicateTarget(let member, _, _), .unknownItem(let member, _), .roleMismatch(let member, _, _, _),
             .memberOutsideItem(let member, _), .memberTargetMismatch(let member, _), .impossibleSize(let member, _, _):
             return member
-        case .truncated(let member, _): return member
+        case .truncated(let member, _), .nonCanonical(let member, _, _): return member
         }
     }
 
@@ -197,6 +202,8 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(member) declares \(size) bytes: \(reason)"
         case .skippedItemsDisagree(let item, let reason):
             return "item '\(item)': \(reason)"
+        case .nonCanonical(let member, let range, let reason):
+            return (member.map { "\($0): " } ?? "") + "\(range): \(reason); bundle's writer does not produce these bytes"
         }
     }
 }
