@@ -50,6 +50,9 @@ enum Accounts {
     /// The user this process runs as.
     static var effectiveUser: UInt32 { UInt32(geteuid()) }
 
+    /// The group this process runs as (the group new files get, outside setgid folders).
+    static var effectiveGroup: UInt32 { UInt32(getegid()) }
+
     /// Who should own a restored file: the captured name mapped on this machine, else the
     /// captured number; nil when the capture recorded no owner.
     static func resolve(name: String?, id: UInt32?, lookup: (String) -> UInt32?) -> UInt32? {

@@ -23,6 +23,10 @@ extension Restorer {
         var rewritten = Set<String>()
         for file in plan.files {
             guard let status = try? FileStatus.of(file.hostPath) else { return false }
+            // Without an owner to give, a restored file (or link) is the restoring user's.
+            guard status.owner == file.owner ?? Accounts.effectiveUser, status.group == file.group ?? Accounts.effectiveGroup else {
+                return false
+            }
             if let link = file.entry.link {
                 guard status.kind == .symlink, (try? FileManager.default.destinationOfSymbolicLink(atPath: file.hostPath)) == link else {
                     return false
@@ -30,7 +34,6 @@ extension Restorer {
                 continue
             }
             guard status.kind == .regular, status.permissions == file.permissions,
-                  file.owner.map({ $0 == status.owner }) ?? true, file.group.map({ $0 == status.group }) ?? true,
                   let stagedPath = staged.path(of: file.entry.member) else { return false }
             let applying = rewrites.filter { $0.hostPath == file.hostPath }
             if applying.isEmpty {

@@ -86,6 +86,21 @@ struct IdempotentRestoreTests {
         #expect(String(decoding: try SeedScenario.bytes(scenario.target.url, config), as: UTF8.self).contains("value=\"em03:3740\""))
     }
 
+    @Test("a bundle that gives no owners (from Windows) leaves restored files the restoring user's: another owner is a change",
+          .enabled(if: getuid() == 0, "chown needs root"))
+    func ownerWithoutRecord() throws {
+        let scenario = try SeedScenario("netwrix-password-manager")
+        let captured = try scenario.capture()
+        #expect(try Restorer(options: scenario.restoreOptions(captured.output)).run().changed)
+        #expect(try Restorer(options: scenario.restoreOptions(captured.output)).run().nothingToChange)
+        let file = try #require(SeedScenario.files(scenario.target.url).first { $0.hasSuffix("secrets.bin") })
+        let path = scenario.target.url.appendingPathComponent(file).path
+        #expect(chown(path, 65534, 65534) == 0)
+        let again = try Restorer(options: scenario.restoreOptions(captured.output)).run()
+        #expect(again.changed && !again.nothingToChange, "nobody's file is not what the restore leaves")
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.ownerAccountID] as? Int == Int(geteuid()))
+    }
+
     @Test("a file the bundle carries and a rewrite then changes: compared with the staged bytes rewritten")
     func fileAndRewriteOfTheSameFile() throws {
         let profile = try Profile(yaml: """
