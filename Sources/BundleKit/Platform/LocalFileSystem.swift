@@ -268,10 +268,19 @@ extension LocalFileSystem {
     /// Copies a regular file with its mode, modification time and (when allowed) owner,
     /// synced unless `sync` is false (the caller then syncs the file system once for many
     /// copies): a copy that can later be renamed back in place of the original unnoticed.
+    /// The source is opened without following a link and without blocking, and must be a
+    /// regular file as opened: a path swapped for a link or a FIFO since it was looked at is
+    /// refused, never followed or waited on.
     static func copyPreservingMetadata(_ source: String, to destination: String, sync: Bool = true) throws {
-        guard let status = try FileStatus.of(source) else { throw FileSystemError.cannotRead(path: source, errno: .noSuchFileOrDirectory) }
-        let input = try openForReading(source)
+        let input: FileDescriptor
+        do {
+            input = try FileDescriptor.open(FilePath(source), .readOnly, options: [.closeOnExec, .noFollow, .nonBlocking])
+        } catch {
+            throw FileSystemError.cannotRead(path: source, errno: error as? Errno ?? .ioError)
+        }
         defer { try? input.close() }
+        let status = try FileStatus.of(descriptor: input, path: source)
+        guard status.kind == .regular else { throw FileSystemError.cannotRead(path: source, errno: .invalidArgument) }
         let output = try createExclusive(destination, permissions: 0o600)
         defer { try? output.close() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
