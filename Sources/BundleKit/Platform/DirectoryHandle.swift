@@ -241,6 +241,31 @@ final class DirectoryHandle {
         guard futimens(descriptor, &times) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
     }
 
+    /// Replaces `name` here whole or not at all: `fill` writes a new file `temporaryName` here
+    /// (0600 while it is written), which then gets its owner and group (nil: unchanged) and
+    /// mode, is fsynced and renamed over `name`; on any error the temporary file is removed.
+    /// The folder itself is not synced: the caller decides when (one sync for many files).
+    func replace(
+        _ name: String, temporaryName: String, permissions: UInt32, owner: UInt32?, group: UInt32?,
+        fill: (FileDescriptor, String) throws -> Void
+    ) throws {
+        let temporary = Self.join(path, temporaryName)
+        remove(temporaryName)
+        let output = try createExclusive(temporaryName, permissions: 0o600)
+        do {
+            defer { try? output.close() }
+            try fill(output, temporary)
+            try setOwnerAndMode(of: temporaryName, permissions: permissions, owner: owner, group: group)
+            try LocalFileSystem.sync(output, path: temporary)
+            guard try rename(temporaryName, in: self, to: name) else {
+                throw FileSystemError.cannotWrite(path: Self.join(path, name), errno: .improperLink)
+            }
+        } catch {
+            remove(temporaryName)
+            throw error
+        }
+    }
+
     /// Gives `name` here (a file, or a link itself: never what it points to) its owner and
     /// group (nil: unchanged) and then, unless it is a link, its mode.
     func setOwnerAndMode(of name: String, permissions: UInt32?, owner: UInt32?, group: UInt32?) throws(FileSystemError) {

@@ -103,27 +103,15 @@ final class FileCommitter {
     }
 
     private func copyAcross(_ staged: String, to name: String, in folder: DirectoryHandle, file: RestorePlan.File) throws {
-        let target = file.hostPath
-        let temporaryName = nextTemporaryName()
-        let temporary = folder.path + "/" + temporaryName
         let source = try LocalFileSystem.openForReading(staged)
         defer { try? source.close() }
-        let destination = try folder.createExclusive(temporaryName, permissions: 0o600)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
-        do {
-            defer { try? destination.close() }
+        try folder.replace(name, temporaryName: nextTemporaryName(), permissions: file.permissions, owner: file.owner, group: file.group) {
+            destination, temporary in
             try LocalFileSystem.append(from: source, path: staged, to: destination, destinationPath: temporary, buffer: buffer)
-            try folder.setOwnerAndMode(of: temporaryName, permissions: file.permissions, owner: file.owner, group: file.group)
             try LocalFileSystem.setModificationTime(
                 destination, seconds: file.entry.mtime, nanoseconds: file.entry.mtimeNanoseconds, path: temporary)
-            try LocalFileSystem.sync(destination, path: temporary)
-            guard try folder.rename(temporaryName, in: folder, to: name) else {
-                throw FileSystemError.cannotWrite(path: target, errno: .improperLink)
-            }
-        } catch {
-            folder.remove(temporaryName)
-            throw error
         }
     }
 }

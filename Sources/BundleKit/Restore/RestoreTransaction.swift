@@ -189,22 +189,13 @@ struct RestoreTransaction {
         let (data, status, folder, name) = try Self.read(rewrite.hostPath, under: options.root)
         let (changed, result) = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath)
         if result.changed {
-            let temporaryName = temporaryPrefix + "rewrite"
-            let temporary = folder.path + "/" + temporaryName
-            folder.remove(temporaryName)
-            let output = try folder.createExclusive(temporaryName, permissions: 0o600)
-            do {
-                defer { try? output.close() }
+            // The file keeps its owner (only root can give it; anyone else writes it as its own).
+            let keepOwner = Accounts.canChangeOwners
+            try folder.replace(
+                name, temporaryName: temporaryPrefix + "rewrite", permissions: status.permissions,
+                owner: keepOwner ? status.owner : nil, group: keepOwner ? status.group : nil
+            ) { output, temporary in
                 try changed.withUnsafeBytes { try LocalFileSystem.writeAll(output, $0, path: temporary) }
-                _ = fchown(output.rawValue, uid_t(status.owner), gid_t(status.group))  // best effort: not root, not allowed
-                try LocalFileSystem.setPermissions(output, status.permissions, path: temporary)
-                try LocalFileSystem.sync(output, path: temporary)
-                guard try folder.rename(temporaryName, in: folder, to: name) else {
-                    throw FileSystemError.cannotWrite(path: rewrite.hostPath, errno: .improperLink)
-                }
-            } catch {
-                folder.remove(temporaryName)
-                throw error
             }
             try folder.sync()
         }
