@@ -180,8 +180,8 @@ public struct Capturer: Sendable {
     private func export(
         _ item: ProfileItem, _ spec: CommandSpec, variables: [String: String], into scratch: ScratchFolder
     ) throws -> (String, CommandOutcome) {
-        let out = scratch.path + "/" + item.id
-        try LocalFileSystem.createExclusive(out, permissions: 0o600).close()
+        let out = HostPath.join(scratch.path, item.id)
+        try LocalFileSystem.createExclusive(out, permissions: .ownerOnly).close()
         let command = try CommandTemplate.resolve(spec.run, variables: variables, placeholders: ["out": out, "root": options.root], context: "item '\(item.id)' export")
         let outcome = try CommandRunner.run(command, timeout: spec.timeout)
         CrashPoint.reached("capture exported \(item.id)")
@@ -202,7 +202,7 @@ public struct Capturer: Sendable {
                 throw CaptureError.neverCopy(item: source.item.id, path: path, markedBy: item.id)
             }
             if let status = try FileStatus.of(path), status.kind == .regular {
-                digests[item.id] = try Self.digest(of: path)
+                digests[item.id] = try FileDigest.sha256(of: path)
             }
         }
         return digests
@@ -221,18 +221,10 @@ public struct Capturer: Sendable {
         result.sort(by: CaptureSource.precedes)
     }
 
+    /// The SHA-256 of a file (`FileDigest.sha256(of:)`, in Support/ for every phase). Kept for
+    /// the callers in Snapshot/ and in work merged alongside; remove once they call FileDigest.
     static func digest(of path: String) throws -> String {
-        let file = try LocalFileSystem.openForReading(path)
-        defer { try? file.close() }
-        var hasher = SHA256Stream()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = try LocalFileSystem.readFully(file, into: buffer, path: path)
-            if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-        }
-        return hasher.hex()
+        try FileDigest.sha256(of: path)
     }
 
     /// The manifest without entries (those are spooled), for a capture of `fileCount` files.
@@ -241,7 +233,7 @@ public struct Capturer: Sendable {
         return Manifest(
             version: BundleLayout.formatVersion,
             tool: .init(name: "bundle", version: BundleVersion.current),
-            created: Self.timestamp(options.created),
+            created: Timestamp.string(options.created),
             source: .init(host: options.host, os: options.os),
             profile: .init(id: profile.id, name: profile.name, version: profile.version, sha256: profile.sha256, text: profile.text),
             variables: variables,
@@ -252,12 +244,10 @@ public struct Capturer: Sendable {
             checklist: profile.checklist)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ`, whole seconds, UTC.
+    /// A time as the manifest writes it (`Timestamp.string(_:)`, in Support/). Kept for work
+    /// merged alongside; remove once it calls Timestamp.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        Timestamp.string(date)
     }
 }
 

@@ -64,7 +64,7 @@ struct ItemCollector {
             return [try source(SourceGroup(item: item, host: path, target: "", isSingleFile: true), relative: item.id, status: status)]
 
         case .glob(let template):
-            let (folderTemplate, pattern) = Self.split(template)
+            let (folderTemplate, pattern) = PathTemplate.split(template)
             let resolved = try VariableResolver.expand(folderTemplate, with: variables, context: "item '\(item.id)'")
             let host = try mapper.hostPath(for: resolved)
             guard let status = try FileStatus.of(host), status.kind == .directory else {
@@ -98,7 +98,7 @@ struct ItemCollector {
             case .regular:
                 found.append(try source(group, relative: rel, status: status))
             case .directory:
-                folders.append(FolderEntry(target: group.target + "/" + Self.literal(rel), item: item.id, status: status))
+                folders.append(FolderEntry(target: group.target + "/" + PathTemplate.literal(rel), item: item.id, status: status))
                 try walk(path, relative: rel, group: group, into: &found, folders: &folders)
             case .symlink where item.keepSymlinks:
                 var link = try source(group, relative: rel, status: status)
@@ -171,16 +171,5 @@ struct ItemCollector {
         case .symlink: return "symbolic link"
         case .other: return "special file"
         }
-    }
-
-    /// A file name as template text: `$` doubled so restore does not read `${...}` in it.
-    static func literal(_ name: String) -> String {
-        name.replacingOccurrences(of: "$", with: "$$")
-    }
-
-    /// `${Dir}/renewals/*.json` → (`${Dir}/renewals`, `*.json`); either separator.
-    static func split(_ template: String) -> (folder: String, pattern: String) {
-        guard let slash = template.lastIndex(where: { $0 == "/" || $0 == "\\" }) else { return (".", template) }
-        return (String(template[..<slash]), String(template[template.index(after: slash)...]))
     }
 }

@@ -138,8 +138,11 @@ public struct Differ: Sendable {
                 continue
             }
             // The mode restore would give (keys and secrets from Windows get 0600; setuid only where kept).
-            let live = status.permissions & 0o7777
-            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && RestorePlan.permissions(for: entry, keepingSpecialBits: keepers.contains(entry.item), sourceOS: manifest.source.os) != live } ?? false
+            let live = FilePermissions(mode: status.permissions)
+            result.modeChanged = entry.permissions.map {
+                FilePermissions(mode: $0) != live
+                    && PermissionPolicy.file(entry, keepingSpecialBits: keepers.contains(entry.item), sourceOS: manifest.source.os) != live
+            } ?? false
             if manifest.source.os != .windows, entry.uid != nil || entry.owner != nil {
                 let owner = Accounts.resolve(name: entry.owner, id: entry.uid, lookup: Accounts.userID)
                 let group = Accounts.resolve(name: entry.group, id: entry.gid, lookup: Accounts.groupID)
@@ -147,7 +150,7 @@ public struct Differ: Sendable {
                 result.actualOwner = "\(Accounts.userName(status.owner) ?? String(status.owner)):\(Accounts.groupName(status.group) ?? String(status.group))"
                 result.ownerChanged = (owner.map { $0 != status.owner } ?? false) || (group.map { $0 != status.group } ?? false)
             }
-            result.contentChanged = try status.size != expected.size || Capturer.digest(of: path) != expected.sha256
+            result.contentChanged = try status.size != expected.size || FileDigest.sha256(of: path) != expected.sha256
             if result.modeChanged || result.contentChanged || result.ownerChanged { result.state = .changed }
         }
         let listed = Set(entries.map(\.path).filter { !$0.isEmpty })

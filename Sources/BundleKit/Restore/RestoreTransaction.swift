@@ -143,9 +143,9 @@ struct RestoreTransaction {
     /// that do not exist yet (a restore may make them). No paths: those are recorded by the
     /// safeguard step once their copies are durable.
     private func makeJournal() throws -> RestoreJournal {
-        let id = Capturer.timestamp(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
+        let id = Timestamp.string(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
         var journal = RestoreJournal(
-            id: id, bundle: options.source ?? options.bundle, root: options.root, started: Capturer.timestamp(Date()),
+            id: id, bundle: options.source ?? options.bundle, root: options.root, started: Timestamp.string(Date()),
             step: RestoreStep.stopServices.rawValue, safeguard: stateDirectory + "/safeguards/" + id)
         journal.createdFolders = createdStateFolders
         journal.pid = ProcessInfo.processInfo.processIdentifier
@@ -192,12 +192,11 @@ struct RestoreTransaction {
             // The file keeps its owner (only root can give it; anyone else writes it as its own).
             let keepOwner = Accounts.canChangeOwners
             try folder.replace(
-                name, temporaryName: temporaryPrefix + "rewrite", permissions: status.permissions,
-                owner: keepOwner ? status.owner : nil, group: keepOwner ? status.group : nil
+                name, temporaryName: temporaryPrefix + "rewrite", permissions: FilePermissions(mode: status.permissions),
+                owner: keepOwner ? status.owner : nil, group: keepOwner ? status.group : nil, durability: .synced
             ) { output, temporary in
                 try changed.withUnsafeBytes { try LocalFileSystem.writeAll(output, $0, path: temporary) }
             }
-            try folder.sync()
         }
         return .init(file: rewrite.hostPath, target: "\(rewrite.target)", oldValue: result.oldValue, newValue: result.newValue)
     }
