@@ -68,13 +68,13 @@ struct ItemCollector {
             let resolved = try VariableResolver.expand(folderTemplate, with: variables, context: "item '\(item.id)'")
             let host = try mapper.hostPath(for: resolved)
             guard let status = try FileStatus.of(host), status.kind == .directory else {
-                return try missing(item, host + "/" + pattern)
+                return try missing(item, HostPath.join(host, pattern))
             }
             let matcher = GlobPattern(pattern)
             let group = SourceGroup(item: item, host: host, target: folderTemplate, isSingleFile: false)
             var found: [CaptureSource] = []
             for name in try LocalFileSystem.contents(of: host) where matcher.matches(name) {
-                let path = host + "/" + name
+                let path = HostPath.join(host, name)
                 guard let entry = try FileStatus.of(path), entry.kind == .regular else {
                     onEvent?(.warning("item '\(item.id)': \(path) matches \(pattern) but is not a regular file; skipped"))
                     continue
@@ -82,7 +82,7 @@ struct ItemCollector {
                 found.append(try source(group, relative: name, status: entry))
             }
             if found.isEmpty && item.required {
-                throw CaptureError.requiredItemMissing(item: item.id, path: host + "/" + pattern)
+                throw CaptureError.requiredItemMissing(item: item.id, path: HostPath.join(host, pattern))
             }
             return found
         }
@@ -91,7 +91,7 @@ struct ItemCollector {
     private func walk(_ folder: String, relative: String, group: SourceGroup, into found: inout [CaptureSource], folders: inout [FolderEntry]) throws {
         let item = group.item
         for name in try LocalFileSystem.contents(of: folder) {
-            let path = folder + "/" + name
+            let path = HostPath.join(folder, name)
             let rel = relative.isEmpty ? name : relative + "/" + name
             guard let status = try FileStatus.of(path) else { continue }  // removed while walking
             switch status.kind {
