@@ -1,5 +1,4 @@
 import ArchiveIO
-import SystemPackage
 
 /// One read of a bundle file, front to back, in two stages (`Verifier.open()`):
 ///
@@ -11,7 +10,8 @@ import SystemPackage
 /// writes anything and still reads the file once. The file is closed when the reading ends.
 public final class BundleReading {
     private let verifier: Verifier
-    private var file: FileDescriptor?
+    /// Closes the bundle file (once the reader is closed).
+    private var closeFile: (() -> Void)?
     private var reader: PaxReader?
     private let total: Int64
     private var report: VerifyReport
@@ -25,9 +25,9 @@ public final class BundleReading {
         case done
     }
 
-    init(verifier: Verifier, file: FileDescriptor, reader: PaxReader, total: Int64) {
+    init(verifier: Verifier, reader: PaxReader, total: Int64, closeFile: @escaping () -> Void) {
         self.verifier = verifier
-        self.file = file
+        self.closeFile = closeFile
         self.reader = reader
         self.total = total
         report = VerifyReport(bundle: verifier.bundle)
@@ -70,7 +70,7 @@ public final class BundleReading {
     private func close() {
         reader?.close()
         reader = nil
-        try? file?.close()
-        file = nil
+        closeFile?()
+        closeFile = nil
     }
 }

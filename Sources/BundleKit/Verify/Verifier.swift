@@ -45,7 +45,7 @@ public struct Verifier {
             // Reading the payload, decompression runs on a core of its own.
             let reader = try PaxReader(
                 fileDescriptor: file.rawValue, decompressInBackground: !frontOnly, strict: !frontOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
-            return BundleReading(verifier: self, file: file, reader: reader, total: total)
+            return BundleReading(verifier: self, reader: reader, total: total, closeFile: { try? file.close() })
         } catch {
             try? file.close()
             var reason = String(describing: error)
