@@ -71,7 +71,8 @@ struct BundleCommand: AsyncParsableCommand {
         } catch {
             let json = (command as? JSONOutputCommand)?.output.json ?? false
             Terminal.reportError(error, json: json)
-            Self.exit(withError: ExitCode(ExitCodes.code(for: error)))
+            let phase = (Swift.type(of: command) as? any PhasedCommand.Type)?.phase ?? .other
+            Self.exit(withError: ExitCode(ExitCodes.code(for: error, phase: phase)))
         }
     }
 

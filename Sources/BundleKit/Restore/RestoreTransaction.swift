@@ -35,9 +35,9 @@ struct RestoreTransaction {
                 report.steps.append(.init(name: step.rawValue, status: status, seconds: Date().timeIntervalSince(clock), detail: detail))
             }
         } catch {
-            report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: String(describing: error)))
+            report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: "\(error)"))
             let rollback = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
-            throw RestoreError.stepFailed(step: current.rawValue, reason: String(describing: error), rollbackProblems: rollback.problems + rollback.unvouched)
+            throw RestoreError.stepFailed(step: current.rawValue, cause: ErrorCause(error), rollbackProblems: rollback.problems + rollback.unvouched)
         }
         RestoreJournal.remove(from: stateDirectory)
         if (try? FileStatus.of(journal.safeguard)) ?? nil != nil { report.safeguard = journal.safeguard }
@@ -48,8 +48,8 @@ struct RestoreTransaction {
     static func runPreflightChecks(_ checks: [RestorePlan.Check], commands: Bool) throws {
         for check in checks {
             if case .run = check, !commands { continue }
-            if let reason = CheckRunner.failure(of: check) {
-                throw RestoreError.checkFailed(phase: "preflight", check: RestorePlan.describe(check), reason: reason)
+            if let failure = CheckRunner.failure(of: check) {
+                throw RestoreError.checkFailed(phase: "preflight", check: RestorePlan.describe(check), reason: failure.reason, cause: failure.cause)
             }
         }
     }
@@ -127,8 +127,8 @@ struct RestoreTransaction {
             if options.skipPostChecks { return ("skipped", "--skip-post-checks") }
             for (check, within) in plan.postChecks {
                 let limit = min(within, options.postCheckTimeout ?? within)
-                if let reason = CheckRunner.wait(for: check, within: limit) {
-                    throw RestoreError.checkFailed(phase: "post-check", check: RestorePlan.describe(check), reason: reason)
+                if let failure = CheckRunner.wait(for: check, within: limit) {
+                    throw RestoreError.checkFailed(phase: "post-check", check: RestorePlan.describe(check), reason: failure.reason, cause: failure.cause)
                 }
             }
             return ("done", "\(plan.postChecks.count) check(s) passed")

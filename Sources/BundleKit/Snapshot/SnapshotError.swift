@@ -23,23 +23,23 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .noStore(let path):
-            return "\(path): no snapshot store here (no keys in \(path)/keys). Run 'bundle snapshot create' first, or pass --store."
+            return "\(path): no snapshot store here (no keys in \(path)/keys)."
         case .unknownSnapshot(let id, let store):
-            return "snapshot '\(id)' is not in \(store). 'bundle snapshot list --store \(store)' shows the ids."
+            return "snapshot '\(id)' is not in \(store)."
         case .badIndex(let path, let reason):
-            return "\(path): unreadable snapshot index record (\(reason)). Move it aside; the bundle beside it is still a normal bundle."
+            return "\(path): unreadable snapshot index record (\(reason))."
         case .invalidKeep(let count):
-            return "--keep \(count): keep at least 1 (the newest snapshot is never removed)."
+            return "--keep \(count): the newest snapshot is never removed, so at least 1 is kept."
         case .invalidDuration(let text):
-            return "--keep-within \(text): give a whole number and a unit s, m, h, d or w, e.g. 12h or 7d."
+            return "--keep-within \(text): not a whole number and a unit."
         case .noRetention:
-            return "prune: say what to keep with --keep N, --keep-within DURATION, or both."
+            return "prune: nothing says what to keep."
         case .badHeader(let path, let reason):
-            return "\(path): unreadable snapshot header (\(reason)). The snapshot cannot be rebuilt; remove it with 'bundle snapshot prune' once newer snapshots exist."
+            return "\(path): unreadable snapshot header (\(reason)); the snapshot cannot be rebuilt."
         case .badObject(let problem):
-            return "\(problem). The snapshot cannot be rebuilt; 'bundle snapshot verify --all' shows every damaged snapshot."
+            return "\(problem); the snapshot cannot be rebuilt."
         case .unknownSigner(let id, let path):
-            return "snapshot '\(id)' was signed with its own key and \(path) is missing; put that key's minisign .pub file there."
+            return "snapshot '\(id)' was signed with its own key and \(path) is missing."
         }
     }
 }

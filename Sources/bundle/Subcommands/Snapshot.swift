@@ -95,7 +95,7 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let records = try store.snapshotStore.list()
             if output.json {
-                JSONOutput.print(records)
+                JSONOutput.print(["snapshots": records])
                 return
             }
             for record in records {
@@ -128,7 +128,7 @@ extension BundleCommand.Snapshot {
             let ids = try all ? store.list().map(\.id) : [id!]
             let checks = try ids.map { try store.verify($0, limits: try limits.limits()) }
             if output.json {
-                JSONOutput.print(checks.map(SnapshotVerifySummary.init))
+                JSONOutput.print(SnapshotVerifyAllSummary(valid: !checks.contains { !$0.isValid }, snapshots: checks.map(SnapshotVerifySummary.init)))
             } else {
                 if checks.isEmpty { Terminal.out("no snapshots in \(store.path): nothing to verify") }
                 for check in checks {
@@ -249,6 +249,12 @@ extension BundleCommand.Snapshot {
 struct SnapshotCreateSummary: Encodable {
     var record: SnapshotRecord
     var pruned: [String]
+}
+
+/// `bundle snapshot verify --json`: whether all verified, and each snapshot's result.
+struct SnapshotVerifyAllSummary: Encodable {
+    var valid: Bool
+    var snapshots: [SnapshotVerifySummary]
 }
 
 /// `bundle snapshot verify --json`, one per snapshot.

@@ -172,7 +172,7 @@ struct OrderedRestoreTests {
         #expect {
             try Restorer(options: restoreOptions(bundle)).run()
         } throws: { error in
-            guard case RestoreError.checkFailed("preflight", let check, _) = error else { return false }
+            guard case RestoreError.checkFailed("preflight", let check, _, _) = error else { return false }
             return check == "run \(tools.path("step")) preflight"
         }
         #expect(try TreeSnapshot(target.url) == before)
