@@ -35,7 +35,7 @@ extension SnapshotError: DiagnosableError {
         case .noStore: return "Run 'bundle snapshot create' first, or pass --store."
         case .unknownSnapshot(_, let store): return "'bundle snapshot list --store \(store)' shows the ids."
         case .badIndex: return "Move it aside; the bundle beside it is still a normal bundle."
-        case .invalidKeep: return "Keep at least 1."
+        case .invalidKeep: return "Give --keep 1 or more."
         case .invalidDuration: return "Give a whole number and a unit s, m, h, d or w, e.g. 12h or 7d."
         case .noRetention: return "Say what to keep with --keep N, --keep-within DURATION, or both."
         case .badHeader: return "Remove it with 'bundle snapshot prune' once newer snapshots exist."

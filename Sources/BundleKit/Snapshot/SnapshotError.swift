@@ -29,7 +29,7 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
         case .badIndex(let path, let reason):
             return "\(path): unreadable snapshot index record (\(reason))."
         case .invalidKeep(let count):
-            return "--keep \(count): the newest snapshot is never removed, so at least 1 is kept."
+            return "--keep \(count): keep at least 1 (the newest snapshot is never removed)."
         case .invalidDuration(let text):
             return "--keep-within \(text): not a whole number and a unit."
         case .noRetention:

@@ -57,7 +57,7 @@ struct ErrorCatalogTests {
         case .wrongKey: .wrongKey(member: "files/a.age", keys: ["k"], reason: .wrongPassphrase)
         case .noImportCommand: .noImportCommand(item: "i")
         case .checkFailed: .checkFailed(phase: "preflight", check: "c", reason: "r")
-        case .notReady: .notReady(reason: "r", fix: "f")
+        case .notReady: .notReady(reason: "the service manager cannot run", fix: "Name one with --service-command.")
         case .rewriteNotApplicable: .rewriteNotApplicable(cause: .notFound(file: "/a.config", target: .xmlAppSetting(key: "k"), detail: ""))
         case .otherOS: .otherOS(bundle: "b", source: .windows, target: .linux)
         case .busy: .busy(root: "/", pid: 1)
