@@ -61,11 +61,8 @@ extension BundleCommand.Snapshot {
 
         func run() async throws {
             var options = SnapshotOptions(profile: try ProfileLocations.current.loader.load(profile))
-            options.root = location.absoluteRoot
-            options.os = location.os
-            options.overrides = try location.overrides()
-            options.settings = try operations.settings()
-            options.services = operations.services
+            try location.apply(to: &options)
+            try operations.apply(to: &options)
             options.stopServices = stopServices
             options.label = label
             options.keep = keep
@@ -168,14 +165,10 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let progress = ProgressBar(quiet: verbosity.quiet)
             let report = try store.snapshotStore.restore(id, configure: { options in
-                options.unlock = try opening.unlock()
-                options.unlockSources = opening.sources
-                options.root = location.absoluteRoot
-                options.os = location.os
-                options.overrides = try location.overrides()
+                try opening.apply(to: &options)
+                try location.apply(to: &options)
                 options.dryRun = dryRun
-                options.settings = try operations.settings()
-                options.services = operations.services
+                try operations.apply(to: &options)
                 postChecks.apply(to: &options)
             }, onEvent: progress.handler)
             progress.finish()
