@@ -78,7 +78,10 @@ struct RestoreTransaction {
                 try committer.makeFolder(folder)
                 CrashPoint.reached("made folder \(folder.hostPath)")
             }
-            for (index, file) in plan.files.enumerated() {
+            // Progress in bytes (a link counts as none), as capture and verify count theirs.
+            let totalBytes = plan.files.reduce(Int64(0)) { $0 + ($1.entry.link == nil ? $1.entry.size : 0) }
+            var writtenBytes: Int64 = 0
+            for file in plan.files {
                 if let link = file.entry.link {
                     try committer.link(link, to: file)
                 } else {
@@ -86,7 +89,8 @@ struct RestoreTransaction {
                 }
                 CrashPoint.reached("wrote \(file.hostPath)")
                 report.written.append(file.hostPath)
-                onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
+                if file.entry.link == nil { writtenBytes += file.entry.size }
+                onEvent?(.progress(phase: "write", completed: writtenBytes, total: totalBytes, item: file.hostPath))
             }
             // Durable before the journal moves on (FileCommitter explains why that suffices).
             try committer.syncFolders()

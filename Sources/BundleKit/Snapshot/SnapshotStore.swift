@@ -194,7 +194,7 @@ public struct SnapshotStore: Sendable {
             options.bundle = bundle
             options.publicKey = try publicKey(for: record)
             options.unlock = try options.unlock ?? storeUnlock(record)
-            return try Differ(options: options).run()
+            return try Differ(options: options, onEvent: onEvent).run()
         }
     }
 

@@ -57,7 +57,7 @@ extension BundleCommand {
             if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(epoch) {
                 options.created = Date(timeIntervalSince1970: seconds)
             }
-            let progress = ProgressBar()
+            let progress = ProgressBar(json: output.json)
             let result = try Capturer(options: options, onEvent: progress.handler).run()
             progress.finish()
             if let streamed {

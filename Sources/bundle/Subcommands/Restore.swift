@@ -51,7 +51,7 @@ extension BundleCommand {
             let loader = ProfileLocations.current.loader
             options.trustedProfiles = loader.trustedProfiles(adding: try profile.map { try loader.load($0) })
             options.commandConsent = allowBundleCommands ? .allowBundleCommands : .trustedProfilesOnly
-            let progress = ProgressBar(quiet: verbosity.quiet)
+            let progress = ProgressBar(quiet: verbosity.quiet, json: output.json)
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
             if output.json {

@@ -68,17 +68,14 @@ extension BundleCommand.Snapshot {
             options.keep = keep
             options.signingKey = try signKey.map { try KeyFiles.secretKey(at: $0) }
             options.recipients = try AgeKeyFiles.recipients(recipient)
-            let result = try store.snapshotStore.create(options, onEvent: Self.warnings)
+            let progress = ProgressBar(json: output.json)
+            let result = try store.snapshotStore.create(options, onEvent: progress.handler)
+            progress.finish()
             if output.json {
                 JSONOutput.print(SnapshotCreateSummary(record: result.record, pruned: result.pruned.map(\.id)))
             } else {
                 Terminal.out(result.record.id)
             }
-        }
-
-        /// Quiet by default: warnings only, on standard error.
-        static let warnings: EventHandler = { event in
-            if case .warning(let text) = event { Terminal.err("bundle: warning: \(text)") }
         }
     }
 
@@ -123,7 +120,9 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let store = store.snapshotStore
             let ids = try all ? store.list().map(\.id) : [id!]
-            let checks = try ids.map { try store.verify($0, limits: try limits.limits()) }
+            let progress = ProgressBar(json: output.json)
+            let checks = try ids.map { try store.verify($0, limits: try limits.limits(), onEvent: progress.handler) }
+            progress.finish()
             if output.json {
                 JSONOutput.print(SnapshotVerifyAllSummary(valid: !checks.contains { !$0.isValid }, snapshots: checks.map(SnapshotVerifySummary.init)))
             } else {
@@ -163,7 +162,7 @@ extension BundleCommand.Snapshot {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let progress = ProgressBar(quiet: verbosity.quiet)
+            let progress = ProgressBar(quiet: verbosity.quiet, json: output.json)
             let report = try store.snapshotStore.restore(id, configure: { options in
                 try opening.apply(to: &options)
                 try location.apply(to: &options)
