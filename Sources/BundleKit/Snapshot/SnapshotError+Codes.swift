@@ -46,9 +46,16 @@ extension SnapshotError: DiagnosableError {
 
     public var file: String? {
         switch self {
-        case .noStore(let path), .badIndex(let path, _), .badHeader(let path, _), .unknownSigner(_, let path): return path
+        case .noStore(let path), .badIndex(let path, _, _), .badHeader(let path, _, _), .unknownSigner(_, let path): return path
         case .unknownSnapshot(_, let store): return store
         case .invalidKeep, .invalidDuration, .noRetention, .badObject: return nil
+        }
+    }
+
+    public var cause: (any Error)? {
+        switch self {
+        case .badIndex(_, _, let cause), .badHeader(_, _, let cause): return cause?.error
+        default: return nil
         }
     }
 }
