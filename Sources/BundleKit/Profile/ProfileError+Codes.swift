@@ -76,10 +76,15 @@ extension ProfileError: DiagnosableError {
         case .yamlSyntax(let file, _, _), .unknownKey(let file, _, _, _, _), .missingKey(let file, _, _, _),
             .duplicateKey(let file, _, _, _, _), .wrongType(let file, _, _, _, _, _), .unknownRole(let file, _, _, _),
             .invalidValue(let file, _, _, _), .duplicateItemID(let file, _, _, _), .duplicateVariable(let file, _, _, _),
-            .unsupportedVersion(let file, _, _), .unreadable(let file, _):
+            .unsupportedVersion(let file, _, _), .unreadable(let file, _, _):
             return file
         case .notFound, .noProfileFolder, .undefinedVariable, .variableCycle, .unknownName, .invalidOverride, .invalidTemplate:
             return nil
         }
+    }
+
+    public var cause: (any Error)? {
+        if case .unreadable(_, _, let cause) = self { return cause?.error }
+        return nil
     }
 }

@@ -29,8 +29,9 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
     case notFound(reference: String, searched: [String])
     /// None of the folders where shipped profiles are looked for exists; `searched` lists them.
     case noProfileFolder(searched: [String])
-    /// The profile file exists but cannot be read (permissions, not UTF-8, ...).
-    case unreadable(file: String, reason: String)
+    /// The profile file exists but cannot be read (permissions, not UTF-8, ...); `cause` is
+    /// the file system's error, when that is why.
+    case unreadable(file: String, reason: String, cause: ErrorCause? = nil)
     /// A template refers to `${name}`, which has no value; `usedIn` says where the reference is.
     case undefinedVariable(name: String, usedIn: String)
     /// Variables refer to each other in a loop, listed in order with the first name repeated at the end.
@@ -74,7 +75,7 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(file): profile version \(found) is newer than this build of bundle supports (up to \(supported))."
         case let .notFound(reference, searched):
             return "profile '\(reference)' not found (looked for: \(searched.joined(separator: ", ")))."
-        case let .unreadable(file, reason):
+        case let .unreadable(file, reason, _):
             return "\(file): cannot read the profile: \(reason)."
         case let .undefinedVariable(name, usedIn):
             return "undefined variable '\(name)' in \(usedIn)."

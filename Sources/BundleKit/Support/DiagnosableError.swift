@@ -46,6 +46,12 @@ public enum Diagnosis {
         return nil
     }
 
+    /// The code of an error kept as a cause: its own, or `system-error` for one from outside
+    /// bundle (Foundation's, the YAML parser's), which has none.
+    public static func causeCode(of error: any Error) -> String {
+        (error as? any DiagnosableError)?.code ?? "system-error"
+    }
+
     /// The error's own cause, unwrapped from an `ErrorCause`.
     public static func cause(of error: any Error) -> (any Error)? {
         guard let cause = (error as? any DiagnosableError)?.cause else { return nil }

@@ -8,8 +8,9 @@ public enum ErrorCatalog {
     /// Codes the command line gives itself: a usage error, and an error no type claims (a bug).
     public static let commandLineCodes = ["usage", "internal-error"]
 
-    /// The code of a system error kept as a cause (`FileSystemError`'s `Errno`).
-    public static let causeCodes = ["errno"]
+    /// Codes only a `cause` has: the system's `Errno` (of a `FileSystemError`), and any
+    /// other error from outside bundle (Foundation's, the YAML parser's).
+    public static let causeCodes = ["errno", "system-error"]
 
     /// Every code of every error type, sorted.
     public static var codes: [String] {

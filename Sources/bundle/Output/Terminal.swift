@@ -44,7 +44,7 @@ struct ErrorSummary: Encodable {
         var cause: Cause?
 
         init(_ error: Error) {
-            code = Diagnosis.code(of: error)
+            code = Diagnosis.causeCode(of: error)
             message = "\(error)"
             hint = (error as? any DiagnosableError)?.hint
             cause = Diagnosis.cause(of: error).map(Cause.init)
