@@ -29,6 +29,7 @@ final class ProgressBar: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var drawn = false
     private var meter: ProgressMeter?
+    private var lastCompleted: Int64 = 0
     private var lastPlain = Date.distantPast
     private var plainLines = 0
 
@@ -54,11 +55,13 @@ final class ProgressBar: @unchecked Sendable {
         case .progress(let phase, let completed, let total, let item):
             guard style != .none else { return }
             let now = Date()
-            if meter?.phase != phase {
+            // A new phase, or the same phase again (`snapshot verify --all`: one per snapshot).
+            if meter?.phase != phase || completed < lastCompleted {
                 meter = ProgressMeter(phase: phase, started: now)
                 lastPlain = now
                 plainLines = 0
             }
+            lastCompleted = completed
             guard let meter else { return }
             let finished = completed >= total
             if style == .plain {
