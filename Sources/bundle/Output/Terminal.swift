@@ -12,7 +12,7 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// True when standard error is an interactive terminal (progress goes there only).
+    /// True when standard error is an interactive terminal.
     static var stderrIsTerminal: Bool { TerminalDevice.isTerminal(.standardError) }
 
     /// True when standard error may get control sequences (a bar redrawn in place): a
