@@ -62,8 +62,8 @@ public struct Capturer: Sendable {
             // The source must not stay stopped or decrypted unnoticed: say so even when the
             // capture itself failed, and keep a good bundle (it is complete and signed).
             let written = (try? result.get())?.output
-            let cause = (try? result.get()) == nil ? result.failureDescription : nil
-            throw CaptureError.restoreSourceFailed(bundle: written, reason: String(describing: first), captureError: cause)
+            let captureError = result.failure.map(ErrorCause.init)
+            throw CaptureError.restoreSourceFailed(bundle: written, cause: ErrorCause(first), captureError: captureError)
         }
         var captured = try result.get()
         captured.commands = outcomes + captured.commands
@@ -252,9 +252,9 @@ public struct Capturer: Sendable {
 }
 
 extension Result {
-    /// The error's description, for a failure.
-    var failureDescription: String? {
-        if case .failure(let error) = self { return String(describing: error) }
+    /// The error, for a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
         return nil
     }
 }

@@ -138,7 +138,7 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(RestoreJournal.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw RestoreError.journalUnreadable(path: path, reason: String(describing: error))
+            throw RestoreError.journalUnreadable(path: path, cause: ErrorCause(error))
         }
     }
 

@@ -19,7 +19,7 @@ struct SnapshotHeader {
             manifest = try Manifest.decode(members.manifest)
             checksums = try ChecksumList.parse(members.checksums)
         } catch {
-            throw SnapshotError.badHeader(path: path, reason: String(describing: error))
+            throw SnapshotError.badHeader(path: path, reason: "\(error)", cause: ErrorCause(error))
         }
     }
 

@@ -81,7 +81,7 @@ struct WinAcmeTests {
         #expect {
             try Restorer(options: scenario.restoreOptions(captured.output)).run()
         } throws: { error in
-            guard case RestoreError.checkFailed("preflight", _, let reason) = error else { return false }
+            guard case RestoreError.checkFailed("preflight", _, let reason, _) = error else { return false }
             return reason.contains("names 2 path(s) missing")
                 && reason.contains("/Client/LogPath = C:\\ProgramData\\win-acme\\logs does not exist")
                 && reason.contains("/Store/PemFiles/DefaultPath = C:\\certs\\pem does not exist")
