@@ -23,12 +23,12 @@ struct ProfilesCLITests {
     func list() throws {
         let text = try bundle(["profiles", "list"])
         #expect(text.status == 0, "\(text.errors)")
-        for id in ["certbot", "demo-app", "netwrix-password-manager", "netwrix-password-secure", "netwrix-threat-prevention", "netwrix-threat-prevention-agent", "win-acme"] {
+        for id in ["certbot", "demo-app", "netwrix-password-manager", "netwrix-password-manager-update", "netwrix-threat-prevention", "netwrix-threat-prevention-agent", "netwrix-threat-prevention-console", "win-acme"] {
             #expect(text.output.contains(id), "\(id)")
         }
         let json = try bundle(["profiles", "list", "--json"])
         let list = try #require(JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
-        #expect(list.count == 7)
+        #expect(list.count == 8)
     }
 
     @Test("found from the real executable: called through PATH (a symlink), or from an install layout, outside the checkout")

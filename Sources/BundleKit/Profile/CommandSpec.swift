@@ -6,6 +6,9 @@ public struct CommandSpec: Sendable, Equatable, Codable {
     public var run: [String]
     /// Seconds before the command is stopped and counted as failed.
     public var timeout: Int
+    /// For a `run` check only: the check fails when the command's output (standard output and
+    /// error, the last 8 KiB) contains this text, even when it exits 0 (`output-lacks:`).
+    public var outputLacks: String? = nil
 
     /// The default time limit, in seconds.
     public static let defaultTimeout = 60

@@ -10,7 +10,10 @@ enum CheckRunner {
             return ((try? FileStatus.of(path)) ?? nil) == nil ? "\(path) does not exist" : nil
         case .run(let command):
             do {
-                try CommandRunner.run(command.argv, timeout: command.timeout)
+                let outcome = try CommandRunner.run(command.argv, timeout: command.timeout)
+                if let text = command.outputLacks, outcome.output.contains(text) {
+                    return "\(command.argv.joined(separator: " ")) exited 0 but its output contains '\(text)':\n\(outcome.output.suffix(1_000))"
+                }
                 return nil
             } catch {
                 return String(describing: error)
@@ -19,6 +22,12 @@ enum CheckRunner {
             return Network.connects(host: host, port: port) ? nil : "nothing accepts connections on \(host):\(port)"
         case .jsonPathsExist(let file, let pointers, let mapper):
             return missingPaths(in: file, at: pointers, mapper: mapper)
+        case .http(let url):
+            return HTTPProbe.problem(url: url)
+        case .linksInside(let directory, let inside):
+            return linksOutside(directory, inside: inside)
+        case .iniPathsExist(let folder, let pattern, let section, let keys, let mapper):
+            return missingINIPaths(folder: folder, pattern: pattern, section: section, keys: keys, mapper: mapper)
         }
     }
 
