@@ -14,8 +14,9 @@ public struct CommandSpec: Sendable, Equatable, Codable {
     public static let defaultTimeout = 60
 
     /// Makes a command.
-    public init(run: [String], timeout: Int = CommandSpec.defaultTimeout) {
+    public init(run: [String], timeout: Int = CommandSpec.defaultTimeout, outputLacks: String? = nil) {
         self.run = run
         self.timeout = timeout
+        self.outputLacks = outputLacks
     }
 }
