@@ -48,7 +48,7 @@ public enum ProfileCatalog {
             entry.keepsSpecialBits = item.keepSpecialBits
             return entry
         }
-        description.services = profile.services.map { resolved($0.name) ?? $0.name }
+        description.services = profile.services.map { resolved($0.name) ?? $0.name }.filter { !$0.isEmpty }  // "" = not installed
         description.preflight = profile.preflight.map { check in
             switch check {
             case .exists(let path): return "exists \(resolved(path) ?? path)"

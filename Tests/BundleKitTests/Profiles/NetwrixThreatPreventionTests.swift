@@ -70,6 +70,7 @@ struct NetwrixThreatPreventionTests {
         let (_, report, calls) = try scenario.roundTrip(
             restoreRoot: elsewhere.url, overrides: ["InstallDir": "E:\\Netwrix TP", "ReportingService": "", "SchedulerService": ""])
         #expect(calls == ["service stop SIEnterpriseManager", "SecretMgr -i mode=600", "service start SIEnterpriseManager"])
+        #expect(try ProfileCatalog.describe(scenario.profile, os: .windows, overrides: ["ReportingService": ""]).services == ["SISchedulerService", "SIEnterpriseManager"])
         #expect(report.written.sorted() == ["Ca-crt.pem", "Ca-key.pem", "Em-crt.pem", "Em-key.pem"].map { elsewhere.url.path + "/E/Netwrix TP/SIEnterpriseManager/CertsInfo/" + $0 })
     }
 
