@@ -127,7 +127,7 @@ struct CertbotTests {
         let scenario = try scenario()
         let elsewhere = try TemporaryDirectory("certbot-elsewhere")
         try SeedScenario.copyTree(FixturePaths.fixture("certbot-target/etc/letsencrypt"), into: elsewhere.url, at: "srv/certbot/config")
-        let (_, report, calls) = try scenario.roundTrip(
+        let (captured, report, calls) = try scenario.roundTrip(
             restoreRoot: elsewhere.url, overrides: ["ConfigDir": "/srv/certbot/config", "TimerUnit": "snap.certbot.renew.timer"],
             adjust: { $0.skipPostChecks = false })
         #expect(calls == [
@@ -140,6 +140,12 @@ struct CertbotTests {
         #expect(report.rewrites.map(\.file) == ["example.com.conf", "www.example.org.conf"].map { "\(elsewhere.url.path)/srv/certbot/config/renewal/\($0)" })
         #expect(report.rewrites.allSatisfy { $0.oldValue == "/etc/letsencrypt" && $0.newValue == "/srv/certbot/config" })
         #expect(report.steps.last.map { "\($0.name) \($0.status)" } == "post-checks done", "the confs' paths exist under the new ConfigDir")
+        // Again: the moved confs already read as planned, so nothing changes and nothing stops.
+        let before = try TreeSnapshot(elsewhere.url)
+        let again = try Restorer(options: scenario.restoreOptions(
+            captured.output, root: elsewhere.url, overrides: ["ConfigDir": "/srv/certbot/config", "TimerUnit": "snap.certbot.renew.timer"])).run()
+        #expect(again.nothingToChange)
+        #expect(try TreeSnapshot(elsewhere.url) == before)
         #expect(!FileManager.default.fileExists(atPath: elsewhere.path("etc").path), "nothing lands at the default path")
         #expect(report.plan.checklist[3].hasPrefix("Point the web server at /srv/certbot/config/live/<name>/fullchain.pem"))
     }
