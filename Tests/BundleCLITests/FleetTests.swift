@@ -43,7 +43,9 @@ struct FleetTests {
 
     private func inventory(_ hosts: [Host], bystander: Host) throws -> URL {
         func entry(_ host: Host, extra: [String] = []) -> String {
-            let arguments = ["--root", host.root.url.path, "--os", "windows", "--service-command", host.tools.path("service")] + extra
+            // --skip-post-checks: the agent profile's post-check connects to the new manager
+            // (em02.corp.example.com:3741), which these stand-in hosts cannot reach.
+            let arguments = ["--root", host.root.url.path, "--os", "windows", "--service-command", host.tools.path("service"), "--skip-post-checks"] + extra
             return """
                     \(host.name):
                       bundle_tmp_parent: \(Self.quoted(host.scratch.url.path))

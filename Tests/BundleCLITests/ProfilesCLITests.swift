@@ -23,12 +23,12 @@ struct ProfilesCLITests {
     func list() throws {
         let text = try bundle(["profiles", "list"])
         #expect(text.status == 0, "\(text.errors)")
-        for id in ["certbot", "demo-app", "netwrix-password-manager", "netwrix-password-secure", "netwrix-threat-prevention", "netwrix-threat-prevention-agent", "win-acme"] {
+        for id in ["certbot", "demo-app", "netwrix-password-manager", "netwrix-password-manager-update", "netwrix-threat-prevention", "netwrix-threat-prevention-agent", "netwrix-threat-prevention-console", "win-acme"] {
             #expect(text.output.contains(id), "\(id)")
         }
         let json = try bundle(["profiles", "list", "--json"])
         let list = try #require((JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["profiles"] as? [[String: Any]])
-        #expect(list.count == 7)
+        #expect(list.count == 8)
     }
 
     @Test("found from the real executable: called through PATH (a symlink), or from an install layout, outside the checkout")
@@ -146,10 +146,19 @@ struct ProfilesCLITests {
         #expect(restore.status == 0, "\(restore.errors)")
         #expect(tools.calls == [
             "certbot --version", "service stop certbot.timer", "service start certbot.timer",
-            "certbot certificates --config-dir \(work.path("new-server").path)/etc/letsencrypt",
+            "certbot certificates --config-dir \(work.path("new-server").path)/etc/letsencrypt --work-dir \(work.path("new-server").path)/var/lib/letsencrypt --logs-dir \(work.path("new-server").path)/var/log/letsencrypt",
         ])
         #expect(restore.output.contains("[ ] Run `certbot renew --dry-run`"))
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: work.path("new-server/etc/letsencrypt/live/example.com/privkey.pem").path)
             == "../../archive/example.com/privkey2.pem")
+
+        // Another --config-dir on the new server: the plan moves each renewal conf's paths there.
+        try FileManager.default.createDirectory(at: work.path("srv-server"), withIntermediateDirectories: true)
+        let moved = try bundle([
+            "restore", "certbot.bundle", "--pubkey", "sign.pub", "--identity", "age.identity", "--os", "linux", "--root", "srv-server",
+            "--var", certbot, "--var", "ConfigDir=/srv/certbot", "--service-command", tools.path("service"), "--dry-run",
+        ])
+        #expect(moved.status == 0, "\(moved.errors)")
+        #expect(moved.output.contains("srv-server/srv/certbot/renewal/example.com.conf: INI paths under /etc/letsencrypt at archive_dir, cert, privkey, chain, fullchain (before any section) = /srv/certbot"), "\(moved.output)")
     }
 }

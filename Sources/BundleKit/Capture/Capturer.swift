@@ -29,8 +29,7 @@ public struct Capturer: Sendable {
         }
         let before = try commands(profile.steps.captureBefore, "steps.capture.before")
         let after = try commands(profile.steps.captureAfter, "steps.capture.after")
-        let serviceNames = options.stopServices
-            ? try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") } : []
+        let (serviceNames, leftStopped) = try servicesToStop(variables: variables)
         let controller = options.services ?? Host.serviceController(os: options.os)
 
         var outcomes: [CommandOutcome] = []
@@ -52,8 +51,11 @@ public struct Capturer: Sendable {
         }
         // Whatever happened: services back up, then the after steps (e.g. re-encrypt the source).
         var cleanupErrors: [Error] = []
-        for name in stopped.reversed() {
+        for name in stopped.reversed() where !leftStopped.contains(name) {
             do { try controller.start(name) } catch { cleanupErrors.append(error) }
+        }
+        for name in stopped where leftStopped.contains(name) {
+            onEvent?(.warning("service \(name) left stopped on this machine, as the profile's after-capture says"))
         }
         for command in after {
             do { outcomes.append(try CommandRunner.run(command.argv, timeout: command.timeout)) } catch { cleanupErrors.append(error) }

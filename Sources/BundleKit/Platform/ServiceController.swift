@@ -68,21 +68,24 @@ public struct CommandServiceController: ServiceController {
     }
 }
 
-/// systemd, through `systemctl` (which waits for the job itself).
+/// systemd, through `systemctl` (which waits for the job itself). Unit names follow `--`, so a
+/// name from a profile or bundle that starts with `-` is a unit, never an option.
 public struct SystemdServiceController: ServiceController {
     /// Seconds a stop or start may take.
     public var timeout = 300
+    /// The `systemctl` program (another only in tests).
+    public var program = "/usr/bin/systemctl"
 
     /// The controller.
     public init() {}
 
     public func availabilityProblem() -> String? {
-        Access.executableProblem("/usr/bin/systemctl").map { "systemd's \($0) (pass --service-command PATH on a system without systemd)" }
+        Access.executableProblem(program).map { "systemd's \($0) (pass --service-command PATH on a system without systemd)" }
     }
 
     public func state(of name: String) throws -> ServiceState {
         do {
-            try CommandRunner.run(["/usr/bin/systemctl", "is-active", "--quiet", name], timeout: 30)
+            try CommandRunner.run([program, "is-active", "--quiet", "--", name], timeout: 30)
             return .running
         } catch CommandError.failed {
             return .stopped
@@ -90,11 +93,11 @@ public struct SystemdServiceController: ServiceController {
     }
 
     public func stop(_ name: String) throws {
-        try CommandRunner.run(["/usr/bin/systemctl", "stop", name], timeout: timeout)
+        try CommandRunner.run([program, "stop", "--", name], timeout: timeout)
     }
 
     public func start(_ name: String) throws {
-        try CommandRunner.run(["/usr/bin/systemctl", "start", name], timeout: timeout)
+        try CommandRunner.run([program, "start", "--", name], timeout: timeout)
     }
 }
 

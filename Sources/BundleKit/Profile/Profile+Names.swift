@@ -58,7 +58,7 @@ extension Profile {
             add(item.importCommand)
             templates += [item.neverCopy].compactMap { $0 }
         }
-        templates += services.map(\.name)
+        templates += services.map(\.name) + services.compactMap(\.afterCapture)
         for check in preflight {
             switch check {
             case .exists(let path): templates.append(path)
@@ -68,11 +68,15 @@ extension Profile {
         }
         for command in steps.captureBefore + steps.captureAfter + steps.restoreAfterFiles { add(command) }
         templates += rewrites.map(\.file)
+        for case .iniPrefix(_, _, let from) in rewrites.map(\.target) { templates.append(from) }
         for check in postChecks {
             switch check {
             case .tcp(let address, _): templates.append(address)
             case .run(let command, _): add(command)
             case .exists(let path, _): templates.append(path)
+            case .http(let url, _): templates.append(url)
+            case .linksInside(let directory, let inside, _): templates += [directory, inside]
+            case .iniPathsExist(let glob, _, _, _): templates.append(glob)
             }
         }
         return templates

@@ -48,7 +48,7 @@ public enum ProfileCatalog {
             entry.keepsSpecialBits = item.keepSpecialBits
             return entry
         }
-        description.services = profile.services.map { resolved($0.name) ?? $0.name }
+        description.services = profile.services.map { resolved($0.name) ?? $0.name }.filter { !$0.isEmpty }  // "" = not installed
         description.preflight = profile.preflight.map { check in
             switch check {
             case .exists(let path): return "exists \(resolved(path) ?? path)"
@@ -66,8 +66,14 @@ public enum ProfileCatalog {
         description.postChecks = profile.postChecks.map { check in
             switch check {
             case .tcp(let address, let within): return "tcp \(resolved(address) ?? address) within \(within) s"
-            case .run(let spec, let within): return "run \(command(spec)) within \(within) s"
+            case .run(let spec, let within):
+                return "run \(command(spec))" + (spec.outputLacks.map { ", output without '\($0)'" } ?? "") + " within \(within) s"
             case .exists(let path, let within): return "exists \(resolved(path) ?? path) within \(within) s"
+            case .http(let url, let within): return "http \(resolved(url) ?? url) within \(within) s"
+            case .linksInside(let directory, let inside, let within):
+                return "links under \(resolved(directory) ?? directory) resolve inside \(resolved(inside) ?? inside) within \(within) s"
+            case .iniPathsExist(let glob, _, let keys, let within):
+                return "paths named in \(resolved(glob) ?? glob) exist (\(keys.joined(separator: ", "))) within \(within) s"
             }
         }
         description.checklist = profile.checklist

@@ -9,16 +9,20 @@ enum RewriteKind: String, CaseIterable, Sendable {
     case jsonPointer = "json-pointer"
     case ini = "ini"
     case replace = "replace"
+    case iniPrefix = "ini-prefix"
 
     /// Every kind's key, in the order the profile format lists them.
     static var keys: [String] { allCases.map(\.rawValue) }
 }
 
-/// The key that says what a post-check waits for (`tcp:`, `run:`, `exists:`).
+/// The key that says what a post-check waits for (`tcp:`, `run:`, `exists:`, `http:`, ...).
 enum PostCheckKind: String, CaseIterable, Sendable {
     case tcp = "tcp"
     case run = "run"
     case exists = "exists"
+    case http = "http"
+    case linksInside = "links-inside"
+    case iniPathsExist = "ini-paths-exist"
 
     /// Every kind's key.
     static var keys: [String] { allCases.map(\.rawValue) }

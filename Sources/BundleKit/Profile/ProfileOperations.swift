@@ -6,6 +6,11 @@
 public struct ServiceSpec: Sendable, Equatable {
     /// The service's name (a template: it may differ per OS through a variable).
     public var name: String
+    /// What capture leaves it as on the source (a template resolving to `running`, the
+    /// default, or `stopped`): `stopped` stops it before the files are read, even without
+    /// `--stop-services`, and does not start it again, so a server being retired takes no
+    /// more changes that the bundle would miss.
+    public var afterCapture: String? = nil
 }
 
 /// A condition the target must meet before anything changes.
@@ -29,11 +34,22 @@ public enum PostCheck: Sendable, Equatable {
     case run(CommandSpec, within: Int)
     /// A file exists (the product wrote its ready marker).
     case exists(String, within: Int)
+    /// An HTTP GET of the URL (a template, `http://` only) answers with a status below 400:
+    /// the application behind the web server answers, not only the port.
+    case http(url: String, within: Int)
+    /// Every symbolic link under `directory` resolves to an existing file inside `inside`
+    /// (both templates): certbot's live/ links into archive/.
+    case linksInside(directory: String, inside: String, within: Int)
+    /// Every path named at `keys` (in `section`, "" before any header) of every INI file
+    /// `glob` matches exists; the paths are the target OS's, mapped under the root.
+    case iniPathsExist(glob: String, section: String, keys: [String], within: Int)
 
     /// Seconds the check may take.
     public var within: Int {
         switch self {
-        case .tcp(_, let within), .run(_, let within), .exists(_, let within): return within
+        case .tcp(_, let within), .run(_, let within), .exists(_, let within), .http(_, let within),
+            .linksInside(_, _, let within), .iniPathsExist(_, _, _, let within):
+            return within
         }
     }
 }
@@ -54,8 +70,11 @@ public struct ProfileSteps: Sendable, Equatable {
 /// One value to change in a configuration file on the target; everything else in the file
 /// stays byte for byte.
 public struct RewriteSpec: Sendable, Equatable {
-    /// The file (template).
+    /// The file (template); with `glob`, a pattern in its last component.
     public var file: String
+    /// `glob:` instead of `file:`: the rewrite applies to every matching file, those the
+    /// bundle lays down and those already on the target (none is not an error).
+    public var glob = false
     /// Where the value is in it.
     public var target: RewriteTarget
     /// The new value (template; usually `${Name}` from `--set Name=VALUE`).

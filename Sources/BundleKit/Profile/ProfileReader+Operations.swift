@@ -2,12 +2,12 @@ import Yams
 
 /// Reading the operational sections: services, preflight, steps, rewrites, post-checks.
 extension ProfileReader {
-    static let serviceKeys = ["name"]
+    static let serviceKeys = ["name", "after-capture"]
     static let stepsKeys = ["capture", "restore"]
     static let captureStepKeys = ["before", "after"]
     static let restoreStepKeys = ["after-files"]
     static let rewriteKinds = RewriteKind.keys
-    static let rewriteKeys = ["file", "value"] + rewriteKinds
+    static let rewriteKeys = ["file", "glob", "value"] + rewriteKinds
     static let postCheckKinds = PostCheckKind.keys
 
     func readServices(_ node: Node) throws -> [ServiceSpec] {
@@ -15,7 +15,9 @@ extension ProfileReader {
             if case .scalar = entry { return ServiceSpec(name: try template(entry, key: "services", context: Self.topContext)) }
             let fields = try self.fields(of: entry, context: "a service", allowed: Self.serviceKeys)
             guard let name = fields["name"] else { throw missing("name", in: entry, context: "a service") }
-            return ServiceSpec(name: try template(name, key: "name", context: "a service"))
+            var service = ServiceSpec(name: try template(name, key: "name", context: "a service"))
+            service.afterCapture = try fields["after-capture"].map { try template($0, key: "after-capture", context: "a service") }
+            return service
         }
     }
 
@@ -61,22 +63,31 @@ extension ProfileReader {
     func readPostChecks(_ node: Node) throws -> [PostCheck] {
         try list(node, key: "post-checks", expected: "a list of checks (tcp:, run:, exists:) with within: SECONDS").map { entry in
             let context = "a post-check"
-            let fields = try self.fields(of: entry, context: context, allowed: Self.postCheckKinds + ["within", "timeout"])
+            let fields = try self.fields(of: entry, context: context, allowed: Self.postCheckKinds + ["within", "timeout", "output-lacks"])
             let within = try fields["within"].map { try positive($0, key: "within", context: context) } ?? 60
             let kinds = PostCheckKind.allCases.filter { fields[$0.rawValue] != nil }
             guard kinds.count == 1, let kind = kinds.first, let value = fields[kind.rawValue] else {
-                throw ProfileError.invalidValue(file: file, line: line(of: entry), key: "post-checks", reason: "a post-check has exactly one of tcp, run, exists")
+                throw ProfileError.invalidValue(file: file, line: line(of: entry), key: "post-checks", reason: "a post-check has exactly one of \(Self.postCheckKinds.joined(separator: ", "))")
+            }
+            if kind != .run, let extra = fields["output-lacks"] {
+                throw ProfileError.invalidValue(file: file, line: line(of: extra), key: "output-lacks", reason: "'output-lacks' belongs to a run check")
             }
             switch kind {
             case .tcp: return .tcp(address: try template(value, key: "tcp", context: context), within: within)
             case .exists: return .exists(try template(value, key: "exists", context: context), within: within)
+            case .http: return try readHTTPCheck(value, within: within)
+            case .linksInside: return try readLinksInsideCheck(value, within: within)
+            case .iniPathsExist: return try readINIPathsExistCheck(value, within: within)
             case .run:
                 var mapping = entry
                 if case .mapping(var pairs) = entry {
                     pairs["within"] = nil
+                    pairs["output-lacks"] = nil
                     mapping = .mapping(pairs)
                 }
-                return .run(try readCommand(mapping, key: "run", context: context), within: within)
+                var command = try readCommand(mapping, key: "run", context: context)
+                command.outputLacks = try fields["output-lacks"].map { try nonEmptyString($0, key: "output-lacks", context: context) }
+                return .run(command, within: within)
             }
         }
     }
@@ -100,7 +111,10 @@ extension ProfileReader {
         try list(node, key: "rewrites", expected: "a list of rewrites (file, one of \(Self.rewriteKinds.joined(separator: ", ")), value)").map { entry in
             let context = "a rewrite"
             let fields = try self.fields(of: entry, context: context, allowed: Self.rewriteKeys)
-            guard let fileNode = fields["file"] else { throw missing("file", in: entry, context: context) }
+            guard let fileNode = fields["file"] ?? fields["glob"] else { throw missing("file", in: entry, context: context) }
+            if fields["file"] != nil, let glob = fields["glob"] {
+                throw ProfileError.invalidValue(file: file, line: line(of: glob), key: "glob", reason: "a rewrite has 'file' or 'glob', not both")
+            }
             guard let valueNode = fields["value"] else { throw missing("value", in: entry, context: context) }
             let kinds = RewriteKind.allCases.filter { fields[$0.rawValue] != nil }
             guard kinds.count == 1, let kind = kinds.first, let spec = fields[kind.rawValue] else {
@@ -111,6 +125,7 @@ extension ProfileReader {
             case .xmlAppSetting: target = .xmlAppSetting(key: try nonEmptyString(spec, key: kind.rawValue, context: context))
             case .xpath: target = .xmlXPath(try nonEmptyString(spec, key: kind.rawValue, context: context))
             case .jsonPointer: target = .jsonPointer(try string(spec, key: kind.rawValue, context: context))
+            case .iniPrefix: target = try readINIPrefix(spec)
             case .ini:
                 let ini = try self.fields(of: spec, context: "'ini' of \(context)", allowed: ["section", "key"])
                 guard let key = ini["key"] else { throw missing("key", in: spec, context: "'ini' of \(context)") }
@@ -124,9 +139,11 @@ extension ProfileReader {
                     find: try nonEmptyString(find, key: "find", context: context),
                     guard: try replace["guard"].map { try string($0, key: "guard", context: context) })
             }
-            return RewriteSpec(
-                file: try template(fileNode, key: "file", context: context), target: target,
+            var rewrite = RewriteSpec(
+                file: try template(fileNode, key: fields["glob"] != nil ? "glob" : "file", context: context), target: target,
                 value: try template(valueNode, key: "value", context: context))
+            rewrite.glob = fields["glob"] != nil
+            return rewrite
         }
     }
 

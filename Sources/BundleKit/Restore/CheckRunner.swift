@@ -16,7 +16,10 @@ enum CheckRunner {
             return ((try? FileStatus.of(path)) ?? nil) == nil ? Failure(reason: "\(path) does not exist") : nil
         case .run(let command):
             do {
-                try CommandRunner.run(command.argv, timeout: command.timeout)
+                let outcome = try CommandRunner.run(command.argv, timeout: command.timeout)
+                if let text = command.outputLacks, outcome.output.contains(text) {
+                    return Failure(reason: "\(command.argv.joined(separator: " ")) exited 0 but its output contains '\(text)':\n\(outcome.output.suffix(1_000))")
+                }
                 return nil
             } catch {
                 return Failure(reason: "\(error)", cause: ErrorCause(error))
@@ -25,6 +28,12 @@ enum CheckRunner {
             return Network.connects(host: host, port: port) ? nil : Failure(reason: "nothing accepts connections on \(host):\(port)")
         case .jsonPathsExist(let file, let pointers, let mapper):
             return missingPaths(in: file, at: pointers, mapper: mapper).map { Failure(reason: $0) }
+        case .http(let url):
+            return HTTPProbe.problem(url: url).map { Failure(reason: $0) }
+        case .linksInside(let directory, let inside):
+            return linksOutside(directory, inside: inside).map { Failure(reason: $0) }
+        case .iniPathsExist(let folder, let pattern, let section, let keys, let mapper):
+            return missingINIPaths(folder: folder, pattern: pattern, section: section, keys: keys, mapper: mapper).map { Failure(reason: $0) }
         }
     }
 

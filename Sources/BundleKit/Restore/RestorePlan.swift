@@ -58,6 +58,8 @@ public struct RestorePlan: Sendable, Equatable {
         public var argv: [String]
         /// Seconds.
         public var timeout: Int
+        /// A check fails when the output contains this text (`output-lacks:`).
+        public var outputLacks: String? = nil
     }
 
     /// A rewrite with its file and value resolved; `value` nil when no value was supplied.
@@ -83,6 +85,14 @@ public struct RestorePlan: Sendable, Equatable {
         /// Every path the JSON file (on this machine) names at `pointers` must exist; the
         /// paths are read as paths of the target's OS and mapped with `mapper`.
         case jsonPathsExist(file: String, pointers: [String], mapper: PathMapper)
+        /// An HTTP GET of the URL (`http://` only) answers with a status below 400.
+        case http(url: String)
+        /// Every symbolic link under `directory` resolves to an existing file inside `inside`.
+        case linksInside(directory: String, inside: String)
+        /// Every path the INI files matching `pattern` in `folder` name at `keys` (in
+        /// `section`; "" before any header) exists: read as paths of the target's OS, mapped
+        /// with `mapper`.
+        case iniPathsExist(folder: String, pattern: String, section: String, keys: [String], mapper: PathMapper)
     }
 
     /// Files in member order.
@@ -235,9 +245,14 @@ public struct RestorePlan: Sendable, Equatable {
     static func describe(_ check: Check) -> String {
         switch check {
         case .exists(let path): return "exists \(path)"
-        case .run(let command): return "run \(command.argv.joined(separator: " "))"
+        case .run(let command):
+            return "run \(command.argv.joined(separator: " "))" + (command.outputLacks.map { ", output without '\($0)'" } ?? "")
         case .tcp(let host, let port): return "tcp \(host):\(port)"
         case .jsonPathsExist(let file, let pointers, _): return "paths named in \(file) exist (\(pointers.joined(separator: ", ")))"
+        case .http(let url): return "http \(url)"
+        case .linksInside(let directory, let inside): return "links under \(directory) resolve inside \(inside)"
+        case .iniPathsExist(let folder, let pattern, _, let keys, _):
+            return "paths named in \(folder)/\(pattern) exist (\(keys.joined(separator: ", ")))"
         }
     }
 

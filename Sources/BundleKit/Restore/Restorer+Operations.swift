@@ -5,7 +5,9 @@ extension Restorer {
     ) throws {
         let placeholders = ["root": options.root]
         func command(_ spec: CommandSpec, _ context: String) throws -> RestorePlan.Command {
-            .init(argv: try CommandTemplate.resolve(spec.run, variables: variables, placeholders: placeholders, context: context), timeout: spec.timeout)
+            .init(
+                argv: try CommandTemplate.resolve(spec.run, variables: variables, placeholders: placeholders, context: context),
+                timeout: spec.timeout, outputLacks: spec.outputLacks)
         }
         func check(_ spec: PreflightCheck, _ context: String) throws -> RestorePlan.Check {
             switch spec {
@@ -17,30 +19,37 @@ extension Restorer {
                     pointers: pointers, mapper: mapper)
             }
         }
-        plan.services = try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") }
+        // A service whose name resolves to nothing (--var ReportingService=) is not installed here.
+        plan.services = try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") }.filter { !$0.isEmpty }
+        // Values: profile variables, then --set recorded at capture, then --set given now.
+        let values = variables.merging(manifest.settings) { $1 }.merging(options.settings) { $1 }
         plan.preflight = try profile.preflight.map { try check($0, "preflight") }
         plan.afterFiles = try profile.steps.restoreAfterFiles.map { try command($0, "steps.restore.after-files") }
-        plan.postChecks = try profile.postChecks.map { postCheck in
+        plan.postChecks = try profile.postChecks.compactMap { postCheck in
             switch postCheck {
             case .tcp(let address, let within):
-                let text = try VariableResolver.expand(address, with: variables, context: "post-checks")
+                // An address may be a --set value (the agent's new manager); no command runs it.
+                let text: String
+                do {
+                    text = try VariableResolver.expand(address, with: values, context: "post-checks")
+                } catch ProfileError.undefinedVariable(let name, _) {
+                    if options.skipPostChecks { return nil }
+                    throw ProfileError.invalidTemplate(
+                        template: address, context: "post-checks",
+                        reason: "no value for \(name): pass --set \(name)=... (or --skip-post-checks)")
+                }
                 guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
                     throw ProfileError.invalidTemplate(template: address, context: "post-checks", reason: "a tcp check is host:port")
                 }
                 return (.tcp(host: String(text[..<colon]), port: port), within)
             case .run(let spec, let within): return (.run(try command(spec, "post-checks")), within)
             case .exists(let path, let within): return (try check(.exists(path), "post-checks"), within)
+            case .http, .linksInside, .iniPathsExist:
+                return (try contentCheck(postCheck, variables: variables, mapper: mapper), postCheck.within)
             }
         }
-        // Values: profile variables, then --set recorded at capture, then --set given now.
-        let values = variables.merging(manifest.settings) { $1 }.merging(options.settings) { $1 }
-        plan.rewrites = try profile.rewrites.map { spec in
-            let file = try mapper.hostPath(for: try VariableResolver.expand(spec.file, with: variables, context: "rewrites"))
-            do {
-                return .init(hostPath: file, target: spec.target, value: try VariableResolver.expand(spec.value, with: values, context: "rewrites"))
-            } catch ProfileError.undefinedVariable(let name, _) {
-                return .init(hostPath: file, target: spec.target, value: nil, skipReason: "no value for \(name): pass --set \(name)=VALUE")
-            }
+        plan.rewrites = try profile.rewrites.flatMap { spec in
+            try resolveRewrite(spec, manifest: manifest, variables: variables, values: values, mapper: mapper, files: plan.files)
         }
         // The checklist travels as templates in the signed manifest; it is filled in here, for
         // the target, so "set the GPO to ${ServerUrl}" reads as the URL to type.

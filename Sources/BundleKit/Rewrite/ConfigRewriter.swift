@@ -27,12 +27,18 @@ public enum ConfigRewriter {
     /// When the value already reads as `value`, the original bytes come back unchanged and
     /// `result.changed` is false.
     public static func rewrite(_ data: Data, target: RewriteTarget, value: String, file: String) throws -> (data: Data, result: RewriteResult) {
-        try rewriteTyped(data, target: target, value: value, file: file)
+        if case let .iniPrefix(section, keys, from) = target {
+            return try INIPrefixRewriter.rewrite(data, section: section, keys: keys, from: from, to: value, file: file)
+        }
+        return try rewriteTyped(data, target: target, value: value, file: file)
     }
 
     /// Reads the value without changing anything (for plans, previews and preconditions).
     public static func read(_ data: Data, target: RewriteTarget, file: String) throws -> String {
-        try locate(TextEncoding.decode(data, file: file), target: target, file: file).oldValue
+        if case let .iniPrefix(section, keys, from) = target {
+            return try INIPrefixRewriter.read(data, section: section, keys: keys, from: from, file: file)
+        }
+        return try locate(TextEncoding.decode(data, file: file), target: target, file: file).oldValue
     }
 
     private static func rewriteTyped(_ data: Data, target: RewriteTarget, value: String, file: String) throws(RewriteError) -> (data: Data, result: RewriteResult) {
@@ -60,7 +66,7 @@ public enum ConfigRewriter {
         switch target {
         case .xmlAppSetting, .xmlXPath: format = "XML"
         case .jsonPointer: format = "JSON"
-        case .ini: format = "INI"
+        case .ini, .iniPrefix: format = "INI"
         case .replace:
             try checkReplace(rewritten, original: original, target: target, line: slot.line, file: file)
             return
@@ -116,6 +122,8 @@ public enum ConfigRewriter {
             return try INIRewriter.locate(text, section: section, key: key, file: file)
         case let .replace(find, guardText):
             return try TextReplaceRewriter.locate(text, find: find, guard: guardText, file: file)
+        case .iniPrefix:
+            throw .invalidTarget(file: file, target: target, reason: "a prefix rewrite changes several values; it goes through INIPrefixRewriter")
         }
     }
 }

@@ -20,6 +20,10 @@ public enum RewriteTarget: Sendable, Equatable {
     /// The single literal occurrence of `find`; when `guard` is given, that literal must also
     /// occur in the file.
     case replace(find: String, guard: String?)
+    /// Each of `keys` in `[section]` of an INI file ("" before any header) whose value is the
+    /// folder `from` or a path inside it is moved to the new folder (the rewrite's value);
+    /// see `INIPrefixRewriter`. In a profile `from` is a template of the source's values.
+    case iniPrefix(section: String, keys: [String], from: String)
 
     /// How messages name the target: `appSettings key 'managerAddress'`.
     var subject: String {
@@ -34,6 +38,9 @@ public enum RewriteTarget: Sendable, Equatable {
             return section.isEmpty ? "INI key '\(key)' (before any section)" : "INI key '\(key)' in section [\(section)]"
         case let .replace(find, _):
             return "text '\(Self.shortened(find))'"
+        case let .iniPrefix(section, keys, from):
+            let place = section.isEmpty ? "before any section" : "in section [\(section)]"
+            return "INI paths under \(from) at \(keys.joined(separator: ", ")) (\(place))"
         }
     }
 

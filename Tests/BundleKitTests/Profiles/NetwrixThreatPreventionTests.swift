@@ -27,7 +27,13 @@ struct NetwrixThreatPreventionTests {
             "files/ca-cert/Ca-crt.pem", "files/ca-key/Ca-key.pem.age", "files/em-cert/Em-crt.pem",
             "files/em-key/Em-key.pem.age", "files/secret-dpapi/secret-dpapi.age",
         ])
-        #expect(calls == ["service stop SIEnterpriseManager", "SecretMgr -i mode=600", "service start SIEnterpriseManager"])
+        // KB kA04u0000000HwtCAE: the reporting and scheduler services stop with the manager; the
+        // manager starts first.
+        #expect(calls == [
+            "service stop SISchedulerService", "service stop SIReportingService", "service stop SIEnterpriseManager",
+            "SecretMgr -i mode=600",
+            "service start SIEnterpriseManager", "service start SIReportingService", "service start SISchedulerService",
+        ])
         #expect(report.steps.map(\.name) == [
             "preflight", "stop-services", "safeguard", "write-files", "imports", "rewrites", "after-files", "start-services", "post-checks",
         ])
@@ -42,10 +48,13 @@ struct NetwrixThreatPreventionTests {
         // vendor tool's business (the fake leaves it alone).
         #expect(try Data(contentsOf: scenario.tools.folder.path("imported.dpapi")) == SeedScenario.bytes(source, "\(Self.manager)/CertsInfo/Secret.dpapi"))
         #expect(try SeedScenario.bytes(target, "\(Self.manager)/CertsInfo/Secret.dpapi") == SeedScenario.bytes(FixturePaths.fixture("netwrix-threat-prevention-target"), "\(Self.manager)/CertsInfo/Secret.dpapi"))
-        #expect(report.plan.checklist.count == 4)
-        #expect(report.plan.checklist[0].hasPrefix("Point every agent at the new Enterprise Manager: bundle create --profile netwrix-threat-prevention-agent --set ManagerAddress=NEW-SERVER:3741"), "agents connect on 3741 (requirements/ports.md)")
-        #expect(report.plan.checklist[1].hasPrefix("Decommission the old Enterprise Manager only after every agent shows up"))
-        #expect(report.plan.checklist[2].contains("uninstall, then re-enroll and re-install all agents with new certificates"), "the article's advice for customer-supplied certificates")
+        #expect(report.plan.checklist.count == 6)
+        #expect(report.plan.checklist[0].contains("point it at the existing SQL Server (the NVMonitorData and NVConfig databases)"), "the article's database note (step 1 tip)")
+        #expect(report.plan.checklist[1].hasPrefix("Point every agent at the new Enterprise Manager: bundle create --profile netwrix-threat-prevention-agent --set ManagerAddress=NEW-SERVER:3741"), "agents connect on 3741 (requirements/ports.md)")
+        #expect(report.plan.checklist[2].hasPrefix("Decommission the old Enterprise Manager only after every agent shows up"))
+        #expect(report.plan.checklist[3].contains("uninstall, then re-enroll and re-install all agents with new certificates"), "the article's advice for customer-supplied certificates")
+        #expect(report.plan.checklist[3].contains("FQDN"))
+        #expect(report.plan.checklist[4].hasPrefix("Point every Administration Console at the new Enterprise Manager: bundle create --profile netwrix-threat-prevention-console --set ManagerAddress=NEW-SERVER:3740"))
         // The post-checks test the agents' listener (3741) and the console's (3740), not one port for both.
         #expect(try ProfileCatalog.describe(scenario.profile, os: .windows).postChecks == [
             "tcp 127.0.0.1:3741 within 180 s", "tcp 127.0.0.1:3740 within 180 s",
@@ -57,8 +66,11 @@ struct NetwrixThreatPreventionTests {
         let scenario = try managerScenario()
         let elsewhere = try TemporaryDirectory("tp-elsewhere")
         try SeedScenario.copyTree(FixturePaths.fixture("netwrix-threat-prevention-target/\(Self.manager)"), into: elsewhere.url, at: "E/Netwrix TP/SIEnterpriseManager")
-        let (_, report, calls) = try scenario.roundTrip(restoreRoot: elsewhere.url, overrides: ["InstallDir": "E:\\Netwrix TP"])
+        // Neither the reporting nor the scheduler service is installed there: empty names are skipped.
+        let (_, report, calls) = try scenario.roundTrip(
+            restoreRoot: elsewhere.url, overrides: ["InstallDir": "E:\\Netwrix TP", "ReportingService": "", "SchedulerService": ""])
         #expect(calls == ["service stop SIEnterpriseManager", "SecretMgr -i mode=600", "service start SIEnterpriseManager"])
+        #expect(try ProfileCatalog.describe(scenario.profile, os: .windows, overrides: ["ReportingService": ""]).services == ["SISchedulerService", "SIEnterpriseManager"])
         #expect(report.written.sorted() == ["Ca-crt.pem", "Ca-key.pem", "Em-crt.pem", "Em-key.pem"].map { elsewhere.url.path + "/E/Netwrix TP/SIEnterpriseManager/CertsInfo/" + $0 })
     }
 

@@ -9,7 +9,8 @@ import TestSupport
 @Suite("shipped profiles")
 struct ShippedProfilesTests {
     static let seeds = [
-        "certbot", "netwrix-password-manager", "netwrix-password-secure", "netwrix-threat-prevention", "netwrix-threat-prevention-agent", "win-acme",
+        "certbot", "netwrix-password-manager", "netwrix-password-manager-update", "netwrix-threat-prevention", "netwrix-threat-prevention-agent",
+        "netwrix-threat-prevention-console", "win-acme",
     ]
     static var loader: ProfileLoader { ProfileLoader(formatsDirectories: [FixturePaths.formats]) }
 
@@ -36,7 +37,8 @@ struct ShippedProfilesTests {
         ("netwrix-threat-prevention", "CertsDir", "C:\\Program Files\\Netwrix\\Netwrix Threat Prevention\\SIEnterpriseManager\\CertsInfo"),
         ("netwrix-threat-prevention", "SecretMgr", "C:\\Program Files\\Netwrix\\Netwrix Threat Prevention\\SIEnterpriseManager\\SecretMgr.exe"),
         ("netwrix-threat-prevention-agent", "AgentDir", "C:\\Program Files\\Netwrix\\Netwrix Threat Prevention\\SIWindowsAgent"),
-        ("netwrix-password-secure", "InstallDir", "C:\\Program Files\\Netwrix Password Secure\\Server"),
+        ("netwrix-threat-prevention-console", "ConsoleDir", "C:\\Program Files\\Netwrix\\Netwrix Threat Prevention\\SIWinConsole"),
+        ("netwrix-password-manager-update", "InstallDir", "C:\\Program Files (x86)\\NetWrix Password Manager"),
         ("win-acme", "ConfigPath", "C:\\ProgramData\\win-acme\\acme-v02.api.letsencrypt.org"),
         ("win-acme", "Wacs", "C:\\Program Files\\win-acme\\wacs.exe"),
     ])
@@ -57,7 +59,7 @@ struct ShippedProfilesTests {
     @Test("profiles show: variables resolved for the OS asked, items, services, plan, checklist")
     func show() throws {
         let shown = try ProfileCatalog.describe(try Self.loader.load("netwrix-threat-prevention"), os: .windows, overrides: ["InstallDir": "E:\\TP"])
-        #expect(shown.variables.map(\.name) == ["InstallDir", "ManagerDir", "CertsDir", "SecretMgr", "Service", "ManagerPort", "ConsolePort"])
+        #expect(shown.variables.map(\.name) == ["InstallDir", "ManagerDir", "CertsDir", "SecretMgr", "Service", "ReportingService", "SchedulerService", "ManagerPort", "ConsolePort"])
         #expect(shown.variables.first { $0.name == "SecretMgr" }?.value == "E:\\TP\\SIEnterpriseManager\\SecretMgr.exe")
         #expect(shown.variables.first?.overridden == true)
         #expect(shown.items.map(\.id) == ["ca-cert", "em-cert", "ca-key", "em-key", "secret-dpapi"])
@@ -65,11 +67,11 @@ struct ShippedProfilesTests {
         #expect(shown.items[0].location == "E:\\TP\\SIEnterpriseManager\\CertsInfo/Ca-crt.pem")
         #expect(shown.items[4].location == "exported by: E:\\TP\\SIEnterpriseManager\\SecretMgr.exe -e {out} (timeout 120 s)")
         #expect(shown.items[4].neverCopy == "E:\\TP\\SIEnterpriseManager\\CertsInfo/Secret.dpapi")
-        #expect(shown.services == ["SIEnterpriseManager"])
+        #expect(shown.services == ["SISchedulerService", "SIReportingService", "SIEnterpriseManager"])
         #expect(shown.plan.map { String($0.prefix(while: { $0 != ":" })) } == [
             "verify the bundle into a staging folder (nothing changes if it does not verify)",
             "preflight", "stop services", "safeguard", "write files", "import", "start services", "post-checks",
-            "print the checklist (4 step(s))",
+            "print the checklist (6 step(s))",
         ])
         let linux = try ProfileCatalog.describe(try Self.loader.load("win-acme"), os: .linux)
         #expect(linux.variables.first { $0.name == "ConfigPath" }?.value == "/var/lib/win-acme/acme-v02.api.letsencrypt.org")
