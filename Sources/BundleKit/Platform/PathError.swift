@@ -35,7 +35,7 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
         case .symlinkInPath(let path, let link):
             return "\(path): \(link) on the way is a symbolic link that bundle does not follow, which could redirect the write. A link on the way is followed only when it and every folder on its way belong to root or the restoring user, none writable by group or others, and it leads to a folder inside the root. Replace it with a real folder, fix its owner or permissions, or restore under another --root."
         case .rootMissing(let path):
-            return "--root \(path) does not exist. Check the path: it is the folder the files are read under (/ for this machine, or where the old disk is mounted). Nothing was done."
+            return "--root \(path) does not exist. Check the path: it is the folder the target's files live under (/ for this machine, or where a disk is mounted); to restore into a new, empty folder, make it first (mkdir). Nothing was done."
         case .rootNotAFolder(let path):
             return "--root \(path) is a file, not a folder. Give the folder the target's files live under: / for this machine (the default), or where its disk is mounted. Nothing was done."
         case .tooLong(let path):
