@@ -31,8 +31,8 @@ public enum SignatureError: Error, Equatable, CustomStringConvertible, Sendable 
             return "\(source): unsupported algorithm \"\(algorithm)\"; only minisign's Ed25519 keys and "
                 + "signatures (\"Ed\", \"ED\") are understood. Use a key made by minisign or `bundle keygen`."
         case .encryptedSecretKey(let source):
-            return "\(source): this minisign secret key is password-protected; re-create it with "
-                + "`minisign -G -W` or `bundle keygen`, or remove the password with `minisign -C -W -s \(source)`."
+            return "\(source): this minisign secret key is password-protected: type its password on a terminal, "
+                + "or give --password-file FILE (its first line is the password)."
         case .secretKeyChecksumMismatch(let source):
             return "\(source): the secret key's checksum does not match its contents, so the key is damaged. "
                 + "Restore the key file from a backup."

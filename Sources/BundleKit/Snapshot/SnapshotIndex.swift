@@ -96,7 +96,8 @@ struct SnapshotIndex: Sendable {
     /// `snapshots/` (this store's temporary files: under the exclusive lock nothing writes
     /// them, so a crash left them); then every object no listed snapshot names.
     func removeLeftovers(keeping listed: Set<String>) throws {
-        for name in try LocalFileSystem.contents(of: layout.snapshotsFolder) {
+        let names = try FileStatus.of(layout.snapshotsFolder) == nil ? [] : try LocalFileSystem.contents(of: layout.snapshotsFolder)
+        for name in names {
             if name.hasPrefix(".") {
                 LocalFileSystem.removeTree(Host.join(layout.snapshotsFolder, name))
                 continue
@@ -105,7 +106,7 @@ struct SnapshotIndex: Sendable {
                 LocalFileSystem.remove(Host.join(layout.snapshotsFolder, name))
             }
         }
-        try LocalFileSystem.syncDirectory(layout.snapshotsFolder)
+        if !names.isEmpty { try LocalFileSystem.syncDirectory(layout.snapshotsFolder) }
         // Only after the records are gone: an object is removed once nothing listed needs it.
         var referenced = Set<String>()
         for record in try list() where listed.contains(record.id) {

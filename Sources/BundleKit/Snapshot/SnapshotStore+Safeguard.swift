@@ -82,7 +82,6 @@ extension SnapshotStore {
         guard StoreLayout.isValidID(id), try FileStatus.of(path) != nil else { return }
         let lock = try index.lock(exclusive: true, onEvent: nil)
         defer { withExtendedLifetime(lock) {} }
-        guard try FileStatus.of(snapshotsFolder) != nil else { return }
         if try FileStatus.of(layout.recordPath(id)) != nil {
             LocalFileSystem.remove(layout.recordPath(id))
             try LocalFileSystem.syncDirectory(snapshotsFolder)
