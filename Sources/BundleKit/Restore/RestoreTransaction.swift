@@ -39,11 +39,30 @@ struct RestoreTransaction {
         } catch {
             report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: String(describing: error)))
             let rollback = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
+            log(journal, result: rollback.isComplete ? "rolled-back" : "rollback-incomplete", report: report, error: "\(current.rawValue): \(error)")
             throw RestoreError.stepFailed(step: current.rawValue, reason: String(describing: error), rollbackProblems: rollback.problems + rollback.unvouched)
         }
         RestoreJournal.remove(from: stateDirectory)
         report.safeguard = safeguard?.id
         report.safeguardStore = safeguard.map { _ in journal.store ?? "" }
+        log(journal, result: "done", report: report, error: nil)
+    }
+
+    /// Appends the restore's line to the restore log (a failure to log is a warning: the
+    /// restore's outcome stands).
+    private func log(_ journal: RestoreJournal, result: String, report: RestoreReport, error: String?) {
+        var entry = RestoreLog.entry(kind: "restore", journal: journal, result: result)
+        entry.safeguard = safeguard?.id
+        entry.store = safeguard.map { _ in journal.store ?? "" }
+        entry.written = report.written
+        entry.removed = report.removed
+        entry.rewritten = report.rewrites.map(\.file)
+        entry.error = error
+        do {
+            try RestoreLog.append(entry, stateDirectory: stateDirectory)
+        } catch {
+            onEvent?(.warning("\(RestoreLog.path(in: stateDirectory)): the restore was not logged: \(error)"))
+        }
     }
 
     /// The profile's preflight checks, in order; the first that fails throws. Without

@@ -71,7 +71,9 @@ extension SnapshotStore {
         }
         var lists: RestoreJournal.EncodedLists?
         try journal.save(in: stateDirectory, lists: &lists)
-        return Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
+        let report = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
+        if let warning = RestoreLog.record(report, of: journal, stateDirectory: stateDirectory) { onEvent?(.warning(warning)) }
+        return report
     }
 
     /// After the restore safeguard `id` preceded was rolled back: removes its record (the

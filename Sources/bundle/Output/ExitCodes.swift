@@ -42,7 +42,7 @@ enum ExitCodes {
         case is VerifyProblem: return verificationFailed
         case is ProfileError, is SignatureError, is ManifestError, is PathError, is ArchiveError, is AgeError:
             return invalidInput
-        case is SnapshotError, is DiffError, is SafeguardError: return invalidInput
+        case is SnapshotError, is DiffError, is SafeguardError, is KeyFileError: return invalidInput
         case FileSystemError.lockTimedOut: return storeBusy
         case is FileSystemError: return fileSystem
         case is CaptureError, is CommandError: return captureFailed

@@ -54,6 +54,7 @@ extension BundleCommand.Snapshot {
         @Option(name: .long, help: ArgumentHelp("Encrypt secrets to this age recipient (age1...) or file of them instead of the store's; repeatable. Restore then needs --identity.", valueName: "RECIPIENT|FILE"))
         var recipient: [String] = []
 
+        @OptionGroup var password: PasswordOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var location: LocationOptions
@@ -69,7 +70,7 @@ extension BundleCommand.Snapshot {
             options.stopServices = stopServices
             options.label = label
             options.keep = keep
-            options.signingKey = try signKey.map { try KeyFiles.secretKey(at: $0) }
+            options.signingKey = try signKey.map { try KeyFiles.secretKey(at: $0, password: password.password(for: $0)) }
             options.recipients = try AgeKeyFiles.recipients(recipient)
             let result = try store.snapshotStore.create(options, onEvent: Self.warnings)
             if output.json {
