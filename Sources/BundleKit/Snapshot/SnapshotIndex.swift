@@ -78,7 +78,13 @@ struct SnapshotIndex: Sendable {
         let pinned = pinnedSafeguard()
         var doomed: [SnapshotRecord] = []
         for group in SnapshotRecord.Kind.allCases where kind == nil || kind == group {
-            doomed += policy.doomed(records.filter { $0.kind == group }, now: now).filter { $0.id != pinned }
+            doomed += policy.doomed(records.filter { $0.kind == group }, now: now).filter { record in
+                switch pinned {
+                case .none: return true
+                case .one(let id): return record.id != id
+                case .every: return record.kind != .safeguard
+                }
+            }
         }
         doomed.sort { $0.id < $1.id }
         if dryRun { return doomed }
@@ -124,11 +130,24 @@ struct SnapshotIndex: Sendable {
         }
     }
 
-    /// The safeguard id the unfinished restore journal beside the store names (a store that is
+    /// Which safeguards prune must keep whatever the policy says.
+    enum Pin {
+        case none
+        /// The one an unfinished restore's journal names.
+        case one(String)
+        /// Every one: a journal is there but cannot be read, so which it needs cannot be told.
+        case every
+    }
+
+    /// The safeguard the unfinished restore journal beside the store names (a store that is
     /// `STATE/snapshots`): its originals must outlive any retention until it is rolled back.
-    func pinnedSafeguard() -> String? {
+    func pinnedSafeguard() -> Pin {
         let stateDirectory = (layout.path as NSString).deletingLastPathComponent
-        guard let journal = try? RestoreJournal.load(from: stateDirectory), journal.version >= 3 else { return nil }
-        return journal.safeguard
+        do {
+            guard let journal = try RestoreJournal.load(from: stateDirectory) else { return .none }
+            return journal.version >= 3 ? .one(journal.safeguard) : .none
+        } catch {
+            return .every
+        }
     }
 }
