@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Keeps one restore's originals as a safeguard snapshot (version 3) in the store
 /// `STATE/snapshots`, under the store's exclusive lock from the first object to the record:
@@ -51,7 +52,19 @@ final class SafeguardWriter {
             return .init(status: status, object: nil, link: text)
         }
         originalBytes += status.size
-        let digest = try Capturer.digest(of: path)
+        // Opened without following a link and without blocking: a path swapped for a link or a
+        // FIFO since it was looked at is refused, never followed.
+        let input: FileDescriptor
+        do {
+            input = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow, .nonBlocking])
+        } catch {
+            throw FileSystemError.cannotRead(path: path, errno: error as? Errno ?? .ioError)
+        }
+        defer { try? input.close() }
+        guard try FileStatus.of(descriptor: input, path: path).kind == .regular else {
+            throw FileSystemError.cannotRead(path: path, errno: .invalidArgument)
+        }
+        let digest = try copy(input, path: path, to: nil)
         let object = try layout.objects.path(digest).unwrap(path)
         if try FileStatus.of(object) != nil { return .init(status: status, object: digest, link: nil) }
         try LocalFileSystem.makeDirectories((object as NSString).deletingLastPathComponent, permissions: 0o700)
@@ -59,10 +72,13 @@ final class SafeguardWriter {
         let temporary = Host.join(layout.objectsFolder, ".safeguard-\(id)-\(temporaries)")
         LocalFileSystem.remove(temporary)
         var kept = digest
-        if mayLink, status.linkCount == 1, try LocalFileSystem.hardLink(path, to: temporary) {
+        if mayLink, status.linkCount == 1, try LocalFileSystem.hardLink(path, to: temporary),
+            try FileStatus.of(temporary).map({ $0.kind == .regular && $0.size == status.size && $0.linkCount == 2 }) == true
+        {
             linked += 1
         } else {
-            kept = try copy(path, to: temporary)
+            LocalFileSystem.remove(temporary)
+            kept = try copy(input, path: path, to: temporary)
             addedBytes += status.size
         }
         // The copy is named by what was copied; a file that changed since it was hashed keeps
@@ -107,13 +123,16 @@ final class SafeguardWriter {
         return record
     }
 
-    /// Copies `path` (opened without following a link) to the new file `temporary` (0600),
-    /// unsynced; returns the SHA-256 of what it copied.
-    private func copy(_ path: String, to temporary: String) throws -> String {
-        let input = try LocalFileSystem.openForReading(path)
-        defer { try? input.close() }
-        let output = try LocalFileSystem.createExclusive(temporary, permissions: 0o600)
-        defer { try? output.close() }
+    /// Reads `input` (the file `path`) from its start, copying it to the new file `temporary`
+    /// (0600, unsynced) unless that is nil; returns the SHA-256 of what it read.
+    private func copy(_ input: FileDescriptor, path: String, to temporary: String?) throws -> String {
+        do {
+            _ = try input.seek(offset: 0, from: .start)
+        } catch {
+            throw FileSystemError.cannotRead(path: path, errno: error as? Errno ?? .ioError)
+        }
+        let output = try temporary.map { try LocalFileSystem.createExclusive($0, permissions: 0o600) }
+        defer { try? output?.close() }
         var hasher = SHA256Stream()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
@@ -122,7 +141,7 @@ final class SafeguardWriter {
             if count == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
             hasher.update(chunk)
-            try LocalFileSystem.writeAll(output, chunk, path: temporary)
+            if let output, let temporary { try LocalFileSystem.writeAll(output, chunk, path: temporary) }
         }
         return hasher.hex()
     }
