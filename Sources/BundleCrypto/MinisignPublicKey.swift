@@ -32,6 +32,8 @@ public struct MinisignPublicKey: Sendable, Equatable {
         guard let bytes = MinisignEncoding.decodeBase64(base64) else {
             throw SignatureError.malformedKey(source: source, reason: "the key line is not valid base64")
         }
+        // A secret key file given where a public key belongs: say so, not "malformed".
+        if bytes.count == 158 { throw KeyFileError.secretKeyGivenAsPublic(source: source) }
         guard bytes.count == 42 else {
             throw SignatureError.malformedKey(
                 source: source, reason: "the public key is \(bytes.count) bytes long, expected 42")

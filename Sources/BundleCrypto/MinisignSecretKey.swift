@@ -7,13 +7,12 @@ import Foundation
 /// sig_alg "Ed" (2) | kdf_alg (2) | chk_alg "B2" (2) | kdf salt (32) | kdf opslimit (8) |
 /// kdf memlimit (8) | key id (8) | sk = Ed25519 seed (32) || public key (32) | checksum (32).
 /// The checksum is BLAKE2b-256 over sig_alg || key id || sk. With a password ("Sc" kdf) the part
-/// from key id to checksum is XORed with an scrypt stream; `bundle` does not ask for passwords and
-/// refuses such keys.
+/// from key id to checksum is XORed with an scrypt stream (`MinisignSecretKey+Password`).
 public struct MinisignSecretKey: Sendable {
     /// The key id, 8 bytes, shared with the public key and named in every signature.
     public let keyID: [UInt8]
     /// The Ed25519 key, made from the 32-byte seed.
-    private let privateKey: Curve25519.Signing.PrivateKey
+    let privateKey: Curve25519.Signing.PrivateKey
 
     /// The matching public key.
     public var publicKey: MinisignPublicKey {
@@ -39,14 +38,15 @@ public struct MinisignSecretKey: Sendable {
     ///
     /// `source` names the file in error messages. A password-protected key throws
     /// `SignatureError.encryptedSecretKey`.
-    public init(fileContents: String, source: String) throws {
+    public init(fileContents: String, source: String, password: (() throws -> [UInt8])? = nil) throws {
         guard let line = MinisignEncoding.keyLine(fileContents) else {
             throw SignatureError.malformedKey(
                 source: source, reason: "expected an \"untrusted comment:\" line followed by a base64 line")
         }
-        guard let bytes = MinisignEncoding.decodeBase64(line) else {
+        guard var bytes = MinisignEncoding.decodeBase64(line) else {
             throw SignatureError.malformedKey(source: source, reason: "the key line is not valid base64")
         }
+        if bytes.count == 42 { throw KeyFileError.publicKeyGivenAsSecret(source: source) }
         guard bytes.count == 158 else {
             throw SignatureError.malformedKey(
                 source: source, reason: "the secret key is \(bytes.count) bytes long, expected 158")
@@ -60,16 +60,21 @@ public struct MinisignSecretKey: Sendable {
             throw SignatureError.unsupportedAlgorithm(
                 source: source, algorithm: MinisignEncoding.algorithmName(checksumAlgorithm))
         }
-        if kdf == Array("Sc".utf8) { throw SignatureError.encryptedSecretKey(source: source) }
-        guard kdf == [0, 0] else {
+        let encrypted = kdf == Array("Sc".utf8)
+        if encrypted {
+            guard let password else { throw SignatureError.encryptedSecretKey(source: source) }
+            try Self.decrypt(&bytes, password: try password(), source: source)
+        } else if kdf != [0, 0] {
             throw SignatureError.unsupportedAlgorithm(source: source, algorithm: MinisignEncoding.algorithmName(kdf))
         }
         let keyID = Array(bytes[54..<62]), secret = Array(bytes[62..<126]), checksum = Array(bytes[126..<158])
         // `minisign -G -W` (0.11) never computes the checksum and leaves it zero; minisign itself
         // checks it only after decrypting. Check it whenever one was written.
-        if checksum != [UInt8](repeating: 0, count: 32),
+        if encrypted || checksum != [UInt8](repeating: 0, count: 32),
             checksum != Self.checksum(signatureAlgorithm: signatureAlgorithm, keyID: keyID, secret: secret)
         {
+            // Decrypted with the wrong password, the checksum is noise.
+            if encrypted { throw KeyFileError.wrongPassword(source: source) }
             throw SignatureError.secretKeyChecksumMismatch(source: source)
         }
         guard let privateKey = try? Curve25519.Signing.PrivateKey(rawRepresentation: secret[0..<32]) else {
@@ -136,7 +141,7 @@ public struct MinisignSecretKey: Sendable {
     }
 
     /// minisign's secret key checksum: BLAKE2b-256 over sig_alg || key id || sk.
-    private static func checksum(signatureAlgorithm: [UInt8], keyID: [UInt8], secret: [UInt8]) -> [UInt8] {
+    static func checksum(signatureAlgorithm: [UInt8], keyID: [UInt8], secret: [UInt8]) -> [UInt8] {
         var hasher = BLAKE2b(outputByteCount: 32)
         hasher.update(signatureAlgorithm)
         hasher.update(keyID)

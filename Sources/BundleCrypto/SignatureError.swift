@@ -50,7 +50,7 @@ public enum SignatureError: Error, Equatable, CustomStringConvertible, Sendable 
         switch self {
         case .malformedKey: "Check that the file is the key itself, complete and unedited, as written by minisign or `bundle keygen`."
         case .unsupportedAlgorithm: "Use a key made by minisign or `bundle keygen`."
-        case .encryptedSecretKey(let source): "Re-create it with `minisign -G -W` or `bundle keygen`, or remove the password with `minisign -C -W -s \(source)`."
+        case .encryptedSecretKey: "Type its password on a terminal, or give --password-file FILE (its first line is the password)."
         case .secretKeyChecksumMismatch: "Restore the key file from a backup."
         case .malformedSignature: "Obtain the original again."
         case .keyIDMismatch: "Verify with the signer's public key, or check that the file came from the expected signer."

@@ -84,6 +84,7 @@ struct AdminCLITests {
         #expect(FileManager.default.fileExists(atPath: work.path("target/opt/demo/app.conf").path))
         // A bundle from this OS needs no flag.
         try demoBundle()
+        try FileManager.default.createDirectory(at: work.path("target2"), withIntermediateDirectories: true)
         #expect(try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target2", "--dry-run").status == 0)
     }
 
@@ -108,6 +109,7 @@ struct AdminCLITests {
         let inspect = try bundle("inspect", "-", input: create.stdout, environment: environment)
         #expect(inspect.status == 0, "\(inspect.errors)")
         #expect(inspect.output.contains("profile:    Demo App (demo-app"))
+        try FileManager.default.createDirectory(at: work.path("target"), withIntermediateDirectories: true)
         let restore = try bundle("restore", "-", "--pubkey", "k.pub", "--root", "target", "--json", input: create.stdout, environment: environment)
         #expect(restore.status == 0, "\(restore.errors)")
         let summary = try #require(try JSONSerialization.jsonObject(with: restore.stdout) as? [String: Any])
@@ -126,6 +128,7 @@ struct AdminCLITests {
     @Test("restore prints a summary; -v lists every file; -q prints nothing")
     func outputLevels() throws {
         try demoBundle()
+        try FileManager.default.createDirectory(at: work.path("target"), withIntermediateDirectories: true)
         let first = try bundle("restore", "demo.bundle", "--pubkey", "k.pub", "--root", "target")
         #expect(first.status == 0, "\(first.errors)")
         #expect(first.output.hasPrefix("restored 4 file(s) (4 new, 0 replaced) from demo.bundle (verified, signed by "), "\(first.output)")
@@ -156,6 +159,7 @@ struct AdminCLITests {
         guard let script = ExternalTool.find("script") else { return }  // util-linux: runs a command on a pseudo-terminal
         try demoBundle()
         func onTerminal(_ term: String, root: String) throws -> String {
+            try FileManager.default.createDirectory(at: work.path(root), withIntermediateDirectories: true)
             let command = "\(ProductsDirectory.bundle) restore demo.bundle --pubkey k.pub --root \(root)"
             // Every event gets its line (no 3 s spacing), so the short restore shows them.
             let result = try ExternalTool.run(script.path, ["-qec", command, "/dev/null"], in: work.url, environment: ["TERM": term, "BUNDLE_PROGRESS_INTERVAL": "0"])

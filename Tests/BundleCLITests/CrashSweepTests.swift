@@ -209,4 +209,79 @@ struct CrashSweepTests {
             #expect(after == before, "crash point \(point):\n\(after.difference(from: before))")
         }
     }
+
+    /// The tree without bundle's own state folder (the safeguard store and the restore log live there).
+    private func withoutState(_ tree: TreeSnapshot) -> TreeSnapshot {
+        var tree = tree
+        tree.nodes = tree.nodes.filter { !$0.key.hasPrefix("var/lib/bundle") }
+        return tree
+    }
+
+    /// The one safeguard in the store under `target`.
+    private func safeguardID(_ target: URL) throws -> String {
+        let listed = try bundle(["snapshot", "list", "--store", target.path + "/var/lib/bundle/snapshots", "--json"])
+        let records = try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]] ?? []
+        let safeguards = records.filter { $0["kind"] as? String == "safeguard" }
+        try #require(safeguards.count == 1, "\(listed.output)\(listed.errors)")
+        return try #require(safeguards[0]["id"] as? String)
+    }
+
+    @Test("a crash at every durable step of undoing a restore from its safeguard, then bundle rollback: the tree as before the restore")
+    func undoSweep() throws {
+        let before = withoutState(try TreeSnapshot(try freshTarget()))
+        let target = work.path("target")
+        #expect(try bundle(restoreArguments(target)).status == 0)
+        let id = try safeguardID(target)
+        let restored = work.path("undo-restored")
+        #expect(try ExternalTool.run("cp", ["-a", target.path, restored.path]).status == 0)
+        let undo = ["snapshot", "restore", id, "--store", target.path + "/var/lib/bundle/snapshots", "--root", target.path,
+                    "--service-command", tools.path("service")]
+        let log = work.path("undo-points.log")
+        let whole = try bundle(undo, log: log)
+        #expect(whole.status == 0, "\(whole.output)\(whole.errors)")
+        let undone = withoutState(try TreeSnapshot(target))
+        #expect(undone == before, "\(undone.difference(from: before))")
+        let points = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count
+        #expect(points >= 10, "journal, services, put-backs, removals, folders")
+        for point in 1..<points {
+            try FileManager.default.removeItem(at: target)
+            #expect(try ExternalTool.run("cp", ["-a", restored.path, target.path]).status == 0)
+            try? FileManager.default.removeItem(at: tools.folder.path("services"))
+            #expect(try bundle(undo, crashAt: point).status == 86)
+            let rollback = try bundle(rollbackArguments(target))
+            #expect(rollback.status == 0, "undo crash point \(point): \(rollback.output)\(rollback.errors)")
+            let after = withoutState(try TreeSnapshot(target))
+            #expect(after == before, "undo crash point \(point):\n\(after.difference(from: before))")
+            #expect(try servicesRunning, "undo crash point \(point)")
+            #expect(try safeguardID(target) == id, "the undo keeps its safeguard")
+        }
+    }
+
+    @Test("a crash at every durable step of a restore into a root whose store holds an earlier safeguard: rollback leaves the tree and the store as they were")
+    func sweepWithStore() throws {
+        let base = work.path("store-base")
+        let first = try freshTarget()
+        #expect(try bundle(restoreArguments(first)).status == 0)
+        try? FileManager.default.removeItem(at: base)
+        #expect(try ExternalTool.run("cp", ["-a", first.path, base.path]).status == 0)
+        let target = work.path("target")
+        var before = try TreeSnapshot(base)
+        before.nodes["var/lib/bundle/restore-log.jsonl"] = nil
+        let log = work.path("store-points.log")
+        try FileManager.default.removeItem(at: target)
+        #expect(try ExternalTool.run("cp", ["-a", base.path, target.path]).status == 0)
+        #expect(try bundle(restoreArguments(target), log: log).status == 0)
+        let points = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count
+        for point in 1..<points {
+            try FileManager.default.removeItem(at: target)
+            #expect(try ExternalTool.run("cp", ["-a", base.path, target.path]).status == 0)
+            try? FileManager.default.removeItem(at: tools.folder.path("services"))
+            #expect(try bundle(restoreArguments(target), crashAt: point).status == 86)
+            let rollback = try bundle(rollbackArguments(target))
+            #expect(rollback.status == 0, "crash point \(point): \(rollback.output)\(rollback.errors)")
+            var after = try TreeSnapshot(target)
+            after.nodes["var/lib/bundle/restore-log.jsonl"] = nil  // the rollback adds its line
+            #expect(after == before, "crash point \(point):\n\(after.difference(from: before))")
+        }
+    }
 }

@@ -169,6 +169,7 @@ struct HostileCorpusTests {
 
         // The bomb, let past the size limit: 2 TiB will not fit in the sandbox's file system.
         let sandbox = try TemporaryDirectory("space")
+        try FileManager.default.createDirectory(at: sandbox.path("root"), withIntermediateDirectories: true)
         let before = try TreeSnapshot(sandbox.url)
         let space = try ExternalTool.run(
             ProductsDirectory.bundle,

@@ -73,6 +73,7 @@ struct SecretsCLITests {
         #expect(mode == 0o600)
         #expect(try create(["--recipient", "vault.recipient"]).status == 0)
         // The vault profile's import is a command: the administrator trusts the profile file they captured with.
+        try FileManager.default.createDirectory(at: work.path("t"), withIntermediateDirectories: true)
         let refused = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--root", "t", "--profile", "vault.yaml", "--var", "SecretMgr=\(tools.path("SecretMgr"))")
         #expect(refused.status == 2)
         #expect(refused.errors.contains("--identity"))

@@ -93,17 +93,40 @@ struct MinisignInteropTests {
         #expect(error == .invalidSignature(source: source))
     }
 
-    @Test("a password-protected key made by minisign is refused")
-    func minisignEncryptedKeyIsRefused() throws {
+    @Test("a password-protected key made by minisign -G signs with its password; refused without it")
+    func minisignEncryptedKeySigns() throws {
         let directory = try TemporaryDirectory("minisign-encrypted")
         let publicFile = directory.path("e.pub"), secretFile = directory.path("e.key")
         let result = try ExternalTool.run(
             "minisign", ["-G", "-p", publicFile.path, "-s", secretFile.path], input: Data("pw\npw\n".utf8))
         try #require(result.status == 0, "minisign -G with a password failed: \(result.errors)")
-        let error = #expect(throws: SignatureError.self) {
-            try MinisignSecretKey(fileContents: String(contentsOf: secretFile, encoding: .utf8), source: "e.key")
-        }
+        let text = try String(contentsOf: secretFile, encoding: .utf8)
+        let error = #expect(throws: SignatureError.self) { try MinisignSecretKey(fileContents: text, source: "e.key") }
         #expect(error == .encryptedSecretKey(source: "e.key"))
+        // (A wrong password is refused: MinisignTests; each try here costs minisign's full 1 GiB scrypt.)
+
+        let key = try MinisignSecretKey(fileContents: text, source: "e.key", password: { Array("pw".utf8) })
+        let payload = directory.path("payload")
+        try Data("signed by bundle with minisign's encrypted key\n".utf8).write(to: payload)
+        try key.sign(Data(contentsOf: payload), trustedComment: "t").fileContents().write(to: directory.path("payload.minisig"), atomically: false, encoding: .utf8)
+        let verified = try ExternalTool.run("minisign", ["-V", "-p", publicFile.path, "-m", payload.path])
+        #expect(verified.status == 0, "\(verified.output)\(verified.errors)")
+    }
+
+    @Test("a key bundle encrypts with a password is accepted by minisign -S with that password")
+    func bundleEncryptedKeySignsInMinisign() throws {
+        let directory = try TemporaryDirectory("bundle-encrypted")
+        let key = MinisignSecretKey.generate()
+        let secretFile = directory.path("b.key"), publicFile = directory.path("b.pub"), payload = directory.path("payload")
+        try key.fileContents(password: Array("s3cret".utf8)).write(to: secretFile, atomically: false, encoding: .utf8)
+        try key.publicKey.fileContents().write(to: publicFile, atomically: false, encoding: .utf8)
+        try Data("signed by minisign with bundle's encrypted key\n".utf8).write(to: payload)
+        let signed = try ExternalTool.run("minisign", ["-S", "-s", secretFile.path, "-m", payload.path], input: Data("s3cret\n".utf8))
+        #expect(signed.status == 0, "\(signed.output)\(signed.errors)")
+        let signature = try MinisignSignature(fileContents: String(contentsOf: directory.path("payload.minisig"), encoding: .utf8), source: "payload.minisig")
+        try signature.verify(Data(contentsOf: payload), with: key.publicKey)
+        let refused = try ExternalTool.run("minisign", ["-S", "-s", secretFile.path, "-m", payload.path, "-x", directory.path("other.minisig").path], input: Data("wrong\n".utf8))
+        #expect(refused.status != 0)
     }
 
     /// An unencrypted key pair from `minisign -G -W`.

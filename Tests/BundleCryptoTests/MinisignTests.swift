@@ -1,4 +1,4 @@
-import BundleCrypto
+@testable import BundleCrypto
 import Foundation
 import TestSupport
 import Testing
@@ -135,8 +135,37 @@ struct MinisignTests {
         let text = try replaceBytes(in: key.fileContents(), at: 2, with: Array("Sc".utf8))
         let error = #expect(throws: SignatureError.self) { try MinisignSecretKey(fileContents: text, source: "old.key") }
         #expect(error == .encryptedSecretKey(source: "old.key"))
-        #expect(error?.fix.contains("minisign -G -W") == true)
-        #expect(error?.fix.contains("bundle keygen") == true)
+        #expect(error?.fix.contains("--password-file") == true)
+    }
+
+    @Test("a key encrypted with a password opens with it, not with another; the file says 'encrypted'")
+    func passwordRoundTrip() throws {
+        // Cheap limits keep the test fast; the format and the derivation are minisign's.
+        let text = try key.fileContents(password: Array("right".utf8), opsLimit: 1 << 16, memLimit: 1 << 20)
+        #expect(text.hasPrefix("untrusted comment: minisign encrypted secret key\n"))
+        let opened = try MinisignSecretKey(fileContents: text, source: "p.key", password: { Array("right".utf8) })
+        #expect(opened.publicKey.keyIDHex == key.publicKey.keyIDHex)
+        #expect(opened.sign(message, trustedComment: "c").fileContents() == key.sign(message, trustedComment: "c").fileContents())
+        let wrong = #expect(throws: KeyFileError.self) {
+            try MinisignSecretKey(fileContents: text, source: "p.key", password: { Array("wrong".utf8) })
+        }
+        #expect(wrong == .wrongPassword(source: "p.key"))
+    }
+
+    @Test("libsodium's choice of scrypt N, r, p from opslimit and memlimit (minisign's defaults: N 2^20, r 8, p 1)")
+    func scryptParameters() {
+        #expect(MinisignSecretKey.scryptParameters(opsLimit: 1 << 25, memLimit: 1 << 30) == (20, 8, 1))
+        #expect(MinisignSecretKey.scryptParameters(opsLimit: 1 << 16, memLimit: 1 << 20) == (10, 8, 2))
+        #expect(MinisignSecretKey.scryptParameters(opsLimit: 1 << 20, memLimit: 1 << 30) == (15, 8, 1))
+    }
+
+    @Test("a secret key where a public key belongs, and the reverse, are named as such")
+    func keyKinds() throws {
+        let asPublic = #expect(throws: KeyFileError.self) { try MinisignPublicKey(fileContents: key.fileContents(), source: "k.key") }
+        #expect(asPublic == .secretKeyGivenAsPublic(source: "k.key"))
+        #expect(asPublic?.description.contains("this is a secret key; pass the .pub") == true)
+        let asSecret = #expect(throws: KeyFileError.self) { try MinisignSecretKey(fileContents: key.publicKey.fileContents(), source: "k.pub") }
+        #expect(asSecret == .publicKeyGivenAsSecret(source: "k.pub"))
     }
 
     @Test("a damaged secret key fails its checksum")
@@ -181,7 +210,8 @@ struct MinisignTests {
 
     @Test("a short or garbled secret key names its source")
     func malformedSecretKey() throws {
-        for text in ["untrusted comment: x\n\(key.publicKey.base64)\n", "untrusted comment: x\n%%%%\n"] {
+        // (A whole public key there is named as one: `keyKinds`.)
+        for text in ["untrusted comment: x\n\(key.publicKey.base64.dropLast(8))\n", "untrusted comment: x\n%%%%\n"] {
             let error = #expect(throws: SignatureError.self) { try MinisignSecretKey(fileContents: text, source: "my.key") }
             guard case .malformedKey(source: "my.key", _) = error else {
                 Issue.record("expected malformedKey, got \(String(describing: error))")

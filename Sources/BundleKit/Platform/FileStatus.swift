@@ -37,6 +37,8 @@ public struct FileStatus: Sendable, Equatable {
     public var owner: UInt32
     /// Owner group id.
     public var group: UInt32
+    /// How many names (hard links) the object has.
+    public var linkCount: UInt64 = 1
 
     /// Inspects `path` without following a final symlink; nil when nothing is there.
     public static func of(_ path: String) throws(FileSystemError) -> FileStatus? {
@@ -77,6 +79,7 @@ public struct FileStatus: Sendable, Equatable {
         default: kind = .other
         }
         size = Int64(info.st_size)
+        linkCount = UInt64(info.st_nlink)
         permissions = UInt32(info.st_mode) & 0o7777
         #if canImport(Darwin)
         mtimeSeconds = Int64(info.st_mtimespec.tv_sec)

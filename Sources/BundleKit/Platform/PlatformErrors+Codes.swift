@@ -91,7 +91,7 @@ extension PathError: DiagnosableError {
         case .notAbsolute: return "Set the variable it is built from with --var NAME=/absolute/path."
         case .climbs, .invalidCharacters, .invalidMember: return "Do not restore this bundle; get one made by bundle create."
         case .symlinkInPath: return "Replace it with a real folder, fix its owner or permissions, or restore under another --root."
-        case .rootMissing: return "Check the path: it is the folder the files are read under (/ for this machine, or where the old disk is mounted)."
+        case .rootMissing: return "Check the path: it is the folder the files live under (/ for this machine, or where a disk is mounted); to restore into a new, empty folder, make it first (mkdir)."
         case .rootNotAFolder: return "Give the folder the target's files live under: / for this machine (the default), or where its disk is mounted."
         case .tooLong: return "Choose a shorter --root or variable value (--var)."
         }

@@ -2,8 +2,8 @@
 enum TargetRoot {
     /// Refuses a root that is not a folder (a file given by mistake) before anything reads or
     /// writes under it, rather than a "cannot read" about a path deep inside it. A missing
-    /// root is refused only when `mustExist` (create and diff read under it); a restore makes
-    /// it, as it makes any missing folder on the way to a target.
+    /// root is refused when `mustExist`: create and diff read under it, and restore refuses
+    /// it too (a mistyped `--root` would otherwise become a new tree of restored files).
     static func check(_ root: String, mustExist: Bool) throws {
         guard let status = try FileStatus.ofFollowing(root) else {
             if mustExist { throw PathError.rootMissing(path: root) }

@@ -20,9 +20,19 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     public struct TouchedPath: Codable, Sendable, Equatable {
         /// The path on this machine.
         public var path: String
-        /// Its durable copy in the safeguard folder; nil: it did not exist before the restore.
-        /// (In a format-1 journal nil could also mean "not copied yet": see `Rollback`.)
+        /// Format 1 and 2: its durable copy in the safeguard folder; nil: it did not exist
+        /// before the restore (or, format 3, see `original`). (In a format-1 journal nil could
+        /// also mean "not copied yet": see `Rollback`.)
         public var saved: String?
+        /// Format 3: how it was, kept in the safeguard snapshot; nil (with no `saved`): it did
+        /// not exist before the restore.
+        public var original: SavedOriginal?
+
+        init(path: String, saved: String? = nil, original: SavedOriginal? = nil) {
+            self.path = path
+            self.saved = saved
+            self.original = original
+        }
 
         /// `list` as the compact JSON array `JSONEncoder` would write (sorted keys, no nil
         /// `saved`), built directly: for 50,000 paths the encoder's tree took 27 MB.
@@ -32,7 +42,13 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
             out.append(UInt8(ascii: "["))
             for (index, item) in list.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"path":"#.utf8)
+                out.append(UInt8(ascii: "{"))
+                if let original = item.original {
+                    out.append(contentsOf: #""original":"#.utf8)
+                    original.append(to: &out)
+                    out.append(UInt8(ascii: ","))
+                }
+                out.append(contentsOf: #""path":"#.utf8)
                 JSONText.appendString(item.path, to: &out)
                 if let saved = item.saved {
                     out.append(contentsOf: #","saved":"#.utf8)
@@ -63,8 +79,10 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         public var state: FolderState?
     }
 
-    /// The format this build writes: 2, where an entry in `touched` is a recorded fact.
-    public static let currentVersion = 2
+    /// The format this build writes: 3, where a path's prior state is kept in a safeguard
+    /// snapshot of the store `STATE/snapshots` (`SavedOriginal`); 2 kept copies in a folder
+    /// and is still rolled back, as is 1.
+    public static let currentVersion = 3
     /// An existing folder whose mode, owner and time the restore sets, as it was before.
     public struct FolderState: Codable, Sendable, Equatable {
         /// The path on this machine.
@@ -119,8 +137,14 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     /// Folders observed missing before the first change, outermost first; removed again when
     /// empty on rollback.
     public var createdFolders: [String] = []
-    /// Where the old contents are kept.
+    /// Where the old contents are kept: format 1 and 2, the safeguard folder
+    /// `STATE/safeguards/ID`; format 3, the id of the safeguard snapshot in `store`.
     public var safeguard: String
+    /// Format 3: the snapshot store holding the safeguard, `STATE/snapshots`.
+    public var store: String?
+    /// Format 3: true when this journal undoes a restore from its safeguard (`bundle snapshot
+    /// restore` of a safeguard), which a rollback completes and keeps.
+    public var undo: Bool?
 
     /// How the restore's temporary files in target folders begin (`.bundle-ID-`), so that a
     /// rollback after a crash finds and removes the ones left behind.
@@ -148,6 +172,17 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     /// `touched` and `removed` lists, which are long and change at one step only, so that
     /// each save re-encodes only what changed and splices in the rest.
     func save(in stateDirectory: String, lists: inout EncodedLists?) throws {
+        let data = try encoded(lists: &lists)
+        let path = Self.path(in: stateDirectory)
+        try LocalFileSystem.writeAtomically(path, temporary: path + ".tmp") { descriptor, temporary in
+            try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
+        }
+        CrashPoint.reached("journal \(step)")
+    }
+
+    /// The journal as compact JSON with sorted keys, the long lists spliced in from `lists`
+    /// (encoded again only when they changed).
+    func encoded(lists: inout EncodedLists?) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if lists?.touched != touched || lists?.removed != removed {
@@ -161,12 +196,7 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         // A key's quotes are never escaped, a string's always are: `"touched":[]` is the key.
         Self.splice(lists!.touchedJSON, as: "touched", into: &data)
         if let removedJSON = lists!.removedJSON { Self.splice(removedJSON, as: "removed", into: &data) }
-
-        let path = Self.path(in: stateDirectory)
-        try LocalFileSystem.writeAtomically(path, temporary: path + ".tmp") { descriptor, temporary in
-            try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
-        }
-        CrashPoint.reached("journal \(step)")
+        return data
     }
 
     /// The encoded `touched` and `removed` lists of the last save, with the lists they encode.

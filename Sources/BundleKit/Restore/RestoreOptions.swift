@@ -44,6 +44,9 @@ public struct RestoreOptions: Sendable {
     public var postCheckTimeout: Int?
     /// How much the bundle may declare (payload size, member count, manifest depth).
     public var limits = VerifyLimits.standard
+    /// How long the safeguard step waits for another command's lock on the store
+    /// `STATE/snapshots`, in seconds (nil: for ever).
+    public var safeguardLockTimeout: Double? = 60
     /// The profiles this machine trusts (shipped, `BUNDLE_FORMATS`, `--profile FILE`): the
     /// commands the bundle's profile carries run only when its text is byte-identical to one
     /// of them, unless `commandConsent` says otherwise. Empty by default: trust nothing.

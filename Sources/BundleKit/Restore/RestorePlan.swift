@@ -4,6 +4,8 @@
 /// files) → lay files down → imports → rewrites → after-files steps → start services →
 /// post-checks → checklist.
 public struct RestorePlan: Sendable, Equatable {
+    /// The id of the profile the bundle was captured with (named by the restore's safeguard).
+    public var profileID = ""
     /// One file to put in place.
     public struct File: Sendable, Equatable {
         /// The manifest entry it comes from.

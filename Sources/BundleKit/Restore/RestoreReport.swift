@@ -24,8 +24,11 @@ public struct RestoreReport: Sendable {
     public var steps: [StepOutcome] = []
     /// Rewrites applied: file, target, old and new value.
     public var rewrites: [AppliedRewrite] = []
-    /// Where the old contents of replaced, rewritten and removed files are kept (nil when none were).
+    /// The id of the safeguard snapshot keeping the old contents of replaced, rewritten and
+    /// removed files (nil when none were), in the store `safeguardStore`.
     public var safeguard: String?
+    /// The store holding the safeguard: `STATE/snapshots`.
+    public var safeguardStore: String?
 
     /// What happened in one step.
     public struct StepOutcome: Sendable, Encodable, Equatable {

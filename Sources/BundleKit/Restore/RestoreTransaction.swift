@@ -15,6 +15,8 @@ struct RestoreTransaction {
     let onEvent: EventHandler?
     /// The journal's long lists as last written (see `RestoreJournal.save`).
     var encodedLists: RestoreJournal.EncodedLists? = nil
+    /// The safeguard snapshot's record, once written.
+    var safeguard: SnapshotRecord? = nil
 
     mutating func run(into report: inout RestoreReport) throws {
         var clock = Date()
@@ -37,10 +39,30 @@ struct RestoreTransaction {
         } catch {
             report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: "\(error)"))
             let rollback = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
+            log(journal, result: rollback.isComplete ? "rolled-back" : "rollback-incomplete", report: report, error: "\(current.rawValue): \(error)")
             throw RestoreError.stepFailed(step: current.rawValue, cause: ErrorCause(error), rollbackProblems: rollback.problems + rollback.unvouched)
         }
         RestoreJournal.remove(from: stateDirectory)
-        if (try? FileStatus.of(journal.safeguard)) ?? nil != nil { report.safeguard = journal.safeguard }
+        report.safeguard = safeguard?.id
+        report.safeguardStore = safeguard.map { _ in journal.store ?? "" }
+        log(journal, result: "done", report: report, error: nil)
+    }
+
+    /// Appends the restore's line to the restore log (a failure to log is a warning: the
+    /// restore's outcome stands).
+    private func log(_ journal: RestoreJournal, result: String, report: RestoreReport, error: String?) {
+        var entry = RestoreLog.entry(kind: "restore", journal: journal, result: result)
+        entry.safeguard = safeguard?.id
+        entry.store = safeguard.map { _ in journal.store ?? "" }
+        entry.written = report.written
+        entry.removed = report.removed
+        entry.rewritten = report.rewrites.map(\.file)
+        entry.error = error
+        do {
+            try RestoreLog.append(entry, stateDirectory: stateDirectory)
+        } catch {
+            onEvent?(.warning("\(RestoreLog.path(in: stateDirectory)): the restore was not logged: \(error)"))
+        }
     }
 
     /// The profile's preflight checks, in order; the first that fails throws. Without
@@ -55,7 +77,7 @@ struct RestoreTransaction {
     }
 
     /// Carries out one step; returns its status and what it did.
-    private func perform(
+    private mutating func perform(
         _ step: RestoreStep, journal: inout RestoreJournal, committer: FileCommitter, report: inout RestoreReport
     ) throws -> (status: String, detail: String) {
         switch step {
@@ -66,10 +88,13 @@ struct RestoreTransaction {
             }
             return ("done", journal.services.map { "\($0.name) (\($0.wasRunning ? "was running" : "was stopped"))" }.joined(separator: ", "))
         case .safeguard:
-            let saved = try Safeguard(folder: journal.safeguard).save(
-                &journal, paths: touchedPaths(), removals: options.exact ? plan.removals : [],
-                emptiedFolders: options.exact ? plan.emptiedFolders : [], changedFolders: plan.folders.filter(\.exists).map(\.hostPath))
-            return ("done", "\(saved) file(s) kept in \(journal.safeguard)")
+            let removals = options.exact ? plan.removals : []
+            let saved = try Safeguard(store: journal.store ?? "", id: journal.safeguard, lockTimeout: options.safeguardLockTimeout, onEvent: onEvent).save(
+                &journal, paths: touchedPaths(), renamedOver: Set(plan.files.map(\.hostPath) + removals), removals: removals,
+                emptiedFolders: options.exact ? plan.emptiedFolders : [], changedFolders: plan.folders.filter(\.exists).map(\.hostPath),
+                profile: plan.profileID)
+            safeguard = saved.record
+            return ("done", Self.describe(saved, store: journal.store ?? ""))
         case .removeUnlisted:
             try removeUnlisted(journal, into: &report)
             return ("done", "\(report.removed.count) file(s) removed (kept in \(journal.safeguard)), \(report.removedFolders.count) empty folder(s) removed")
@@ -139,6 +164,12 @@ struct RestoreTransaction {
         }
     }
 
+    /// The safeguard step's detail line.
+    static func describe(_ outcome: Safeguard.Outcome, store: String) -> String {
+        guard let record = outcome.record else { return "nothing to keep (no path existed)" }
+        return "\(outcome.kept) file(s) kept as safeguard \(record.id) in \(store) (\(outcome.added) new byte(s) stored of \(outcome.bytes), \(outcome.linked) linked)"
+    }
+
     private func done(_ name: String, since start: Date, _ detail: String, into report: inout RestoreReport) {
         report.steps.append(.init(name: name, status: "done", seconds: Date().timeIntervalSince(start), detail: detail))
     }
@@ -147,11 +178,18 @@ struct RestoreTransaction {
     /// that do not exist yet (a restore may make them). No paths: those are recorded by the
     /// safeguard step once their copies are durable.
     private func makeJournal() throws -> RestoreJournal {
-        let id = Timestamp.string(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
+        let id = RestoreJournal.makeID()
+        let store = StoreLayout.safeguardStore(stateDirectory: stateDirectory)
+        let existing = (try? SnapshotIndex(layout: StoreLayout(path: store), lockTimeout: 0).existingIDs()) ?? []
         var journal = RestoreJournal(
             id: id, bundle: options.source ?? options.bundle, root: options.root, started: Timestamp.string(Date()),
-            step: RestoreStep.stopServices.rawValue, safeguard: stateDirectory + "/safeguards/" + id)
+            step: RestoreStep.stopServices.rawValue, safeguard: try StoreLayout.makeID(Date(), after: existing))
+        journal.store = store
+        // The safeguard store's folders a rollback removes again (when empty), after the state folders.
         journal.createdFolders = createdStateFolders
+        for folder in [store, Host.join(store, "objects"), Host.join(store, "snapshots")] where try FileStatus.of(folder) == nil {
+            journal.createdFolders.append(folder)
+        }
         journal.pid = ProcessInfo.processInfo.processIdentifier
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
         var folders = Set<String>()

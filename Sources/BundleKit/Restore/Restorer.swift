@@ -15,7 +15,7 @@ public struct Restorer {
 
     /// Runs the restore (or only plans it, with `dryRun`).
     public func run() throws -> RestoreReport {
-        try TargetRoot.check(options.root, mustExist: false)
+        try TargetRoot.check(options.root, mustExist: true)
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         // One restore or rollback per root: the lock is taken once preflight has passed (below),
         // and the journal read again under it; this first look only fails fast.
@@ -155,6 +155,7 @@ public struct Restorer {
             files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
         }
         var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
+        plan.profileID = profile.id
         for record in manifest.folders ?? [] {
             let host = try targets.mapper.hostPath(for: try VariableResolver.expand(record.target, with: variables, context: "folder \(record.target)"))
             let existing = try FileStatus.of(host)

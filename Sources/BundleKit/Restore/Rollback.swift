@@ -32,7 +32,8 @@ public struct Rollback {
     public func run() -> RollbackReport {
         var report = RollbackReport(bundle: journal.bundle, step: journal.step)
         var folders = FolderSet(root: journal.root)
-        let safeguardValid = journal.safeguard.hasPrefix(stateDirectory + "/safeguards/") && !journal.safeguard.contains("/../")
+        let inStore = SafeguardSnapshot(journal: journal, stateDirectory: stateDirectory)
+        let safeguardValid = !inStore.isStore && journal.safeguard.hasPrefix(stateDirectory + "/safeguards/") && !journal.safeguard.contains("/../")
         let mayHaveCreated = RestoreStep.mayHaveCreatedFiles(journal.step)
         // No safeguard folder: no copy was made, or every copy has been put back already.
         // Any other reason it cannot be opened keeps the journal (the copies may be there).
@@ -61,12 +62,16 @@ public struct Rollback {
             }
         }
 
-        for touched in journal.touched.reversed() {
+        // A format-3 safeguard whose record is gone was discarded by a rollback that had
+        // finished every path: there is nothing left to put back or remove.
+        for touched in inStore.allPutBack ? [] : journal.touched.reversed() {
             guard isUnderRoot(touched.path) else {
                 report.unvouched.append("\(touched.path): not under the root \(journal.root)")
                 continue
             }
-            if let saved = touched.saved {
+            if let original = touched.original {
+                putBack(original, from: inStore, to: touched.path, folders: &folders, into: &report)
+            } else if let saved = touched.saved {
                 guard safeguardValid, isInSafeguard(saved) else {
                     report.unvouched.append("\(touched.path): its copy \(saved) is not in the safeguard folder \(journal.safeguard)")
                     continue
@@ -90,7 +95,11 @@ public struct Rollback {
                 report.problems.append("\(folder.path): \(error)")
             }
         }
-        for removed in (journal.removed ?? []).reversed() {
+        for removed in inStore.allPutBack ? [] : (journal.removed ?? []).reversed() {
+            if let original = removed.original, isUnderRoot(removed.path) {
+                putBack(original, from: inStore, to: removed.path, folders: &folders, into: &report)
+                continue
+            }
             guard isUnderRoot(removed.path), let saved = removed.saved, safeguardValid, isInSafeguard(saved) else {
                 report.unvouched.append("\(removed.path): the journal gives no copy of it in the safeguard folder")
                 continue
@@ -134,9 +143,16 @@ public struct Rollback {
             // Removing a created folder changed its parent's time: the recorded ones get theirs again.
             let folderStates = (journal.removedFolders ?? []).compactMap(\.state) + (journal.changedFolders ?? [])
             for folder in folderStates.reversed() where isUnderRoot(folder.path) { _ = try? resetMetadata(folder) }
-            LocalFileSystem.removeTree(journal.safeguard)
-            LocalFileSystem.removeEmptyFolder((journal.safeguard as NSString).deletingLastPathComponent)
+            if inStore.isStore {
+                // An undo keeps its safeguard; a rolled-back restore's safeguard goes.
+                if journal.undo != true { inStore.discard(into: &report) }
+            } else {
+                LocalFileSystem.removeTree(journal.safeguard)
+                LocalFileSystem.removeEmptyFolder((journal.safeguard as NSString).deletingLastPathComponent)
+            }
             CrashPoint.reached("rollback removed the safeguard")
+        }
+        if report.isComplete {
             RestoreJournal.remove(from: stateDirectory)
             removeCreatedFolders(into: &report)
         }
@@ -182,11 +198,13 @@ public struct Rollback {
     /// those; returns the staging folders it removed.
     public static func cleanUpWithoutJournal(stateDirectory: String) -> [String] {
         let staging = removeStaging(in: stateDirectory)
+        // A rollback killed after the journal went may leave the empty safeguard store it made.
+        SnapshotStore.removeIfEmpty(StoreLayout.safeguardStore(stateDirectory: stateDirectory))
         LocalFileSystem.removeEmptyFolder(stateDirectory)
         return staging
     }
 
-    private func isUnderRoot(_ path: String) -> Bool {
+    func isUnderRoot(_ path: String) -> Bool {
         DirectoryHandle.components(of: path, under: journal.root).map { !$0.isEmpty && !$0.contains("..") && !$0.contains(".") } ?? false
     }
 
@@ -299,7 +317,7 @@ public struct Rollback {
 
 /// The folders a rollback works in, each opened once from the root without following
 /// symlinks, and synced once at the end.
-private struct FolderSet {
+struct FolderSet {
     let root: String
     private var open: [String: DirectoryHandle] = [:]
 

@@ -1,60 +1,70 @@
 import Foundation
 
-/// The safeguard step: a copy of every path a restore will change or remove, made durable
-/// before the journal records it, and the mode, owner and time of every existing folder whose
-/// metadata it will set. Copies are `NNNNNN` (a replaced or rewritten path) and
-/// `removed-NNNNNN` (a file an exact restore removes), with `index.json` naming each copy's
-/// original path, so the folder explains itself even without the journal.
+/// The safeguard step: every path a restore will change or remove is kept, before anything
+/// changes, as a safeguard snapshot in the store `STATE/snapshots` (`SafeguardWriter`:
+/// content-addressed objects, an index of original paths, a record that lists it), with the
+/// mode, owner and time of every existing folder whose metadata the restore will set. Only
+/// once all of that is durable are the originals put in the journal (which the caller saves
+/// next). A restore that replaces and removes nothing keeps no safeguard.
 struct Safeguard {
-    /// `STATE/safeguards/ID`.
-    let folder: String
+    /// `STATE/snapshots`.
+    let store: String
+    /// The safeguard's snapshot id (the journal's `safeguard`).
+    let id: String
+    /// How long to wait for another command's lock on the store.
+    let lockTimeout: Double?
+    let onEvent: EventHandler?
 
-    /// Copies each of `paths` that exists (a regular file or a link) and each of `removals`
-    /// still a regular file, without a sync per file; then one `syncfs` of the safeguard's
-    /// file system makes every copy and folder entry durable at once. Only then are they put
-    /// in `journal` (which the caller saves next): `touched` with each path's copy, or none
-    /// for a path that did not exist; `removed`; and the `emptiedFolders` that exist, with
-    /// their modes. Returns how many copies it made.
+    /// What the step kept.
+    struct Outcome {
+        /// Files and links kept.
+        var kept = 0
+        /// Bytes of the files kept, and of the objects that were new to the store.
+        var bytes: Int64 = 0
+        var added: Int64 = 0
+        /// New objects that are the old files themselves (hard links), not copies.
+        var linked = 0
+        /// The safeguard's record, when one was written.
+        var record: SnapshotRecord?
+    }
+
+    /// Keeps each of `paths` that exists (a regular file or a link) and each of `removals`
+    /// still a file or link; `renamedOver` are the paths the restore will replace by a rename
+    /// (a new object may then be the old file itself). Then sets `journal`'s `touched` (each
+    /// path with its original, or none: it did not exist), `removed`, `removedFolders` and
+    /// `changedFolders`, and writes the safeguard's index (that journal) and record.
     func save(
-        _ journal: inout RestoreJournal, paths: [String], removals: [String], emptiedFolders: [String], changedFolders: [String]
-    ) throws -> Int {
+        _ journal: inout RestoreJournal, paths: [String], renamedOver: Set<String>, removals: [String], emptiedFolders: [String],
+        changedFolders: [String], profile: String
+    ) throws -> Outcome {
+        var outcome = Outcome()
+        var writer: SafeguardWriter?
+        defer { writer?.close() }
+        func keep(_ path: String, _ status: FileStatus) throws -> RestoreJournal.SavedOriginal {
+            if writer == nil {
+                let made = SafeguardWriter(store: store, id: id, lockTimeout: lockTimeout)
+                try made.open(onEvent: onEvent)
+                writer = made
+            }
+            let original = try writer!.keep(path, status: status, mayLink: renamedOver.contains(path))
+            outcome.kept += 1
+            CrashPoint.reached("safeguarded \(path)")
+            return original
+        }
         var touched: [RestoreJournal.TouchedPath] = []
         touched.reserveCapacity(paths.count)
-        var removed: [RestoreJournal.TouchedPath] = []
-        var count = 0
-        func copy(_ path: String, _ status: FileStatus, as name: String) throws -> String {
-            if count == 0 { try LocalFileSystem.makeDirectories(folder, permissions: 0o700) }
-            count += 1
-            let destination = folder + "/" + name
-            if status.kind == .symlink {
-                // An old link is kept as a link with the same text; rollback renames it back.
-                try LocalFileSystem.copyLink(path, to: destination)
-            } else {
-                try LocalFileSystem.copyPreservingMetadata(path, to: destination, sync: false)
-            }
-            CrashPoint.reached("safeguarded \(path)")
-            return destination
-        }
         for path in paths {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else {
-                touched.append(.init(path: path, saved: nil))
+                touched.append(.init(path: path))
                 continue
             }
-            touched.append(.init(path: path, saved: try copy(path, status, as: StagingSink.name(count + 1))))
+            touched.append(.init(path: path, original: try keep(path, status)))
         }
+        var removed: [RestoreJournal.TouchedPath] = []
         for path in removals {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else { continue }
-            removed.append(.init(path: path, saved: try copy(path, status, as: "removed-" + StagingSink.name(removed.count + 1))))
-        }
-        if count > 0 {
-            let index = folder + "/index.json"
-            let descriptor = try LocalFileSystem.createExclusive(index, permissions: 0o600)
-            defer { try? descriptor.close() }
-            var data = Data(#"{"removed":"#.utf8) + RestoreJournal.TouchedPath.encoded(removed)
-            data += Data(#","touched":"#.utf8) + RestoreJournal.TouchedPath.encoded(touched.filter { $0.saved != nil }) + Data("}\n".utf8)
-            try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: index) }
-            try LocalFileSystem.syncFileSystem(containing: folder)
-            CrashPoint.reached("safeguard durable")
+            // A removed file is unlinked, never written: its inode may become the object.
+            removed.append(.init(path: path, original: try keep(path, status)))
         }
         journal.touched = touched
         let folders = try changedFolders.compactMap { path in
@@ -68,6 +78,18 @@ struct Safeguard {
                 return RestoreJournal.RemovedFolder(path: path, permissions: status.permissions, state: .init(path: path, status: status))
             }
         }
-        return count
+        if let writer {
+            outcome.record = try writer.commit(journal, profile: profile, created: Capturer.timestamp(Date()))
+            (outcome.bytes, outcome.added, outcome.linked) = (writer.originalBytes, writer.addedBytes, writer.linked)
+            CrashPoint.reached("safeguard durable")
+        }
+        return outcome
+    }
+}
+
+extension RestoreJournal {
+    /// A new restore id: the UTC time and six random hex digits (`2025-06-15T150640Z-1A2B3C`).
+    static func makeID() -> String {
+        Capturer.timestamp(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
     }
 }

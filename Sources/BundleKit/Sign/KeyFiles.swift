@@ -5,14 +5,15 @@ import SystemPackage
 /// Sign: the minisign keys that sign and check bundles. Secret keys are written 0600 and
 /// never overwritten; public keys are plain minisign `.pub` files anyone can use.
 public enum KeyFiles {
-    /// Writes `PREFIX.key` (0600) and `PREFIX.pub`; refuses to replace either.
-    public static func generate(prefix: String) throws -> (secretKey: String, publicKey: String, key: MinisignPublicKey) {
+    /// Writes `PREFIX.key` (0600; encrypted with `password` as `minisign -G` does, when one is
+    /// given) and `PREFIX.pub`; refuses to replace either.
+    public static func generate(prefix: String, password: [UInt8]? = nil) throws -> (secretKey: String, publicKey: String, key: MinisignPublicKey) {
         let secretPath = prefix + ".key", publicPath = prefix + ".pub"
         for path in [secretPath, publicPath] where try FileStatus.of(path) != nil {
             throw FileSystemError.alreadyExists(path: path)
         }
         let key = MinisignSecretKey.generate()
-        try write(key.fileContents(), to: secretPath, permissions: .ownerOnly)
+        try write(try password.map { try key.fileContents(password: $0) } ?? key.fileContents(), to: secretPath, permissions: .ownerOnly)
         do {
             try write(key.publicKey.fileContents(), to: publicPath, permissions: .everyoneReads)
         } catch {
@@ -22,9 +23,10 @@ public enum KeyFiles {
         return (secretPath, publicPath, key.publicKey)
     }
 
-    /// Reads a secret key made by `bundle keygen` or `minisign -G -W`.
-    public static func secretKey(at path: String) throws -> MinisignSecretKey {
-        try MinisignSecretKey(fileContents: try read(path), source: path)
+    /// Reads a secret key made by `bundle keygen` or `minisign -G`; `password` is asked only
+    /// for a password-protected key (without it such a key is refused).
+    public static func secretKey(at path: String, password: (() throws -> [UInt8])? = nil) throws -> MinisignSecretKey {
+        try MinisignSecretKey(fileContents: try read(path), source: path, password: password)
     }
 
     /// Reads a minisign public key file, or takes `argument` itself as minisign's base64

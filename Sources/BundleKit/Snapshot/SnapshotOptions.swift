@@ -60,6 +60,9 @@ public struct SnapshotCheck: Sendable {
     /// Objects missing or corrupted (version 2 snapshots), each naming its member.
     public var objectProblems: [ObjectProblem] = []
 
-    /// Every object is sound, the bundle verifies and still matches its index record.
-    public var isValid: Bool { objectProblems.isEmpty && report.isValid && sha256 == record.sha256 }
+    /// Every object is sound, the bundle verifies (a restore safeguard: its index is readable)
+    /// and still matches its index record.
+    public var isValid: Bool {
+        objectProblems.isEmpty && (record.kind == .safeguard ? report.problems.isEmpty : report.isValid) && sha256 == record.sha256
+    }
 }

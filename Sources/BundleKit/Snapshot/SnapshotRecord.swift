@@ -4,7 +4,8 @@ import Foundation
 /// shows without opening any bundle. Written last, atomically: the snapshot's commit point.
 public struct SnapshotRecord: Codable, Sendable, Equatable {
     /// Record format version; a missing one means 1. 1: the snapshot is `<id>.bundle`;
-    /// 2: it is `<id>.header` plus objects.
+    /// 2: it is `<id>.header` plus objects; 3: a restore safeguard, `<id>.safeguard` (the
+    /// original paths, `SafeguardIndex`) plus objects.
     public var version: Int = 1
     /// `YYYYMMDDTHHMMSSZ-xxxx`: sorts by creation time.
     public var id: String
@@ -27,6 +28,23 @@ public struct SnapshotRecord: Codable, Sendable, Equatable {
     /// The age recipients its secrets are encrypted to when not the store's
     /// (`snapshot create --recipient`): restore and diff need one of their identities.
     public var recipients: [String]?
+    /// A restore safeguard (version 3): the bundle whose restore it preceded.
+    public var bundle: String?
+    /// A restore safeguard: the `--root` of that restore.
+    public var root: String?
+    /// A restore safeguard: that restore's id (its journal's and restore log line's).
+    public var restore: String?
+
+    /// What a snapshot holds.
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        /// A capture of a profile (`snapshot create`): versions 1 and 2.
+        case capture
+        /// What a restore replaced or removed, kept before it changed anything: version 3.
+        case safeguard
+    }
+
+    /// A capture or a restore safeguard.
+    public var kind: Kind { version >= 3 ? .safeguard : .capture }
 
     /// A record with every field given.
     public init(id: String, created: String, profile: String, label: String?, size: Int64, sha256: String, files: Int) {
@@ -53,5 +71,31 @@ public struct SnapshotRecord: Codable, Sendable, Equatable {
         files = try container.decodeIfPresent(Int.self, forKey: .files) ?? 0
         signer = try container.decodeIfPresent(String.self, forKey: .signer)
         recipients = try container.decodeIfPresent([String].self, forKey: .recipients)
+        bundle = try container.decodeIfPresent(String.self, forKey: .bundle)
+        root = try container.decodeIfPresent(String.self, forKey: .root)
+        restore = try container.decodeIfPresent(String.self, forKey: .restore)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, id, created, profile, label, size, sha256, files, signer, recipients, bundle, root, restore, kind
+    }
+
+    /// Encodes the record with its `kind` (`capture` or `safeguard`), which readers may ignore.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(id, forKey: .id)
+        try container.encode(created, forKey: .created)
+        try container.encode(profile, forKey: .profile)
+        try container.encodeIfPresent(label, forKey: .label)
+        try container.encode(size, forKey: .size)
+        try container.encode(sha256, forKey: .sha256)
+        try container.encode(files, forKey: .files)
+        try container.encodeIfPresent(signer, forKey: .signer)
+        try container.encodeIfPresent(recipients, forKey: .recipients)
+        try container.encodeIfPresent(bundle, forKey: .bundle)
+        try container.encodeIfPresent(root, forKey: .root)
+        try container.encodeIfPresent(restore, forKey: .restore)
+        try container.encode(kind, forKey: .kind)
     }
 }

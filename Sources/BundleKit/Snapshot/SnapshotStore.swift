@@ -11,9 +11,16 @@ import Foundation
 /// (`snapshots/<id>.header`: the bundle's exact MANIFEST.json, SHA256SUMS and signature) plus
 /// its *index record* `snapshots/<id>.json`, written last, so only complete snapshots are ever
 /// listed; header and objects *assemble* into a normal self-contained signed bundle. A
-/// version 1 snapshot is a whole bundle, `snapshots/<id>.bundle`, and is still read. An *id* is
+/// version 1 snapshot is a whole bundle, `snapshots/<id>.bundle`, and is still read. A *restore
+/// safeguard* (version 3) is what a restore replaced or removed, kept before it changed anything:
+/// its index `snapshots/<id>.safeguard` names each original path with its object or link text
+/// and metadata (`SafeguardWriter`, `SnapshotStore+Safeguard`). An *id* is
 /// `YYYYMMDDTHHMMSSZ-xxxx` (UTC, four random hex digits): ids sort by time. `STORE/lock` is
-/// `flock`ed: exclusively by create and prune, shared by verify, restore and export.
+/// `flock`ed: exclusively by create, prune and a restore's safeguard step, shared by verify,
+/// restore, undo and export.
+///
+/// This type is the façade: `StoreLayout` names the files, `StoreKeys` keeps the keys,
+/// `SnapshotIndex` the records, lock and retention.
 public struct SnapshotStore: Sendable {
     /// The store's folder.
     public let path: String
@@ -26,33 +33,60 @@ public struct SnapshotStore: Sendable {
         self.lockTimeout = lockTimeout
     }
 
+    /// Where its files live.
+    var layout: StoreLayout { StoreLayout(path: path) }
+    /// Its keys.
+    var keys: StoreKeys { StoreKeys(layout: layout) }
+    /// Its records, lock and retention.
+    var index: SnapshotIndex { SnapshotIndex(layout: layout, lockTimeout: lockTimeout) }
+    var objects: ObjectStore { layout.objects }
+
     /// `/var/lib/bundle/snapshots` on Linux and macOS, `C:\ProgramData\bundle\snapshots` on
     /// Windows: a folder of the machine `bundle` runs on, whatever `--root` the files live under.
-    public static func defaultPath(os: OSFamily = .current) -> String {
-        os == .windows ? "C:\\ProgramData\\bundle\\snapshots" : "/var/lib/bundle/snapshots"
+    public static func defaultPath(os: OSFamily = .current) -> String { StoreLayout.defaultPath(os: os) }
+
+    /// The store a restore under `root` keeps its safeguards in: `STATE/snapshots`
+    /// (`/var/lib/bundle/snapshots` for `--root /`, the default store).
+    public static func safeguardPath(root: String, os: OSFamily = .current) -> String {
+        StoreLayout.safeguardStore(stateDirectory: Host.stateDirectory(root: root, os: os))
     }
 
     /// `STORE/keys`.
-    public var keysFolder: String { Host.join(path, "keys") }
+    public var keysFolder: String { layout.keysFolder }
     /// `STORE/snapshots`.
-    public var snapshotsFolder: String { Host.join(path, "snapshots") }
+    public var snapshotsFolder: String { layout.snapshotsFolder }
     /// `STORE/objects`.
-    public var objectsFolder: String { Host.join(path, "objects") }
+    public var objectsFolder: String { layout.objectsFolder }
     /// The store's public key file: anyone can verify an exported snapshot with it.
-    public var publicKeyPath: String { Host.join(keysFolder, "store.pub") }
+    public var publicKeyPath: String { layout.publicKeyPath }
     /// The store's signing key (0600).
-    public var secretKeyPath: String { Host.join(keysFolder, "store.key") }
+    public var secretKeyPath: String { layout.secretKeyPath }
     /// The store's age identity (0600), which opens the snapshots' secrets.
-    public var identityPath: String { Host.join(keysFolder, "store.identity") }
+    public var identityPath: String { layout.identityPath }
     /// The store's age recipient.
-    public var recipientPath: String { Host.join(keysFolder, "store.recipient") }
-
+    public var recipientPath: String { layout.recipientPath }
     /// `snapshots/<id>.bundle`: a version 1 snapshot.
-    public func bundlePath(_ id: String) -> String { Host.join(snapshotsFolder, id + ".bundle") }
+    public func bundlePath(_ id: String) -> String { layout.bundlePath(id) }
     /// `snapshots/<id>.header`: a version 2 snapshot's signed header.
-    public func headerPath(_ id: String) -> String { Host.join(snapshotsFolder, id + ".header") }
-    func recordPath(_ id: String) -> String { Host.join(snapshotsFolder, id + ".json") }
-    var objects: ObjectStore { ObjectStore(folder: objectsFolder) }
+    public func headerPath(_ id: String) -> String { layout.headerPath(id) }
+    /// `snapshots/<id>.safeguard`: a restore safeguard's index of original paths.
+    public func safeguardIndexPath(_ id: String) -> String { layout.safeguardPath(id) }
+    /// `keys/signers/<key id>.pub`.
+    func signerPath(_ keyID: String) -> String { layout.signerPath(keyID) }
+    static func makeID(_ date: Date, after existing: [String] = []) throws -> String { try StoreLayout.makeID(date, after: existing) }
+    static func isValidID(_ id: String) -> Bool { StoreLayout.isValidID(id) }
+
+    /// The store's public key.
+    public func publicKey() throws -> MinisignPublicKey { try keys.publicKey() }
+    /// The public key that verifies snapshot `record` (the store's, or the kept signer's).
+    public func publicKey(for record: SnapshotRecord) throws -> MinisignPublicKey { try keys.publicKey(for: record) }
+    /// The public key file that verifies snapshot `record`.
+    public func publicKeyPath(for record: SnapshotRecord) -> String { keys.publicKeyPath(for: record) }
+
+    /// Every listed snapshot (captures and restore safeguards), oldest first.
+    public func list() throws -> [SnapshotRecord] { try index.list() }
+    /// The record of snapshot `id`.
+    public func record(_ id: String) throws -> SnapshotRecord { try index.record(id) }
 
     // MARK: create
 
@@ -63,17 +97,15 @@ public struct SnapshotStore: Sendable {
     public func create(_ options: SnapshotOptions, onEvent: EventHandler? = nil) throws -> SnapshotResult {
         let retention = try options.keep.map { try RetentionPolicy(keep: $0) }
         try LocalFileSystem.makeDirectories(path, permissions: 0o700)
-        let lock = try self.lock(exclusive: true, onEvent: onEvent)
+        let lock = try index.lock(exclusive: true, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
-        let signingKey = try options.signingKey ?? storeSigningKey()
-        let recipients = options.recipients.isEmpty ? try storeRecipients() : options.recipients
-        if let key = options.signingKey { try keepSigner(key.publicKey) }
+        let signingKey = try options.signingKey ?? keys.signingKey()
+        let recipients = options.recipients.isEmpty ? try keys.recipients() : options.recipients
+        if let key = options.signingKey { try keys.keepSigner(key.publicKey) }
         try LocalFileSystem.makeDirectories(snapshotsFolder, permissions: 0o700)
         try LocalFileSystem.makeDirectories(objectsFolder, permissions: 0o700)
 
-        let existing = try LocalFileSystem.contents(of: snapshotsFolder)
-            .filter { !$0.hasPrefix(".") }.map { String($0.prefix { $0 != "." }) }
-        let id = try Self.makeID(options.created, after: existing)
+        let id = try StoreLayout.makeID(options.created, after: try index.existingIDs())
         let scratch = try ScratchFolder(in: snapshotsFolder, label: "capture")
         defer { scratch.remove() }
         var capture = CaptureOptions(profile: options.profile, output: Host.join(scratch.path, id + ".bundle"), signingKey: signingKey)
@@ -98,31 +130,13 @@ public struct SnapshotStore: Sendable {
         record.recipients = options.recipients.isEmpty ? nil : options.recipients.map(\.text)
         do {
             try header.write(to: headerPath(id))
-            try writeRecord(record)
+            try index.write(record)
         } catch {
             LocalFileSystem.remove(headerPath(id))
             throw error
         }
-        let pruned = try retention.map { try prune($0, dryRun: false, now: options.created, locked: true) } ?? []
+        let pruned = try retention.map { try index.prune($0, kind: .capture, dryRun: false, now: options.created) } ?? []
         return SnapshotResult(record: record, capture: result, pruned: pruned)
-    }
-
-    // MARK: list, find
-
-    /// Every listed snapshot, oldest first. Headers or bundles without a record (a crash
-    /// before the record) are not listed; prune removes them.
-    public func list() throws -> [SnapshotRecord] {
-        guard try FileStatus.of(snapshotsFolder) != nil else { return [] }
-        let names = try LocalFileSystem.contents(of: snapshotsFolder).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-        return try names.map { try readRecord(String($0.dropLast(5))) }.sorted { $0.id < $1.id }
-    }
-
-    /// The record of snapshot `id`.
-    public func record(_ id: String) throws -> SnapshotRecord {
-        guard Self.isValidID(id), try FileStatus.of(recordPath(id)) != nil else {
-            throw SnapshotError.unknownSnapshot(id: id, store: path)
-        }
-        return try readRecord(id)
     }
 
     // MARK: verify, restore, diff, export
@@ -131,12 +145,13 @@ public struct SnapshotStore: Sendable {
     /// corrupted object is reported, naming the member), verifies the bundle and compares its
     /// digest with the record.
     public func verify(_ id: String, limits: VerifyLimits = .standard, onEvent: EventHandler? = nil) throws -> SnapshotCheck {
-        let lock = try self.lock(exclusive: false, onEvent: onEvent)
+        let lock = try index.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
+        if record.kind == .safeguard { return verifySafeguard(record) }
         do {
             return try withBundle(record, strict: false, onEvent: onEvent) { bundle, problems in
-                var report = try Verifier(bundle: bundle, publicKey: try publicKey(for: record), limits: limits, onEvent: onEvent).run()
+                var report = try Verifier(bundle: bundle, publicKey: try keys.publicKey(for: record), limits: limits, onEvent: onEvent).run()
                 report.bundle = "snapshot \(id)"
                 return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundle), objectProblems: problems)
             }
@@ -160,13 +175,13 @@ public struct SnapshotStore: Sendable {
     public func restore(
         _ id: String, configure: (inout RestoreOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil
     ) throws -> RestoreReport {
-        try withSnapshot(id, onEvent: onEvent) { record, bundle in
-            let key = try publicKey(for: record)
+        try withSnapshot(id, operation: "restored as a bundle (use SnapshotStore.undo)", onEvent: onEvent) { record, bundle in
+            let key = try keys.publicKey(for: record)
             var options = RestoreOptions(bundle: bundle, publicKey: key)
             try configure(&options)
             options.bundle = bundle
             options.publicKey = key
-            options.unlock = try options.unlock ?? storeUnlock(record)
+            options.unlock = try options.unlock ?? keys.unlock(for: record)
             options.exact = true
             options.source = "snapshot \(id) in \(path)"
             // The snapshot's profile is the one this machine's own `snapshot create` was given
@@ -188,12 +203,12 @@ public struct SnapshotStore: Sendable {
     /// its secrets compared with the store's identity (unless `configure` gives one); `configure`
     /// sets root, OS and `--var`s.
     public func diff(_ id: String, configure: (inout DiffOptions) throws -> Void = { _ in }, onEvent: EventHandler? = nil) throws -> DiffReport {
-        try withSnapshot(id, onEvent: onEvent) { record, bundle in
+        try withSnapshot(id, operation: "compared", onEvent: onEvent) { record, bundle in
             var options = DiffOptions(bundle: bundle)
             try configure(&options)
             options.bundle = bundle
-            options.publicKey = try publicKey(for: record)
-            options.unlock = try options.unlock ?? storeUnlock(record)
+            options.publicKey = try keys.publicKey(for: record)
+            options.unlock = try options.unlock ?? keys.unlock(for: record)
             return try Differ(options: options, onEvent: onEvent).run()
         }
     }
@@ -207,12 +222,13 @@ public struct SnapshotStore: Sendable {
     public func export(
         _ id: String, to destination: String, compression: Compression = .gzip, onEvent: EventHandler? = nil
     ) throws -> (record: SnapshotRecord, sha256: String) {
-        let lock = try self.lock(exclusive: false, onEvent: onEvent)
+        let lock = try index.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
+        if record.kind == .safeguard { throw SafeguardError.notABundle(id: id, operation: "exported") }
         if try FileStatus.of(destination) != nil { throw FileSystemError.alreadyExists(path: destination) }
         do {
-            if record.version >= 2 {
+            if record.version == 2 {
                 _ = try SnapshotHeader(path: headerPath(id))
                     .assemble(snapshot: id, objects: objects, to: destination, compression: compression, strict: true, onEvent: onEvent)
             } else {
@@ -226,10 +242,13 @@ public struct SnapshotStore: Sendable {
 
     /// Runs `body` under the shared lock on snapshot `id`'s record and its bundle, rebuilt
     /// strictly (the first missing or damaged object stops it).
-    private func withSnapshot<T>(_ id: String, onEvent: EventHandler?, body: (SnapshotRecord, String) throws -> T) throws -> T {
-        let lock = try self.lock(exclusive: false, onEvent: onEvent)
+    private func withSnapshot<T>(
+        _ id: String, operation: String, onEvent: EventHandler?, body: (SnapshotRecord, String) throws -> T
+    ) throws -> T {
+        let lock = try index.lock(exclusive: false, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
         let record = try record(id)
+        if record.kind == .safeguard { throw SafeguardError.notABundle(id: id, operation: operation) }
         return try withBundle(record, strict: true, onEvent: onEvent) { bundle, _ in try body(record, bundle) }
     }
 
@@ -239,7 +258,7 @@ public struct SnapshotStore: Sendable {
     private func withBundle<T>(
         _ record: SnapshotRecord, strict: Bool, onEvent: EventHandler?, body: (String, [ObjectProblem]) throws -> T
     ) throws -> T {
-        guard record.version >= 2 else { return try body(bundlePath(record.id), []) }
+        guard record.version == 2 else { return try body(bundlePath(record.id), []) }
         let header = try SnapshotHeader(path: headerPath(record.id))
         let scratch = try ScratchFolder(in: snapshotsFolder, label: "assemble")
         defer { scratch.remove() }
@@ -267,182 +286,17 @@ public struct SnapshotStore: Sendable {
 
     // MARK: prune
 
-    /// Removes the snapshots `policy` does not keep (oldest first; never the newest), then
-    /// every object no remaining snapshot needs and anything a crash left behind (headers or
-    /// bundles without a record, hidden temporary files). Returns what was (or, with
-    /// `dryRun`, would be) removed; `dryRun` changes nothing at all.
-    public func prune(_ policy: RetentionPolicy, dryRun: Bool = false, now: Date = Date(), onEvent: EventHandler? = nil) throws -> [SnapshotRecord] {
+    /// Removes the snapshots `policy` does not keep, applied to captures and to restore
+    /// safeguards separately (each keeps its newest; `kind` limits it to one), never the
+    /// safeguard an unfinished restore needs; then every object no remaining snapshot needs and
+    /// anything a crash left behind. Returns what was (or, with `dryRun`, would be) removed;
+    /// `dryRun` changes nothing at all.
+    public func prune(
+        _ policy: RetentionPolicy, kind: SnapshotRecord.Kind? = nil, dryRun: Bool = false, now: Date = Date(), onEvent: EventHandler? = nil
+    ) throws -> [SnapshotRecord] {
         guard try FileStatus.of(snapshotsFolder) != nil else { return [] }
-        let lock = try self.lock(exclusive: true, onEvent: onEvent)
+        let lock = try index.lock(exclusive: true, onEvent: onEvent)
         defer { withExtendedLifetime(lock) {} }
-        return try prune(policy, dryRun: dryRun, now: now, locked: true)
-    }
-
-    private func prune(_ policy: RetentionPolicy, dryRun: Bool, now: Date, locked: Bool) throws -> [SnapshotRecord] {
-        let records = try list()
-        let doomed = policy.doomed(records, now: now)
-        if dryRun { return doomed }
-        for record in doomed {
-            // The record first: a crash in between leaves an unlisted header, never a listed ghost.
-            LocalFileSystem.remove(recordPath(record.id))
-            try LocalFileSystem.syncDirectory(snapshotsFolder)
-            LocalFileSystem.remove(headerPath(record.id))
-            LocalFileSystem.remove(bundlePath(record.id))
-        }
-        let kept = records.filter { record in !doomed.contains { $0.id == record.id } }
-        let listed = Set(kept.map(\.id))
-        for name in try LocalFileSystem.contents(of: snapshotsFolder) {
-            // Hidden names are this store's own temporary files and folders (records, headers,
-            // captures, assembled bundles); under the exclusive lock nothing is writing them,
-            // so a crash left them.
-            if name.hasPrefix(".") {
-                LocalFileSystem.removeTree(Host.join(snapshotsFolder, name))
-                continue
-            }
-            for suffix in [".bundle", ".header"] where name.hasSuffix(suffix) && !listed.contains(String(name.dropLast(suffix.count))) {
-                LocalFileSystem.remove(Host.join(snapshotsFolder, name))
-            }
-        }
-        try LocalFileSystem.syncDirectory(snapshotsFolder)
-        // Only after the records are gone: an object is removed once nothing listed needs it.
-        var referenced = Set<String>()
-        for record in kept where record.version >= 2 {
-            referenced.formUnion(try SnapshotHeader(path: headerPath(record.id)).objectDigests)
-        }
-        _ = try objects.collectGarbage(keeping: referenced)
-        return doomed
-    }
-
-    // MARK: keys, records, lock
-
-    /// The store's public key.
-    public func publicKey() throws -> MinisignPublicKey {
-        guard try FileStatus.of(publicKeyPath) != nil else { throw SnapshotError.noStore(path: path) }
-        return try KeyFiles.publicKey(publicKeyPath)
-    }
-
-    /// The public key that verifies snapshot `record`: the store's, or the one kept for the
-    /// key it was made with (`keys/signers/<key id>.pub`).
-    public func publicKey(for record: SnapshotRecord) throws -> MinisignPublicKey {
-        guard let signer = record.signer else { return try publicKey() }
-        let file = publicKeyPath(for: record)
-        guard signer.allSatisfy(\.isHexDigit), try FileStatus.of(file) != nil else {
-            throw SnapshotError.unknownSigner(id: record.id, path: file)
-        }
-        return try KeyFiles.publicKey(file)
-    }
-
-    /// The public key file that verifies snapshot `record`: `store.pub`, or the kept
-    /// `keys/signers/<key id>.pub` of a `--sign-key` snapshot.
-    public func publicKeyPath(for record: SnapshotRecord) -> String {
-        record.signer.map(signerPath) ?? publicKeyPath
-    }
-
-    /// `keys/signers/<key id>.pub`.
-    func signerPath(_ keyID: String) -> String { Host.join(Host.join(keysFolder, "signers"), keyID + ".pub") }
-
-    /// The store's signing key, made on first use.
-    private func storeSigningKey() throws -> MinisignSecretKey {
-        try makeKeysFolder()
-        if try FileStatus.of(secretKeyPath) == nil {
-            _ = try KeyFiles.generate(prefix: Host.join(keysFolder, "store"))
-            try LocalFileSystem.syncDirectory(keysFolder)
-        }
-        return try KeyFiles.secretKey(at: secretKeyPath)
-    }
-
-    /// The store's age recipient, its identity made on first use.
-    private func storeRecipients() throws -> [AgeRecipient] {
-        try makeKeysFolder()
-        if try FileStatus.of(identityPath) == nil {
-            _ = try AgeKeyFiles.generate(prefix: Host.join(keysFolder, "store"))
-            try LocalFileSystem.syncDirectory(keysFolder)
-        }
-        return try AgeKeyFiles.recipients([recipientPath])
-    }
-
-    /// Keeps the public key of a `--sign-key` beside the store's, so its snapshots verify.
-    private func keepSigner(_ key: MinisignPublicKey) throws {
-        let file = signerPath(key.keyIDHex)
-        guard try FileStatus.of(file) == nil else { return }
-        try LocalFileSystem.makeDirectories(Host.join(keysFolder, "signers"), permissions: 0o755)
-        let folder = (file as NSString).deletingLastPathComponent
-        try LocalFileSystem.writeAtomically(file, temporary: Host.join(folder, "." + key.keyIDHex + ".pub.tmp"), permissions: 0o644) { descriptor, temporary in
-            try Data(key.fileContents().utf8).withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
-        }
-    }
-
-    /// What opens snapshot `record`'s secrets: the store's identity, or nothing when they were
-    /// encrypted to other recipients (restore then asks for `--identity`, diff leaves the
-    /// secrets uncompared).
-    private func storeUnlock(_ record: SnapshotRecord) throws -> AgeUnlock? {
-        guard record.recipients == nil else { return nil }
-        return .identities(try AgeKeyFiles.identities([identityPath]))
-    }
-
-    private func makeKeysFolder() throws {
-        try LocalFileSystem.makeDirectories(keysFolder, permissions: 0o700)
-    }
-
-    private func lock(exclusive: Bool, onEvent: EventHandler?) throws -> FileLock {
-        guard try FileStatus.of(path) != nil else { throw SnapshotError.noStore(path: path) }
-        let lockPath = Host.join(path, "lock")
-        return try FileLock(path: lockPath, exclusive: exclusive, timeout: lockTimeout) {
-            onEvent?(.warning("\(lockPath): another bundle snapshot command is using the store; waiting for it"))
-        }
-    }
-
-    /// Temp file, fsync, rename, fsync the folder: the record appears whole or not at all.
-    private func writeRecord(_ record: SnapshotRecord) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = try encoder.encode(record) + Data("\n".utf8)
-        let temporary = Host.join(snapshotsFolder, ".\(record.id).json.tmp")
-        try LocalFileSystem.writeAtomically(recordPath(record.id), temporary: temporary, permissions: 0o644) { file, temporary in
-            try data.withUnsafeBytes { try LocalFileSystem.writeAll(file, $0, path: temporary) }
-        }
-    }
-
-    private func readRecord(_ id: String) throws -> SnapshotRecord {
-        let file = recordPath(id)
-        let record: SnapshotRecord
-        do {
-            record = try JSONDecoder().decode(SnapshotRecord.self, from: Data(KeyFiles.read(file).utf8))
-        } catch let error as FileSystemError {
-            throw error
-        } catch {
-            throw SnapshotError.badIndex(path: file, reason: "\(error)", cause: ErrorCause(error))
-        }
-        guard record.id == id else { throw SnapshotError.badIndex(path: file, reason: "it names '\(record.id)'") }
-        return record
-    }
-
-    /// `YYYYMMDDTHHMMSSZ-xxxx` for `date`, with a random suffix above that of any id of the
-    /// same second in `existing`, so ids made under the lock sort in creation order.
-    static func makeID(_ date: Date, after existing: [String] = []) throws -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        let stamp = String(format: "%04d", c.year ?? 0) + two(c.month) + two(c.day) + "T" + two(c.hour) + two(c.minute) + two(c.second) + "Z"
-        let taken = existing.filter { $0.hasPrefix(stamp + "-") }.compactMap { UInt32($0.dropFirst(stamp.count + 1), radix: 16) }
-        let floor = (taken.max() ?? 0) + 1
-        guard floor <= 0xffff else { throw FileSystemError.alreadyExists(path: "snapshots/\(stamp)-ffff") }
-        // Leave room above: at most a sixteenth of what remains, so many in one second still fit.
-        let ceiling = floor + max(0, (0xffff - floor) / 16)
-        return stamp + "-" + String(format: "%04x", UInt32.random(in: floor...ceiling))
-    }
-
-    /// An id as made here: no path separators, nothing that could leave the folder.
-    static func isValidID(_ id: String) -> Bool {
-        guard !id.isEmpty, id.utf8.count <= 64 else { return false }
-        return id.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "-"):
-                return true
-            default:
-                return false
-            }
-        }
+        return try index.prune(policy, kind: kind, dryRun: dryRun, now: now)
     }
 }

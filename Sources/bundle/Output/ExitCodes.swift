@@ -62,7 +62,7 @@ enum ExitCodes {
         case is VerifyProblem: return verificationFailed
         case is ProfileError, is SignatureError, is ManifestError, is PathError, is ArchiveError, is AgeError:
             return invalidInput
-        case is SnapshotError, is DiffError, is RewriteError: return invalidInput
+        case is SnapshotError, is DiffError, is RewriteError, is SafeguardError, is KeyFileError: return invalidInput
         case FileSystemError.lockTimedOut: return storeBusy
         case is FileSystemError: return fileSystem
         case is CommandError:

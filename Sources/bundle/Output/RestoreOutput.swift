@@ -57,9 +57,8 @@ enum RestoreOutput {
             Terminal.out("  skipped rewrite \(rewrite.hostPath): \(rewrite.target) (\(rewrite.skipReason ?? "no value"))")
         }
         for step in report.steps where step.status == "skipped" { Terminal.out("  skipped \(step.name): \(step.detail)") }
-        if let safeguard = report.safeguard {
-            let id = safeguard.split(separator: "/").last.map(String.init) ?? safeguard
-            Terminal.out("  safeguard \(id): previous versions kept in \(safeguard)")
+        if let safeguard = report.safeguard, let store = report.safeguardStore {
+            Terminal.out("  safeguard \(safeguard): previous versions kept in \(store) (undo: bundle snapshot restore \(safeguard) --store \(store))")
         }
         if !report.plan.checklist.isEmpty {
             Terminal.out("\nStill to do by hand:")

@@ -30,6 +30,7 @@ extension BundleCommand {
         @Flag(name: .long, help: "Stop the profile's services for a consistent copy; they are always started again.")
         var stopServices = false
 
+        @OptionGroup var password: PasswordOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var secrets: SecretOptions
         @OptionGroup var location: LocationOptions
@@ -46,7 +47,7 @@ extension BundleCommand {
             // `--out -`: written to a private file, then streamed whole; nothing else on stdout.
             let streamed = out == StandardStream.argument ? StreamedBundle.reserveOutput(in: StandardStream.folder) : nil
             defer { streamed?.remove() }
-            var options = CaptureOptions(profile: profile, output: streamed?.path ?? out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey))
+            var options = CaptureOptions(profile: profile, output: streamed?.path ?? out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey, password: password.password(for: signKey)))
             try location.apply(to: &options)
             options.compression = compression
             options.compressionLevel = level

@@ -96,7 +96,10 @@ struct RestoreSummary: Encodable {
     var commands: [CommandOutcome]
     var rewrites: [RestoreReport.AppliedRewrite]
     var skippedRewrites: [String]
+    /// The safeguard snapshot's id (`bundle snapshot restore ID --store STORE` undoes the restore).
     var safeguard: String?
+    /// The store holding it: `STATE/snapshots`.
+    var safeguardStore: String?
     var checklist: [String]
     /// Why the profile's commands may run: `no-commands`, `trusted-profile`, `allowed-by-flag`, `trusted-source`.
     var commandTrust: CommandTrustSummary
@@ -126,6 +129,7 @@ struct RestoreSummary: Encodable {
         rewrites = report.rewrites
         skippedRewrites = report.plan.rewrites.filter { $0.value == nil }.map { "\($0.hostPath): \($0.target)" }
         safeguard = report.safeguard
+        safeguardStore = report.safeguardStore
         checklist = report.plan.checklist
         commandTrust = CommandTrustSummary(report.plan.commandTrust, commands: report.plan.commands())
         droppedSpecialBits = report.plan.droppedSpecialBits

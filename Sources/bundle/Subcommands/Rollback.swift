@@ -37,6 +37,7 @@ extension BundleCommand {
             let report = BundleKit.Rollback(
                 journal: journal, stateDirectory: state, services: operations.services ?? Host.serviceController(os: location.os)
             ).run()
+            if let warning = RestoreLog.record(report, of: journal, stateDirectory: state) { Terminal.err("bundle: warning: \(warning)") }
             if output.json {
                 JSONOutput.print(RollbackSummary(report: report, removedStaging: []))
             } else {

@@ -54,6 +54,7 @@ extension BundleCommand.Snapshot {
         @Option(name: .long, help: ArgumentHelp("Encrypt secrets to this age recipient (age1...) or file of them instead of the store's; repeatable. Restore then needs --identity.", valueName: "RECIPIENT|FILE"))
         var recipient: [String] = []
 
+        @OptionGroup var password: PasswordOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var operations: OperationOptions
         @OptionGroup var location: LocationOptions
@@ -66,7 +67,7 @@ extension BundleCommand.Snapshot {
             options.stopServices = stopServices
             options.label = label
             options.keep = keep
-            options.signingKey = try signKey.map { try KeyFiles.secretKey(at: $0) }
+            options.signingKey = try signKey.map { try KeyFiles.secretKey(at: $0, password: password.password(for: $0)) }
             options.recipients = try AgeKeyFiles.recipients(recipient)
             let progress = ProgressBar(json: output.json)
             let result = try store.snapshotStore.create(options, onEvent: progress.handler)
@@ -94,7 +95,8 @@ extension BundleCommand.Snapshot {
             }
             for record in records {
                 let label = record.label.map { "  \($0)" } ?? ""
-                Terminal.out("\(record.id)  \(record.created)  \(record.profile)  \(Format.bytes(record.size))\(label)")
+                let safeguard = record.kind == .safeguard ? "  restore safeguard before \(record.bundle ?? "?") under \(record.root ?? "?")" : ""
+                Terminal.out("\(record.id)  \(record.created)  \(record.profile)  \(Format.bytes(record.size))\(label)\(safeguard)")
             }
         }
     }
@@ -145,7 +147,7 @@ extension BundleCommand.Snapshot {
     /// `bundle snapshot restore`.
     struct Restore: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Put a snapshot's files back exactly, with the store's key and identity (or --identity): files added since are moved into the safeguard (verify first, journaled, rolled back on failure).")
+            abstract: "Put a snapshot's files back exactly, with the store's key and identity (or --identity): files added since are moved into the safeguard (verify first, journaled, rolled back on failure). A restore safeguard's id undoes the restore it preceded.")
 
         @Argument(help: "The snapshot id.")
         var id: String
@@ -162,8 +164,13 @@ extension BundleCommand.Snapshot {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            let snapshots = store.snapshotStore
+            if try snapshots.record(id).kind == .safeguard {
+                try undo(snapshots)
+                return
+            }
             let progress = ProgressBar(quiet: verbosity.quiet, json: output.json)
-            let report = try store.snapshotStore.restore(id, configure: { options in
+            let report = try snapshots.restore(id, configure: { options in
                 try opening.apply(to: &options)
                 try location.apply(to: &options)
                 options.dryRun = dryRun
@@ -176,6 +183,25 @@ extension BundleCommand.Snapshot {
             } else {
                 RestoreOutput.print(report, source: "snapshot \(id)", level: verbosity.level)
             }
+        }
+
+        /// Undoes the restore a safeguard preceded: its replaced and removed files back, the
+        /// files it created removed (`SnapshotStore.undo`).
+        private func undo(_ snapshots: SnapshotStore) throws {
+            if dryRun {
+                throw ValidationError("snapshot \(id) is a restore safeguard: --dry-run is for captures. 'bundle snapshot list' shows what it holds.")
+            }
+            let report = try snapshots.undo(
+                id, root: location.absoluteRoot, services: operations.services ?? Host.serviceController(os: location.os))
+            if output.json {
+                JSONOutput.print(report)
+            } else {
+                let verdict = report.isComplete ? "undid" : "could not wholly undo"
+                Terminal.out("\(verdict) the restore safeguard \(id) preceded: \(report.restored.count) path(s) put back, \(report.removed.count) removed, \(report.services.count) service(s) changed")
+                for line in report.unvouched + report.problems { Terminal.out("  - \(line)") }
+                if !report.isComplete { Terminal.out("Fix the causes above, then run 'bundle rollback' with the same --root: it finishes the undo.") }
+            }
+            if !report.isComplete { throw ExitCode(ExitCodes.restoreFailed) }
         }
     }
 
@@ -190,6 +216,9 @@ extension BundleCommand.Snapshot {
         @Option(name: .long, help: ArgumentHelp("Keep snapshots younger than this: a number and s, m, h, d or w (30m, 12h, 7d, 2w).", valueName: "DURATION"))
         var keepWithin: String?
 
+        @Option(name: .long, help: ArgumentHelp("Prune only captures or only restore safeguards (default: each kind by the same rule, separately).", valueName: "capture|safeguard"))
+        var kind: SnapshotRecord.Kind?
+
         @Flag(name: .long, help: "Print what would be removed; remove nothing.")
         var dryRun = false
 
@@ -198,7 +227,7 @@ extension BundleCommand.Snapshot {
 
         func run() async throws {
             let policy = try RetentionPolicy(keep: keep, keepWithin: try keepWithin.map(RetentionPolicy.duration))
-            let removed = try store.snapshotStore.prune(policy, dryRun: dryRun)
+            let removed = try store.snapshotStore.prune(policy, kind: kind, dryRun: dryRun)
             if output.json {
                 JSONOutput.print(SnapshotPruneSummary(dryRun: dryRun, removed: removed.map(\.id)))
             } else {
@@ -279,3 +308,5 @@ struct SnapshotExportSummary: Encodable {
     var pubkey: String
     var sha256: String
 }
+
+extension SnapshotRecord.Kind: ExpressibleByArgument {}

@@ -119,7 +119,8 @@ struct SecretsTests {
         #expect(!FileManager.default.fileExists(atPath: target.path("opt/vault/CertsInfo/Secret.dpapi").path), "never copied raw")
         #expect(try leftovers(target.url) == [])
         #expect(try leftovers(work.url) == [])
-        #expect(!FileManager.default.fileExists(atPath: target.path("var").path))
+        // bundle's state folder holds only the restore log: no staging, no journal.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.path("var/lib/bundle").path) == ["restore-log.jsonl"])
     }
 
     @Test("a passphrase locks and opens the secrets")

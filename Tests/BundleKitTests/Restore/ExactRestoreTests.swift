@@ -93,13 +93,24 @@ struct ExactRestoreTests {
         #expect(after == expected, "\(after.difference(from: expected))")
         #expect(try String(contentsOf: tree.root.path("opt/test/upgrade.log"), encoding: .utf8) == "upgraded to 8.0\n")
 
-        // The removed files are kept, byte for byte, in the safeguard.
+        // The removed files are kept, byte for byte, in the safeguard snapshot (its index names each).
+        let safeguards = SnapshotStore(path: try #require(report.safeguardStore))
         let safeguard = try #require(report.safeguard)
-        let kept = try LocalFileSystem.contents(of: safeguard).filter { $0.hasPrefix("removed-") }
-        #expect(kept.count == 4)
-        let contents = try Set(kept.map { try Data(contentsOf: URL(fileURLWithPath: safeguard + "/" + $0)) })
+        #expect(try safeguards.record(safeguard).kind == .safeguard)
+        let index = try JSONDecoder().decode(RestoreJournal.self, from: Data(contentsOf: URL(fileURLWithPath: safeguards.safeguardIndexPath(safeguard))))
+        let removed = index.removed ?? []
+        #expect(Set(removed.map(\.path)) == Set(hostPaths(added)))
+        let contents = try Set(removed.compactMap { $0.original?.object }.map { digest in
+            try Data(contentsOf: URL(fileURLWithPath: safeguards.objectsFolder + "/" + digest.prefix(2) + "/" + digest))
+        })
         #expect(contents.contains(Data("deep\n".utf8)))
         #expect(contents.contains(Data("{\"Id\":\"c\"}\n".utf8)))
+
+        // And the snapshot restore itself is undone from that safeguard: the upgraded tree again.
+        let undo = try safeguards.undo(safeguard, root: tree.root.url.path, services: CommandServiceController(path: tools.path("service")))
+        #expect(undo.isComplete, "\(undo.problems) \(undo.unvouched)")
+        let undone = try TreeSnapshot(opt)
+        #expect(undone == upgraded, "\(undone.difference(from: upgraded))")
     }
 
     @Test("a failing step rolls back to the upgraded tree: added files and folders back byte for byte")

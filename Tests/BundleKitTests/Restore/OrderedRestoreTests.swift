@@ -88,10 +88,9 @@ struct OrderedRestoreTests {
         #expect(skipped.first?.skipReason == "no value for ServerUrl: pass --set ServerUrl=VALUE")
         #expect(try String(contentsOf: target.path("opt/app/agent.ini"), encoding: .utf8).contains("https://old.example.org"))
         // The replaced config is kept in the safeguard; the journal is gone.
-        let safeguard = try #require(report.safeguard)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: safeguard).sorted() == ["000001", "000002", "index.json"], "app.config replaced, settings.json rewritten")
-        let index = try String(contentsOfFile: safeguard + "/index.json", encoding: .utf8)
-        #expect(index.contains(#""path":"\#(target.path("opt/app/app.config").path)","saved":"\#(safeguard)/000001""#), "\(index)")
+        let safeguard = try KeptSafeguard(report)
+        #expect(Set(safeguard.kept.keys) == [target.path("opt/app/app.config").path, target.path("opt/app/settings.json").path], "app.config replaced, settings.json rewritten")
+        #expect(try safeguard.store.record(safeguard.id).kind == .safeguard)
         #expect(!FileManager.default.fileExists(atPath: target.path("var/lib/bundle/restore-journal.json").path))
         #expect(try servicesRunning())
     }
