@@ -13,21 +13,21 @@ public enum KeyFileError: Error, Equatable, CustomStringConvertible, Sendable {
     /// An empty password.
     case emptyPassword(source: String)
 
-    /// What is wrong and the fix.
+    /// What is wrong (the fix is `hint`, in BundleKit).
     public var description: String {
         switch self {
         case .secretKeyGivenAsPublic(let source):
-            return "\(source): this is a secret key; pass the .pub (the public key made beside it) where a public key is expected. Keep the secret key private."
+            return "\(source): this is a secret key; pass the .pub (the public key made beside it) where a public key is expected."
         case .publicKeyGivenAsSecret(let source):
             return "\(source): this is a public key; signing needs the secret key (the .key made beside it)."
         case .wrongPassword(let source):
-            return "\(source): wrong password: it does not decrypt this secret key. Try again, or check --password-file."
+            return "\(source): wrong password: it does not decrypt this secret key."
         case .noPassword(let source):
-            return "\(source) is password-protected and there is no terminal to ask for the password on: give --password-file FILE (its first line is the password)."
+            return "\(source) is password-protected and there is no terminal to ask for the password on."
         case .passwordMismatch:
-            return "the two passwords differ; nothing was written. Run keygen again."
+            return "the two passwords differ; nothing was written."
         case .emptyPassword(let source):
-            return "\(source): the password is empty. Give a password, or make the key without --password."
+            return "\(source): the password is empty."
         }
     }
 }

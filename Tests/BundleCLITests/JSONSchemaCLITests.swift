@@ -134,7 +134,7 @@ final class JSONSchemaCLITests {
     @Test("an error is {schema, error: {code, message, hint, file, cause, ...}} with a documented code, for every kind of failure", arguments: [
         (["verify", "missing.bundle", "--pubkey", "k.pub", "--json"], "file-cannot-read", Int32(3)),
         (["create", "--profile", "no-such-profile", "--root", ".", "--sign-key", "k.key", "--out", "x.bundle", "--json"], "profile-not-found", 2),
-        (["verify", "k.pub", "--pubkey", "k.key", "--json"], "key-malformed", 2),
+        (["verify", "k.pub", "--pubkey", "k.key", "--json"], "key-secret-given-as-public", 2),
         (["snapshot", "restore", "nope", "--store", "empty-store", "--json"], "snapshot-not-found", 2),
         (["verify", "--json"], "usage", 64),
     ])

@@ -41,7 +41,7 @@ struct KeysCLITests {
             let asked = try ExternalTool.run(
                 ProductsDirectory.bundle, ["create", "--profile", "demo-app", "--root", "src", "--sign-key", "p.key", "--out", "e.bundle"],
                 in: work.url, input: Data())
-            #expect(asked.status == 2 && asked.errors.contains("give --password-file FILE"), "\(asked.errors)")
+            #expect(asked.status == 2 && asked.errors.contains("hint: Give --password-file FILE"), "\(asked.errors)")
         }
     }
 

@@ -43,7 +43,7 @@ struct SafeguardCLITests {
 
     private func records() throws -> [[String: Any]] {
         let list = try bundle("snapshot", "list", "--store", store, "--json")
-        return try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]], "\(list.output)\(list.errors)")
+        return try #require((try JSONSerialization.jsonObject(with: list.stdout) as? [String: Any])?["snapshots"] as? [[String: Any]], "\(list.output)\(list.errors)")
     }
 
     /// Every object file in the store: count and bytes.

@@ -7,15 +7,15 @@ public enum SafeguardError: Error, Equatable, CustomStringConvertible, Sendable 
     /// The safeguard's index names a store other than the one it is in.
     case otherStore(id: String, store: String, recorded: String)
 
-    /// What went wrong and the fix.
+    /// What went wrong (the fix is `hint`).
     public var description: String {
         switch self {
         case .notABundle(let id, let operation):
-            return "snapshot \(id) is a restore safeguard (the files a restore replaced), not a capture: it cannot be \(operation). 'bundle snapshot restore \(id)' puts those files back."
+            return "snapshot \(id) is a restore safeguard (the files a restore replaced), not a capture: it cannot be \(operation)."
         case .otherRoot(let id, let root, let given):
-            return "safeguard \(id) was taken by a restore under --root \(root), not \(given). Give --root \(root). Nothing was changed."
+            return "safeguard \(id) was taken by a restore under --root \(root), not \(given). Nothing was changed."
         case .otherStore(let id, let store, let recorded):
-            return "safeguard \(id) in \(store) names the store \(recorded): it was moved or copied, so its paths cannot be vouched for. Use it where it was made. Nothing was changed."
+            return "safeguard \(id) in \(store) names the store \(recorded): it was moved or copied, so its paths cannot be vouched for. Nothing was changed."
         }
     }
 }

@@ -23,6 +23,8 @@ public enum ErrorCatalog {
             PathError.Code.allCases.map(\.rawValue),
             CommandError.Code.allCases.map(\.rawValue),
             DiffError.Code.allCases.map(\.rawValue),
+            KeyFileError.Code.allCases.map(\.rawValue),
+            SafeguardError.Code.allCases.map(\.rawValue),
             ManifestError.Code.allCases.map(\.rawValue),
             RewriteError.Code.allCases.map(\.rawValue),
             ArchiveError.Code.allCases.map(\.rawValue),

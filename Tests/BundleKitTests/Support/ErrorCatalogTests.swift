@@ -133,6 +133,25 @@ struct ErrorCatalogTests {
         }
     }
 
+    static func example(_ code: KeyFileError.Code) -> KeyFileError {
+        switch code {
+        case .secretKeyGivenAsPublic: .secretKeyGivenAsPublic(source: "k.key")
+        case .publicKeyGivenAsSecret: .publicKeyGivenAsSecret(source: "k.pub")
+        case .wrongPassword: .wrongPassword(source: "k.key")
+        case .noPassword: .noPassword(source: "k.key")
+        case .passwordMismatch: .passwordMismatch
+        case .emptyPassword: .emptyPassword(source: "k.key")
+        }
+    }
+
+    static func example(_ code: SafeguardError.Code) -> SafeguardError {
+        switch code {
+        case .notABundle: .notABundle(id: "s", operation: "exported")
+        case .otherRoot: .otherRoot(id: "s", root: "/a", given: "/b")
+        case .otherStore: .otherStore(id: "s", store: "/a", recorded: "/b")
+        }
+    }
+
     static func example(_ code: DiffError.Code) -> DiffError {
         switch code {
         case .identityNeedsKey: .identityNeedsKey(bundle: "b")
@@ -231,6 +250,8 @@ struct ErrorCatalogTests {
         all += PathError.Code.allCases.map(example)
         all += CommandError.Code.allCases.map(example)
         all += DiffError.Code.allCases.map(example)
+        all += KeyFileError.Code.allCases.map(example)
+        all += SafeguardError.Code.allCases.map(example)
         all += ManifestError.Code.allCases.map(example)
         all += RewriteError.Code.allCases.map(example)
         all += ArchiveError.Code.allCases.map(example)
