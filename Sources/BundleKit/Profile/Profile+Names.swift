@@ -19,7 +19,7 @@ extension Profile {
     public var settingNames: [String] {
         let declared = Set(variables.map(\.name))
         var names: [String] = []
-        for name in Self.references(in: rewrites.map(\.value) + checklist) where !declared.contains(name) && !names.contains(name) {
+        for name in Self.references(in: (rewrites + steps.captureRewrites).map(\.value) + checklist) where !declared.contains(name) && !names.contains(name) {
             names.append(name)
         }
         return names
@@ -67,7 +67,7 @@ extension Profile {
             }
         }
         for command in steps.captureBefore + steps.captureAfter + steps.restoreAfterFiles { add(command) }
-        templates += rewrites.map(\.file)
+        templates += (rewrites + steps.captureRewrites).map(\.file)
         for check in postChecks {
             switch check {
             case .tcp(let address, _): templates.append(address)

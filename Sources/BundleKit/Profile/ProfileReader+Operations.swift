@@ -4,10 +4,10 @@ import Yams
 extension ProfileReader {
     static let serviceKeys = ["name"]
     static let stepsKeys = ["capture", "restore"]
-    static let captureStepKeys = ["before", "after"]
+    static let captureStepKeys = ["rewrites", "before", "after", "refuse"]
     static let restoreStepKeys = ["after-files"]
     static let rewriteKinds = ["xml-app-setting", "xpath", "json-pointer", "ini", "replace"]
-    static let rewriteKeys = ["file", "value"] + rewriteKinds
+    static let rewriteKeys = ["file", "value", "type"] + rewriteKinds
     static let postCheckKinds = ["tcp", "run", "exists"]
 
     func readServices(_ node: Node) throws -> [ServiceSpec] {
@@ -88,6 +88,8 @@ extension ProfileReader {
             let phases = try self.fields(of: capture, context: "'steps.capture'", allowed: Self.captureStepKeys)
             steps.captureBefore = try phases["before"].map { try commands($0, key: "before") } ?? []
             steps.captureAfter = try phases["after"].map { try commands($0, key: "after") } ?? []
+            steps.captureRewrites = try phases["rewrites"].map(readRewrites) ?? []
+            steps.captureRefusals = try phases["refuse"].map(readRefusals) ?? []
         }
         if let restore = fields["restore"] {
             let phases = try self.fields(of: restore, context: "'steps.restore'", allowed: Self.restoreStepKeys)
@@ -124,9 +126,8 @@ extension ProfileReader {
                     find: try nonEmptyString(find, key: "find", context: context),
                     guard: try replace["guard"].map { try string($0, key: "guard", context: context) })
             }
-            return RewriteSpec(
-                file: try template(fileNode, key: "file", context: context), target: target,
-                value: try template(valueNode, key: "value", context: context))
+            let (value, type) = try rewriteValue(valueNode, type: fields["type"], target: target, context: context)
+            return RewriteSpec(file: try template(fileNode, key: "file", context: context), target: target, value: value, type: type)
         }
     }
 

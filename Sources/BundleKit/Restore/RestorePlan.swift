@@ -70,6 +70,8 @@ public struct RestorePlan: Sendable, Equatable {
         public var value: String?
         /// Why it is skipped, when it is.
         public var skipReason: String?
+        /// The kind of token written (a JSON pointer rewrite's may be a number, boolean or null).
+        public var type: RewriteValueType = .string
     }
 
     /// A check with everything resolved.

@@ -37,7 +37,7 @@ extension Restorer {
         plan.rewrites = try profile.rewrites.map { spec in
             let file = try mapper.hostPath(for: try VariableResolver.expand(spec.file, with: variables, context: "rewrites"))
             do {
-                return .init(hostPath: file, target: spec.target, value: try VariableResolver.expand(spec.value, with: values, context: "rewrites"))
+                return .init(hostPath: file, target: spec.target, value: try VariableResolver.expand(spec.value, with: values, context: "rewrites"), type: spec.type)
             } catch ProfileError.undefinedVariable(let name, _) {
                 return .init(hostPath: file, target: spec.target, value: nil, skipReason: "no value for \(name): pass --set \(name)=VALUE")
             }

@@ -90,7 +90,7 @@ extension Restorer {
                 data = try RestoreTransaction.read(rewrite.hostPath, under: options.root).data
             }
             do {
-                data = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath).data
+                data = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, type: rewrite.type, file: rewrite.hostPath).data
             } catch let error as RewriteError {
                 throw RestoreError.notReady(reason: "a config rewrite cannot be applied: \(error)")
             }
