@@ -32,9 +32,9 @@ public enum RewriteValueType: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// The text the rewritten token reads back as (a null is `null` whatever was given).
+    /// The text the rewritten token reads back as (an empty null is `null`).
     func readBack(_ value: String) -> String {
-        self == .null ? "null" : value
+        self == .null && value.isEmpty ? "null" : value
     }
 
     /// Whether `kind`, the token found in the file, is already of this type.
