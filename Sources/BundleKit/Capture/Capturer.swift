@@ -37,6 +37,9 @@ public struct Capturer: Sendable {
         }
         // Whatever happened: originals back, services up, then the after steps (e.g. re-encrypt the source).
         let undone = source.undo()
+        // An interrupt undid the source and is ending the process as the signal would have:
+        // this thread must not end it first with an error of its own.
+        while source.interrupted { Thread.sleep(forTimeInterval: 1) }
         if let first = undone.problems.first {
             // The source must not stay stopped, rewritten or decrypted unnoticed: say so even
             // when the capture itself failed, and keep a good bundle (it is complete and signed).

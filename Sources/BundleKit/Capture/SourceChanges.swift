@@ -23,6 +23,9 @@ final class SourceChanges: @unchecked Sendable {
     private var stateLock: FileLock?
     private var hook: UUID?
     private var report: CaptureRollbackReport?
+    private let interruptedFlag = Flag()
+    /// Whether an interrupt is undoing the source (the process ends as soon as it is done).
+    var interrupted: Bool { interruptedFlag.isSet }
     /// The rewritten files' originals, by path: capture reads these instead of the changed files.
     private(set) var originals: [String: Original] = [:]
     /// The `before` steps that ran.
@@ -43,7 +46,12 @@ final class SourceChanges: @unchecked Sendable {
     /// Changes the source for the capture: rewrites, `before` steps, services stopped. On an
     /// error what was done stays recorded, for `undo`.
     func prepare() throws {
-        hook = ScratchRegistry.shared.addHook { [self] in _ = undo() }
+        if !plan.rewrites.isEmpty || !plan.after.isEmpty || !plan.services.isEmpty {
+            hook = ScratchRegistry.shared.addHook { [self] in
+                interruptedFlag.set()
+                _ = undo()
+            }
+        }
         lock.lock()
         defer { lock.unlock() }
         guard report == nil else { throw CaptureError.interrupted }
@@ -127,5 +135,21 @@ final class SourceChanges: @unchecked Sendable {
         journal.step = step
         guard let stateDirectory, stateLock != nil else { return }
         try journal.save(in: stateDirectory)
+    }
+}
+
+/// A flag set once, from any thread.
+private final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
     }
 }

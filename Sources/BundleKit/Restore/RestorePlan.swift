@@ -74,6 +74,18 @@ public struct RestorePlan: Sendable, Equatable {
         public var type: RewriteValueType = .string
     }
 
+    /// A `json-paths-exist` check of one file the bundle lays down.
+    public struct BundledCheck: Sendable, Equatable {
+        /// The member whose verified copy is read.
+        public var member: String
+        /// Where it goes on this machine.
+        public var file: String
+        /// The JSON pointers (`*` for every element or member) to paths.
+        public var pointers: [String]
+        /// How the paths map under the root.
+        public var mapper: PathMapper
+    }
+
     /// A check with everything resolved.
     public enum Check: Sendable, Equatable {
         /// A path must exist.
@@ -107,6 +119,8 @@ public struct RestorePlan: Sendable, Equatable {
     public var checklist: [String]
     /// Checks before anything changes.
     public var preflight: [Check] = []
+    /// `json-paths-exist` checks of files the bundle lays down, run on the bundle's copies.
+    public var bundledChecks: [BundledCheck] = []
     /// Services, stopped in this order and started in reverse.
     public var services: [String] = []
     /// Config values to change.

@@ -12,13 +12,16 @@ extension Restorer {
             case .exists(let path): return .exists(try mapper.hostPath(for: try VariableResolver.expand(path, with: variables, context: context)))
             case .run(let spec): return .run(try command(spec, context))
             case .jsonPathsExist(let file, let pointers):
-                return .jsonPathsExist(
-                    file: try mapper.hostPath(for: try VariableResolver.expand(file, with: variables, context: context)),
-                    pointers: pointers, mapper: mapper)
+                let expanded = try VariableResolver.expand(file, with: variables, context: context)
+                let (folder, pattern) = ItemCollector.split(expanded)
+                // A glob (in the last component) names the bundle's files there (Restorer+BundledChecks).
+                let host = GlobPattern.hasWildcard(pattern) ? try mapper.hostPath(for: folder) + "/" + pattern : try mapper.hostPath(for: expanded)
+                return .jsonPathsExist(file: host, pointers: pointers, mapper: mapper)
             }
         }
         plan.services = try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") }
         plan.preflight = try profile.preflight.map { try check($0, "preflight") }
+        Self.planBundledChecks(&plan)
         plan.afterFiles = try profile.steps.restoreAfterFiles.map { try command($0, "steps.restore.after-files") }
         plan.postChecks = try profile.postChecks.map { postCheck in
             switch postCheck {

@@ -73,6 +73,7 @@ extension Restorer {
         if !plan.services.isEmpty, let problem = services.availabilityProblem() {
             throw RestoreError.notReady(reason: "cannot stop and start \(plan.services.joined(separator: ", ")): \(problem).")
         }
+        try runBundledChecks(plan, contents: contents)
         var texts: [String: Data] = [:]
         for rewrite in plan.rewrites {
             guard let value = rewrite.value else { continue }

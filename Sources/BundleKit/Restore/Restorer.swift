@@ -37,7 +37,7 @@ public struct Restorer {
                 let plan = try preflight($0)
                 planned = plan
                 let rewritten = Set(plan.rewrites.filter { $0.value != nil }.map(\.hostPath))
-                discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member))
+                discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member) + plan.bundledChecks.map(\.member))
             }
             let manifest = try requireValid(report)
             let plan = try planned ?? preflight(manifest)

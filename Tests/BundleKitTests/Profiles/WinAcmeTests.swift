@@ -126,21 +126,26 @@ struct WinAcmeTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scenario.work.url.path).filter { $0.hasSuffix(".bundle") } == [], "no bundle")
     }
 
-    @Test("paths named in the target's settings.json must exist; each missing one is named, nothing changes")
+    @Test("paths named in the bundled settings.json and renewals must exist on the target; each missing one is named, nothing changes")
     func preflightNamesMissingPaths() throws {
         let scenario = try scenario()
         let captured = try scenario.capture()
         try FileManager.default.removeItem(at: scenario.target.path("C/ProgramData/win-acme/logs"))
         try FileManager.default.removeItem(at: scenario.target.path("C/certs"))
+        try FileManager.default.removeItem(at: scenario.target.path("C/inetpub"))
+        // The target's own settings.json (which names C:\certs\pem too) is not what is checked.
+        try FileManager.default.removeItem(at: scenario.target.path(Self.settings))
         let before = try TreeSnapshot(scenario.target.url)
         let calls = scenario.tools.calls
         #expect {
             try Restorer(options: scenario.restoreOptions(captured.output)).run()
         } throws: { error in
             guard case RestoreError.checkFailed("preflight", _, let reason) = error else { return false }
-            return reason.contains("names 2 path(s) missing")
+            return reason.contains("the bundle's \(scenario.target.url.path)/\(Self.settings) names 2 path(s) missing")
                 && reason.contains("/Client/LogPath = C:\\ProgramData\\win-acme\\logs does not exist")
                 && reason.contains("/Store/PemFiles/DefaultPath = C:\\certs\\pem does not exist")
+                && reason.contains("lLy5yPb0kEm9mWnTq0c3Xw.renewal.json names 2 path(s) missing on this machine: /StorePluginOptions/1/Path = C:\\certs\\pem does not exist; /ValidationPluginOptions/Path = C:\\inetpub\\wwwroot does not exist")
+                && reason.contains("Vq2cB8xLkE6tZ4sNfG1hJw.renewal.json names 2 path(s)")
                 && !reason.contains("/Cache/Path")
         }
         #expect(try TreeSnapshot(scenario.target.url) == before)
@@ -154,6 +159,7 @@ struct WinAcmeTests {
         try SeedScenario.copyTree(FixturePaths.fixture("win-acme-target/C/Program Files/win-acme"), into: elsewhere.url, at: "D/Tools/win-acme")
         try SeedScenario.copyTree(FixturePaths.fixture("win-acme-target/C/ProgramData"), into: elsewhere.url, at: "C/ProgramData")
         try SeedScenario.copyTree(FixturePaths.fixture("win-acme-target/C/certs"), into: elsewhere.url, at: "C/certs")
+        try SeedScenario.copyTree(FixturePaths.fixture("win-acme-target/C/inetpub"), into: elsewhere.url, at: "C/inetpub")
         let (_, report, calls) = try scenario.roundTrip(
             restoreRoot: elsewhere.url, overrides: ["InstallDir": "D:\\Tools\\win-acme", "ConfigPath": "E:\\acme\\config"])
         #expect(calls.count == 1 && calls[0].hasPrefix("wacs --encrypt"))
