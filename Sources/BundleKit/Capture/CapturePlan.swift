@@ -24,7 +24,9 @@ struct CapturePlan {
         let variables = try VariableResolver(profile: profile, os: options.os, overrides: options.overrides).resolve()
         let placeholders = ["root": options.root]
         func commands(_ specs: [CommandSpec], _ context: String) throws -> [CaptureJournal.Command] {
-            try specs.map { .init(run: try CommandTemplate.resolve($0.run, variables: variables, placeholders: placeholders, context: context), timeout: $0.timeout) }
+            try specs.filter { try $0.applies(with: variables, context: context) }.map {
+                .init(run: try CommandTemplate.resolve($0.run, variables: variables, placeholders: placeholders, context: context), timeout: $0.timeout)
+            }
         }
         self.variables = variables
         before = try commands(profile.steps.captureBefore, "steps.capture.before")

@@ -49,7 +49,7 @@ extension Profile {
     /// Every template in the profile but the rewrite values and the checklist.
     private var variableTemplates: [String] {
         var templates: [String] = []
-        func add(_ command: CommandSpec?) { templates += command?.run ?? [] }
+        func add(_ command: CommandSpec?) { templates += (command?.run ?? []) + [command?.when].compactMap { $0 } }
         for variable in variables {
             templates += [variable.spec.defaultValue].compactMap { $0 } + variable.spec.perOS.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { variable.spec.perOS[$0] }
         }

@@ -21,7 +21,8 @@ public enum ProfileCatalog {
             try? VariableResolver.expand(template, with: values, context: "")
         }
         func command(_ spec: CommandSpec) -> String {
-            spec.run.map { resolved($0) ?? $0 }.joined(separator: " ") + " (timeout \(spec.timeout) s)"
+            spec.run.map { resolved($0) ?? $0 }.joined(separator: " ") + " (timeout \(spec.timeout) s"
+                + (spec.when.map { ", only when \($0) is yes" } ?? "") + ")"
         }
 
         var description = ProfileDescription(summary: ProfileSummary(profile), os: os)

@@ -22,7 +22,8 @@ extension Restorer {
         plan.services = try profile.services.map { try VariableResolver.expand($0.name, with: variables, context: "services") }
         plan.preflight = try profile.preflight.map { try check($0, "preflight") }
         Self.planBundledChecks(&plan)
-        plan.afterFiles = try profile.steps.restoreAfterFiles.map { try command($0, "steps.restore.after-files") }
+        plan.afterFiles = try profile.steps.restoreAfterFiles.filter { try $0.applies(with: variables, context: "steps.restore.after-files") }
+            .map { try command($0, "steps.restore.after-files") }
         plan.postChecks = try profile.postChecks.map { postCheck in
             switch postCheck {
             case .tcp(let address, let within):

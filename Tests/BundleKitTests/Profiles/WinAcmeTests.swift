@@ -88,6 +88,40 @@ struct WinAcmeTests {
         #expect(report.plan.checklist[2].contains("\"Test notification\""))
     }
 
+    @Test("opt-in: --var ImportPfx=yes imports each renewal's newest .pfx after the files land, the password never in argv or output; SetupTaskScheduler=yes recreates the task")
+    func importPfx() throws {
+        let scenario = try scenario()
+        try scenario.tools.folder.write("pwsh-root", scenario.target.url.path)
+        let (_, report, calls) = try scenario.roundTrip(overrides: ["ImportPfx": "yes", "SetupTaskScheduler": "yes", "Pwsh": scenario.tools.path("pwsh")]) { _ in
+            try? pointWacs(scenario, at: scenario.target.url)
+        }
+        #expect(calls.count == 5, "\(calls)")
+        #expect(calls.first?.hasPrefix("pwsh -NoProfile -NonInteractive -Command & { param($config, $cache)") == true)
+        #expect(calls.first?.hasSuffix(" 'C:\\ProgramData\\win-acme\\acme-v02.api.letsencrypt.org' 'C:\\ProgramData\\win-acme\\acme-v02.api.letsencrypt.org\\Certificates'") == true)
+        #expect(Array(calls.dropFirst()) == [
+            "pwsh imported Vq2cB8xLkE6tZ4sNfG1hJw-cache.pfx into My (password 24 characters)",
+            "pwsh imported lLy5yPb0kEm9mWnTq0c3Xw-cache.pfx into My (password 24 characters)",
+            "wacs --encrypt (EncryptConfig=true)",
+            "wacs --setuptaskscheduler",
+        ], "each import after the files landed, while the renewals still hold their passwords; then protect them; then the task")
+        let received = try String(contentsOf: scenario.tools.folder.path("pwsh-received"), encoding: .utf8)
+        #expect(received == "TEST-ONLY-pfx-password-2\nTEST-ONLY-pfx-password-1\n", "PowerShell read the passwords from the restored renewals itself")
+        let argv = calls.first ?? ""
+        #expect(!argv.contains("TEST-ONLY-pfx-password"), "never on a command line")
+        let printed = report.commands.map { $0.command.joined(separator: " ") + $0.output }.joined()
+        #expect(!printed.contains("TEST-ONLY-pfx-password") && printed.contains("imported lLy5yPb0kEm9mWnTq0c3Xw-cache.pfx into My"), "never in bundle's report")
+    }
+
+    @Test("without the opt-in neither the import nor the scheduled task runs")
+    func importPfxIsOptIn() throws {
+        let scenario = try scenario()
+        let (captured, _, calls) = try scenario.roundTrip { _ in try? pointWacs(scenario, at: scenario.target.url) }
+        #expect(calls == ["wacs --encrypt (EncryptConfig=true)"])
+        #expect(throws: ProfileError.self, "when: is a yes or a no") {
+            try Restorer(options: scenario.restoreOptions(captured.output, overrides: ["ImportPfx": "maybe"])).run()
+        }
+    }
+
     @Test("a failing re-encrypt on the source still fails the capture loudly")
     func captureAfterFails() throws {
         let scenario = try scenario()
