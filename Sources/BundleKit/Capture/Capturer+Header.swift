@@ -22,7 +22,7 @@ extension Capturer {
     }
 
     /// The manifest without entries (those are spooled), for a capture of `fileCount` files.
-    func makeManifest(variables: [String: String], fileCount: Int, skipped: [String]) -> Manifest {
+    func makeManifest(variables: [String: String], overrides: [String: String], fileCount: Int, skipped: [String]) -> Manifest {
         let profile = options.profile
         return Manifest(
             version: BundleLayout.formatVersion,
@@ -31,7 +31,7 @@ extension Capturer {
             source: .init(host: options.host, os: options.os),
             profile: .init(id: profile.id, name: profile.name, version: profile.version, sha256: profile.sha256, text: profile.text),
             variables: variables,
-            overrides: options.overrides,
+            overrides: overrides,
             entries: [],
             skippedItems: skipped,
             plan: RestorePlan.outline(fileCount: fileCount),

@@ -77,7 +77,7 @@ public struct Capturer: Sendable {
         defer { spool.remove() }
         do {
             let total = try writePayload(found.sources, into: writer, spool: spool, neverCopy: found.neverCopy, originals: originals)
-            var manifest = makeManifest(variables: plan.variables, fileCount: spool.count, skipped: found.skipped)
+            var manifest = makeManifest(variables: plan.variables, overrides: plan.overrides, fileCount: spool.count, skipped: found.skipped)
             manifest.neverCopy = found.neverCopy
             manifest.folders = found.folders.isEmpty ? nil : found.folders
             manifest.settings = options.settings

@@ -51,7 +51,7 @@ extension Profile {
         var templates: [String] = []
         func add(_ command: CommandSpec?) { templates += (command?.run ?? []) + [command?.when].compactMap { $0 } }
         for variable in variables {
-            templates += [variable.spec.defaultValue].compactMap { $0 } + variable.spec.perOS.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { variable.spec.perOS[$0] }
+            templates += [variable.spec.defaultValue, variable.spec.fromJSON?.file].compactMap { $0 } + variable.spec.perOS.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { variable.spec.perOS[$0] }
         }
         for item in items {
             if case .exported(let command) = item.selector { add(command) } else { templates.append(item.selector.template) }

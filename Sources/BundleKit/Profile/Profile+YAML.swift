@@ -18,7 +18,7 @@ struct ProfileReader {
         "special-bits",
     ]
     static let commandKeys = ["run", "timeout", "when"]
-    static let variableKeys = ["default", "windows", "linux", "macos", "description"]
+    static let variableKeys = ["default", "windows", "linux", "macos", "description", "from-json"]
     static let selectorKeys = ["path", "directory", "glob", "export"]
     static let topContext = "the profile"
 
@@ -116,6 +116,7 @@ struct ProfileReader {
             if let value = fields[os.rawValue] { spec.perOS[os] = try template(value, key: os.rawValue, context: context) }
         }
         spec.description = try fields["description"].map { try string($0, key: "description", context: context) }
+        if let json = fields["from-json"] { spec.fromJSON = try readFromJSON(json, context: context) }
         if spec.defaultValue == nil && spec.perOS.isEmpty {
             throw missing("default", in: node, context: context)
         }

@@ -122,6 +122,36 @@ struct WinAcmeTests {
         }
     }
 
+    @Test("Client.ConfigurationPath and Cache.Path set in settings.json: capture reads them, restore puts the files there")
+    func configPathFromSettings() throws {
+        let scenario = try scenario()
+        let source = scenario.sourceRoot, files = FileManager.default
+        // The old server keeps its configuration on D: (settings.json says so) and its cache apart.
+        let settings = source.appendingPathComponent(Self.settings)
+        var text = try String(contentsOf: settings, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"ConfigurationPath\": null", with: "\"ConfigurationPath\": \"D:\\\\acme\"")
+        text = text.replacingOccurrences(of: "\"Path\": null,\n    \"ProtectionMode\"", with: "\"Path\": \"E:\\\\cache\",\n    \"ProtectionMode\"")
+        try Data(text.utf8).write(to: settings)
+        try files.createDirectory(at: source.appendingPathComponent("D/acme"), withIntermediateDirectories: true)
+        try files.moveItem(at: source.appendingPathComponent(Self.config), to: source.appendingPathComponent("D/acme/acme-v02.api.letsencrypt.org"))
+        try files.createDirectory(at: source.appendingPathComponent("E"), withIntermediateDirectories: true)
+        try files.moveItem(at: source.appendingPathComponent("D/acme/acme-v02.api.letsencrypt.org/Certificates"), to: source.appendingPathComponent("E/cache"))
+        try pointWacs(scenario, at: source, config: "D/acme/acme-v02.api.letsencrypt.org")
+        for folder in ["D/acme", "E/cache"] { try files.createDirectory(at: scenario.target.path(folder), withIntermediateDirectories: true) }
+
+        let (captured, report, _) = try scenario.roundTrip { _ in try? pointWacs(scenario, at: scenario.target.url, config: "D/acme/acme-v02.api.letsencrypt.org") }
+        let manifest = try captured.manifest
+        #expect(manifest.overrides == ["Wacs": scenario.tools.path("wacs"), "ConfigRoot": "D:\\acme", "CacheDir": "E:\\cache"], "recorded as the capture's values")
+        #expect(manifest.variables["ConfigPath"] == "D:\\acme\\acme-v02.api.letsencrypt.org")
+        #expect(manifest.entries.count == 14)
+        #expect(report.written.count == 14)
+        let target = scenario.target.url
+        #expect(try SeedScenario.bytes(target, "D/acme/acme-v02.api.letsencrypt.org/Signer_v2") == SeedScenario.bytes(source, "D/acme/acme-v02.api.letsencrypt.org/Signer_v2"))
+        #expect(try SeedScenario.bytes(target, "E/cache/lLy5yPb0kEm9mWnTq0c3Xw-cache.pfx") == SeedScenario.bytes(source, "E/cache/lLy5yPb0kEm9mWnTq0c3Xw-cache.pfx"))
+        #expect(!files.fileExists(atPath: target.appendingPathComponent(Self.config).path), "not the default place")
+        #expect(try SeedScenario.bytes(source, Self.settings) == Data(text.utf8), "the source's settings.json as it was")
+    }
+
     @Test("a failing re-encrypt on the source still fails the capture loudly")
     func captureAfterFails() throws {
         let scenario = try scenario()

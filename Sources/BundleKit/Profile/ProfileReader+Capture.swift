@@ -1,6 +1,6 @@
 import Yams
 
-/// Reading `steps.capture.refuse`.
+/// Reading what only a capture uses: `steps.capture.refuse`, and a variable's `from-json`.
 extension ProfileReader {
     static let refusalKeys = ["items", "json-string-prefix", "reason", "fix"]
 
@@ -24,5 +24,21 @@ extension ProfileReader {
                 items: items, jsonStringPrefix: try nonEmptyString(prefix, key: "json-string-prefix", context: context),
                 reason: try nonEmptyString(reason, key: "reason", context: context), fix: try nonEmptyString(fix, key: "fix", context: context))
         }
+    }
+}
+
+/// Reading a variable's `from-json`.
+extension ProfileReader {
+    /// `from-json: {file: TEMPLATE, pointer: /Client/ConfigurationPath}`.
+    func readFromJSON(_ node: Node, context: String) throws -> (file: String, pointer: String) {
+        let inner = "'from-json' of \(context)"
+        let fields = try self.fields(of: node, context: inner, allowed: ["file", "pointer"])
+        guard let file = fields["file"] else { throw missing("file", in: node, context: inner) }
+        guard let pointer = fields["pointer"] else { throw missing("pointer", in: node, context: inner) }
+        let text = try nonEmptyString(pointer, key: "pointer", context: inner)
+        guard text.hasPrefix("/") else {
+            throw ProfileError.invalidValue(file: self.file, line: line(of: pointer), key: "pointer", reason: "'\(text)' is not a JSON pointer; one starts with '/'")
+        }
+        return (try template(file, key: "file", context: inner), text)
     }
 }
