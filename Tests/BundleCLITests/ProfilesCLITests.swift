@@ -73,6 +73,7 @@ struct ProfilesCLITests {
         #expect(text.output.contains("ConfigPath = C:\\ProgramData\\win-acme\\acme-v02.api.letsencrypt.org"))
         #expect(text.output.contains("restore plan:"))
         #expect(text.output.contains("DNS A/AAAA"))
+        #expect(text.output.contains("for the capture only (original bytes always put back): C:\\Program Files\\win-acme/settings.json: JSON pointer '/Security/EncryptConfig' = false (boolean)"), "\(text.output)")
         let json = try bundle(["profiles", "show", "netwrix-threat-prevention-agent", "--os", "windows", "--json"])
         let object = try #require(JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
         #expect((object["rewrites"] as? [String])?.first?.contains("managerAddress") == true)

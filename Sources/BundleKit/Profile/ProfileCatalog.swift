@@ -58,6 +58,9 @@ public enum ProfileCatalog {
                 return "paths named in \(resolved(file) ?? file) exist: \(pointers.joined(separator: ", "))"
             }
         }
+        description.captureRewrites = profile.steps.captureRewrites.map { rewrite in
+            "\(resolved(rewrite.file) ?? rewrite.file): \(rewrite.target.subject) = \(rewrite.value)" + (rewrite.type == .string ? "" : " (\(rewrite.type.rawValue))")
+        }
         description.captureBefore = profile.steps.captureBefore.map(command)
         description.captureAfter = profile.steps.captureAfter.map(command)
         description.restoreAfterFiles = profile.steps.restoreAfterFiles.map(command)
@@ -174,6 +177,8 @@ public struct ProfileDescription: Sendable, Equatable, Encodable {
     public var services: [String] = []
     /// Preflight checks, resolved.
     public var preflight: [String] = []
+    /// Values changed on the source for the capture only (always put back).
+    public var captureRewrites: [String] = []
     /// Commands before capture.
     public var captureBefore: [String] = []
     /// Commands after capture (always run).
