@@ -21,33 +21,41 @@ public enum SignatureError: Error, Equatable, CustomStringConvertible, Sendable 
     /// The signature of the trusted comment does not hold: the trusted comment was altered.
     case invalidGlobalSignature(source: String)
 
-    /// A message that names the file, what is wrong, and what to do.
+    /// A message that names the file and what is wrong (`fix` says what to do).
     public var description: String {
         switch self {
         case .malformedKey(let source, let reason):
-            return "\(source): not a minisign key (\(reason)). "
-                + "Check that the file is the key itself, complete and unedited, as written by minisign or `bundle keygen`."
+            return "\(source): not a minisign key (\(reason))."
         case .unsupportedAlgorithm(let source, let algorithm):
             return "\(source): unsupported algorithm \"\(algorithm)\"; only minisign's Ed25519 keys and "
-                + "signatures (\"Ed\", \"ED\") are understood. Use a key made by minisign or `bundle keygen`."
+                + "signatures (\"Ed\", \"ED\") are understood."
         case .encryptedSecretKey(let source):
-            return "\(source): this minisign secret key is password-protected; re-create it with "
-                + "`minisign -G -W` or `bundle keygen`, or remove the password with `minisign -C -W -s \(source)`."
+            return "\(source): this minisign secret key is password-protected."
         case .secretKeyChecksumMismatch(let source):
-            return "\(source): the secret key's checksum does not match its contents, so the key is damaged. "
-                + "Restore the key file from a backup."
+            return "\(source): the secret key's checksum does not match its contents, so the key is damaged."
         case .malformedSignature(let source, let reason):
-            return "\(source): not a minisign signature (\(reason)). "
-                + "The signature file is damaged or truncated; obtain the original again."
+            return "\(source): not a minisign signature (\(reason)); the signature file is damaged or truncated."
         case .keyIDMismatch(let source, let signedBy, let verifyingWith):
-            return "\(source): signed by key \(signedBy), but the public key given is \(verifyingWith). "
-                + "Verify with the signer's public key, or check that the file came from the expected signer."
+            return "\(source): signed by key \(signedBy), but the public key given is \(verifyingWith)."
         case .invalidSignature(let source):
             return "\(source): the signature does not match the signed data; the data or the signature was "
-                + "altered after signing. Do not trust this data; obtain an intact copy."
+                + "altered after signing."
         case .invalidGlobalSignature(let source):
-            return "\(source): the trusted comment does not match its signature; it was altered after signing. "
-                + "Do not trust this file; obtain an intact copy."
+            return "\(source): the trusted comment does not match its signature; it was altered after signing."
+        }
+    }
+
+    /// What to do about it.
+    public var fix: String {
+        switch self {
+        case .malformedKey: "Check that the file is the key itself, complete and unedited, as written by minisign or `bundle keygen`."
+        case .unsupportedAlgorithm: "Use a key made by minisign or `bundle keygen`."
+        case .encryptedSecretKey(let source): "Re-create it with `minisign -G -W` or `bundle keygen`, or remove the password with `minisign -C -W -s \(source)`."
+        case .secretKeyChecksumMismatch: "Restore the key file from a backup."
+        case .malformedSignature: "Obtain the original again."
+        case .keyIDMismatch: "Verify with the signer's public key, or check that the file came from the expected signer."
+        case .invalidSignature: "Do not trust this data; obtain an intact copy."
+        case .invalidGlobalSignature: "Do not trust this file; obtain an intact copy."
         }
     }
 }

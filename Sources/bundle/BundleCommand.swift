@@ -29,7 +29,8 @@ struct BundleCommand: AsyncParsableCommand {
             failed; \(ExitCodes.storeBusy) the snapshot store stayed locked; \(ExitCodes.commandsNotTrusted) restore refused \
             the commands of a profile this machine does not trust; \(ExitCodes.usage) usage \
             error; \(ExitCodes.internalError) internal error. With --json, errors are \
-            {"error": {...}} on standard output.
+            {"schema": 1, "error": {"code", "message", "hint", ...}} on standard output \
+            (share/doc/bundle/json-output.md).
             """,
         version: BundleVersion.current,
         subcommands: [Keygen.self, Create.self, Verify.self, Inspect.self, Restore.self, Rollback.self, Snapshot.self, Diff.self, Profiles.self])
@@ -71,7 +72,8 @@ struct BundleCommand: AsyncParsableCommand {
         } catch {
             let json = (command as? JSONOutputCommand)?.output.json ?? false
             Terminal.reportError(error, json: json)
-            Self.exit(withError: ExitCode(ExitCodes.code(for: error)))
+            let phase = (Swift.type(of: command) as? any PhasedCommand.Type)?.phase ?? .other
+            Self.exit(withError: ExitCode(ExitCodes.code(for: error, phase: phase)))
         }
     }
 

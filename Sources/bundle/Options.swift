@@ -42,7 +42,7 @@ struct LocationOptions: ParsableArguments {
 
     /// `--root` made absolute.
     var absoluteRoot: String {
-        root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        HostPath.absolute(root, from: FileManager.default.currentDirectoryPath)
     }
 
     /// The `--var` values.
@@ -187,7 +187,7 @@ extension Compression: ExpressibleByArgument {}
 extension String {
     /// A path made absolute against the current folder.
     var absolutePath: String {
-        hasPrefix("/") ? self : FileManager.default.currentDirectoryPath + "/" + self
+        HostPath.absolute(self, from: FileManager.default.currentDirectoryPath)
     }
 }
 

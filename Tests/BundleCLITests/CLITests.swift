@@ -124,7 +124,7 @@ struct CLITests {
         let result = try ExternalTool.run(ProductsDirectory.bundle, arguments, in: work.url)
         #expect(result.status == 64, "\(result.errors)")
         let error = try #require(try json(result)["error"] as? [String: Any])
-        #expect(error["type"] as? String == "UsageError")
+        #expect(error["code"] as? String == "usage")
         #expect((error["message"] as? String)?.contains(message) == true, "\(result.output)")
         #expect(result.errors.contains(message), "the text stays on standard error")
         let plain = try ExternalTool.run(ProductsDirectory.bundle, arguments.filter { $0 != "--json" }, in: work.url)

@@ -39,7 +39,7 @@ struct MistakesCLITests {
         #expect(typo.errors.contains("has no --set value named ManagerAdress (did you mean ManagerAddress?)"), "\(typo.errors)")
         let misplaced = try bundle("restore", "agents.bundle", "--pubkey", "k.pub", "--root", "target", "--var", "ManagerAddress=em03:3740", "--dry-run")
         #expect(misplaced.status == 2)
-        #expect(misplaced.errors.contains("pass it as --set ManagerAddress=VALUE"), "\(misplaced.errors)")
+        #expect(misplaced.errors.contains("hint: Pass it as --set ManagerAddress=VALUE."), "\(misplaced.errors)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path("target").path).isEmpty)
     }
 

@@ -27,7 +27,7 @@ struct ProfilesCLITests {
             #expect(text.output.contains(id), "\(id)")
         }
         let json = try bundle(["profiles", "list", "--json"])
-        let list = try #require(JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
+        let list = try #require((JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["profiles"] as? [[String: Any]])
         #expect(list.count == 7)
     }
 
@@ -52,7 +52,7 @@ struct ProfilesCLITests {
         try FileManager.default.copyItem(atPath: ProductsDirectory.bundle, toPath: prefix.appendingPathComponent("bin/bundle").path)
         try FileManager.default.copyItem(at: FixturePaths.formats, to: prefix.appendingPathComponent("share/bundle/Formats"))
         let installed = try ExternalTool.run(prefix.appendingPathComponent("bin/bundle").path, ["profiles", "list", "--json"], in: URL(fileURLWithPath: "/"), environment: ["BUNDLE_FORMATS": ""])
-        let list = try #require(JSONSerialization.jsonObject(with: installed.stdout) as? [[String: Any]], "\(installed.errors)")
+        let list = try #require((JSONSerialization.jsonObject(with: installed.stdout) as? [String: Any])?["profiles"] as? [[String: Any]], "\(installed.errors)")
         #expect(list.compactMap { $0["source"] as? String }.allSatisfy { $0.hasPrefix(prefix.appendingPathComponent("share/bundle/Formats").path) })
 
         // A lone copy with no profiles anywhere near it: an error naming where it looked.

@@ -32,7 +32,7 @@ struct SnapshotCLITests {
         let original = try Data(contentsOf: conf)
         try Data("changed by the upgrade\n".utf8).write(to: conf)
         let list = try bundle("snapshot", "list", "--store", "store", "--json")
-        let records = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]], "\(list.output)")
+        let records = try #require((try JSONSerialization.jsonObject(with: list.stdout) as? [String: Any])?["snapshots"] as? [[String: Any]], "\(list.output)")
         #expect(records.map { $0["id"] as? String } == [id])
         #expect(records.first?["label"] as? String == "before upgrade")
 
@@ -119,7 +119,7 @@ struct SnapshotCLITests {
         #expect(!FileManager.default.fileExists(atPath: work.path("store/keys/store.key").path))
 
         let list = try bundle("snapshot", "list", "--store", "store", "--json")
-        let record = try #require((try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])?.first)
+        let record = try #require(((try JSONSerialization.jsonObject(with: list.stdout) as? [String: Any])?["snapshots"] as? [[String: Any]])?.first)
         #expect(record["recipients"] as? [String] == [String(recipient)])
         // The key id minisign printed in own.pub (as a number: older releases drop leading zeros).
         let printed = try String(contentsOf: work.path("own.pub"), encoding: .utf8).split(separator: "\n").first?.split(separator: " ").last
@@ -143,8 +143,9 @@ struct SnapshotCLITests {
         #expect(text.output == "no snapshots in \(work.path("empty").path): nothing to verify\n")
         let json = try bundle("snapshot", "verify", "--all", "--store", "empty", "--json")
         #expect(json.status == 0, "\(json.errors)")
-        #expect(try JSONSerialization.jsonObject(with: json.stdout) as? [Any] != nil)
-        #expect((try JSONSerialization.jsonObject(with: json.stdout) as? [Any])?.isEmpty == true)
+        let document = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
+        #expect((document["snapshots"] as? [Any])?.isEmpty == true)
+        #expect(document["valid"] as? Bool == true)
     }
 
     @Test("while another process holds the store's lock, a command waits --lock-timeout, then exits 6 naming the lock")
@@ -171,7 +172,7 @@ struct SnapshotCLITests {
         for _ in 0..<2 {
             #expect(try bundle("snapshot", "create", "--profile", "demo-app", "--root", "src", "--store", "store").status == 0)
         }
-        let ids = try #require(try JSONSerialization.jsonObject(with: try bundle("snapshot", "list", "--store", "store", "--json").stdout) as? [[String: Any]])
+        let ids = try #require((try JSONSerialization.jsonObject(with: try bundle("snapshot", "list", "--store", "store", "--json").stdout) as? [String: Any])?["snapshots"] as? [[String: Any]])
             .compactMap { $0["id"] as? String }
         #expect(ids.count == 2)
         // Both are younger than a day: nothing goes.

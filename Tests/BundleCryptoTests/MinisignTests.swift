@@ -135,8 +135,8 @@ struct MinisignTests {
         let text = try replaceBytes(in: key.fileContents(), at: 2, with: Array("Sc".utf8))
         let error = #expect(throws: SignatureError.self) { try MinisignSecretKey(fileContents: text, source: "old.key") }
         #expect(error == .encryptedSecretKey(source: "old.key"))
-        #expect(error?.description.contains("minisign -G -W") == true)
-        #expect(error?.description.contains("bundle keygen") == true)
+        #expect(error?.fix.contains("minisign -G -W") == true)
+        #expect(error?.fix.contains("bundle keygen") == true)
     }
 
     @Test("a damaged secret key fails its checksum")

@@ -7,18 +7,18 @@ struct BundleHeader {
     var checksums = Data()
     var signature = Data()
 
-    /// Reads MANIFEST.json, SHA256SUMS and SHA256SUMS.minisig; the problem says which one
-    /// is missing, misplaced, too large or cut off.
-    static func read(from reader: PaxReader) throws(VerifyProblem) -> BundleHeader {
+    /// Reads MANIFEST.json, SHA256SUMS and SHA256SUMS.minisig; the error says which one is
+    /// missing, misplaced, too large or cut off.
+    static func read(from reader: PaxReader) throws(BundleHeaderError) -> BundleHeader {
         var header = BundleHeader()
         for name in [BundleLayout.manifest, BundleLayout.checksums, BundleLayout.signature] {
             do {
-                guard let entry = try reader.next() else { throw VerifyProblem.headerMemberMissing(expected: name, found: nil) }
+                guard let entry = try reader.next() else { throw BundleHeaderError.missing(expected: name, found: nil) }
                 guard entry.path == name, entry.kind == .regular else {
-                    throw VerifyProblem.headerMemberMissing(expected: name, found: entry.path)
+                    throw BundleHeaderError.missing(expected: name, found: entry.path)
                 }
                 guard entry.size <= BundleLayout.maximumHeaderMemberSize else {
-                    throw VerifyProblem.headerMemberTooLarge(member: name, size: entry.size)
+                    throw BundleHeaderError.tooLarge(member: name, size: entry.size)
                 }
                 let data = try readAll(reader, size: entry.size, member: name)
                 switch name {
@@ -26,12 +26,10 @@ struct BundleHeader {
                 case BundleLayout.checksums: header.checksums = data
                 default: header.signature = data
                 }
-            } catch let problem as VerifyProblem {
-                throw problem
+            } catch let error as BundleHeaderError {
+                throw error
             } catch {
-                throw name == BundleLayout.manifest
-                    ? .unreadable(reason: String(describing: error))
-                    : .truncated(member: name, reason: String(describing: error))
+                throw .unreadable(member: name, cause: error)
             }
         }
         return header
@@ -47,7 +45,7 @@ struct BundleHeader {
                 filled += count
             }
         }
-        guard filled == Int(size) else { throw VerifyProblem.truncated(member: member, reason: "member ends early") }
+        guard filled == Int(size) else { throw BundleHeaderError.endsEarly(member: member) }
         return data
     }
 }

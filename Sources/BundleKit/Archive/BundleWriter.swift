@@ -71,28 +71,25 @@ final class BundleWriter {
         if !finished { discard() }
     }
 
-    /// Streams one file into the payload from `reader` (which reads and hashes the plain
-    /// bytes on its own thread), hashing the stored bytes here only when they are the
-    /// ciphertext (`lock` given); returns their digest and size.
-    func add(_ source: CaptureSource, lock: AgeLock?, from reader: ReadAhead, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
-        let header = EntryHeader(
-            path: source.member, size: source.status.size, permissions: source.status.permissions,
-            mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds)
-        return try add(header, lock: lock, hashing: lock != nil, next: reader.next, onProgress: onProgress)
+    /// Streams one member into the payload as `header` describes it, its bytes from `source`;
+    /// with `lock`, encrypted, as a 0600 member of the ciphertext's size. Returns the digest
+    /// and size of the bytes stored (hashed here unless the source hashed them and they are
+    /// stored as given).
+    func add(_ header: EntryHeader, lock: AgeLock?, from source: some ChunkSource, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
+        try add(header, lock: lock, hashing: lock != nil || !source.hashesItsBytes, next: source.next, onProgress: onProgress)
     }
 
     /// Streams the file at `path` into the payload as the member `header` describes (its size
     /// is the file's), read on this thread and hashed here; with `lock`, encrypted, as a 0600
     /// member of the ciphertext's size. Returns the digest and size of the bytes stored.
     func add(_ header: EntryHeader, from path: String, lock: AgeLock?, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
-        let file = try FileChunks(path: path, size: header.size, buffer: buffer)
-        return try add(header, lock: lock, hashing: true, next: file.next, onProgress: onProgress)
+        return try add(header, lock: lock, from: FileChunks(path: path, size: header.size, buffer: buffer), onProgress: onProgress)
     }
 
     /// The member `header` with the bytes `next` gives until its end; `hashing`: the digest
     /// of the stored bytes is taken here (else `next`'s end carries the plain bytes' digest).
     private func add(
-        _ header: EntryHeader, lock: AgeLock?, hashing: Bool, next: () throws -> ReadAhead.Piece, onProgress: (Int64) -> Void
+        _ header: EntryHeader, lock: AgeLock?, hashing: Bool, next: () throws -> Chunk, onProgress: (Int64) -> Void
     ) throws -> (sha256: String, size: Int64) {
         let stored = HashingOutput(payload, hashes: hashing)
         var header = header
@@ -102,7 +99,7 @@ final class BundleWriter {
             // before the tar header must be written, so nothing is buffered beyond it.
             encryptor = try AgeEncryptor(to: lock) { try stored.write($0) }
             header.size = Int64(stored.pending.count) + Age.sealedPayloadSize(plaintextSize: header.size)
-            header.permissions = 0o600
+            header.permissions = BundleLayout.encryptedMemberPermissions.rawValue
         }
         try payload.begin(header)
         try stored.flushPending()
@@ -119,11 +116,9 @@ final class BundleWriter {
         }
     }
 
-    /// Writes a kept symbolic link as a pax symlink member: no data, its text as found.
-    func addLink(_ source: CaptureSource) throws {
-        try payload.begin(EntryHeader(
-            path: source.member, kind: .symlink(target: source.link ?? ""), size: 0, permissions: source.status.permissions,
-            mtimeSeconds: source.status.mtimeSeconds, mtimeNanoseconds: source.status.mtimeNanoseconds))
+    /// Writes a symbolic link member (`header.kind` is `.symlink`): no data.
+    func addLink(_ header: EntryHeader) throws {
+        try payload.begin(header)
         try payload.end()
     }
 
@@ -232,7 +227,7 @@ final class BundleWriter {
     ) throws {
         let header = try PaxWriter(compression: compression, level: level, output: output)
         for (name, content) in [(BundleLayout.manifest, manifest), (BundleLayout.checksums, checksums), (BundleLayout.signature, signature)] {
-            try header.begin(EntryHeader(path: name, size: content.size, permissions: 0o644, mtimeSeconds: created))
+            try header.begin(EntryHeader(path: name, size: content.size, permissions: BundleLayout.headerMemberPermissions.rawValue, mtimeSeconds: created))
             try content.write { try header.write($0) }
             try header.end()
         }
@@ -287,8 +282,8 @@ private final class ByteCounter: @unchecked Sendable {
 
 /// One file read on the calling thread in `buffer`-sized pieces, exactly `size` bytes: a file
 /// that grew or shrank since it was measured fails with `FileSystemError.changedWhileReading`.
-/// The pieces are `ReadAhead`'s, so both feed the same writer loop; the end carries no digest.
-private final class FileChunks {
+/// The end carries no digest: the writer hashes these bytes itself.
+private final class FileChunks: ChunkSource {
     private let file: FileDescriptor
     private let path: String
     private let size: Int64
@@ -305,7 +300,9 @@ private final class FileChunks {
 
     deinit { try? file.close() }
 
-    func next() throws -> ReadAhead.Piece {
+    var hashesItsBytes: Bool { false }
+
+    func next() throws -> Chunk {
         guard remaining > 0 else {
             let extra = try LocalFileSystem.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<1]), path: path)
             if extra != 0 { throw FileSystemError.changedWhileReading(path: path, expected: size) }

@@ -15,8 +15,9 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     case plaintextSecret(item: String, role: Role)
     /// An item would copy a file another item marks `never-copy`.
     case neverCopy(item: String, path: String, markedBy: String)
-    /// Starting the services again or an `after` step failed on the source.
-    case restoreSourceFailed(bundle: String?, reason: String, captureError: String?)
+    /// Starting the services again or an `after` step failed on the source (`cause`); the
+    /// bundle was written, or the capture itself failed first (`captureError`).
+    case restoreSourceFailed(bundle: String?, cause: ErrorCause, captureError: ErrorCause?)
     /// An export command succeeded but left its `{out}` file empty or missing.
     case exportProducedNothing(item: String, command: [String])
     /// A symbolic link an item keeps (`symlinks: keep`) is absolute or leads outside what the
@@ -29,44 +30,44 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A capture journal entry a rollback cannot vouch for.
     case journalEntryRefused(path: String, reason: String)
     /// A captured file holds a value the profile refuses (e.g. one a vendor protected with a
-    /// machine-bound key, useless on another machine).
+    /// machine-bound key, useless on another machine); `fix` is the profile's advice.
     case refusedContent(item: String, path: String, found: String, reason: String, fix: String)
 
     /// A message naming the item, the path and what to do.
     public var description: String {
         switch self {
         case .requiredItemMissing(let item, let path):
-            return "item '\(item)': \(path) does not exist. Check --root and the variables (--var), or mark the item 'required: false' in the profile."
+            return "item '\(item)': \(path) does not exist."
         case .wrongKind(let item, let path, let expected, let found):
-            return "item '\(item)': \(path) is a \(found), the profile expects a \(expected). Fix the item's path, directory or glob key."
+            return "item '\(item)': \(path) is a \(found), the profile expects a \(expected)."
         case .unsupportedName(let item, let path):
-            return "item '\(item)': \(path) has a line break or backslash in its name, which SHA256SUMS cannot carry. Rename the file."
+            return "item '\(item)': \(path) has a line break or backslash in its name, which SHA256SUMS cannot carry."
         case .duplicateMember(let member):
-            return "two items capture the same file as \(member). Give the items distinct ids or paths."
+            return "two items capture the same file as \(member)."
         case .sameTarget(let item, let path, let otherItem, let otherPath):
             if item == otherItem {
-                return "item '\(item)': \(otherPath) and \(path) differ only in case, and would be one file on the Windows target. Rename one of them on the source."
+                return "item '\(item)': \(otherPath) and \(path) differ only in case, and would be one file on the Windows target."
             }
-            return "items '\(otherItem)' and '\(item)' both capture \(path == otherPath ? path : "\(otherPath) and \(path), one file on the target"). A profile's items must not overlap; narrow one of them."
+            return "items '\(otherItem)' and '\(item)' both capture \(path == otherPath ? path : "\(otherPath) and \(path), one file on the target"); a profile's items must not overlap."
         case .plaintextSecret(let item, let role):
-            return "item '\(item)' is a \(role.rawValue) and would be stored unencrypted. Pass --recipient or --passphrase-file, or --allow-plaintext-secrets if you accept the risk."
+            return "item '\(item)' is a \(role.rawValue) and would be stored unencrypted."
         case .neverCopy(let item, let path, let markedBy):
-            return "item '\(item)' would copy \(path), which item '\(markedBy)' marks never-copy (it is machine-bound and travels only through its export command). Narrow the item so it leaves that file out."
+            return "item '\(item)' would copy \(path), which item '\(markedBy)' marks never-copy (it is machine-bound and travels only through its export command)."
         case .restoreSourceFailed(let bundle, let reason, let captureError):
-            let outcome = bundle.map { "The bundle \($0) was written and is complete. " } ?? "The capture failed (\(captureError ?? "?")). "
-            return outcome + "But putting the source back failed: \(reason). Start the services / run the profile's 'after' steps by hand now."
+            let outcome = bundle.map { "The bundle \($0) was written and is complete. " } ?? "The capture failed (\(captureError.map(\.description) ?? "?")). "
+            return outcome + "But putting the source back failed: \(reason)."
         case .exportProducedNothing(let item, let command):
-            return "item '\(item)': \(command.joined(separator: " ")) succeeded but wrote nothing to {out}. Check the vendor tool's output above and run it by hand once."
+            return "item '\(item)': \(command.joined(separator: " ")) succeeded but wrote nothing to {out}."
         case .unsafeLink(let item, let path, let link, let reason):
-            return "item '\(item)': the symbolic link \(path) -> \(link) cannot be kept: \(reason). Make it a relative link to a captured file, or capture what it points at."
+            return "item '\(item)': the symbolic link \(path) -> \(link) cannot be kept: \(reason)."
         case .unfinished(let journal, let root):
-            return "\(journal) records an unfinished capture or restore of \(root), whose files may still be changed. Run 'bundle rollback --root \(root)' first."
+            return "\(journal) records an unfinished capture or restore of \(root), whose files may still be changed."
         case .interrupted:
-            return "the capture was interrupted; its source was put back. Run bundle create again."
+            return "the capture was interrupted; its source was put back."
         case .journalEntryRefused(let path, let reason):
-            return "the capture journal names \(path), which rollback leaves alone: \(reason). Check the journal; put the file back by hand from its copy if needed."
-        case .refusedContent(let item, let path, let found, let reason, let fix):
-            return "item '\(item)': \(path) still holds \(found): \(reason). \(fix)"
+            return "the capture journal names \(path), which rollback leaves alone: \(reason)."
+        case .refusedContent(let item, let path, let found, let reason, _):
+            return "item '\(item)': \(path) still holds \(found): \(reason)."
         }
     }
 }

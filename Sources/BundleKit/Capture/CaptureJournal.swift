@@ -72,7 +72,7 @@ public struct CaptureJournal: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(CaptureJournal.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw RestoreError.journalUnreadable(path: path, reason: String(describing: error))
+            throw RestoreError.journalUnreadable(path: path, cause: ErrorCause(error))
         }
     }
 

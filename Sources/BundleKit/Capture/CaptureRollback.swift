@@ -22,6 +22,11 @@ public struct CaptureRollback {
         self.services = services
     }
 
+    /// One thing that could not be undone, as the report words it.
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
     /// Undoes what it can and reports it; with problems, the journal and copies stay.
     public func run() -> CaptureRollbackReport {
         var report = CaptureRollbackReport(bundle: journal.bundle, step: journal.step)
@@ -76,14 +81,14 @@ public struct CaptureRollback {
         }
         if let now = try FileStatus.of(file.path), now.kind == .regular, now.permissions == original.permissions,
             now.mtimeSeconds == original.mtimeSeconds, now.mtimeNanoseconds == original.mtimeNanoseconds,
-            try Capturer.digest(of: file.path) == Capturer.digest(of: file.saved)
+            try FileDigest.sha256(of: file.path) == FileDigest.sha256(of: file.saved)
         {
             return false
         }
         let keepOwner = Accounts.canChangeOwners
         try folder.replace(
-            name, temporaryName: journal.temporaryPrefix + "back", permissions: original.permissions,
-            owner: keepOwner ? original.owner : nil, group: keepOwner ? original.group : nil
+            name, temporaryName: journal.temporaryPrefix + "back", permissions: FilePermissions(rawValue: original.permissions),
+            owner: keepOwner ? original.owner : nil, group: keepOwner ? original.group : nil, durability: .synced
         ) { output, temporary in
             let input = try LocalFileSystem.openForReading(file.saved)
             defer { try? input.close() }
@@ -96,7 +101,6 @@ public struct CaptureRollback {
             }
             try LocalFileSystem.setModificationTime(output, seconds: original.mtimeSeconds, nanoseconds: original.mtimeNanoseconds, path: temporary)
         }
-        try folder.sync()
         CrashPoint.reached("capture put back \(file.path)")
         return true
     }

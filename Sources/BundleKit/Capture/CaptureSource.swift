@@ -24,7 +24,7 @@ struct CaptureSource: Sendable, Equatable {
 
     /// Where the file is on this machine (root applied).
     var hostPath: String {
-        group.isSingleFile ? group.host : group.host + "/" + relative
+        group.isSingleFile ? group.host : HostPath.join(group.host, relative)
     }
 
     /// Member path in the bundle.
@@ -34,7 +34,7 @@ struct CaptureSource: Sendable, Equatable {
 
     /// Destination template, variables unresolved.
     var target: String {
-        group.isSingleFile ? group.target : group.target + "/" + ItemCollector.literal(relative)
+        group.isSingleFile ? group.target : group.target + "/" + PathTemplate.literal(relative)
     }
 
     /// What the file is to the product (its item's role, or `private-key` by `private-keys`).

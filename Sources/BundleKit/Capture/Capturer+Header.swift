@@ -27,7 +27,7 @@ extension Capturer {
         return Manifest(
             version: BundleLayout.formatVersion,
             tool: .init(name: "bundle", version: BundleVersion.current),
-            created: Self.timestamp(options.created),
+            created: Timestamp.string(options.created),
             source: .init(host: options.host, os: options.os),
             profile: .init(id: profile.id, name: profile.name, version: profile.version, sha256: profile.sha256, text: profile.text),
             variables: variables,

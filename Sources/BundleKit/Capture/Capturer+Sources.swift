@@ -57,8 +57,8 @@ extension Capturer {
     private func export(
         _ item: ProfileItem, _ spec: CommandSpec, variables: [String: String], into scratch: ScratchFolder
     ) throws -> (String, CommandOutcome) {
-        let out = scratch.path + "/" + item.id
-        try LocalFileSystem.createExclusive(out, permissions: 0o600).close()
+        let out = HostPath.join(scratch.path, item.id)
+        try LocalFileSystem.createExclusive(out, permissions: .ownerOnly).close()
         let command = try CommandTemplate.resolve(spec.run, variables: variables, placeholders: ["out": out, "root": options.root], context: "item '\(item.id)' export")
         let outcome = try CommandRunner.run(command, timeout: spec.timeout)
         CrashPoint.reached("capture exported \(item.id)")
@@ -79,7 +79,7 @@ extension Capturer {
                 throw CaptureError.neverCopy(item: source.item.id, path: path, markedBy: item.id)
             }
             if let status = try FileStatus.of(path), status.kind == .regular {
-                digests[item.id] = try Self.digest(of: path)
+                digests[item.id] = try FileDigest.sha256(of: path)
             }
         }
         return digests
@@ -98,17 +98,9 @@ extension Capturer {
         result.sort(by: CaptureSource.precedes)
     }
 
+    /// The SHA-256 of a file (`FileDigest.sha256(of:)`, in Support/ for every phase). Kept for
+    /// the callers in Snapshot/ and in work merged alongside; remove once they call FileDigest.
     static func digest(of path: String) throws -> String {
-        let file = try LocalFileSystem.openForReading(path)
-        defer { try? file.close() }
-        var hasher = SHA256Stream()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = try LocalFileSystem.readFully(file, into: buffer, path: path)
-            if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-        }
-        return hasher.hex()
+        try FileDigest.sha256(of: path)
     }
 }

@@ -44,8 +44,8 @@ public struct Capturer: Sendable {
             // The source must not stay stopped, rewritten or decrypted unnoticed: say so even
             // when the capture itself failed, and keep a good bundle (it is complete and signed).
             let written = (try? result.get())?.output
-            let cause = (try? result.get()) == nil ? result.failureDescription : nil
-            throw CaptureError.restoreSourceFailed(bundle: written, reason: first, captureError: cause)
+            let captureError = result.failure.map(ErrorCause.init)
+            throw CaptureError.restoreSourceFailed(bundle: written, cause: ErrorCause(CaptureRollback.Problem(description: first)), captureError: captureError)
         }
         var captured = try result.get()
         captured.commands = source.outcomes + undone.commands + captured.commands
@@ -93,17 +93,14 @@ public struct Capturer: Sendable {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, whole seconds, UTC.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        Timestamp.string(date)
     }
 }
 
 extension Result {
-    /// The error's description, for a failure.
-    var failureDescription: String? {
-        if case .failure(let error) = self { return String(describing: error) }
+    /// The error, for a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
         return nil
     }
 }

@@ -64,17 +64,17 @@ struct ItemCollector {
             return [try source(SourceGroup(item: item, host: path, target: "", isSingleFile: true), relative: item.id, status: status)]
 
         case .glob(let template):
-            let (folderTemplate, pattern) = Self.split(template)
+            let (folderTemplate, pattern) = PathTemplate.split(template)
             let resolved = try VariableResolver.expand(folderTemplate, with: variables, context: "item '\(item.id)'")
             let host = try mapper.hostPath(for: resolved)
             guard let status = try FileStatus.of(host), status.kind == .directory else {
-                return try missing(item, host + "/" + pattern)
+                return try missing(item, HostPath.join(host, pattern))
             }
             let matcher = GlobPattern(pattern)
             let group = SourceGroup(item: item, host: host, target: folderTemplate, isSingleFile: false)
             var found: [CaptureSource] = []
             for name in try LocalFileSystem.contents(of: host) where matcher.matches(name) {
-                let path = host + "/" + name
+                let path = HostPath.join(host, name)
                 guard let entry = try FileStatus.of(path), entry.kind == .regular else {
                     onEvent?(.warning("item '\(item.id)': \(path) matches \(pattern) but is not a regular file; skipped"))
                     continue
@@ -82,7 +82,7 @@ struct ItemCollector {
                 found.append(try source(group, relative: name, status: entry))
             }
             if found.isEmpty && item.required {
-                throw CaptureError.requiredItemMissing(item: item.id, path: host + "/" + pattern)
+                throw CaptureError.requiredItemMissing(item: item.id, path: HostPath.join(host, pattern))
             }
             return found
         }
@@ -91,14 +91,14 @@ struct ItemCollector {
     private func walk(_ folder: String, relative: String, group: SourceGroup, into found: inout [CaptureSource], folders: inout [FolderEntry]) throws {
         let item = group.item
         for name in try LocalFileSystem.contents(of: folder) {
-            let path = folder + "/" + name
+            let path = HostPath.join(folder, name)
             let rel = relative.isEmpty ? name : relative + "/" + name
             guard let status = try FileStatus.of(path) else { continue }  // removed while walking
             switch status.kind {
             case .regular:
                 found.append(try source(group, relative: rel, status: status))
             case .directory:
-                folders.append(FolderEntry(target: group.target + "/" + Self.literal(rel), item: item.id, status: status))
+                folders.append(FolderEntry(target: group.target + "/" + PathTemplate.literal(rel), item: item.id, status: status))
                 try walk(path, relative: rel, group: group, into: &found, folders: &folders)
             case .symlink where item.keepSymlinks:
                 var link = try source(group, relative: rel, status: status)
@@ -171,16 +171,5 @@ struct ItemCollector {
         case .symlink: return "symbolic link"
         case .other: return "special file"
         }
-    }
-
-    /// A file name as template text: `$` doubled so restore does not read `${...}` in it.
-    static func literal(_ name: String) -> String {
-        name.replacingOccurrences(of: "$", with: "$$")
-    }
-
-    /// `${Dir}/renewals/*.json` → (`${Dir}/renewals`, `*.json`); either separator.
-    static func split(_ template: String) -> (folder: String, pattern: String) {
-        guard let slash = template.lastIndex(where: { $0 == "/" || $0 == "\\" }) else { return (".", template) }
-        return (String(template[..<slash]), String(template[template.index(after: slash)...]))
     }
 }

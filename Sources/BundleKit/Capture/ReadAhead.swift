@@ -15,13 +15,9 @@ import SystemPackage
 /// One consumer thread calls `next()`; `cancel()` (or the last file's end) stops the reader,
 /// whose thread keeps the object alive until it has returned.
 final class ReadAhead: @unchecked Sendable {
-    /// What `next()` returns, for the file currently being consumed.
-    enum Piece {
-        /// Some of its bytes, valid until the next call.
-        case bytes(UnsafeRawBufferPointer)
-        /// Its end; the digest of all its bytes when it was asked for.
-        case end(sha256: String?)
-    }
+    /// What `next()` returns, for the file currently being consumed: some of its bytes, or
+    /// its end with the digest of all its bytes when it was asked for.
+    typealias Piece = Chunk
 
     /// One file to read.
     struct Request: Sendable {

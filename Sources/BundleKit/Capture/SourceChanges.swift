@@ -120,12 +120,11 @@ final class SourceChanges: @unchecked Sendable {
             let (changed, result) = try ConfigRewriter.rewrite(data, target: rewrite.target, value: rewrite.value, type: rewrite.type, file: rewrite.hostPath)
             guard result.changed, let status = try FileStatus.of(rewrite.hostPath) else { continue }
             try folder.replace(
-                name, temporaryName: journal.temporaryPrefix + "rewrite", permissions: status.permissions,
-                owner: Accounts.canChangeOwners ? status.owner : nil, group: Accounts.canChangeOwners ? status.group : nil
+                name, temporaryName: journal.temporaryPrefix + "rewrite", permissions: FilePermissions(rawValue: status.permissions),
+                owner: Accounts.canChangeOwners ? status.owner : nil, group: Accounts.canChangeOwners ? status.group : nil, durability: .synced
             ) { output, temporary in
                 try changed.withUnsafeBytes { try LocalFileSystem.writeAll(output, $0, path: temporary) }
             }
-            try folder.sync()
             CrashPoint.reached("capture rewrote \(rewrite.hostPath)")
         }
     }

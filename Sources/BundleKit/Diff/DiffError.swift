@@ -7,7 +7,7 @@ public enum DiffError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .identityNeedsKey(let bundle):
-            return "\(bundle): --identity needs --pubkey, because secrets are compared only in a bundle whose signature verifies. Add --pubkey FILE, or leave out --identity to list them as not compared."
+            return "\(bundle): --identity needs --pubkey, because secrets are compared only in a bundle whose signature verifies."
         }
     }
 }

@@ -98,10 +98,13 @@ public struct DiffReport: Sendable, Encodable {
 public struct Differ: Sendable {
     /// The comparison to run.
     public let options: DiffOptions
+    /// Progress (verifying the bundle, then `compare`: bytes of live files hashed) and warnings.
+    let onEvent: EventHandler?
 
     /// A diff of `options`.
-    public init(options: DiffOptions) {
+    public init(options: DiffOptions, onEvent: EventHandler? = nil) {
         self.options = options
+        self.onEvent = onEvent
     }
 
     /// Reads the bundle's front (verified when a key is given; the whole bundle, decrypting
@@ -113,6 +116,8 @@ public struct Differ: Sendable {
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides)
         var entries: [DiffEntry] = []
         let keepers = Set(targets.profile.items.filter(\.keepSpecialBits).map(\.id))
+        let totalBytes = manifest.entries.reduce(Int64(0)) { $0 + ($1.link == nil ? (plaintext[$1.member]?.size ?? $1.size) : 0) }
+        var comparedBytes: Int64 = 0
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
             let path = try targets.hostPath(entry)
             var result = DiffEntry(member: entry.member, path: path, state: .same, expectedMode: entry.mode)
@@ -138,8 +143,11 @@ public struct Differ: Sendable {
                 continue
             }
             // The mode restore would give (keys and secrets from Windows get 0600; setuid only where kept).
-            let live = status.permissions & 0o7777
-            result.modeChanged = entry.permissions.map { $0 & 0o7777 != live && RestorePlan.permissions(for: entry, keepingSpecialBits: keepers.contains(entry.item), sourceOS: manifest.source.os) != live } ?? false
+            let live = FilePermissions(mode: status.permissions)
+            result.modeChanged = entry.permissions.map {
+                FilePermissions(mode: $0) != live
+                    && PermissionPolicy.file(entry, keepingSpecialBits: keepers.contains(entry.item), sourceOS: manifest.source.os) != live
+            } ?? false
             if manifest.source.os != .windows, entry.uid != nil || entry.owner != nil {
                 let owner = Accounts.resolve(name: entry.owner, id: entry.uid, lookup: Accounts.userID)
                 let group = Accounts.resolve(name: entry.group, id: entry.gid, lookup: Accounts.groupID)
@@ -147,7 +155,9 @@ public struct Differ: Sendable {
                 result.actualOwner = "\(Accounts.userName(status.owner) ?? String(status.owner)):\(Accounts.groupName(status.group) ?? String(status.group))"
                 result.ownerChanged = (owner.map { $0 != status.owner } ?? false) || (group.map { $0 != status.group } ?? false)
             }
-            result.contentChanged = try status.size != expected.size || Capturer.digest(of: path) != expected.sha256
+            result.contentChanged = try status.size != expected.size || FileDigest.sha256(of: path) != expected.sha256
+            comparedBytes += expected.size
+            onEvent?(.progress(phase: "compare", completed: comparedBytes, total: totalBytes, item: path))
             if result.modeChanged || result.contentChanged || result.ownerChanged { result.state = .changed }
         }
         let listed = Set(entries.map(\.path).filter { !$0.isEmpty })
@@ -165,7 +175,7 @@ public struct Differ: Sendable {
             if options.unlock != nil { throw DiffError.identityNeedsKey(bundle: options.bundle) }
             return (try Inspector.inspect(options.bundle).manifest, [:])
         }
-        let verifier = Verifier(bundle: options.bundle, publicKey: key)
+        let verifier = Verifier(bundle: options.bundle, publicKey: key, onEvent: onEvent)
         let sink = options.unlock.map(PlaintextDigestSink.init)
         let report = try sink.map { try verifier.run(sink: $0) } ?? verifier.runHeader()
         guard report.isValid, let manifest = report.manifest else {

@@ -22,6 +22,10 @@ public enum BundleLayout {
     public static let payloadPrefix = "files/"
     /// Largest manifest, checksum list or signature accepted when reading.
     public static let maximumHeaderMemberSize: Int64 = 64 << 20
+    /// The mode of MANIFEST.json, SHA256SUMS and SHA256SUMS.minisig in their tar headers.
+    static let headerMemberPermissions = FilePermissions.everyoneReads
+    /// The mode of an encrypted (`.age`) member in its tar header, whatever the file's was.
+    static let encryptedMemberPermissions = FilePermissions.ownerOnly
 
     /// The order of payload members: bytewise on their UTF-8 names, the same on every platform.
     public static func precedes(_ lhs: String, _ rhs: String) -> Bool {

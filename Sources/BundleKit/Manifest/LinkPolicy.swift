@@ -44,7 +44,7 @@ struct LinkPolicy {
                 }
                 base.removeLast()
             default:
-                forward.append(ItemCollector.literal(part))
+                forward.append(PathTemplate.literal(part))
             }
         }
         guard !forward.isEmpty else { return "the link points at a folder above itself" }

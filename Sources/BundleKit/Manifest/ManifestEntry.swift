@@ -68,13 +68,13 @@ public struct ManifestEntry: Codable, Sendable, Equatable {
 
     /// The permission bits a four-digit octal `mode` spells, or nil when it is not octal.
     static func permissions(_ mode: String) -> UInt32? {
-        guard mode.utf8.count <= 6, let value = UInt32(mode, radix: 8), value <= 0o7777 else { return nil }
+        guard mode.utf8.count <= 6, let value = UInt32(mode, radix: 8), value <= FilePermissions.allBits.rawValue else { return nil }
         return value
     }
 
     /// Permission bits as four octal digits.
     public static func octal(_ permissions: UInt32) -> String {
-        let digits = String(permissions & 0o7777, radix: 8)
+        let digits = String(FilePermissions(mode: permissions).rawValue, radix: 8)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

@@ -15,9 +15,9 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .malformedManifest(let reason):
-            return "MANIFEST.json cannot be read (\(reason)). The bundle is damaged or not a bundle; capture it again."
+            return "MANIFEST.json cannot be read (\(reason)). The bundle is damaged or not a bundle."
         case .unsupportedVersion(let found, let supported):
-            return "MANIFEST.json is format version \(found), this bundle reads up to \(supported). Upgrade bundle to read it."
+            return "MANIFEST.json is format version \(found), this bundle reads up to \(supported)."
         case .malformedChecksumLine(let line, let text):
             return "SHA256SUMS line \(line) is not 'SHA256 (member) = hex': \(text.prefix(120)). The bundle is damaged."
         case .duplicateChecksum(let member):

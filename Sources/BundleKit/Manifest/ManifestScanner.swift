@@ -312,69 +312,7 @@ struct ManifestScanner {
             guard let text = String(validating: raw, as: UTF8.self) else { throw fail("a string is not UTF-8", at: start) }
             return text
         }
-        return try unescape(raw, at: start)
-    }
-
-    private func unescape(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(Failure) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var i = 0
-        func hex4() throws(Failure) -> UInt32 {
-            guard i + 4 < raw.count else { throw fail("a \\u escape is cut short", at: offset + i) }
-            var value: UInt32 = 0
-            for k in 1...4 {
-                guard let digit = Self.hexValue(raw[i + k]) else { throw fail("a \\u escape is not hex", at: offset + i) }
-                value = value << 4 | digit
-            }
-            i += 5
-            return value
-        }
-        while i < raw.count {
-            let byte = raw[i]
-            guard byte == UInt8(ascii: "\\") else {
-                out.append(byte)
-                i += 1
-                continue
-            }
-            let kind = raw[i + 1]
-            i += 1
-            switch kind {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(kind)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0c)
-            case UInt8(ascii: "n"): out.append(0x0a)
-            case UInt8(ascii: "r"): out.append(0x0d)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard i + 1 < raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") else {
-                        throw fail("a \\u escape is half of a surrogate pair", at: offset + i)
-                    }
-                    i += 1
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("a \\u escape is half of a surrogate pair", at: offset + i) }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let value = Unicode.Scalar(scalar) else { throw fail("a \\u escape is half of a surrogate pair", at: offset + i) }
-                out.append(contentsOf: UTF8.encode(value)!)
-                continue
-            default:
-                throw fail("a string has the unknown escape '\\\(Character(Unicode.Scalar(kind)))'", at: offset + i)
-            }
-            i += 1
-        }
-        guard let text = String(validating: out, as: UTF8.self) else { throw fail("a string is not UTF-8", at: offset) }
-        return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
+        return try JSONStringDecoder.decode(raw) { at, reason throws(Failure) in throw Failure(offset: start + at, reason: reason) }
     }
 
     // MARK: - Bytes

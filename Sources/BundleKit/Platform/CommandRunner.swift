@@ -31,12 +31,12 @@ public enum CommandError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .cannotStart(let command, let reason):
-            return "cannot run \(command.first ?? "?"): \(reason). Check the path (set it with --var) and that it is executable."
+            return "cannot run \(command.first ?? "?"): \(reason)."
         case .failed(let command, let status, let output):
             let tail = output.isEmpty ? "" : "; its output ends with:\n" + output.suffix(1_000)
             return "\(CommandRunner.display(command)) exited with status \(status)\(tail)"
         case .timedOut(let command, let seconds):
-            return "\(CommandRunner.display(command)) did not finish within \(seconds) s and was stopped. Raise the step's timeout in the profile if the product needs longer."
+            return "\(CommandRunner.display(command)) did not finish within \(seconds) s and was stopped."
         }
     }
 }

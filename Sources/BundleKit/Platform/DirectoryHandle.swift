@@ -67,7 +67,7 @@ final class DirectoryHandle {
     /// allows it; with `create`, makes it first (mode `permissions`) when it is missing (never
     /// through a link). Returns nil when it is missing and not to be made; `created` is set
     /// when this call made it.
-    func child(_ name: String, create: Bool, permissions: UInt32 = 0o755, created: inout Bool) throws -> DirectoryHandle? {
+    func child(_ name: String, create: Bool, permissions: FilePermissions = .everyoneEnters, created: inout Bool) throws -> DirectoryHandle? {
         var hops = 0
         return try child(name, create: create, permissions: permissions, created: &created, hops: &hops, origin: nil)
     }
@@ -75,7 +75,7 @@ final class DirectoryHandle {
     /// `child`, counting the links followed so far in `hops` (`TrustedLink.maximumHops`);
     /// `origin` is the link on the caller's way that a refusal names.
     func child(
-        _ name: String, create: Bool, permissions: UInt32 = 0o755, created: inout Bool, hops: inout Int, origin: String?
+        _ name: String, create: Bool, permissions: FilePermissions = .everyoneEnters, created: inout Bool, hops: inout Int, origin: String?
     ) throws -> DirectoryHandle? {
         try Self.checkName(name, in: path)
         let childPath = Self.join(path, name)
@@ -89,7 +89,7 @@ final class DirectoryHandle {
             switch error {
             case ENOENT:
                 guard create else { return nil }
-                if mkdirat(descriptor, name, mode_t(permissions)) == 0 {
+                if mkdirat(descriptor, name, mode_t(permissions.rawValue)) == 0 {
                     created = true
                 } else if errno != EEXIST {
                     throw FileSystemError.cannotWrite(path: childPath, errno: Errno(rawValue: errno))
@@ -111,7 +111,7 @@ final class DirectoryHandle {
     /// `create`, missing folders are made (mode `permissions`) and their paths returned,
     /// outermost first; without, the walk stops at the first missing folder (nothing below it
     /// can be a symlink yet) and returns nil for the handle.
-    func walk(_ components: [String], create: Bool, permissions: UInt32 = 0o755) throws -> (folder: DirectoryHandle?, created: [String]) {
+    func walk(_ components: [String], create: Bool, permissions: FilePermissions = .everyoneEnters) throws -> (folder: DirectoryHandle?, created: [String]) {
         var current = self
         var made: [String] = []
         for name in components {
@@ -174,9 +174,9 @@ final class DirectoryHandle {
     }
 
     /// Creates the new file `name` here (never following or replacing anything), mode `permissions`.
-    func createExclusive(_ name: String, permissions: UInt32 = 0o600) throws -> FileDescriptor {
+    func createExclusive(_ name: String, permissions: FilePermissions = .ownerOnly) throws -> FileDescriptor {
         try Self.checkName(name, in: path)
-        let fd = openat(descriptor, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(permissions))
+        let fd = openat(descriptor, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(permissions.rawValue))
         guard fd >= 0 else { throw FileSystemError.cannotWrite(path: Self.join(path, name), errno: Errno(rawValue: errno)) }
         return FileDescriptor(rawValue: fd)
     }
@@ -224,13 +224,13 @@ final class DirectoryHandle {
     }
 
     /// Sets this folder's permission bits.
-    func setPermissions(_ permissions: UInt32) throws(FileSystemError) {
-        guard fchmod(descriptor, mode_t(permissions)) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
+    func setPermissions(_ permissions: FilePermissions) throws(FileSystemError) {
+        guard fchmod(descriptor, mode_t(permissions.rawValue)) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
     }
 
     /// Gives this folder its owner, group (nil: unchanged), mode and modification time, in
     /// that order: a change of owner clears set-group-ID, so the mode comes after it.
-    func setMetadata(permissions: UInt32, owner: UInt32?, group: UInt32?, mtime seconds: Int64, nanoseconds: Int32) throws(FileSystemError) {
+    func setMetadata(permissions: FilePermissions, owner: UInt32?, group: UInt32?, mtime seconds: Int64, nanoseconds: Int32) throws(FileSystemError) {
         if owner != nil || group != nil {
             guard fchown(descriptor, owner.map { uid_t($0) } ?? uid_t.max, group.map { gid_t($0) } ?? gid_t.max) == 0 else {
                 throw .cannotWrite(path: path, errno: Errno(rawValue: errno))
@@ -241,34 +241,47 @@ final class DirectoryHandle {
         guard futimens(descriptor, &times) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
     }
 
-    /// Replaces `name` here whole or not at all: `fill` writes a new file `temporaryName` here
-    /// (0600 while it is written), which then gets its owner and group (nil: unchanged) and
-    /// mode, is fsynced and renamed over `name`; on any error the temporary file is removed.
-    /// The folder itself is not synced: the caller decides when (one sync for many files).
+    /// When a file written by `replace` is on disk for good.
+    enum Durability {
+        /// The folder is synced after the rename: when `replace` returns, the new file survives
+        /// a power cut.
+        case synced
+        /// The file's bytes are synced but the rename is not yet: the caller syncs the folder
+        /// (`sync()`) once for many files, and until then a crash may leave the old file.
+        case folderSyncedByCaller
+    }
+
+    /// The one atomic write: replaces `name` here whole or not at all. `fill` writes a new file
+    /// `temporaryName` here, or in `temporaryFolder` (on the same file system), 0600 while it is
+    /// written; it then gets its owner and group (nil: unchanged) and exactly the mode
+    /// `permissions`, is fsynced and renamed over `name`; then this folder is synced or not, as
+    /// `durability` says. On any error the temporary file is removed and `name` is as it was.
     func replace(
-        _ name: String, temporaryName: String, permissions: UInt32, owner: UInt32?, group: UInt32?,
-        fill: (FileDescriptor, String) throws -> Void
+        _ name: String, temporaryName: String, in temporaryFolder: DirectoryHandle? = nil, permissions: FilePermissions,
+        owner: UInt32?, group: UInt32?, durability: Durability, fill: (FileDescriptor, String) throws -> Void
     ) throws {
-        let temporary = Self.join(path, temporaryName)
-        remove(temporaryName)
-        let output = try createExclusive(temporaryName, permissions: 0o600)
+        let scratch = temporaryFolder ?? self
+        let temporary = Self.join(scratch.path, temporaryName)
+        scratch.remove(temporaryName)
+        let output = try scratch.createExclusive(temporaryName, permissions: .ownerOnly)
         do {
             defer { try? output.close() }
             try fill(output, temporary)
-            try setOwnerAndMode(of: temporaryName, permissions: permissions, owner: owner, group: group)
+            try scratch.setOwnerAndMode(of: temporaryName, permissions: permissions, owner: owner, group: group)
             try LocalFileSystem.sync(output, path: temporary)
-            guard try rename(temporaryName, in: self, to: name) else {
+            guard try rename(temporaryName, in: scratch, to: name) else {
                 throw FileSystemError.cannotWrite(path: Self.join(path, name), errno: .improperLink)
             }
         } catch {
-            remove(temporaryName)
+            scratch.remove(temporaryName)
             throw error
         }
+        if durability == .synced { try sync() }
     }
 
     /// Gives `name` here (a file, or a link itself: never what it points to) its owner and
     /// group (nil: unchanged) and then, unless it is a link, its mode.
-    func setOwnerAndMode(of name: String, permissions: UInt32?, owner: UInt32?, group: UInt32?) throws(FileSystemError) {
+    func setOwnerAndMode(of name: String, permissions: FilePermissions?, owner: UInt32?, group: UInt32?) throws(FileSystemError) {
         if owner != nil || group != nil {
             let uid = owner.map { uid_t($0) } ?? uid_t.max, gid = group.map { gid_t($0) } ?? gid_t.max
             guard fchownat(descriptor, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
@@ -276,7 +289,7 @@ final class DirectoryHandle {
             }
         }
         if let permissions {
-            guard fchmodat(descriptor, name, mode_t(permissions), 0) == 0 else {
+            guard fchmodat(descriptor, name, mode_t(permissions.rawValue), 0) == 0 else {
                 throw .cannotWrite(path: Self.join(path, name), errno: Errno(rawValue: errno))
             }
         }
@@ -295,7 +308,7 @@ final class DirectoryHandle {
     }
 
     static func join(_ folder: String, _ name: String) -> String {
-        folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        HostPath.join(folder, name)
     }
 }
 
@@ -305,7 +318,7 @@ extension DirectoryHandle {
     /// the folders it made, outermost first, so that a rollback can remove exactly those.
     /// A `path` outside `root` is refused.
     @discardableResult
-    static func makeDirectories(_ path: String, under root: String, permissions: UInt32 = 0o755) throws -> [String] {
+    static func makeDirectories(_ path: String, under root: String, permissions: FilePermissions = .everyoneEnters) throws -> [String] {
         guard let components = components(of: path, under: root) else { throw PathError.climbs(path: path) }
         let madeRoot = try LocalFileSystem.makeDirectories(root)  // the root itself is the caller's choice
         return try madeRoot + open(root: root).walk(components, create: true, permissions: permissions).created

@@ -21,19 +21,19 @@ public enum FileSystemError: Error, Equatable, CustomStringConvertible, Sendable
     public var description: String {
         switch self {
         case .cannotRead(let path, let errno):
-            return "\(path): cannot read (\(errno)). Check that it exists and that you may read it."
+            return "\(path): cannot read (\(errno))."
         case .cannotWrite(let path, let errno):
-            return "\(path): cannot write (\(errno)). Check free space, permissions and that the folder exists."
+            return "\(path): cannot write (\(errno))."
         case .changedWhileReading(let path, let expected):
-            return "\(path): changed while it was read (expected \(expected) bytes). Stop the product's service (or use --stop-services) and capture again."
+            return "\(path): changed while it was read (expected \(expected) bytes)."
         case .folderMissing(let path, let folder):
-            return "\(path): cannot write it, the folder \(folder) does not exist (or is not a folder). Create it first (mkdir -p \(folder)) or choose another path."
+            return "\(path): cannot write it, the folder \(folder) does not exist (or is not a folder)."
         case .alreadyExists(let path):
-            return "\(path) already exists. Choose another name or remove it first."
+            return "\(path) already exists."
         case .notEnoughSpace(let path, let needed, let available):
-            return "\(path): the file system has \(available) bytes free, the restore needs \(needed) (staging and files); nothing was written. Free some space or restore under another --root."
+            return "\(path): the file system has \(available) bytes free, the restore needs \(needed) (staging and files); nothing was written."
         case .lockTimedOut(let path, let seconds):
-            return "\(path): still locked by another bundle command after \(Int(seconds)) s. Wait for it to finish, or pass a longer --lock-timeout."
+            return "\(path): still locked by another bundle command after \(Int(seconds)) s."
         }
     }
 }

@@ -23,11 +23,11 @@ enum LocalFileSystem {
 
     /// Creates a new file that must not exist yet, with `permissions` from the start so a
     /// secret is never readable by others, not even for a moment.
-    static func createExclusive(_ path: String, permissions: UInt32 = 0o600) throws(FileSystemError) -> FileDescriptor {
+    static func createExclusive(_ path: String, permissions: FilePermissions = .ownerOnly) throws(FileSystemError) -> FileDescriptor {
         do {
             return try FileDescriptor.open(
                 FilePath(path), .readWrite, options: [.create, .exclusiveCreate, .closeOnExec],
-                permissions: FilePermissions(rawValue: CModeT(permissions)))
+                permissions: SystemPackage.FilePermissions(rawValue: CModeT(permissions.rawValue)))
         } catch {
             throw .cannotWrite(path: path, errno: error as? Errno ?? .ioError)
         }
@@ -111,8 +111,8 @@ enum LocalFileSystem {
         return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
     }()
 
-    static func setPermissions(_ descriptor: FileDescriptor, _ permissions: UInt32, path: String) throws(FileSystemError) {
-        guard fchmod(descriptor.rawValue, mode_t(permissions)) == 0 else {
+    static func setPermissions(_ descriptor: FileDescriptor, _ permissions: FilePermissions, path: String) throws(FileSystemError) {
+        guard fchmod(descriptor.rawValue, mode_t(permissions.rawValue)) == 0 else {
             throw .cannotWrite(path: path, errno: Errno(rawValue: errno))
         }
     }
@@ -136,31 +136,30 @@ enum LocalFileSystem {
         throw .cannotWrite(path: destination, errno: error)
     }
 
-    /// Writes `path` whole or not at all: `body` fills `temporary` (a new file in the same
-    /// folder, 0600 unless `permissions` says otherwise), which is fsynced, renamed to `path`,
-    /// and the folder fsynced. On any error the temporary file is removed.
+    /// Writes `path` whole or not at all, durably: `DirectoryHandle.replace` in its folder
+    /// (opened by path: the caller's own folder, not a target's), `body` filling `temporary` (a
+    /// new name in the same folder or another on the same file system), which gets the mode
+    /// `permissions`, is fsynced and renamed to `path`, and the folder fsynced. On any error the
+    /// temporary file is removed.
     static func writeAtomically(
-        _ path: String, temporary: String, permissions: UInt32 = 0o600,
+        _ path: String, temporary: String, permissions: FilePermissions = .ownerOnly,
         body: (FileDescriptor, String) throws -> Void
     ) throws {
-        remove(temporary)
-        let descriptor = try createExclusive(temporary, permissions: permissions)
-        do {
-            defer { try? descriptor.close() }
-            try body(descriptor, temporary)
-            try sync(descriptor, path: temporary)
-            guard try move(temporary, to: path) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
-        } catch {
-            remove(temporary)
-            throw error
+        func folder(of path: String) -> String {
+            let folder = (path as NSString).deletingLastPathComponent
+            return folder.isEmpty ? "." : folder
         }
-        try syncDirectory((path as NSString).deletingLastPathComponent)
+        let destination = try DirectoryHandle.open(root: folder(of: path))
+        let scratch = folder(of: temporary) == destination.path ? nil : try DirectoryHandle.open(root: folder(of: temporary))
+        try destination.replace(
+            (path as NSString).lastPathComponent, temporaryName: (temporary as NSString).lastPathComponent, in: scratch,
+            permissions: permissions, owner: nil, group: nil, durability: .synced, fill: body)
     }
 
     /// Creates `path` and any missing parents with `permissions`; returns the folders it made,
     /// outermost first, so that a rollback can remove exactly those.
     @discardableResult
-    static func makeDirectories(_ path: String, permissions: UInt32 = 0o755) throws(FileSystemError) -> [String] {
+    static func makeDirectories(_ path: String, permissions: FilePermissions = .everyoneEnters) throws(FileSystemError) -> [String] {
         var missing: [String] = []
         var current = path
         while !current.isEmpty && current != "/" {
@@ -172,7 +171,7 @@ enum LocalFileSystem {
             current = (current as NSString).deletingLastPathComponent
         }
         for folder in missing.reversed() {
-            if mkdir(folder, mode_t(permissions)) != 0 && errno != EEXIST {
+            if mkdir(folder, mode_t(permissions.rawValue)) != 0 && errno != EEXIST {
                 throw .cannotWrite(path: folder, errno: Errno(rawValue: errno))
             }
         }
@@ -281,13 +280,13 @@ extension LocalFileSystem {
         defer { try? input.close() }
         let status = try FileStatus.of(descriptor: input, path: source)
         guard status.kind == .regular else { throw FileSystemError.cannotRead(path: source, errno: .invalidArgument) }
-        let output = try createExclusive(destination, permissions: 0o600)
+        let output = try createExclusive(destination, permissions: .ownerOnly)
         defer { try? output.close() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         try append(from: input, path: source, to: output, destinationPath: destination, buffer: buffer)
         _ = fchown(output.rawValue, uid_t(status.owner), gid_t(status.group))  // best effort: not root, not allowed
-        try setPermissions(output, status.permissions, path: destination)
+        try setPermissions(output, FilePermissions(mode: status.permissions), path: destination)
         try setModificationTime(output, seconds: status.mtimeSeconds, nanoseconds: status.mtimeNanoseconds, path: destination)
         if sync { try Self.sync(output, path: destination) }
     }

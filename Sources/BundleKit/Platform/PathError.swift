@@ -25,7 +25,7 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .notAbsolute(let path):
-            return "\(path): the resolved target path is not absolute. Set the variable it is built from with --var NAME=/absolute/path."
+            return "\(path): the resolved target path is not absolute."
         case .climbs(let path):
             return "\(path): the path contains '..' and could leave the target root; bundle refuses it."
         case .invalidCharacters(let path):
@@ -33,11 +33,11 @@ public enum PathError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalidMember(let member):
             return "\(member): not a payload member path (files/<item>/<path>); the bundle is damaged or hostile."
         case .symlinkInPath(let path, let link):
-            return "\(path): \(link) on the way is a symbolic link that bundle does not follow, which could redirect the write. A link on the way is followed only when it and every folder on its way belong to root or the restoring user, none writable by group or others, and it leads to a folder inside the root. Replace it with a real folder, fix its owner or permissions, or restore under another --root."
+            return "\(path): \(link) on the way is a symbolic link that bundle does not follow, which could redirect the write. A link on the way is followed only when it and every folder on its way belong to root or the restoring user, none writable by group or others, and it leads to a folder inside the root."
         case .rootMissing(let path):
-            return "--root \(path) does not exist. Check the path: it is the folder the files are read under (/ for this machine, or where the old disk is mounted). Nothing was done."
+            return "--root \(path) does not exist. Nothing was done."
         case .rootNotAFolder(let path):
-            return "--root \(path) is a file, not a folder. Give the folder the target's files live under: / for this machine (the default), or where its disk is mounted. Nothing was done."
+            return "--root \(path) is a file, not a folder. Nothing was done."
         case .tooLong(let path):
             return "\(path.prefix(80))...: the path is longer than the file system allows."
         }

@@ -1,6 +1,11 @@
-/// The platform layer: the few things that differ between Linux and Windows (host facts,
-/// file metadata, durable renames, path syntax). Everything above this folder is portable;
-/// a Windows port replaces these files, not the phases.
+/// The platform layer: where BundleKit calls the operating system (host facts, file metadata
+/// and `FilePermissions`, the one atomic write `DirectoryHandle.replace`, processes, services,
+/// network, host path syntax in `HostPath`). A Windows port replaces or adds files here, not
+/// the phases. Not yet everything: what still reaches the OS from outside this folder is
+/// listed file by file in Formats/windows-port.md: libc in ArchiveIO (Compressor,
+/// UTF8Locale, PaxReader, StreamFraming), BundleCrypto/AgeMemory and the CLI's Terminal;
+/// host paths joined with `/` in Capture/ItemCollector, Restore/Safeguard and Restore/Rollback;
+/// swift-system `FileDescriptor`s in the phases' streaming code.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -28,6 +33,6 @@ public enum Host {
     }
 
     static func join(_ base: String, _ relative: String) -> String {
-        base.hasSuffix("/") ? base + relative : base + "/" + relative
+        HostPath.join(base, relative)
     }
 }

@@ -26,7 +26,7 @@ public final class StreamedBundle {
     /// Copies all of standard input into a new private file in `folder`.
     public static func spoolStandardInput(in folder: String) throws -> StreamedBundle {
         let path = name(in: folder, label: "stdin")
-        let output = try LocalFileSystem.createExclusive(path, permissions: 0o600)
+        let output = try LocalFileSystem.createExclusive(path, permissions: .ownerOnly)
         let spooled = StreamedBundle(path: path)
         defer { try? output.close() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)

@@ -29,8 +29,9 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
     case notFound(reference: String, searched: [String])
     /// None of the folders where shipped profiles are looked for exists; `searched` lists them.
     case noProfileFolder(searched: [String])
-    /// The profile file exists but cannot be read (permissions, not UTF-8, ...).
-    case unreadable(file: String, reason: String)
+    /// The profile file exists but cannot be read (permissions, not UTF-8, ...); `cause` is
+    /// the file system's error, when that is why.
+    case unreadable(file: String, reason: String, cause: ErrorCause? = nil)
     /// A template refers to `${name}`, which has no value; `usedIn` says where the reference is.
     case undefinedVariable(name: String, usedIn: String)
     /// Variables refer to each other in a loop, listed in order with the first name repeated at the end.
@@ -50,49 +51,48 @@ public enum ProfileError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .yamlSyntax(file, line, message):
             return "\(file):\(line): \(message)"
         case let .unknownKey(file, line, key, context, allowed):
-            let fix = "Fix the key or remove it."
-            return "\(file):\(line): unknown key '\(key)' in \(context) (allowed: \(allowed.joined(separator: ", "))). \(fix)"
+            return "\(file):\(line): unknown key '\(key)' in \(context) (allowed: \(allowed.joined(separator: ", ")))."
         case let .missingKey(file, line, key, context):
             if key.contains("|") {
                 let choices = key.split(separator: "|").joined(separator: ", ")
-                return "\(file):\(line): \(context) needs one of \(choices). Add exactly one."
+                return "\(file):\(line): \(context) needs one of \(choices)."
             }
-            return "\(file):\(line): missing key '\(key)' in \(context). Add it."
+            return "\(file):\(line): missing key '\(key)' in \(context)."
         case let .duplicateKey(file, line, key, context, firstLine):
-            return "\(file):\(line): key '\(key)' appears twice in \(context) (first on line \(firstLine)). Keep one."
+            return "\(file):\(line): key '\(key)' appears twice in \(context) (first on line \(firstLine))."
         case let .wrongType(file, line, key, context, expected, found):
             let subject = key.isEmpty ? context : "'\(key)' in \(context)"
             return "\(file):\(line): \(subject) must be \(expected), not \(found)."
         case let .unknownRole(file, line, value, allowed):
-            return "\(file):\(line): unknown role '\(value)' (allowed: \(allowed.joined(separator: ", "))). Use one of these; 'other' fits anything else."
+            return "\(file):\(line): unknown role '\(value)' (allowed: \(allowed.joined(separator: ", ")))."
         case let .invalidValue(file, line, key, reason):
             return "\(file):\(line): invalid '\(key)': \(reason)."
         case let .duplicateItemID(file, line, id, firstLine):
-            return "\(file):\(line): item id '\(id)' is already used on line \(firstLine). Give each item its own id."
+            return "\(file):\(line): item id '\(id)' is already used on line \(firstLine)."
         case let .duplicateVariable(file, line, name, firstLine):
-            return "\(file):\(line): variable '\(name)' is already declared on line \(firstLine). Keep one declaration."
+            return "\(file):\(line): variable '\(name)' is already declared on line \(firstLine)."
         case let .unsupportedVersion(file, found, supported):
-            return "\(file): profile version \(found) is newer than this build of bundle supports (up to \(supported)). Upgrade bundle to use this profile."
+            return "\(file): profile version \(found) is newer than this build of bundle supports (up to \(supported))."
         case let .notFound(reference, searched):
-            return "profile '\(reference)' not found (looked for: \(searched.joined(separator: ", "))). Run `bundle profiles list` to see the shipped profiles, or pass the path of a .yaml file."
-        case let .unreadable(file, reason):
+            return "profile '\(reference)' not found (looked for: \(searched.joined(separator: ", ")))."
+        case let .unreadable(file, reason, _):
             return "\(file): cannot read the profile: \(reason)."
         case let .undefinedVariable(name, usedIn):
-            return "undefined variable '\(name)' in \(usedIn). Declare it under 'variables:' with a value for this system, or pass --var \(name)=VALUE."
+            return "undefined variable '\(name)' in \(usedIn)."
         case let .noProfileFolder(searched):
-            return "no profile folder found (looked in: \(searched.joined(separator: ", "))). Install bundle with its profiles (scripts/install, or the .deb), set BUNDLE_FORMATS=DIR, or pass --profile FILE.yaml."
+            return "no profile folder found (looked in: \(searched.joined(separator: ", ")))."
         case let .variableCycle(names):
-            return "variables refer to each other in a cycle: \(names.joined(separator: " -> ")). Break the cycle, or set one of them with --var NAME=VALUE."
+            return "variables refer to each other in a cycle: \(names.joined(separator: " -> "))."
         case let .unknownName(option, name, profile, known, suggestion, otherOption):
             if let otherOption {
-                return "\(option) \(name)=...: in profile '\(profile)' \(name) is \(otherOption == "--set" ? "a value for the config rewrites" : "a variable"); pass it as \(otherOption) \(name)=VALUE. Nothing was done."
+                return "\(option) \(name)=...: in profile '\(profile)' \(name) is \(otherOption == "--set" ? "a value for the config rewrites" : "a variable"). Nothing was done."
             }
             let kind = option == "--var" ? "variable" : "--set value"
             let hint = suggestion.map { " (did you mean \($0)?)" } ?? ""
             let list = known.isEmpty
                 ? (option == "--var" ? " It has no variables." : " It has no config rewrites or checklist values to set.")
                 : " Its \(kind == "variable" ? "variables" : "--set values"): \(known.joined(separator: ", "))."
-            return "\(option) \(name)=...: profile '\(profile)' has no \(kind) named \(name)\(hint).\(list) Nothing was done; fix the name (`bundle profiles show \(profile)` lists them)."
+            return "\(option) \(name)=...: profile '\(profile)' has no \(kind) named \(name)\(hint).\(list) Nothing was done."
         case let .invalidOverride(text):
             return "invalid --var '\(text)': expected NAME=VALUE, where NAME starts with a letter or '_' and has only letters, digits and '_'."
         case let .invalidTemplate(template, context, reason):

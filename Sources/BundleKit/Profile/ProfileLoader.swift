@@ -55,7 +55,7 @@ public struct ProfileLoader: Sendable {
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             } catch {
-                throw ProfileError.unreadable(file: directory.path, reason: Self.reason(error))
+                throw ProfileError.unreadable(file: directory.path, reason: Self.reason(error), cause: ErrorCause(error))
             }
             for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
                 let id = String(name.dropLast(".yaml".count))
@@ -84,7 +84,7 @@ public struct ProfileLoader: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ProfileError.unreadable(file: source, reason: reason(error))
+            throw ProfileError.unreadable(file: source, reason: reason(error), cause: ErrorCause(error))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ProfileError.unreadable(file: source, reason: "the file is not UTF-8 text; save it as UTF-8")

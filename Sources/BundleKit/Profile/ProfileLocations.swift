@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Darwin)
-import Darwin
-#endif
-
 /// Where the shipped profiles (`Formats/*.yaml`) are looked for, found from the running
 /// program's real location, never from how it was called: a `bundle` reached through `PATH`,
 /// a symlink or a relative path finds the same folders.
@@ -62,13 +58,7 @@ public struct ProfileLocations: Sendable, Equatable {
     /// whatever `argv[0]` says), the loader's on macOS; nil when neither can be read.
     public static var executablePath: String? {
         #if os(Linux)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBufferPointer { pointer in
-            pointer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: pointer.count) {
-                readlink("/proc/self/exe", $0, pointer.count - 1)
-            }
-        }
-        if count > 0 { return String(decoding: buffer[..<count], as: UTF8.self) }
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), !path.isEmpty { return path }
         #endif
         return Bundle.main.executableURL?.resolvingSymlinksInPath().path
     }

@@ -6,9 +6,9 @@ extension ProfileReader {
     static let stepsKeys = ["capture", "restore"]
     static let captureStepKeys = ["rewrites", "before", "after", "refuse"]
     static let restoreStepKeys = ["after-files"]
-    static let rewriteKinds = ["xml-app-setting", "xpath", "json-pointer", "ini", "replace"]
+    static let rewriteKinds = RewriteKind.keys
     static let rewriteKeys = ["file", "value", "type"] + rewriteKinds
-    static let postCheckKinds = ["tcp", "run", "exists"]
+    static let postCheckKinds = PostCheckKind.keys
 
     func readServices(_ node: Node) throws -> [ServiceSpec] {
         try list(node, key: "services", expected: "a list of services (names, or mappings with name)").map { entry in
@@ -63,14 +63,14 @@ extension ProfileReader {
             let context = "a post-check"
             let fields = try self.fields(of: entry, context: context, allowed: Self.postCheckKinds + ["within", "timeout"])
             let within = try fields["within"].map { try positive($0, key: "within", context: context) } ?? 60
-            let kinds = Self.postCheckKinds.filter { fields[$0] != nil }
-            guard kinds.count == 1, let kind = kinds.first, let value = fields[kind] else {
+            let kinds = PostCheckKind.allCases.filter { fields[$0.rawValue] != nil }
+            guard kinds.count == 1, let kind = kinds.first, let value = fields[kind.rawValue] else {
                 throw ProfileError.invalidValue(file: file, line: line(of: entry), key: "post-checks", reason: "a post-check has exactly one of tcp, run, exists")
             }
             switch kind {
-            case "tcp": return .tcp(address: try template(value, key: "tcp", context: context), within: within)
-            case "exists": return .exists(try template(value, key: "exists", context: context), within: within)
-            default:
+            case .tcp: return .tcp(address: try template(value, key: "tcp", context: context), within: within)
+            case .exists: return .exists(try template(value, key: "exists", context: context), within: within)
+            case .run:
                 var mapping = entry
                 if case .mapping(var pairs) = entry {
                     pairs["within"] = nil
@@ -104,22 +104,22 @@ extension ProfileReader {
             let fields = try self.fields(of: entry, context: context, allowed: Self.rewriteKeys)
             guard let fileNode = fields["file"] else { throw missing("file", in: entry, context: context) }
             guard let valueNode = fields["value"] else { throw missing("value", in: entry, context: context) }
-            let kinds = Self.rewriteKinds.filter { fields[$0] != nil }
-            guard kinds.count == 1, let kind = kinds.first, let spec = fields[kind] else {
+            let kinds = RewriteKind.allCases.filter { fields[$0.rawValue] != nil }
+            guard kinds.count == 1, let kind = kinds.first, let spec = fields[kind.rawValue] else {
                 throw missing(Self.rewriteKinds.joined(separator: "|"), in: entry, context: context)
             }
             let target: RewriteTarget
             switch kind {
-            case "xml-app-setting": target = .xmlAppSetting(key: try nonEmptyString(spec, key: kind, context: context))
-            case "xpath": target = .xmlXPath(try nonEmptyString(spec, key: kind, context: context))
-            case "json-pointer": target = .jsonPointer(try string(spec, key: kind, context: context))
-            case "ini":
+            case .xmlAppSetting: target = .xmlAppSetting(key: try nonEmptyString(spec, key: kind.rawValue, context: context))
+            case .xpath: target = .xmlXPath(try nonEmptyString(spec, key: kind.rawValue, context: context))
+            case .jsonPointer: target = .jsonPointer(try string(spec, key: kind.rawValue, context: context))
+            case .ini:
                 let ini = try self.fields(of: spec, context: "'ini' of \(context)", allowed: ["section", "key"])
                 guard let key = ini["key"] else { throw missing("key", in: spec, context: "'ini' of \(context)") }
                 target = .ini(
                     section: try ini["section"].map { try string($0, key: "section", context: context) } ?? "",
                     key: try nonEmptyString(key, key: "key", context: context))
-            default:
+            case .replace:
                 let replace = try self.fields(of: spec, context: "'replace' of \(context)", allowed: ["find", "guard"])
                 guard let find = replace["find"] else { throw missing("find", in: spec, context: "'replace' of \(context)") }
                 target = .replace(

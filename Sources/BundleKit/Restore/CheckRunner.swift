@@ -3,22 +3,28 @@ import Foundation
 /// Runs preflight and post-checks: once for preflight, repeatedly until a deadline for
 /// post-checks (the product may take a while to read its data and open its port).
 enum CheckRunner {
+    /// Why a check does not hold: a sentence, and the error behind it (a check command's).
+    struct Failure {
+        var reason: String
+        var cause: ErrorCause?
+    }
+
     /// Nil when the check holds, else why not.
-    static func failure(of check: RestorePlan.Check) -> String? {
+    static func failure(of check: RestorePlan.Check) -> Failure? {
         switch check {
         case .exists(let path):
-            return ((try? FileStatus.of(path)) ?? nil) == nil ? "\(path) does not exist" : nil
+            return ((try? FileStatus.of(path)) ?? nil) == nil ? Failure(reason: "\(path) does not exist") : nil
         case .run(let command):
             do {
                 try CommandRunner.run(command.argv, timeout: command.timeout)
                 return nil
             } catch {
-                return String(describing: error)
+                return Failure(reason: "\(error)", cause: ErrorCause(error))
             }
         case .tcp(let host, let port):
-            return Network.connects(host: host, port: port) ? nil : "nothing accepts connections on \(host):\(port)"
+            return Network.connects(host: host, port: port) ? nil : Failure(reason: "nothing accepts connections on \(host):\(port)")
         case .jsonPathsExist(let file, let pointers, let mapper):
-            return missingPaths(in: file, at: pointers, mapper: mapper)
+            return missingPaths(in: file, at: pointers, mapper: mapper).map { Failure(reason: $0) }
         }
     }
 
@@ -76,11 +82,14 @@ enum CheckRunner {
     }
 
     /// Retries `check` until it holds or `within` seconds have passed.
-    static func wait(for check: RestorePlan.Check, within seconds: Int) -> String? {
+    static func wait(for check: RestorePlan.Check, within seconds: Int) -> Failure? {
         let deadline = Date().addingTimeInterval(TimeInterval(seconds))
         while true {
-            guard let reason = failure(of: check) else { return nil }
-            if Date() >= deadline { return "\(reason) after \(seconds) s" }
+            guard var failure = failure(of: check) else { return nil }
+            if Date() >= deadline {
+                failure.reason += " after \(seconds) s"
+                return failure
+            }
             Thread.sleep(forTimeInterval: min(1, max(0.05, deadline.timeIntervalSinceNow)))
         }
     }

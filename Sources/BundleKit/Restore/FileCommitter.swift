@@ -45,7 +45,7 @@ final class FileCommitter {
         guard let stagingFolder = staging?.handle else { throw FileSystemError.cannotRead(path: staged, errno: .noSuchFileOrDirectory) }
         // Owner first (a change of owner clears set-group-ID), then the mode, while the file is
         // still private in staging: it appears at its target already as it should be.
-        try stagingFolder.setOwnerAndMode(of: stagedName, permissions: file.permissions, owner: file.owner, group: file.group)
+        try stagingFolder.setOwnerAndMode(of: stagedName, permissions: FilePermissions(rawValue: file.permissions), owner: file.owner, group: file.group)
         if try !folder.rename(stagedName, in: stagingFolder, to: name) {
             try copyAcross(staged, to: name, in: folder, file: file)
             LocalFileSystem.remove(staged)
@@ -59,7 +59,7 @@ final class FileCommitter {
     func makeFolder(_ folder: RestorePlan.Folder) throws {
         let (handle, madeIn) = try folders.folder(at: folder.hostPath)
         unsynced.formUnion(madeIn)
-        if !folder.exists { try handle.setPermissions(0o700) }
+        if !folder.exists { try handle.setPermissions(.ownerOnlyFolder) }
     }
 
     /// Gives `folder` its captured owner, mode and modification time, durably: after every
@@ -67,7 +67,7 @@ final class FileCommitter {
     func applyMetadata(_ folder: RestorePlan.Folder) throws {
         let (handle, _) = try folders.folder(at: folder.hostPath)
         try handle.setMetadata(
-            permissions: folder.permissions, owner: folder.owner, group: folder.group, mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
+            permissions: FilePermissions(rawValue: folder.permissions), owner: folder.owner, group: folder.group, mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
         try handle.sync()
     }
 
@@ -107,7 +107,10 @@ final class FileCommitter {
         defer { try? source.close() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
-        try folder.replace(name, temporaryName: nextTemporaryName(), permissions: file.permissions, owner: file.owner, group: file.group) {
+        try folder.replace(
+            name, temporaryName: nextTemporaryName(), permissions: FilePermissions(rawValue: file.permissions), owner: file.owner, group: file.group,
+            durability: .folderSyncedByCaller  // `syncFolders`, once per folder
+        ) {
             destination, temporary in
             try LocalFileSystem.append(from: source, path: staged, to: destination, destinationPath: temporary, buffer: buffer)
             try LocalFileSystem.setModificationTime(

@@ -138,7 +138,7 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(RestoreJournal.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw RestoreError.journalUnreadable(path: path, reason: String(describing: error))
+            throw RestoreError.journalUnreadable(path: path, cause: ErrorCause(error))
         }
     }
 
@@ -163,16 +163,9 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         if let removedJSON = lists!.removedJSON { Self.splice(removedJSON, as: "removed", into: &data) }
 
         let path = Self.path(in: stateDirectory)
-        let temporary = path + ".tmp"
-        LocalFileSystem.remove(temporary)
-        let descriptor = try LocalFileSystem.createExclusive(temporary, permissions: 0o600)
-        do {
-            defer { try? descriptor.close() }
+        try LocalFileSystem.writeAtomically(path, temporary: path + ".tmp") { descriptor, temporary in
             try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
-            try LocalFileSystem.sync(descriptor, path: temporary)
         }
-        guard try LocalFileSystem.move(temporary, to: path) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
-        try LocalFileSystem.syncDirectory(stateDirectory)
         CrashPoint.reached("journal \(step)")
     }
 

@@ -11,8 +11,8 @@ enum RestoreLock {
     /// `RestoreError.busy`.
     static func acquire(root: String, stateDirectory: String) throws -> (lock: FileLock, created: [String]) {
         let parent = (stateDirectory as NSString).deletingLastPathComponent
-        var created = try DirectoryHandle.makeDirectories(parent, under: root, permissions: 0o755)
-        created += try DirectoryHandle.makeDirectories(stateDirectory, under: root, permissions: 0o700)
+        var created = try DirectoryHandle.makeDirectories(parent, under: root, permissions: .everyoneEnters)
+        created += try DirectoryHandle.makeDirectories(stateDirectory, under: root, permissions: .ownerOnlyFolder)
         return (try lock(root: root, stateDirectory: stateDirectory), created)
     }
 

@@ -157,16 +157,9 @@ public struct RestorePlan: Sendable, Equatable {
         }
     }
 
-    /// The permission bits restore gives `entry`'s file: the captured mode, like `tar -p`, keys
-    /// and secrets too; but set-user-ID and set-group-ID only when the item keeps them
-    /// (`keepingSpecialBits`): a signed manifest must not be able to plant a setuid program.
-    /// The sticky bit, which grants nothing on a file, is kept. From a Windows source, where
-    /// POSIX modes mean nothing, private keys, secrets and anything the profile stored
-    /// encrypted (win-acme's renewals hold .pfx passwords) are 0600 and the rest 0644.
+    /// The permission bits restore gives `entry`'s file (`PermissionPolicy.file`).
     public static func permissions(for entry: ManifestEntry, keepingSpecialBits: Bool, sourceOS: OSFamily) -> UInt32 {
-        let secret = entry.role == .privateKey || entry.role == .secret || entry.encrypted
-        if sourceOS == .windows { return secret ? 0o600 : 0o644 }
-        return (entry.permissions ?? (secret ? 0o600 : 0o644)) & (keepingSpecialBits ? 0o7777 : 0o1777)
+        PermissionPolicy.file(entry, keepingSpecialBits: keepingSpecialBits, sourceOS: sourceOS).rawValue
     }
 
     /// The permission bits restore gives `entry`'s file under this plan.

@@ -35,9 +35,9 @@ struct RestoreTransaction {
                 report.steps.append(.init(name: step.rawValue, status: status, seconds: Date().timeIntervalSince(clock), detail: detail))
             }
         } catch {
-            report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: String(describing: error)))
+            report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: "\(error)"))
             let rollback = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
-            throw RestoreError.stepFailed(step: current.rawValue, reason: String(describing: error), rollbackProblems: rollback.problems + rollback.unvouched)
+            throw RestoreError.stepFailed(step: current.rawValue, cause: ErrorCause(error), rollbackProblems: rollback.problems + rollback.unvouched)
         }
         RestoreJournal.remove(from: stateDirectory)
         if (try? FileStatus.of(journal.safeguard)) ?? nil != nil { report.safeguard = journal.safeguard }
@@ -48,8 +48,8 @@ struct RestoreTransaction {
     static func runPreflightChecks(_ checks: [RestorePlan.Check], commands: Bool) throws {
         for check in checks {
             if case .run = check, !commands { continue }
-            if let reason = CheckRunner.failure(of: check) {
-                throw RestoreError.checkFailed(phase: "preflight", check: RestorePlan.describe(check), reason: reason)
+            if let failure = CheckRunner.failure(of: check) {
+                throw RestoreError.checkFailed(phase: "preflight", check: RestorePlan.describe(check), reason: failure.reason, cause: failure.cause)
             }
         }
     }
@@ -78,7 +78,10 @@ struct RestoreTransaction {
                 try committer.makeFolder(folder)
                 CrashPoint.reached("made folder \(folder.hostPath)")
             }
-            for (index, file) in plan.files.enumerated() {
+            // Progress in bytes (a link counts as none), as capture and verify count theirs.
+            let totalBytes = plan.files.reduce(Int64(0)) { $0 + ($1.entry.link == nil ? $1.entry.size : 0) }
+            var writtenBytes: Int64 = 0
+            for file in plan.files {
                 if let link = file.entry.link {
                     try committer.link(link, to: file)
                 } else {
@@ -86,7 +89,8 @@ struct RestoreTransaction {
                 }
                 CrashPoint.reached("wrote \(file.hostPath)")
                 report.written.append(file.hostPath)
-                onEvent?(.progress(phase: "write", completed: Int64(index + 1), total: Int64(plan.files.count), item: file.hostPath))
+                if file.entry.link == nil { writtenBytes += file.entry.size }
+                onEvent?(.progress(phase: "write", completed: writtenBytes, total: totalBytes, item: file.hostPath))
             }
             // Durable before the journal moves on (FileCommitter explains why that suffices).
             try committer.syncFolders()
@@ -127,8 +131,8 @@ struct RestoreTransaction {
             if options.skipPostChecks { return ("skipped", "--skip-post-checks") }
             for (check, within) in plan.postChecks {
                 let limit = min(within, options.postCheckTimeout ?? within)
-                if let reason = CheckRunner.wait(for: check, within: limit) {
-                    throw RestoreError.checkFailed(phase: "post-check", check: RestorePlan.describe(check), reason: reason)
+                if let failure = CheckRunner.wait(for: check, within: limit) {
+                    throw RestoreError.checkFailed(phase: "post-check", check: RestorePlan.describe(check), reason: failure.reason, cause: failure.cause)
                 }
             }
             return ("done", "\(plan.postChecks.count) check(s) passed")
@@ -143,9 +147,9 @@ struct RestoreTransaction {
     /// that do not exist yet (a restore may make them). No paths: those are recorded by the
     /// safeguard step once their copies are durable.
     private func makeJournal() throws -> RestoreJournal {
-        let id = Capturer.timestamp(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
+        let id = Timestamp.string(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
         var journal = RestoreJournal(
-            id: id, bundle: options.source ?? options.bundle, root: options.root, started: Capturer.timestamp(Date()),
+            id: id, bundle: options.source ?? options.bundle, root: options.root, started: Timestamp.string(Date()),
             step: RestoreStep.stopServices.rawValue, safeguard: stateDirectory + "/safeguards/" + id)
         journal.createdFolders = createdStateFolders
         journal.pid = ProcessInfo.processInfo.processIdentifier
@@ -192,12 +196,11 @@ struct RestoreTransaction {
             // The file keeps its owner (only root can give it; anyone else writes it as its own).
             let keepOwner = Accounts.canChangeOwners
             try folder.replace(
-                name, temporaryName: temporaryPrefix + "rewrite", permissions: status.permissions,
-                owner: keepOwner ? status.owner : nil, group: keepOwner ? status.group : nil
+                name, temporaryName: temporaryPrefix + "rewrite", permissions: FilePermissions(mode: status.permissions),
+                owner: keepOwner ? status.owner : nil, group: keepOwner ? status.group : nil, durability: .synced
             ) { output, temporary in
                 try changed.withUnsafeBytes { try LocalFileSystem.writeAll(output, $0, path: temporary) }
             }
-            try folder.sync()
         }
         return .init(file: rewrite.hostPath, target: "\(rewrite.target)", oldValue: result.oldValue, newValue: result.newValue)
     }

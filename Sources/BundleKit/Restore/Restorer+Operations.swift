@@ -13,7 +13,7 @@ extension Restorer {
             case .run(let spec): return .run(try command(spec, context))
             case .jsonPathsExist(let file, let pointers):
                 let expanded = try VariableResolver.expand(file, with: variables, context: context)
-                let (folder, pattern) = ItemCollector.split(expanded)
+                let (folder, pattern) = PathTemplate.split(expanded)
                 // A glob (in the last component) names the bundle's files there (Restorer+BundledChecks).
                 let host = GlobPattern.hasWildcard(pattern) ? try mapper.hostPath(for: folder) + "/" + pattern : try mapper.hostPath(for: expanded)
                 return .jsonPathsExist(file: host, pointers: pointers, mapper: mapper)

@@ -59,7 +59,8 @@ extension Restorer {
             }
             guard case .cannotWrite(let folder, let errno) = error else { throw error }
             throw RestoreError.notReady(
-                reason: "\(folder): this user (uid \(Accounts.effectiveUser)) cannot write there (\(errno)), and the restore writes \(path). Run the restore as root (sudo), or as a user who may write there.")
+                reason: "\(folder): this user (uid \(Accounts.effectiveUser)) cannot write there (\(errno)), and the restore writes \(path).",
+                fix: "Run the restore as root (sudo), or as a user who may write there.")
         }
     }
 
@@ -71,7 +72,9 @@ extension Restorer {
     /// `contents(member)` gives a staged member's bytes.
     func requireReady(_ plan: RestorePlan, services: ServiceController, contents: (String) throws -> Data?) throws {
         if !plan.services.isEmpty, let problem = services.availabilityProblem() {
-            throw RestoreError.notReady(reason: "cannot stop and start \(plan.services.joined(separator: ", ")): \(problem).")
+            throw RestoreError.notReady(
+                reason: "cannot stop and start \(plan.services.joined(separator: ", ")): \(problem).",
+                fix: "Run the restore where the service manager works, or name a replacement with --service-command PATH.")
         }
         try runBundledChecks(plan, contents: contents)
         var texts: [String: Data] = [:]
@@ -86,14 +89,15 @@ extension Restorer {
                 data = staged
             } else if try FileStatus.of(rewrite.hostPath) == nil {
                 throw RestoreError.notReady(
-                    reason: "\(rewrite.hostPath) does not exist, so \(rewrite.target.subject) cannot be rewritten in it. Install the product first, or point the profile's folder variables at it (--var).")
+                    reason: "\(rewrite.hostPath) does not exist, so \(rewrite.target.subject) cannot be rewritten in it.",
+                    fix: "Install the product first, or point the profile's folder variables at it (--var).")
             } else {
                 data = try RestoreTransaction.read(rewrite.hostPath, under: options.root).data
             }
             do {
                 data = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, type: rewrite.type, file: rewrite.hostPath).data
             } catch let error as RewriteError {
-                throw RestoreError.notReady(reason: "a config rewrite cannot be applied: \(error)")
+                throw RestoreError.rewriteNotApplicable(cause: error)
             }
             texts[rewrite.hostPath] = data
         }

@@ -19,28 +19,28 @@ public struct Restorer {
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         // One restore or rollback per root: the lock is taken once preflight has passed (below),
         // and the journal read again under it; this first look only fails fast.
-        var rootLock: FileLock?
-        defer { withExtendedLifetime(rootLock) {} }
         if try RestoreJournal.load(from: stateDirectory) != nil {
             _ = try RestoreLock.lock(root: options.root, stateDirectory: stateDirectory)  // busy while its restore still runs
             throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
         }
-        let verifier = Verifier(bundle: options.bundle, publicKey: options.publicKey, limits: options.limits, onEvent: onEvent)
-        // The verifier reads the bundle once; `preflight` (signed front, targets, symlinks, free
-        // space) runs from it before the first payload byte, before anything is written.
-        var planned: RestorePlan?
+        // One read of the bundle in two stages: its signed front (signature, SHA256SUMS,
+        // manifest), then the payload. Between them the restore plans every target and runs
+        // `preflight` (targets, symlinks, free space), before anything is written.
+        let reading = try Verifier(bundle: options.bundle, publicKey: options.publicKey, limits: options.limits, onEvent: onEvent).open()
+        let front = reading.readFront()
+        guard front.isValid, let manifest = front.manifest else {
+            // Read on only to report every problem; nothing is staged.
+            throw RestoreError.verificationFailed(bundle: options.source ?? options.bundle, problems: try reading.streamPayload(into: nil).problems)
+        }
+        let plan = try preflight(manifest)
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
-            let discard = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
+            let discard = StagingSink(folder: nil, unlock: options.unlock) { _ in .ownerOnly }
             discard.keySources = options.unlockSources
-            let report = try verifier.run(sink: discard) {
-                let plan = try preflight($0)
-                planned = plan
-                let rewritten = Set(plan.rewrites.filter { $0.value != nil }.map(\.hostPath))
-                discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member) + plan.bundledChecks.map(\.member))
-            }
-            let manifest = try requireValid(report)
-            let plan = try planned ?? preflight(manifest)
+            let rewritten = Set(plan.rewrites.filter { $0.value != nil }.map(\.hostPath))
+            discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member) + plan.bundledChecks.map(\.member))
+            let report = try reading.streamPayload(into: discard)
+            _ = try requireValid(report)
             // The same checks the real run makes before it stops a service, but for the
             // profile's preflight commands: a dry run runs no command.
             try requireReady(plan, services: services, contents: { discard.kept[$0] })
@@ -48,34 +48,26 @@ public struct Restorer {
             return RestoreReport(verification: report, plan: plan, dryRun: true)
         }
 
-        var createdFolders: [String] = []
-        var staging: ScratchFolder?
-        defer {
-            staging?.remove()
-            for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
+        // One restore or rollback per root, from here to the end; the journal is read again under the lock.
+        let (lock, createdFolders) = try RestoreLock.acquire(root: options.root, stateDirectory: stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        defer { for folder in createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) } }
+        if try RestoreJournal.load(from: stateDirectory) != nil {
+            throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
         }
+        let staging = try ScratchFolder(in: stateDirectory, label: "staging")
+        defer { staging.remove() }
         // Staged files stay private (0600, in a 0700 folder); each gets its mode and owner as it is committed.
-        let sink = StagingSink(folder: nil, unlock: options.unlock) { _ in 0o600 }
+        let sink = StagingSink(folder: staging.path, unlock: options.unlock) { _ in .ownerOnly }
         sink.keySources = options.unlockSources
         let verification: VerifyReport
         do {
-            verification = try verifier.run(sink: sink) { manifest in
-                planned = try preflight(manifest)
-                let (lock, made) = try RestoreLock.acquire(root: options.root, stateDirectory: stateDirectory)
-                (rootLock, createdFolders) = (lock, made)
-                if try RestoreJournal.load(from: stateDirectory) != nil {
-                    throw RestoreError.unfinishedJournal(path: RestoreJournal.path(in: stateDirectory))
-                }
-                let folder = try ScratchFolder(in: stateDirectory, label: "staging")
-                staging = folder
-                sink.folder = folder.path
-            }
+            verification = try reading.streamPayload(into: sink)
         } catch {
             sink.abandon()
             throw error
         }
-        let manifest = try requireValid(verification)
-        let plan = try planned ?? preflight(manifest)
+        _ = try requireValid(verification)
         // Idempotent: a target that already holds the bundle is not touched at all (no
         // service stopped, no safeguard, no journal).
         if Self.targetHolds(plan, staged: sink.staged) {
@@ -140,9 +132,9 @@ public struct Restorer {
             if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
                 throw RestoreError.targetNotAFile(path: host, member: entry.member)
             }
-            let permissions = RestorePlan.permissions(
-                for: entry, keepingSpecialBits: specialBitItems.contains(entry.item), sourceOS: manifest.source.os)
-            if entry.link == nil, manifest.source.os != .windows, let captured = entry.permissions, captured & 0o6000 & ~permissions != 0 {
+            let permissions = PermissionPolicy.file(entry, keepingSpecialBits: specialBitItems.contains(entry.item), sourceOS: manifest.source.os).rawValue
+            if entry.link == nil, manifest.source.os != .windows, let captured = entry.permissions,
+                !FilePermissions(rawValue: captured).intersection(.setIDBits).removing(FilePermissions(rawValue: permissions)).isEmpty {
                 dropped.append(.init(
                     path: host, member: entry.member, item: entry.item, captured: ManifestEntry.octal(captured),
                     written: ManifestEntry.octal(permissions)))
@@ -168,7 +160,7 @@ public struct Restorer {
             let existing = try FileStatus.of(host)
             if let existing, existing.kind != .directory { throw RestoreError.targetNotAFile(path: host, member: "folder \(record.target)") }
             var folder = RestorePlan.Folder(
-                hostPath: host, permissions: manifest.source.os == .windows ? 0o755 : (record.permissions ?? 0o755) & 0o3777,
+                hostPath: host, permissions: PermissionPolicy.folder(record, sourceOS: manifest.source.os).rawValue,
                 owner: nil, group: nil, mtime: record.mtime, mtimeNanoseconds: record.mtimeNanoseconds, exists: existing != nil)
             (folder.owner, folder.group) = owners.ids(owner: record.owner, uid: record.uid, group: record.group, gid: record.gid, path: host, notApplied: &notApplied)
             plan.folders.append(folder)
@@ -180,7 +172,7 @@ public struct Restorer {
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
         // Rewrites run after the links are made: none may reach its file through one of them.
         for link in plan.files where link.entry.link != nil {
-            if let rewrite = plan.rewrites.first(where: { $0.hostPath == link.hostPath || $0.hostPath.hasPrefix(link.hostPath + "/") }) {
+            if let rewrite = plan.rewrites.first(where: { HostPath.isInside($0.hostPath, folder: link.hostPath) }) {
                 throw PathError.symlinkInPath(path: rewrite.hostPath, link: link.hostPath)
             }
         }

@@ -274,7 +274,7 @@ public struct Rollback {
         var created = false
         guard let handle = try parent.child(name, create: false, created: &created) else { return false }
         try handle.setMetadata(
-            permissions: folder.permissions, owner: now.owner == folder.uid ? nil : folder.uid, group: now.group == folder.gid ? nil : folder.gid,
+            permissions: FilePermissions(rawValue: folder.permissions), owner: now.owner == folder.uid ? nil : folder.uid, group: now.group == folder.gid ? nil : folder.gid,
             mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
         try handle.sync()
         return true
@@ -285,13 +285,13 @@ public struct Rollback {
     private func recreate(_ folder: RestoreJournal.RemovedFolder) throws -> Bool {
         let (parent, name, _) = try DirectoryHandle.openParent(of: folder.path, under: journal.root, create: true)
         var created = false
-        let handle = try parent.child(name, create: true, permissions: 0o700, created: &created)
+        let handle = try parent.child(name, create: true, permissions: .ownerOnlyFolder, created: &created)
         if created { try parent.sync() }
         // Mode, owner and time every time (a crash may have come between the mkdir and these).
         if let state = folder.state {
             _ = try resetMetadata(state)
         } else {
-            try handle?.setPermissions(folder.permissions)
+            try handle?.setPermissions(FilePermissions(rawValue: folder.permissions))
         }
         return created
     }

@@ -19,7 +19,7 @@ final class StagingSink: PayloadSink {
     private var current: (descriptor: FileDescriptor, path: String)?
     private var decryptor: AgeDecryptor?
     private let unlock: AgeUnlock?
-    private let permissions: (ManifestEntry) -> UInt32
+    private let permissions: (ManifestEntry) -> FilePermissions
     /// Members to keep in memory as well when there is no folder (`kept`): the files a dry
     /// run's rewrites are checked against. Config files, so small.
     var retain: Set<String> = []
@@ -29,7 +29,7 @@ final class StagingSink: PayloadSink {
     var keySources: [String] = []
     private var member = ""
 
-    init(folder: String?, unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> UInt32) {
+    init(folder: String?, unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> FilePermissions) {
         self.folder = folder
         staged.folder = folder ?? ""
         self.unlock = unlock
@@ -39,8 +39,8 @@ final class StagingSink: PayloadSink {
     func begin(_ entry: ManifestEntry) throws {
         var write: (UnsafeRawBufferPointer) throws -> Void = { _ in }
         if let folder {
-            let path = folder + "/" + Self.name(staged.count + 1)
-            let descriptor = try LocalFileSystem.createExclusive(path, permissions: 0o600)
+            let path = HostPath.join(folder, Self.name(staged.count + 1))
+            let descriptor = try LocalFileSystem.createExclusive(path, permissions: .ownerOnly)
             current = (descriptor, path)
             write = { try LocalFileSystem.writeAll(descriptor, $0, path: path) }
         } else if retain.contains(entry.member) {
@@ -143,6 +143,6 @@ struct StagedFiles {
 
     /// Where `member` was staged, if it was.
     func path(of member: String) -> String? {
-        numbers[member].map { folder + "/" + StagingSink.name(Int($0)) }
+        numbers[member].map { HostPath.join(folder, StagingSink.name(Int($0))) }
     }
 }

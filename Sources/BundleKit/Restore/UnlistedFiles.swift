@@ -60,12 +60,12 @@ struct UnlistedFiles: Sendable, Equatable {
                 guard try FileStatus.of(folder)?.kind == .directory else { continue }
                 _ = try walk(folder, item: item)
             case .glob(let template):
-                let (folderTemplate, pattern) = ItemCollector.split(template)
+                let (folderTemplate, pattern) = PathTemplate.split(template)
                 let folder = try mapper.hostPath(for: try VariableResolver.expand(folderTemplate, with: variables, context: context))
                 guard try FileStatus.of(folder)?.kind == .directory else { continue }
                 let matcher = GlobPattern(pattern)
                 for name in try LocalFileSystem.contents(of: folder) where matcher.matches(name) {
-                    let path = folder + "/" + name
+                    let path = HostPath.join(folder, name)
                     if !isKept(path), try FileStatus.of(path)?.kind == .regular { add(path, item: item.id) }
                 }
             case .path, .exported:
@@ -79,7 +79,7 @@ struct UnlistedFiles: Sendable, Equatable {
     private mutating func walk(_ folder: String, item: ProfileItem) throws -> Bool {
         var empties = true
         for name in try LocalFileSystem.contents(of: folder) {
-            let path = folder + "/" + name
+            let path = HostPath.join(folder, name)
             guard let status = try FileStatus.of(path) else { continue }  // removed meanwhile
             if isKept(path) {
                 empties = false
@@ -105,7 +105,7 @@ struct UnlistedFiles: Sendable, Equatable {
 
     /// Listed, never-copy, or bundle's own state.
     private func isKept(_ path: String) -> Bool {
-        listed.contains(path) || protected.contains(path) || path == stateDirectory || path.hasPrefix(stateDirectory + "/")
+        listed.contains(path) || protected.contains(path) || HostPath.isInside(path, folder: stateDirectory)
     }
 
     private mutating func add(_ path: String, item: String) {

@@ -157,54 +157,9 @@ struct JSONTokenizer {
     }
 
     /// The text of a checked string token (its range includes the quotes). An unpaired
-    /// `\u` surrogate decodes as U+FFFD.
+    /// `\u` surrogate decodes as U+FFFD (`JSONStringDecoder.lossy`).
     static func decodeString(_ bytes: [UInt8], _ range: Range<Int>) -> String {
-        var out: [UInt8] = []
-        var cursor = range.lowerBound + 1
-        let end = range.upperBound - 1
-        var pendingHigh: UInt32?
-        func flushHigh() {
-            if pendingHigh != nil { out += [0xEF, 0xBF, 0xBD] }
-            pendingHigh = nil
-        }
-        while cursor < end {
-            let byte = bytes[cursor]
-            guard byte == UInt8(ascii: "\\") else {
-                flushHigh()
-                out.append(byte)
-                cursor += 1
-                continue
-            }
-            let code = bytes[cursor + 1]
-            cursor += 2
-            guard code == UInt8(ascii: "u") else {
-                flushHigh()
-                switch code {
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                default: out.append(code)
-                }
-                continue
-            }
-            let unit = UInt32(String(decoding: bytes[cursor..<cursor + 4], as: UTF8.self), radix: 16) ?? 0xFFFD
-            cursor += 4
-            if (0xD800...0xDBFF).contains(unit) {
-                flushHigh()
-                pendingHigh = unit
-            } else if (0xDC00...0xDFFF).contains(unit), let high = pendingHigh {
-                pendingHigh = nil
-                let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))!
-                UTF8.encode(scalar) { out.append($0) }
-            } else {
-                flushHigh()
-                UTF8.encode(Unicode.Scalar(unit) ?? "\u{FFFD}") { out.append($0) }
-            }
-        }
-        flushHigh()
-        return String(decoding: out, as: UTF8.self)
+        bytes[range.lowerBound + 1..<range.upperBound - 1].withUnsafeBytes(JSONStringDecoder.lossy)
     }
 }
 

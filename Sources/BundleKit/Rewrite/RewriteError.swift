@@ -28,25 +28,25 @@ public enum RewriteError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .unsupportedEncoding(file, reason):
-            return "\(file): \(reason). Config rewrites read UTF-8 (with or without a byte order mark) and UTF-16 with a byte order mark; save the file in one of these, then retry."
+            return "\(file): \(reason). Config rewrites read UTF-8 (with or without a byte order mark) and UTF-16 with a byte order mark."
         case let .malformed(file, format, line, reason):
-            return "\(Self.place(file, line)): not well-formed \(format): \(reason). Fix the file (or restore it from a backup) and retry; bundle does not rewrite a file it cannot parse."
+            return "\(Self.place(file, line)): not well-formed \(format): \(reason); bundle does not rewrite a file it cannot parse."
         case let .invalidTarget(file, target, reason):
-            return "\(file): invalid rewrite target \(target.subject): \(reason). Fix the profile's rewrite."
+            return "\(file): invalid rewrite target \(target.subject): \(reason)."
         case let .notFound(file, target, detail):
             let why = detail.isEmpty ? "" : " (\(detail))"
-            return "\(file): \(target.subject) not found\(why). Check the file is the product's config, or fix the profile's rewrite."
+            return "\(file): \(target.subject) not found\(why)."
         case let .ambiguous(file, target, lines):
             let at = lines.map(String.init).joined(separator: ", ")
-            return "\(file): \(target.subject) occurs \(lines.count) times (lines \(at)); a rewrite changes exactly one value. Remove the duplicate from the file, or make the profile's rewrite more specific."
+            return "\(file): \(target.subject) occurs \(lines.count) times (lines \(at)); a rewrite changes exactly one value."
         case let .notAValue(file, target, line, reason):
-            return "\(Self.place(file, line)): \(target.subject) \(reason). Point the profile's rewrite at a single value."
+            return "\(Self.place(file, line)): \(target.subject) \(reason)."
         case let .invalidValue(file, target, line, reason):
-            return "\(Self.place(file, line)): cannot write the new value of \(target.subject): \(reason). Pass a different value with --set, or change the file by hand."
+            return "\(Self.place(file, line)): cannot write the new value of \(target.subject): \(reason)."
         case let .guardNotFound(file, find, guardText):
-            return "\(file): the guard text '\(RewriteTarget.shortened(guardText))' is not in the file, so 'replace \(RewriteTarget.shortened(find))' was not applied. The file is not the version the profile expects; check it, or fix the profile's guard."
+            return "\(file): the guard text '\(RewriteTarget.shortened(guardText))' is not in the file, so 'replace \(RewriteTarget.shortened(find))' was not applied: the file is not the version the profile expects."
         case let .validationFailed(file, format, reason):
-            return "\(file): the rewritten file would not be valid \(format) (\(reason)); it was left unchanged. This is a bug in bundle: please report it, and change the value by hand."
+            return "\(file): the rewritten file would not be valid \(format) (\(reason)); it was left unchanged. This is a bug in bundle."
         }
     }
 

@@ -13,9 +13,9 @@ public enum AgeKeyFiles {
         let identity = AgeIdentity.generate()
         let stamp = ISO8601DateFormatter().string(from: created)
         try KeyFiles.write(
-            "# created: \(stamp)\n# public key: \(identity.recipient.text)\n\(identity.text)\n", to: identityPath, permissions: 0o600)
+            "# created: \(stamp)\n# public key: \(identity.recipient.text)\n\(identity.text)\n", to: identityPath, permissions: .ownerOnly)
         do {
-            try KeyFiles.write("\(identity.recipient.text)\n", to: recipientPath, permissions: 0o644)
+            try KeyFiles.write("\(identity.recipient.text)\n", to: recipientPath, permissions: .everyoneReads)
         } catch {
             LocalFileSystem.remove(identityPath)
             throw error

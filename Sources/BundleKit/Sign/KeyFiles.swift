@@ -12,9 +12,9 @@ public enum KeyFiles {
             throw FileSystemError.alreadyExists(path: path)
         }
         let key = MinisignSecretKey.generate()
-        try write(key.fileContents(), to: secretPath, permissions: 0o600)
+        try write(key.fileContents(), to: secretPath, permissions: .ownerOnly)
         do {
-            try write(key.publicKey.fileContents(), to: publicPath, permissions: 0o644)
+            try write(key.publicKey.fileContents(), to: publicPath, permissions: .everyoneReads)
         } catch {
             LocalFileSystem.remove(secretPath)
             throw error
@@ -46,7 +46,7 @@ public enum KeyFiles {
         return String(decoding: data.prefix(count), as: UTF8.self)
     }
 
-    static func write(_ text: String, to path: String, permissions: UInt32) throws {
+    static func write(_ text: String, to path: String, permissions: FilePermissions) throws {
         let descriptor = try LocalFileSystem.createExclusive(path, permissions: permissions)
         defer { try? descriptor.close() }
         try Data(text.utf8).withUnsafeBytes { bytes in

@@ -29,7 +29,7 @@ struct ObjectStore {
             return false
         }
         let subfolder = (object as NSString).deletingLastPathComponent
-        try LocalFileSystem.makeDirectories(subfolder, permissions: 0o700)
+        try LocalFileSystem.makeDirectories(subfolder, permissions: .ownerOnlyFolder)
         try LocalFileSystem.writeAtomically(object, temporary: Host.join(folder, ".\(digest).tmp")) { file, temporary in
             let (actual, copied) = try reader.digestMember(buffer: buffer) { chunk in
                 try LocalFileSystem.writeAll(file, chunk, path: temporary)

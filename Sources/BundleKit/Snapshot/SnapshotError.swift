@@ -4,16 +4,17 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
     case noStore(path: String)
     /// No snapshot with this id is listed in the store.
     case unknownSnapshot(id: String, store: String)
-    /// An index record could not be read or does not match its file name.
-    case badIndex(path: String, reason: String)
+    /// An index record could not be read or does not match its file name (`cause`: the
+    /// decoder's error, when that is why).
+    case badIndex(path: String, reason: String, cause: ErrorCause? = nil)
     /// `--keep` below 1: the newest snapshot is never removed.
     case invalidKeep(Int)
     /// `--keep-within` text that is not a whole number and a unit.
     case invalidDuration(String)
     /// Prune without `--keep` or `--keep-within`.
     case noRetention
-    /// A stored snapshot header could not be read.
-    case badHeader(path: String, reason: String)
+    /// A stored snapshot header could not be read (`cause`: the reader's error, when that is why).
+    case badHeader(path: String, reason: String, cause: ErrorCause? = nil)
     /// An object a snapshot needs is missing or corrupted.
     case badObject(ObjectProblem)
     /// The snapshot was signed with a key whose public key is not in `keys/signers/`.
@@ -23,23 +24,23 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .noStore(let path):
-            return "\(path): no snapshot store here (no keys in \(path)/keys). Run 'bundle snapshot create' first, or pass --store."
+            return "\(path): no snapshot store here (no keys in \(path)/keys)."
         case .unknownSnapshot(let id, let store):
-            return "snapshot '\(id)' is not in \(store). 'bundle snapshot list --store \(store)' shows the ids."
-        case .badIndex(let path, let reason):
-            return "\(path): unreadable snapshot index record (\(reason)). Move it aside; the bundle beside it is still a normal bundle."
+            return "snapshot '\(id)' is not in \(store)."
+        case .badIndex(let path, let reason, _):
+            return "\(path): unreadable snapshot index record (\(reason))."
         case .invalidKeep(let count):
             return "--keep \(count): keep at least 1 (the newest snapshot is never removed)."
         case .invalidDuration(let text):
-            return "--keep-within \(text): give a whole number and a unit s, m, h, d or w, e.g. 12h or 7d."
+            return "--keep-within \(text): not a whole number and a unit."
         case .noRetention:
-            return "prune: say what to keep with --keep N, --keep-within DURATION, or both."
-        case .badHeader(let path, let reason):
-            return "\(path): unreadable snapshot header (\(reason)). The snapshot cannot be rebuilt; remove it with 'bundle snapshot prune' once newer snapshots exist."
+            return "prune: nothing says what to keep."
+        case .badHeader(let path, let reason, _):
+            return "\(path): unreadable snapshot header (\(reason)); the snapshot cannot be rebuilt."
         case .badObject(let problem):
-            return "\(problem). The snapshot cannot be rebuilt; 'bundle snapshot verify --all' shows every damaged snapshot."
+            return "\(problem); the snapshot cannot be rebuilt."
         case .unknownSigner(let id, let path):
-            return "snapshot '\(id)' was signed with its own key and \(path) is missing; put that key's minisign .pub file there."
+            return "snapshot '\(id)' was signed with its own key and \(path) is missing."
         }
     }
 }

@@ -19,7 +19,7 @@ struct SnapshotHeader {
             manifest = try Manifest.decode(members.manifest)
             checksums = try ChecksumList.parse(members.checksums)
         } catch {
-            throw SnapshotError.badHeader(path: path, reason: String(describing: error))
+            throw SnapshotError.badHeader(path: path, reason: "\(error)", cause: ErrorCause(error))
         }
     }
 
@@ -59,7 +59,7 @@ struct SnapshotHeader {
     func write(to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        try LocalFileSystem.writeAtomically(path, temporary: Host.join(folder, ".\(name).tmp"), permissions: 0o644) { file, temporary in
+        try LocalFileSystem.writeAtomically(path, temporary: Host.join(folder, ".\(name).tmp"), permissions: .everyoneReads) { file, temporary in
             try BundleWriter.writeHeader(
                 manifest: HeaderContent(members.manifest), checksums: HeaderContent(members.checksums),
                 signature: HeaderContent(members.signature), created: created,
@@ -101,7 +101,7 @@ struct SnapshotHeader {
                 }
                 // As the capture wrote it: an encrypted member is 0600, the rest keep their mode.
                 let header = EntryHeader(
-                    path: entry.member, size: entry.size, permissions: entry.encrypted ? 0o600 : entry.permissions ?? 0o600,
+                    path: entry.member, size: entry.size, permissions: entry.encrypted ? BundleLayout.encryptedMemberPermissions.rawValue : entry.permissions ?? FilePermissions.ownerOnly.rawValue,
                     mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
                 let stored = try writer.add(header, from: object, lock: nil) { _ in }
                 if stored.sha256 != entry.sha256 { try problem(.wrongDigest(actual: stored.sha256)) }

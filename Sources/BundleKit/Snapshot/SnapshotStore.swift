@@ -194,7 +194,7 @@ public struct SnapshotStore: Sendable {
             options.bundle = bundle
             options.publicKey = try publicKey(for: record)
             options.unlock = try options.unlock ?? storeUnlock(record)
-            return try Differ(options: options).run()
+            return try Differ(options: options, onEvent: onEvent).run()
         }
     }
 
@@ -411,7 +411,7 @@ public struct SnapshotStore: Sendable {
         } catch let error as FileSystemError {
             throw error
         } catch {
-            throw SnapshotError.badIndex(path: file, reason: String(describing: error))
+            throw SnapshotError.badIndex(path: file, reason: "\(error)", cause: ErrorCause(error))
         }
         guard record.id == id else { throw SnapshotError.badIndex(path: file, reason: "it names '\(record.id)'") }
         return record

@@ -116,7 +116,7 @@ enum ManifestConsistency {
         }
         switch item.selector {
         case .directory(let template): return below(template)
-        case .glob(let template): return below(ItemCollector.split(template).folder)
+        case .glob(let template): return below(PathTemplate.split(template).folder)
         case .exported: return Substring(item.id)
         case .path(let template):
             // Capture names a single file's member after the file the path resolves to.

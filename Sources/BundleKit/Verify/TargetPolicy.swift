@@ -117,7 +117,7 @@ enum TargetPolicy {
             let relative = target.dropFirst(template.count + 1)
             return isLiteralRelativePath(relative) ? nil : "the part below the item's directory is not a plain relative path"
         case .glob(let template):
-            let (folder, pattern) = ItemCollector.split(template)
+            let (folder, pattern) = PathTemplate.split(template)
             guard target.hasPrefix(folder + "/") else { return "not in the item's folder '\(folder)'" }
             let name = target.dropFirst(folder.count + 1)
             guard !name.contains("/"), isLiteralRelativePath(name) else { return "not a single name in the item's folder" }

@@ -21,33 +21,35 @@ public struct Verifier {
     }
 
     /// Checks only the front of the bundle: signature, SHA256SUMS, the manifest, its limits and
-    /// targets; reads no payload. What restore uses to refuse before it writes anything.
+    /// targets; reads no payload.
     public func runHeader() throws -> VerifyReport {
-        try run(sink: nil, headerOnly: true)
+        try open(frontOnly: true).readFront()
     }
 
     /// Reads the whole bundle and returns every problem found; `sink` receives the bytes of
-    /// each listed member as they stream. `beforePayload` gets the manifest once the signed
-    /// front holds (no problem found in it), before the first payload byte: restore plans and
-    /// checks there, so that it reads the bundle's front once. Throws only when the file cannot
-    /// be opened (`FileSystemError`), the sink fails or `beforePayload` throws.
-    public func run(sink: PayloadSink? = nil, beforePayload: ((Manifest) throws -> Void)? = nil) throws -> VerifyReport {
-        try run(sink: sink, headerOnly: false, beforePayload: beforePayload)
+    /// each listed member as they stream, once the signed front holds. Throws only when the
+    /// file cannot be opened (`FileSystemError`) or the sink fails.
+    public func run(sink: PayloadSink? = nil) throws -> VerifyReport {
+        let reading = try open()
+        _ = reading.readFront()
+        return try reading.streamPayload(into: sink)
     }
 
-    private func run(sink: PayloadSink?, headerOnly: Bool, beforePayload: ((Manifest) throws -> Void)? = nil) throws -> VerifyReport {
-        var report = VerifyReport(bundle: bundle)
+    /// Opens the bundle for one read in two stages: `readFront()` (signature, SHA256SUMS,
+    /// manifest), then `streamPayload(into:)`. Restore plans and runs its preflight between
+    /// the two, before the first payload byte. `frontOnly` reads no payload at all.
+    public func open(frontOnly: Bool = false) throws -> BundleReading {
         let total = (try? FileStatus.of(bundle))??.size ?? 0
         let file = try LocalFileSystem.openForReading(bundle)
-        defer { try? file.close() }
-        let reader: PaxReader
         do {
             // Reading the payload, decompression runs on a core of its own.
-            reader = try PaxReader(
-                fileDescriptor: file.rawValue, decompressInBackground: !headerOnly, strict: !headerOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
+            let reader = try PaxReader(
+                fileDescriptor: file.rawValue, decompressInBackground: !frontOnly, strict: !frontOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
+            return BundleReading(verifier: self, reader: reader, total: total, closeFile: { try? file.close() })
         } catch {
+            try? file.close()
             var reason = String(describing: error)
-            if !headerOnly, case ArchiveError.unsupportedFormat = error {
+            if !frontOnly, case ArchiveError.unsupportedFormat = error {
                 // Name the bytes: the compression was recognized (the tar header is damaged) or not.
                 let start = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: bundle)).read(upToCount: 4)).map { [UInt8]($0) } ?? []
                 let compressed = start.starts(with: [0x1f, 0x8b, 8]) || start == [0x28, 0xB5, 0x2F, 0xFD]
@@ -55,16 +57,29 @@ public struct Verifier {
                     ? " (tar stream bytes 0..<512, the first member's tar header, are damaged)"
                     : " (file bytes 0..<512 start neither a gzip member, a zstd frame nor a tar header)"
             }
+            var report = VerifyReport(bundle: bundle)
             report.problems.append(.unreadable(reason: reason))
-            return report
+            return BundleReading(verifier: self, unreadable: report)
         }
-        defer { reader.close() }  // before the descriptor closes
+    }
+
+    /// What the payload stage checks members against, once the front is read.
+    struct PayloadExpectation {
+        let manifest: Manifest
+        let checksums: ChecksumList
+        /// Member → position in `manifest.entries`.
+        let expected: [String: Int32]
+    }
+
+    /// Reads and checks the front into `report`; nil when reading on is pointless or unsafe
+    /// (a header member missing, a manifest that does not parse, a limit exceeded).
+    func readFront(_ reader: PaxReader, into report: inout VerifyReport) -> PayloadExpectation? {
         var header: BundleHeader
         do {
             header = try BundleHeader.read(from: reader)
         } catch {
-            report.problems.append(error)
-            return report
+            report.problems.append(VerifyProblem(error))
+            return nil
         }
 
         // The three header members' tar headers as stored, checked once the manifest says when
@@ -105,7 +120,7 @@ public struct Verifier {
             checksums = try ChecksumList.parse(header.checksums)
         } catch {
             report.problems.append(.malformed(member: BundleLayout.checksums, reason: error.description))
-            return report
+            return nil
         }
         header.checksums = Data()
         if let listed = checksums[BundleLayout.manifest], listed != manifestDigest {
@@ -118,12 +133,12 @@ public struct Verifier {
         case .success(let value): manifest = value
         case .failure(let error):
             report.problems.append(.malformed(member: BundleLayout.manifest, reason: error.description))
-            return report
+            return nil
         }
         report.manifest = manifest
-        if let created = Self.epoch(manifest.created) {
+        if let created = Timestamp.epoch(manifest.created) {
             for front in frontHeaders {
-                let canonical = EntryHeader(path: front.name, size: front.size, permissions: 0o644, mtimeSeconds: created)
+                let canonical = EntryHeader(path: front.name, size: front.size, permissions: BundleLayout.headerMemberPermissions.rawValue, mtimeSeconds: created)
                 if let problem = Self.compare(front.raw, with: canonical, member: front.name) { report.problems.append(problem) }
             }
         }
@@ -133,17 +148,11 @@ public struct Verifier {
         if let exceeded = checkLimits(manifest) {
             // Reading on could mean terabytes: stop here, with the one problem that says why.
             report.problems.append(exceeded)
-            return report
+            return nil
         }
         report.problems += ManifestConsistency.problems(in: manifest)
         let expected = crossCheck(manifest, checksums, into: &report)
-        if headerOnly { return report }
-        if report.problems.isEmpty { try beforePayload?(manifest) }
-        // Nothing reaches the sink (staging) unless the signed front of the bundle is sound.
-        try streamPayload(
-            reader, manifest: manifest, checksums: checksums, expected: expected, sink: report.problems.isEmpty ? sink : nil,
-            total: total, into: &report)
-        return report
+        return PayloadExpectation(manifest: manifest, checksums: checksums, expected: expected)
     }
 
     /// The first limit the manifest's declarations exceed, if any.
@@ -217,7 +226,7 @@ public struct Verifier {
 
     /// Reads the payload, checking each member against its entry (`expected`: member →
     /// position in `manifest.entries`) with the digest SHA256SUMS signs.
-    private func streamPayload(
+    func streamPayload(
         _ reader: PaxReader, manifest: Manifest, checksums: ChecksumList, expected: [String: Int32], sink: PayloadSink?,
         total: Int64, into report: inout VerifyReport
     ) throws {
@@ -292,7 +301,7 @@ public struct Verifier {
                 // (A mode that is not octal is `malformed` already: nothing to compare with.)
                 if let permissions = entry.permissions {
                     let canonical = EntryHeader(
-                        path: name, size: entry.size, permissions: entry.encrypted ? 0o600 : permissions,
+                        path: name, size: entry.size, permissions: entry.encrypted ? BundleLayout.encryptedMemberPermissions.rawValue : permissions,
                         mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
                     if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
                 }
@@ -330,48 +339,6 @@ public struct Verifier {
         }
         for member in expected.filter({ !seen[Int($0.value)] }).keys.sorted(by: BundleLayout.precedes) {
             report.problems.append(.missing(member: member))
-        }
-    }
-
-    /// A problem when the member's stored tar header (`raw`, from the layout) is not exactly
-    /// the bytes the writer produces for `canonical`.
-    static func compare(_ raw: TarLayout.Header?, with canonical: EntryHeader, member: String) -> VerifyProblem? {
-        guard let raw else { return nil }  // the layout stopped earlier, and said why
-        guard let expected = try? PaxWriter.headerBytes(for: canonical) else {
-            return .nonCanonical(member: member, range: "its tar header", reason: "the writer cannot encode what the manifest declares")
-        }
-        guard raw.bytes != expected else { return nil }
-        let at = (0..<min(raw.bytes.count, expected.count)).first { raw.bytes[$0] != expected[$0] } ?? min(raw.bytes.count, expected.count)
-        let start = raw.offset + Int64(at)
-        return .nonCanonical(
-            member: member, range: "tar stream bytes \(start)..<\(raw.offset + Int64(max(raw.bytes.count, expected.count)))",
-            reason: "its tar header (\(raw.bytes.count) bytes) differs from the writer's encoding (\(expected.count) bytes) from byte \(at) on")
-    }
-
-    /// The untrusted comment bundle's writer puts in `SHA256SUMS.minisig`.
-    static func untrustedComment(keyID: String) -> String {
-        "signature from bundle secret key \(keyID)"
-    }
-
-    /// The index of the first byte where `a` and `b` differ.
-    private static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
-    }
-
-    /// Seconds since the epoch of a manifest `created` time (`YYYY-MM-DDTHH:MM:SSZ`).
-    static func epoch(_ created: String) -> Int64? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: created).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
-    }
-
-    static func describe(_ kind: EntryHeader.Kind) -> String {
-        switch kind {
-        case .regular: return "regular file"
-        case .directory: return "folder"
-        case .symlink(let target): return "symbolic link to \(target)"
-        case .hardlink(let target): return "hard link to \(target)"
-        case .other(let what): return what
         }
     }
 }

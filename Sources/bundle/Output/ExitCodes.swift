@@ -29,24 +29,58 @@ enum ExitCodes {
     /// Anything else (a bug: please report it).
     static let internalError: Int32 = 70
 
-    static func code(for error: Error) -> Int32 {
+    /// What a command does, which decides what a failure of a command it runs means: a
+    /// failed service stop in `restore` is a failed restore (5), never a failed capture (4).
+    enum Phase {
+        /// `create`, `snapshot create`.
+        case capture
+        /// `restore`, `snapshot restore`, `rollback`.
+        case restore
+        /// Everything else (verify, inspect, diff, keygen, profiles, list, prune, export).
+        case other
+    }
+
+    /// The exit code for `error`, thrown by a command of `phase`. Every `RestoreError` and
+    /// `CaptureError` case is listed, so a new case does not compile until it has a code.
+    static func code(for error: Error, phase: Phase = .other) -> Int32 {
         switch error {
         case let error as RestoreError:
             switch error {
             case .verificationFailed: return verificationFailed
-            case .stepFailed, .checkFailed, .notReady, .unfinishedJournal: return restoreFailed
+            case .stepFailed, .checkFailed, .notReady, .rewriteNotApplicable, .unfinishedJournal, .journalUnreadable: return restoreFailed
             case .busy: return storeBusy
             case .commandsNotTrusted, .commandsUseBundleValues: return commandsNotTrusted
-            default: return invalidInput
+            case .targetNotAFile, .identityRequired, .wrongKey, .noImportCommand, .otherOS, .journalOfOtherRoot, .duplicateTarget:
+                return invalidInput
+            }
+        case let error as CaptureError:
+            switch error {
+            case .requiredItemMissing, .wrongKind, .unsupportedName, .duplicateMember, .sameTarget, .plaintextSecret, .neverCopy,
+                .restoreSourceFailed, .exportProducedNothing, .unsafeLink, .interrupted, .journalEntryRefused, .refusedContent:
+                return captureFailed
+            case .unfinished: return restoreFailed  // as for a restore: an unfinished journal must be rolled back first
             }
         case is VerifyProblem: return verificationFailed
         case is ProfileError, is SignatureError, is ManifestError, is PathError, is ArchiveError, is AgeError:
             return invalidInput
-        case is SnapshotError, is DiffError: return invalidInput
+        case is SnapshotError, is DiffError, is RewriteError: return invalidInput
         case FileSystemError.lockTimedOut: return storeBusy
         case is FileSystemError: return fileSystem
-        case is CaptureError, is CommandError: return captureFailed
+        case is CommandError:
+            // A command bundle runs (a service manager, a step, a check) failed in this phase.
+            return phase == .capture ? captureFailed : restoreFailed
         default: return internalError
         }
     }
 }
+
+/// The phase of each command, for `ExitCodes.code(for:phase:)`.
+protocol PhasedCommand {
+    static var phase: ExitCodes.Phase { get }
+}
+
+extension BundleCommand.Create: PhasedCommand { static var phase: ExitCodes.Phase { .capture } }
+extension BundleCommand.Snapshot.Create: PhasedCommand { static var phase: ExitCodes.Phase { .capture } }
+extension BundleCommand.Restore: PhasedCommand { static var phase: ExitCodes.Phase { .restore } }
+extension BundleCommand.Snapshot.Restore: PhasedCommand { static var phase: ExitCodes.Phase { .restore } }
+extension BundleCommand.Rollback: PhasedCommand { static var phase: ExitCodes.Phase { .restore } }

@@ -1,22 +1,43 @@
 import BundleKit
 import Foundation
 
-/// Progress on standard error, only on a terminal: a one-line bar redrawn at most ten times a
-/// second where control sequences are welcome, and on `TERM=dumb` plain lines, one per tenth
-/// of a phase; warnings print above it (and, with `quiet`, not at all).
+/// Progress on standard error, with bytes, rate and time left (`ProgressMeter`): a one-line
+/// bar redrawn at most ten times a second on a terminal that takes control sequences; plain
+/// lines elsewhere (`TERM=dumb`, or standard error not a terminal: a log, a pipe), at most one
+/// every `plainInterval` seconds per phase, and the phase's last line when it had any; nothing
+/// with `--quiet` or `--json`. Warnings print above the bar (and, with `quiet`, not at all).
 final class ProgressBar: @unchecked Sendable {
+    /// How the progress is drawn.
+    enum Style: Equatable {
+        /// Nothing (`--quiet`, `--json`).
+        case none
+        /// Plain lines, no control sequences.
+        case plain
+        /// A bar redrawn in place.
+        case bar
+    }
+
+    /// Seconds between plain lines: `BUNDLE_PROGRESS_INTERVAL`, else 3.
+    static var plainInterval: TimeInterval {
+        ProcessInfo.processInfo.environment["BUNDLE_PROGRESS_INTERVAL"].flatMap(TimeInterval.init).map { max(0, $0) } ?? 3
+    }
+
     private let lock = NSLock()
-    private let enabled: Bool
-    private let plain: Bool
+    private let style: Style
     private let quiet: Bool
+    private let interval: TimeInterval
     private var lastDraw = Date.distantPast
     private var drawn = false
-    private var lastPlain: (phase: String, tenth: Int) = ("", -1)
+    private var meter: ProgressMeter?
+    private var lastCompleted: Int64 = 0
+    private var lastPlain = Date.distantPast
+    private var plainLines = 0
 
-    init(enabled: Bool = Terminal.stderrIsTerminal, controlSequences: Bool = Terminal.stderrTakesControlSequences, quiet: Bool = false) {
-        self.enabled = enabled && !quiet
-        self.plain = !controlSequences
+    /// `quiet`: warnings and progress off; `json`: progress off (the document is on standard output).
+    init(quiet: Bool = false, json: Bool = false, controlSequences: Bool = Terminal.stderrTakesControlSequences, interval: TimeInterval = ProgressBar.plainInterval) {
+        self.style = quiet || json ? .none : controlSequences ? .bar : .plain
         self.quiet = quiet
+        self.interval = interval
     }
 
     /// The handler to pass to the library.
@@ -32,23 +53,35 @@ final class ProgressBar: @unchecked Sendable {
             clear()
             if !quiet { Terminal.err("bundle: warning: \(message)") }
         case .progress(let phase, let completed, let total, let item):
-            guard enabled else { return }
-            if plain {
-                let tenth = total > 0 ? Int(min(1, Double(completed) / Double(total)) * 10) : 0
-                guard (phase, tenth) != lastPlain else { return }
-                lastPlain = (phase, tenth)
-                Terminal.err("\(phase): \(tenth * 10)% (\(completed) of \(total))")
+            guard style != .none else { return }
+            let now = Date()
+            // A new phase, or the same phase again (`snapshot verify --all`: one per snapshot).
+            if meter?.phase != phase || completed < lastCompleted {
+                meter = ProgressMeter(phase: phase, started: now)
+                lastPlain = now
+                plainLines = 0
+            }
+            lastCompleted = completed
+            guard let meter else { return }
+            let finished = completed >= total
+            if style == .plain {
+                // The first line after `interval`, then one per `interval`; the last one only
+                // when the phase printed before (a quick phase says nothing).
+                guard now.timeIntervalSince(lastPlain) >= interval || (finished && plainLines > 0) else { return }
+                lastPlain = now
+                plainLines += 1
+                Terminal.err(meter.line(completed: completed, total: total, at: now))
                 return
             }
-            let now = Date()
-            guard now.timeIntervalSince(lastDraw) >= 0.1 || completed == total else { return }
+            guard now.timeIntervalSince(lastDraw) >= 0.1 || finished else { return }
             lastDraw = now
             let fraction = total > 0 ? min(1, Double(completed) / Double(total)) : 0
-            let width = 24
+            let width = 20
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let name = item.count > 40 ? "..." + item.suffix(37) : item
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(phase) [\(bar)] \(Int(fraction * 100))% \(name)".utf8))
+            let line = meter.line(completed: completed, total: total, at: now).dropFirst(phase.count + 2)
+            let name = item.count > 30 ? "..." + item.suffix(27) : item
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(phase) [\(bar)] \(line) \(name)".utf8))
             drawn = true
         }
     }

@@ -1,12 +1,6 @@
 import BundleKit
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where the command line writes: results on standard output, messages and progress on
 /// standard error (written with `FileHandle.standardError`; Swift 6 rejects the C global).
 enum Terminal {
@@ -18,8 +12,8 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// True when standard error is an interactive terminal (progress goes there only).
-    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    /// True when standard error is an interactive terminal.
+    static var stderrIsTerminal: Bool { TerminalDevice.isTerminal(.standardError) }
 
     /// True when standard error may get control sequences (a bar redrawn in place): a
     /// terminal whose `TERM` is set and not `dumb`.
@@ -28,21 +22,41 @@ enum Terminal {
         return !term.isEmpty && term != "dumb"
     }
 
-    /// Prints an error as text on standard error, or as a JSON object on standard output.
+    /// Prints an error as text on standard error (its message, then `hint: ...` on a line
+    /// of its own), and also as a JSON object on standard output with `json`.
     static func reportError(_ error: Error, json: Bool) {
-        let message = String(describing: error)
         if json {
             JSONOutput.print(ErrorSummary(error))
         }
-        err("bundle: error: \(message)")
+        err("bundle: error: \(error)")
+        if let hint = Diagnosis.hint(of: error) { err("hint: \(hint)") }
     }
 }
 
-/// An error as `--json` prints it; a refused restore lists its problems as `verify --json` does.
+/// An error as `--json` prints it (Formats/json-output.md): `{"error": {code, message, hint,
+/// file, cause, ...}}`; a refused restore lists its problems as `verify --json` does.
 struct ErrorSummary: Encodable {
-    struct Body: Encodable {
-        var type: String
+    /// An error's cause, itself with a cause.
+    final class Cause: Encodable {
+        var code: String
         var message: String
+        var hint: String?
+        var cause: Cause?
+
+        init(_ error: Error) {
+            code = Diagnosis.causeCode(of: error)
+            message = "\(error)"
+            hint = (error as? any DiagnosableError)?.hint
+            cause = Diagnosis.cause(of: error).map(Cause.init)
+        }
+    }
+
+    struct Body: Encodable {
+        var code: String
+        var message: String
+        var hint: String?
+        var file: String?
+        var cause: Cause?
         var problems: [VerifySummary.Problem]?
         /// For a restore refused for want of consent: every command the bundle's profile would run.
         var commands: [String]?
@@ -54,11 +68,13 @@ struct ErrorSummary: Encodable {
 
     /// A usage error (the command line itself is wrong), with argument-parser's message.
     init(usage message: String) {
-        error = Body(type: "UsageError", message: message)
+        error = Body(code: "usage", message: message, hint: "Run the command with --help for its options.")
     }
 
     init(_ error: Error) {
-        var body = Body(type: String(describing: Swift.type(of: error)), message: String(describing: error))
+        var body = Body(
+            code: Diagnosis.code(of: error), message: "\(error)", hint: Diagnosis.hint(of: error),
+            file: (error as? any DiagnosableError)?.file, cause: Diagnosis.cause(of: error).map(Cause.init))
         if case RestoreError.verificationFailed(_, let problems) = error {
             body.problems = problems.map { .init(code: $0.code, member: $0.member, message: $0.description) }
         }

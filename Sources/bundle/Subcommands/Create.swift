@@ -47,20 +47,17 @@ extension BundleCommand {
             let streamed = out == StandardStream.argument ? StreamedBundle.reserveOutput(in: StandardStream.folder) : nil
             defer { streamed?.remove() }
             var options = CaptureOptions(profile: profile, output: streamed?.path ?? out.absolutePath, signingKey: try KeyFiles.secretKey(at: signKey))
-            options.root = location.absoluteRoot
-            options.os = location.os
-            options.overrides = try location.overrides()
+            try location.apply(to: &options)
             options.compression = compression
             options.compressionLevel = level
             options.lock = try secrets.lock()
             options.allowPlaintextSecrets = allowPlaintextSecrets
             options.stopServices = stopServices
-            options.services = operations.services
-            options.settings = try operations.settings()
+            try operations.apply(to: &options)
             if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = TimeInterval(epoch) {
                 options.created = Date(timeIntervalSince1970: seconds)
             }
-            let progress = ProgressBar()
+            let progress = ProgressBar(json: output.json)
             let result = try Capturer(options: options, onEvent: progress.handler).run()
             progress.finish()
             if let streamed {

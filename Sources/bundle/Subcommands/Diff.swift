@@ -30,27 +30,24 @@ extension BundleCommand {
         }
 
         func run() async throws {
-            let setLocation: (inout DiffOptions) throws -> Void = { options in
-                options.root = location.absoluteRoot
-                options.os = location.os
-                options.overrides = try location.overrides()
-            }
+            let progress = ProgressBar(json: output.json)
             let report: DiffReport
             let source: String
             if let snapshot {
                 report = try store.snapshotStore.diff(snapshot, configure: { options in
-                    try setLocation(&options)
-                    options.unlock = try opening.unlock()
-                })
+                    try location.apply(to: &options)
+                    try opening.apply(to: &options)
+                }, onEvent: progress.handler)
                 source = "snapshot \(snapshot)"
             } else {
                 var options = DiffOptions(bundle: bundle!)
-                try setLocation(&options)
+                try location.apply(to: &options)
                 options.publicKey = try pubkey.map { try KeyFiles.publicKey($0) }
-                options.unlock = try opening.unlock()
-                report = try Differ(options: options).run()
+                try opening.apply(to: &options)
+                report = try Differ(options: options, onEvent: progress.handler).run()
                 source = bundle!
             }
+            progress.finish()
             if output.json {
                 JSONOutput.print(DiffSummary(identical: report.isIdentical, bundle: report.bundle, entries: report.entries, added: report.added))
             } else {

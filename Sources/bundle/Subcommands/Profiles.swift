@@ -21,7 +21,7 @@ extension BundleCommand.Profiles {
         func run() async throws {
             let profiles = try ProfileCatalog.list(ProfileLocations.current.loader)
             if output.json {
-                JSONOutput.print(profiles)
+                JSONOutput.print(["profiles": profiles])
                 return
             }
             let width = profiles.map(\.id.count).max() ?? 0

@@ -39,23 +39,19 @@ extension BundleCommand {
             defer { spool?.remove() }
             var options = RestoreOptions(bundle: path, publicKey: key)
             if spool != nil { options.source = "standard input" }
-            options.root = location.absoluteRoot
-            options.os = location.os
+            try location.apply(to: &options)
             // Without --os, a bundle from another OS is refused rather than quietly remapped.
             options.requireSameOS = location.givenOS == nil
-            options.overrides = try location.overrides()
             options.dryRun = dryRun
-            options.unlock = try secrets.unlock()
-            options.unlockSources = secrets.opening.sources
-            options.settings = try operations.settings()
-            options.services = operations.services
+            try secrets.opening.apply(to: &options)
+            try operations.apply(to: &options)
             options.exact = exact
             postChecks.apply(to: &options)
-            options.limits = try limits.limits()
+            try limits.apply(to: &options)
             let loader = ProfileLocations.current.loader
             options.trustedProfiles = loader.trustedProfiles(adding: try profile.map { try loader.load($0) })
             options.commandConsent = allowBundleCommands ? .allowBundleCommands : .trustedProfilesOnly
-            let progress = ProgressBar(quiet: verbosity.quiet)
+            let progress = ProgressBar(quiet: verbosity.quiet, json: output.json)
             let report = try Restorer(options: options, onEvent: progress.handler).run()
             progress.finish()
             if output.json {

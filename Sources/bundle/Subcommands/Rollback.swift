@@ -26,7 +26,7 @@ extension BundleCommand {
             guard let journal = try RestoreJournal.load(from: state) else {
                 let staging = BundleKit.Rollback.cleanUpWithoutJournal(stateDirectory: state)
                 if output.json {
-                    JSONOutput.print(NoJournal(removedStaging: staging))
+                    JSONOutput.print(RollbackSummary(report: nil, removedStaging: staging))
                 } else {
                     Terminal.out("nothing to roll back: no unfinished restore under \(location.absoluteRoot)")
                     for folder in staging { Terminal.out("  removed the staging folder \(folder) of a restore killed while verifying") }
@@ -37,14 +37,13 @@ extension BundleCommand {
             // root would have its "created" paths removed under the old one).
             let recorded = (journal.root as NSString).standardizingPath, given = (location.absoluteRoot as NSString).standardizingPath
             guard recorded == given else {
-                throw RestoreError.journalUnreadable(
-                    path: RestoreJournal.path(in: state), reason: "it records the restore of the root \(journal.root), not \(location.absoluteRoot); run bundle rollback with --root \(journal.root) where that root is")
+                throw RestoreError.journalOfOtherRoot(path: RestoreJournal.path(in: state), recorded: journal.root, given: location.absoluteRoot)
             }
             let report = BundleKit.Rollback(
                 journal: journal, stateDirectory: state, services: operations.services ?? Host.serviceController(os: location.os)
             ).run()
             if output.json {
-                JSONOutput.print(report)
+                JSONOutput.print(RollbackSummary(report: report, removedStaging: []))
             } else {
                 print(report)
             }
@@ -54,8 +53,7 @@ extension BundleCommand {
         private func undoCapture(_ journal: CaptureJournal, state: String) throws {
             let recorded = (journal.root as NSString).standardizingPath, given = (location.absoluteRoot as NSString).standardizingPath
             guard recorded == given else {
-                throw RestoreError.journalUnreadable(
-                    path: CaptureJournal.path(in: state), reason: "it records a capture of the root \(journal.root), not \(location.absoluteRoot); run bundle rollback with --root \(journal.root)")
+                throw RestoreError.journalOfOtherRoot(path: CaptureJournal.path(in: state), recorded: journal.root, given: location.absoluteRoot)
             }
             let report = CaptureRollback(journal: journal, stateDirectory: state, services: operations.services ?? Host.serviceController(os: location.os)).run()
             if output.json {
@@ -100,9 +98,42 @@ extension BundleCommand {
     }
 }
 
-/// `bundle rollback --json` when there is no journal.
-private struct NoJournal: Encodable {
-    var rolledBack = false
-    var journal = false
+/// `bundle rollback --json`: one shape with a journal and without one (then `bundle` and
+/// `step` are null, the lists empty).
+private struct RollbackSummary: Encodable {
+    /// Whether an unfinished restore's journal was found.
+    var journal: Bool
+    /// Whether a restore was undone (completely: see `complete`).
+    var rolledBack: Bool
+    /// True when the target is back as it was and the journal is gone (also without a journal).
+    var complete: Bool
+    /// Staging folders of a restore killed while verifying, removed.
     var removedStaging: [String]
+    var bundle: String?
+    var step: String?
+    var restored: [String]
+    var removed: [String]
+    var recreatedFolders: [String]
+    var resetFolders: [String]
+    var removedFolders: [String]
+    var services: [String]
+    var unvouched: [String]
+    var problems: [String]
+
+    init(report: RollbackReport?, removedStaging: [String]) {
+        journal = report != nil
+        rolledBack = report != nil
+        complete = report?.isComplete ?? true
+        self.removedStaging = removedStaging
+        bundle = report?.bundle
+        step = report?.step
+        restored = report?.restored ?? []
+        removed = report?.removed ?? []
+        recreatedFolders = report?.recreatedFolders ?? []
+        resetFolders = report?.resetFolders ?? []
+        removedFolders = report?.removedFolders ?? []
+        services = report?.services ?? []
+        unvouched = report?.unvouched ?? []
+        problems = report?.problems ?? []
+    }
 }

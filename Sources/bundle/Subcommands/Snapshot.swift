@@ -61,27 +61,21 @@ extension BundleCommand.Snapshot {
 
         func run() async throws {
             var options = SnapshotOptions(profile: try ProfileLocations.current.loader.load(profile))
-            options.root = location.absoluteRoot
-            options.os = location.os
-            options.overrides = try location.overrides()
-            options.settings = try operations.settings()
-            options.services = operations.services
+            try location.apply(to: &options)
+            try operations.apply(to: &options)
             options.stopServices = stopServices
             options.label = label
             options.keep = keep
             options.signingKey = try signKey.map { try KeyFiles.secretKey(at: $0) }
             options.recipients = try AgeKeyFiles.recipients(recipient)
-            let result = try store.snapshotStore.create(options, onEvent: Self.warnings)
+            let progress = ProgressBar(json: output.json)
+            let result = try store.snapshotStore.create(options, onEvent: progress.handler)
+            progress.finish()
             if output.json {
                 JSONOutput.print(SnapshotCreateSummary(record: result.record, pruned: result.pruned.map(\.id)))
             } else {
                 Terminal.out(result.record.id)
             }
-        }
-
-        /// Quiet by default: warnings only, on standard error.
-        static let warnings: EventHandler = { event in
-            if case .warning(let text) = event { Terminal.err("bundle: warning: \(text)") }
         }
     }
 
@@ -95,7 +89,7 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let records = try store.snapshotStore.list()
             if output.json {
-                JSONOutput.print(records)
+                JSONOutput.print(["snapshots": records])
                 return
             }
             for record in records {
@@ -126,9 +120,11 @@ extension BundleCommand.Snapshot {
         func run() async throws {
             let store = store.snapshotStore
             let ids = try all ? store.list().map(\.id) : [id!]
-            let checks = try ids.map { try store.verify($0, limits: try limits.limits()) }
+            let progress = ProgressBar(json: output.json)
+            let checks = try ids.map { try store.verify($0, limits: try limits.limits(), onEvent: progress.handler) }
+            progress.finish()
             if output.json {
-                JSONOutput.print(checks.map(SnapshotVerifySummary.init))
+                JSONOutput.print(SnapshotVerifyAllSummary(valid: !checks.contains { !$0.isValid }, snapshots: checks.map(SnapshotVerifySummary.init)))
             } else {
                 if checks.isEmpty { Terminal.out("no snapshots in \(store.path): nothing to verify") }
                 for check in checks {
@@ -166,16 +162,12 @@ extension BundleCommand.Snapshot {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let progress = ProgressBar(quiet: verbosity.quiet)
+            let progress = ProgressBar(quiet: verbosity.quiet, json: output.json)
             let report = try store.snapshotStore.restore(id, configure: { options in
-                options.unlock = try opening.unlock()
-                options.unlockSources = opening.sources
-                options.root = location.absoluteRoot
-                options.os = location.os
-                options.overrides = try location.overrides()
+                try opening.apply(to: &options)
+                try location.apply(to: &options)
                 options.dryRun = dryRun
-                options.settings = try operations.settings()
-                options.services = operations.services
+                try operations.apply(to: &options)
                 postChecks.apply(to: &options)
             }, onEvent: progress.handler)
             progress.finish()
@@ -249,6 +241,12 @@ extension BundleCommand.Snapshot {
 struct SnapshotCreateSummary: Encodable {
     var record: SnapshotRecord
     var pruned: [String]
+}
+
+/// `bundle snapshot verify --json`: whether all verified, and each snapshot's result.
+struct SnapshotVerifyAllSummary: Encodable {
+    var valid: Bool
+    var snapshots: [SnapshotVerifySummary]
 }
 
 /// `bundle snapshot verify --json`, one per snapshot.

@@ -18,7 +18,7 @@ extension BundleCommand {
 
         func run() async throws {
             let key = try KeyFiles.publicKey(pubkey)
-            let progress = ProgressBar()
+            let progress = ProgressBar(json: output.json)
             let (path, spool) = try StandardStream.input(bundle)
             defer { spool?.remove() }
             var report = try Verifier(bundle: path, publicKey: key, limits: try limits.limits(), onEvent: progress.handler).run()

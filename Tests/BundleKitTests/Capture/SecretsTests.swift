@@ -177,8 +177,11 @@ struct SecretsTests {
         #expect {
             try Restorer(options: restore).run()
         } throws: { error in
-            guard case RestoreError.stepFailed("imports", let reason, []) = error else { return false }
-            return reason.contains("exited with status 4") && reason.contains("import failed: wrong machine")
+            // The step's error is kept typed: the import command's status and output.
+            guard case RestoreError.stepFailed("imports", let cause, []) = error, case CommandError.failed(_, let status, let output) = cause.error else {
+                return false
+            }
+            return status == 4 && output.contains("import failed: wrong machine") && "\(error)".contains("exited with status 4")
         }
         #expect(try leftovers(target.url) == [])
     }

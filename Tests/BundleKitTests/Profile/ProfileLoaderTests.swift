@@ -40,7 +40,7 @@ struct ProfileLoaderTests {
         let expected = ProfileError.notFound(
             reference: "nope", searched: [temp.path("a/nope.yaml").path, temp.path("b/nope.yaml").path])
         #expect(throws: expected) { try loader.load("nope") }
-        #expect(expected.description.contains("bundle profiles list"))
+        #expect(expected.hint?.contains("bundle profiles list") == true)
         #expect(expected.description.contains(temp.path("b/nope.yaml").path))
     }
 

@@ -39,7 +39,7 @@ struct ProfileLocationsTests {
             guard case ProfileError.noProfileFolder(let searched) = error else { return false }
             return searched.contains(empty.path("share/bundle/Formats").standardizedFileURL.path)
                 && searched.contains(empty.path("bin/Formats").path) && searched.contains("/usr/share/bundle/Formats")
-                && error.localizedDescription.isEmpty == false && "\(error)".contains("BUNDLE_FORMATS")
+                && error.localizedDescription.isEmpty == false && (error as? ProfileError)?.hint?.contains("BUNDLE_FORMATS") == true
         }
     }
 

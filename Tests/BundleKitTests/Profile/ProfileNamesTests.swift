@@ -30,7 +30,7 @@ struct ProfileNamesTests {
         let misplaced = ProfileError.unknownName(
             option: "--var", name: "ManagerAddress", profile: profile.id, known: ["AgentDir", "Service"], suggestion: "ManagerAddress", otherOption: "--set")
         #expect(throws: misplaced) { try profile.checkNames(overrides: ["ManagerAddress": "em02:3740"], settings: [:]) }
-        #expect(misplaced.description.contains("pass it as --set ManagerAddress=VALUE"))
+        #expect(misplaced.hint == "Pass it as --set ManagerAddress=VALUE.")
         #expect(throws: ProfileError.unknownName(
             option: "--set", name: "ManagerAdress", profile: profile.id, known: ["ManagerAddress"], suggestion: "ManagerAddress", otherOption: nil)) {
             try profile.checkNames(overrides: [:], settings: ["ManagerAdress": "em02:3740"])

@@ -171,8 +171,8 @@ struct CertbotTests {
         #expect {
             try Restorer(options: options).run()
         } throws: { error in
-            guard case RestoreError.stepFailed("post-checks", let reason, _) = error else { return false }
-            return reason.contains("fullchain.pem to be a symlink")
+            guard case RestoreError.stepFailed("post-checks", let cause, _) = error else { return false }
+            return cause.description.contains("fullchain.pem to be a symlink")
         }
         #expect(try TreeSnapshot(scenario.target.url) == before, "rolled back")
     }

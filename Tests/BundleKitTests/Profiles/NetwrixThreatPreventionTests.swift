@@ -70,7 +70,7 @@ struct NetwrixThreatPreventionTests {
         #expect {
             try Restorer(options: scenario.restoreOptions(captured.output, root: empty.url)).run()
         } throws: { error in
-            guard case RestoreError.checkFailed("preflight", let check, _) = error else { return false }
+            guard case RestoreError.checkFailed("preflight", let check, _, _) = error else { return false }
             return check.hasSuffix("/C/Program Files/Netwrix/Netwrix Threat Prevention/SIEnterpriseManager/CertsInfo")
         }
         #expect(!scenario.tools.calls.contains { $0.hasPrefix("service") || $0.hasPrefix("SecretMgr -i") })

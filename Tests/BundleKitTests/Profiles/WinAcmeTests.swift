@@ -160,7 +160,7 @@ struct WinAcmeTests {
             try scenario.capture()
         } throws: { error in
             guard case CaptureError.restoreSourceFailed(nil, let reason, let cause) = error else { return false }
-            return reason.contains("wacs --encrypt") && cause?.contains("wacs") == true
+            return reason.description.contains("wacs --encrypt") && cause?.description.contains("wacs") == true
         }
         #expect(scenario.tools.calls == ["wacs --encrypt", "wacs --encrypt"], "the after step runs even though the before step failed")
         let settings = try SeedScenario.bytes(scenario.sourceRoot, Self.settings)
@@ -204,7 +204,7 @@ struct WinAcmeTests {
         #expect {
             try Restorer(options: scenario.restoreOptions(captured.output)).run()
         } throws: { error in
-            guard case RestoreError.checkFailed("preflight", _, let reason) = error else { return false }
+            guard case RestoreError.checkFailed("preflight", _, let reason, _) = error else { return false }
             return reason.contains("the bundle's \(scenario.target.url.path)/\(Self.settings) names 2 path(s) missing")
                 && reason.contains("/Client/LogPath = C:\\ProgramData\\win-acme\\logs does not exist")
                 && reason.contains("/Store/PemFiles/DefaultPath = C:\\certs\\pem does not exist")

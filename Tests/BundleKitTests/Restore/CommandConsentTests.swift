@@ -68,8 +68,9 @@ struct CommandConsentTests {
             let after = try TreeSnapshot(target.url)
             #expect(after == before, "\(after.difference(from: before))")
         }
-        let message = RestoreError.commandsNotTrusted(bundle: "b", profile: "p", sha256: "s", commands: ["after-files: x"], trustedCount: 7).description
-        #expect(message.contains("--allow-bundle-commands") && message.contains("--profile FILE") && message.contains("  after-files: x"))
+        let refusal = RestoreError.commandsNotTrusted(bundle: "b", profile: "p", sha256: "s", commands: ["after-files: x"], trustedCount: 7)
+        let message = refusal.description
+        #expect(refusal.hint?.contains("--allow-bundle-commands") == true && message.contains("--profile FILE") && message.contains("  after-files: x"))
     }
 
     @Test("--allow-bundle-commands runs them, and the plan says why")

@@ -104,7 +104,7 @@ struct RollbackTests {
             _ = try RestoreJournal.load(from: state)
         } throws: { error in
             guard case RestoreError.journalUnreadable(let path, _) = error else { return false }
-            return path == RestoreJournal.path(in: state) && String(describing: error).contains("index.json")
+            return path == RestoreJournal.path(in: state) && (error as? RestoreError)?.hint?.contains("index.json") == true
         }
     }
 }

@@ -1,0 +1,32 @@
+import ArchiveIO
+import BundleCrypto
+
+/// Capture feeds the archive writer in the writer's own terms: an entry header made from
+/// what `lstat` saw, and the read-ahead as the chunk source. (Archive knows nothing of Capture.)
+extension BundleWriter {
+    /// Streams `source`'s file from `reader` (which reads and hashes the plain bytes on its
+    /// own thread); returns the digest and size of the bytes stored.
+    func add(_ source: CaptureSource, lock: AgeLock?, from reader: ReadAhead, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
+        try add(source.entryHeader, lock: lock, from: reader, onProgress: onProgress)
+    }
+
+    /// Writes a kept symbolic link as a pax symlink member: no data, its text as found.
+    func addLink(_ source: CaptureSource) throws {
+        try addLink(source.entryHeader)
+    }
+}
+
+extension CaptureSource {
+    /// The member's tar header as captured: mode, size and mtime from `lstat`; for a kept link,
+    /// its text.
+    var entryHeader: EntryHeader {
+        EntryHeader(
+            path: member, kind: link.map { .symlink(target: $0) } ?? .regular, size: link == nil ? status.size : 0,
+            permissions: status.permissions, mtimeSeconds: status.mtimeSeconds, mtimeNanoseconds: status.mtimeNanoseconds)
+    }
+}
+
+extension ReadAhead: ChunkSource {
+    /// The read-ahead hashes each file's plain bytes on its own thread.
+    var hashesItsBytes: Bool { true }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import BundleKit
+
+/// The primitives every phase shares (Support/, Platform/): one rule each.
+@Suite("shared primitives")
+struct PrimitivesTests {
+    @Test("a restored file's mode: captured, setuid/setgid only where kept; from Windows by role", arguments: [
+        (UInt32(0o6755), Role.config, false, OSFamily.linux, UInt32(0o755)),
+        (0o6755, .config, true, .linux, 0o6755),
+        (0o1777, .config, false, .linux, 0o1777),
+        (0o640, .privateKey, false, .linux, 0o640),
+        (0o777, .privateKey, false, .windows, 0o600),
+        (0o777, .config, true, .windows, 0o644),
+    ])
+    func filePermissions(captured: UInt32, role: Role, keep: Bool, os: OSFamily, expected: UInt32) {
+        let entry = ManifestEntry(
+            member: "files/x/y", target: "${A}/y", item: "x", role: role, size: 0, permissions: captured, mtime: 0,
+            mtimeNanoseconds: 0, sha256: String(repeating: "0", count: 64))
+        #expect(PermissionPolicy.file(entry, keepingSpecialBits: keep, sourceOS: os) == FilePermissions(rawValue: expected))
+    }
+
+    @Test("the named permissions are the modes bundle has always used")
+    func names() {
+        #expect([FilePermissions.ownerOnly, .everyoneReads, .ownerOnlyFolder, .everyoneEnters].map(\.rawValue) == [0o600, 0o644, 0o700, 0o755])
+        #expect(FilePermissions(mode: 0o104755) == 0o4755)
+        #expect(FilePermissions(rawValue: 0o6755).removing(.setIDBits) == 0o755)
+        #expect(FilePermissions(rawValue: 0o2750).intersection(.setIDBits) == 0o2000)
+    }
+
+    @Test("host paths: one join, the absolute test, inside a folder")
+    func hostPaths() {
+        #expect(HostPath.join("/a", "b") == "/a/b")
+        #expect(HostPath.join("/a/", "b") == "/a/b")
+        #expect(HostPath.isAbsolute("/etc") && !HostPath.isAbsolute("etc") && !HostPath.isAbsolute(""))
+        #expect(HostPath.absolute("x", from: "/w") == "/w/x" && HostPath.absolute("/x", from: "/w") == "/x")
+        #expect(HostPath.isInside("/s/state", folder: "/s/state") && HostPath.isInside("/s/state/j", folder: "/s/state"))
+        #expect(!HostPath.isInside("/s/stateful", folder: "/s/state"))
+        #expect(HostPath.isBelow("/s/state/j", folder: "/s/state") && !HostPath.isBelow("/s/state", folder: "/s/state"))
+    }
+
+    @Test("timestamps round-trip in whole UTC seconds")
+    func timestamps() throws {
+        let date = Date(timeIntervalSince1970: 1_796_000_000.75)
+        let text = Timestamp.string(date)
+        #expect(text == "2026-11-30T00:53:20Z")
+        #expect(Timestamp.epoch(text) == 1_796_000_000)
+        #expect(Timestamp.epoch("yesterday") == nil)
+    }
+
+    @Test("path templates: split at either separator, dollars kept literal")
+    func templates() {
+        #expect(PathTemplate.split("${Dir}/renewals/*.json") == ("${Dir}/renewals", "*.json"))
+        #expect(PathTemplate.split(#"${Dir}\x\*.pfx"#) == (#"${Dir}\x"#, "*.pfx"))
+        #expect(PathTemplate.split("*.conf") == (".", "*.conf"))
+        #expect(PathTemplate.literal("cost$5.txt") == "cost$$5.txt")
+    }
+
+    @Test("a file digest is sha256sum's")
+    func digest() throws {
+        let folder = try TemporaryDirectory()
+        let file = folder.path("data")
+        try Data((0..<200_000).map { UInt8($0 % 251) }).write(to: file)
+        let expected = try ExternalTool.run("sha256sum", [file.path]).output.prefix(64)
+        #expect(try FileDigest.sha256(of: file.path) == String(expected))
+    }
+
+    @Test("the one atomic write: whole or not at all, temporary removed, mode exact")
+    func atomicWrite() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("record.json").path
+        try LocalFileSystem.writeAtomically(path, temporary: folder.path(".record.tmp").path, permissions: .everyoneReads) { file, temporary in
+            try LocalFileSystem.writeAll(file, UnsafeRawBufferPointer(start: nil, count: 0), path: temporary)
+            try Data("one".utf8).withUnsafeBytes { try LocalFileSystem.writeAll(file, $0, path: temporary) }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one")
+        #expect(try FileStatus.of(path)?.permissions == 0o644)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try LocalFileSystem.writeAtomically(path, temporary: folder.path(".record.tmp").path) { file, temporary in
+                try Data("two, half".utf8).withUnsafeBytes { try LocalFileSystem.writeAll(file, $0, path: temporary) }
+                throw Stop()
+            }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["record.json"])
+    }
+}
