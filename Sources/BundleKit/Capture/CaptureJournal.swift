@@ -62,7 +62,7 @@ public struct CaptureJournal: Codable, Sendable, Equatable {
 
     /// The journal file in a state folder.
     public static func path(in stateDirectory: String) -> String {
-        stateDirectory + "/capture-journal.json"
+        HostPath.join(stateDirectory, "capture-journal.json")
     }
 
     /// Reads the unfinished capture journal in `stateDirectory`, if there is one.

@@ -40,7 +40,7 @@ final class SourceChanges: @unchecked Sendable {
         journal = CaptureJournal(
             id: id, bundle: options.output, root: options.root, started: Capturer.timestamp(Date()),
             pid: ProcessInfo.processInfo.processIdentifier, step: "save", after: plan.after,
-            safeguard: (stateDirectory ?? "") + "/capture-safeguards/" + id)
+            safeguard: HostPath.join(HostPath.join(stateDirectory ?? "", "capture-safeguards"), String(id)))
     }
 
     /// Changes the source for the capture: rewrites, `before` steps, services stopped. On an
@@ -107,7 +107,7 @@ final class SourceChanges: @unchecked Sendable {
             guard let status = try FileStatus.of(path), status.kind == .regular else {
                 throw CaptureError.requiredItemMissing(item: "steps.capture.rewrites", path: path)
             }
-            let saved = journal.safeguard + "/" + String(format: "%06d", index)
+            let saved = HostPath.join(journal.safeguard, String(format: "%06d", index))
             try LocalFileSystem.copyPreservingMetadata(path, to: saved)
             originals[path] = Original(saved: saved, status: status)
             journal.rewritten.append(.init(path: path, saved: saved))

@@ -15,7 +15,7 @@ extension Restorer {
                 let expanded = try VariableResolver.expand(file, with: variables, context: context)
                 let (folder, pattern) = PathTemplate.split(expanded)
                 // A glob (in the last component) names the bundle's files there (Restorer+BundledChecks).
-                let host = GlobPattern.hasWildcard(pattern) ? try mapper.hostPath(for: folder) + "/" + pattern : try mapper.hostPath(for: expanded)
+                let host = GlobPattern.hasWildcard(pattern) ? HostPath.join(try mapper.hostPath(for: folder), pattern) : try mapper.hostPath(for: expanded)
                 return .jsonPathsExist(file: host, pointers: pointers, mapper: mapper)
             }
         }
