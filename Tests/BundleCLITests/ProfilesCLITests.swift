@@ -73,6 +73,7 @@ struct ProfilesCLITests {
         #expect(text.output.contains("ConfigPath = C:\\ProgramData\\win-acme\\acme-v02.api.letsencrypt.org"))
         #expect(text.output.contains("restore plan:"))
         #expect(text.output.contains("DNS A/AAAA"))
+        #expect(text.output.contains("for the capture only (original bytes always put back): C:\\Program Files\\win-acme/settings.json: JSON pointer '/Security/EncryptConfig' = false (boolean)"), "\(text.output)")
         let json = try bundle(["profiles", "show", "netwrix-threat-prevention-agent", "--os", "windows", "--json"])
         let object = try #require(JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
         #expect((object["rewrites"] as? [String])?.first?.contains("managerAddress") == true)
@@ -82,11 +83,11 @@ struct ProfilesCLITests {
 
     /// Makes a signing key and an age identity, `bundle create`s `profile` from its
     /// `Fixtures/<profile>-source` tree with one `--var`, and expects `bundle verify` to pass.
-    private func createAndVerify(_ profile: String, os: String, variable: String, out: String) throws {
+    private func createAndVerify(_ profile: String, os: String, variable: String, out: String, root: URL? = nil) throws {
         #expect(try bundle(["keygen", "--out", "sign"]).status == 0)
         #expect(try bundle(["keygen", "--age", "--out", "age"]).status == 0)
         let create = try bundle([
-            "create", "--profile", profile, "--os", os, "--root", FixturePaths.fixture("\(profile)-source").path,
+            "create", "--profile", profile, "--os", os, "--root", (root ?? FixturePaths.fixture("\(profile)-source")).path,
             "--var", variable, "--sign-key", "sign.key", "--recipient", "age.recipient", "--out", out,
         ])
         #expect(create.status == 0, "\(create.errors)")
@@ -96,8 +97,16 @@ struct ProfilesCLITests {
     @Test("win-acme through the binary: create on the old tree, restore on the new one, wacs and the checklist in order")
     func winAcme() throws {
         let wacs = "Wacs=\(tools.path("wacs"))"
-        try createAndVerify("win-acme", os: "windows", variable: wacs, out: "wacs.bundle")
-        #expect(tools.calls == ["wacs --encrypt", "wacs --encrypt"])
+        // The capture changes its source for its duration (EncryptConfig): a copy of the old server.
+        try FileManager.default.copyItem(at: FixturePaths.fixture("win-acme-source"), to: work.path("old-server"))
+        let config = "C/ProgramData/win-acme/acme-v02.api.letsencrypt.org"
+        let program = try TreeSnapshot(work.path("old-server/C/Program Files"))
+        try tools.folder.write("wacs-config", "\(work.path("old-server/C/Program Files/win-acme/settings.json").path)\n\(work.path("old-server/\(config)").path)\n")
+        try createAndVerify("win-acme", os: "windows", variable: wacs, out: "wacs.bundle", root: work.path("old-server"))
+        #expect(tools.calls == ["wacs --encrypt (EncryptConfig=false)", "wacs --encrypt (EncryptConfig=true)"])
+        #expect(try TreeSnapshot(work.path("old-server/C/Program Files")) == program, "settings.json as it was: bytes, mode, time")
+        #expect(!FileManager.default.fileExists(atPath: work.path("old-server/C/ProgramData/bundle").path), "no journal or state folder left")
+        try tools.folder.write("wacs-config", "\(work.path("new-server/C/Program Files/win-acme/settings.json").path)\n\(work.path("new-server/\(config)").path)\n")
 
         try FileManager.default.copyItem(at: FixturePaths.fixture("win-acme-target"), to: work.path("new-server"))
         let restore = try bundle([
@@ -105,7 +114,8 @@ struct ProfilesCLITests {
             "--var", wacs, "--service-command", tools.path("service"),
         ])
         #expect(restore.status == 0, "\(restore.errors)")
-        #expect(tools.calls == ["wacs --encrypt", "wacs --encrypt", "wacs --encrypt"])
+        #expect(tools.calls.last == "wacs --encrypt (EncryptConfig=true)", "the bundled settings.json is in place when wacs protects the renewals")
+        #expect(try Data(contentsOf: work.path("new-server/\(config)/lLy5yPb0kEm9mWnTq0c3Xw.renewal.json")) == Data(contentsOf: FixturePaths.fixture("win-acme-source/\(config)/lLy5yPb0kEm9mWnTq0c3Xw.renewal.json")))
         #expect(restore.output.contains("Still to do by hand:"))
         #expect(restore.output.contains("[ ] Point the DNS A/AAAA records"))
         #expect(FileManager.default.fileExists(atPath: work.path("new-server/C/ProgramData/win-acme/acme-v02.api.letsencrypt.org/Registration_v2").path))

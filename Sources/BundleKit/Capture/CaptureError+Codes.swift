@@ -12,6 +12,10 @@ extension CaptureError: DiagnosableError {
         case restoreSourceFailed = "capture-restore-source-failed"
         case exportProducedNothing = "capture-export-produced-nothing"
         case unsafeLink = "capture-unsafe-link"
+        case unfinished = "capture-unfinished-journal"
+        case interrupted = "capture-interrupted"
+        case journalEntryRefused = "capture-journal-entry-refused"
+        case refusedContent = "capture-refused-content"
     }
 
     /// The case's code.
@@ -27,6 +31,10 @@ extension CaptureError: DiagnosableError {
         case .restoreSourceFailed: .restoreSourceFailed
         case .exportProducedNothing: .exportProducedNothing
         case .unsafeLink: .unsafeLink
+        case .unfinished: .unfinished
+        case .interrupted: .interrupted
+        case .journalEntryRefused: .journalEntryRefused
+        case .refusedContent: .refusedContent
         }
     }
 
@@ -45,17 +53,22 @@ extension CaptureError: DiagnosableError {
         case .restoreSourceFailed: return "Start the services / run the profile's 'after' steps by hand now."
         case .exportProducedNothing: return "Check the vendor tool's output above and run it by hand once."
         case .unsafeLink: return "Make it a relative link to a captured file, or capture what it points at."
+        case .unfinished(_, let root): return "Run 'bundle rollback --root \(root)' first."
+        case .interrupted: return "Run bundle create again."
+        case .journalEntryRefused: return "Check the journal; put the file back by hand from its copy if needed."
+        case .refusedContent(_, _, _, _, let fix): return fix
         }
     }
 
     public var file: String? {
         switch self {
         case .requiredItemMissing(_, let path), .wrongKind(_, let path, _, _), .unsupportedName(_, let path), .sameTarget(_, let path, _, _),
-            .neverCopy(_, let path, _), .unsafeLink(_, let path, _, _):
+            .neverCopy(_, let path, _), .unsafeLink(_, let path, _, _), .journalEntryRefused(let path, _), .refusedContent(_, let path, _, _, _):
             return path
+        case .unfinished(let journal, _): return journal
         case .duplicateMember(let member): return member
         case .restoreSourceFailed(let bundle, _, _): return bundle
-        case .plaintextSecret, .exportProducedNothing: return nil
+        case .plaintextSecret, .exportProducedNothing, .interrupted: return nil
         }
     }
 

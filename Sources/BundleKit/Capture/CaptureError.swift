@@ -23,6 +23,15 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A symbolic link an item keeps (`symlinks: keep`) is absolute or leads outside what the
     /// bundle captures.
     case unsafeLink(item: String, path: String, link: String, reason: String)
+    /// The source has an unfinished capture or restore journal: its files may be changed.
+    case unfinished(journal: String, root: String)
+    /// The capture was interrupted (SIGINT, SIGTERM, SIGHUP) and its source put back.
+    case interrupted
+    /// A capture journal entry a rollback cannot vouch for.
+    case journalEntryRefused(path: String, reason: String)
+    /// A captured file holds a value the profile refuses (e.g. one a vendor protected with a
+    /// machine-bound key, useless on another machine); `fix` is the profile's advice.
+    case refusedContent(item: String, path: String, found: String, reason: String, fix: String)
 
     /// A message naming the item, the path and what to do.
     public var description: String {
@@ -51,6 +60,14 @@ public enum CaptureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "item '\(item)': \(command.joined(separator: " ")) succeeded but wrote nothing to {out}."
         case .unsafeLink(let item, let path, let link, let reason):
             return "item '\(item)': the symbolic link \(path) -> \(link) cannot be kept: \(reason)."
+        case .unfinished(let journal, let root):
+            return "\(journal) records an unfinished capture or restore of \(root), whose files may still be changed."
+        case .interrupted:
+            return "the capture was interrupted; its source was put back."
+        case .journalEntryRefused(let path, let reason):
+            return "the capture journal names \(path), which rollback leaves alone: \(reason)."
+        case .refusedContent(let item, let path, let found, let reason, _):
+            return "item '\(item)': \(path) still holds \(found): \(reason)."
         }
     }
 }

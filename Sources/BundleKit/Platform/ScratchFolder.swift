@@ -49,6 +49,32 @@ final class ScratchRegistry: @unchecked Sendable {
     private var paths = Set<String>()
     private var children = Set<Int32>()
     private var sources: [DispatchSourceSignal] = []
+    private var hooks: [UUID: @Sendable () -> Void] = [:]
+
+    /// Work that must be done before an interrupted process ends (a capture puts its source
+    /// back): run once, after the commands' groups are stopped. Returns its key for `removeHook`.
+    func addHook(_ hook: @escaping @Sendable () -> Void) -> UUID {
+        let key = UUID()
+        lock.lock()
+        hooks[key] = hook
+        lock.unlock()
+        return key
+    }
+
+    func removeHook(_ key: UUID) {
+        lock.lock()
+        hooks[key] = nil
+        lock.unlock()
+    }
+
+    /// Runs and forgets every hook (a second signal finds none left).
+    private func runHooks() {
+        lock.lock()
+        let all = hooks.values
+        hooks.removeAll()
+        lock.unlock()
+        for hook in all { hook() }
+    }
 
     func add(_ path: String) {
         lock.lock()
@@ -101,6 +127,7 @@ final class ScratchRegistry: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
                 removeAll()
+                runHooks()
                 signal(number, SIG_DFL)
                 kill(getpid(), number)
             }

@@ -19,7 +19,7 @@ extension Profile {
     public var settingNames: [String] {
         let declared = Set(variables.map(\.name))
         var names: [String] = []
-        for name in Self.references(in: rewrites.map(\.value) + checklist) where !declared.contains(name) && !names.contains(name) {
+        for name in Self.references(in: (rewrites + steps.captureRewrites).map(\.value) + checklist) where !declared.contains(name) && !names.contains(name) {
             names.append(name)
         }
         return names
@@ -49,9 +49,9 @@ extension Profile {
     /// Every template in the profile but the rewrite values and the checklist.
     private var variableTemplates: [String] {
         var templates: [String] = []
-        func add(_ command: CommandSpec?) { templates += command?.run ?? [] }
+        func add(_ command: CommandSpec?) { templates += (command?.run ?? []) + [command?.when].compactMap { $0 } }
         for variable in variables {
-            templates += [variable.spec.defaultValue].compactMap { $0 } + variable.spec.perOS.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { variable.spec.perOS[$0] }
+            templates += [variable.spec.defaultValue, variable.spec.fromJSON?.file].compactMap { $0 } + variable.spec.perOS.keys.sorted { $0.rawValue < $1.rawValue }.compactMap { variable.spec.perOS[$0] }
         }
         for item in items {
             if case .exported(let command) = item.selector { add(command) } else { templates.append(item.selector.template) }
@@ -67,7 +67,7 @@ extension Profile {
             }
         }
         for command in steps.captureBefore + steps.captureAfter + steps.restoreAfterFiles { add(command) }
-        templates += rewrites.map(\.file)
+        templates += (rewrites + steps.captureRewrites).map(\.file)
         for case .iniPrefix(_, _, let from) in rewrites.map(\.target) { templates.append(from) }
         for check in postChecks {
             switch check {

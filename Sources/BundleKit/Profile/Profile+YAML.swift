@@ -17,8 +17,8 @@ struct ProfileReader {
         "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description", "symlinks", "private-keys",
         "special-bits",
     ]
-    static let commandKeys = ["run", "timeout"]
-    static let variableKeys = ["default", "windows", "linux", "macos", "description"]
+    static let commandKeys = ["run", "timeout", "when"]
+    static let variableKeys = ["default", "windows", "linux", "macos", "description", "from-json"]
     static let selectorKeys = ["path", "directory", "glob", "export"]
     static let topContext = "the profile"
 
@@ -116,6 +116,7 @@ struct ProfileReader {
             if let value = fields[os.rawValue] { spec.perOS[os] = try template(value, key: os.rawValue, context: context) }
         }
         spec.description = try fields["description"].map { try string($0, key: "description", context: context) }
+        if let json = fields["from-json"] { spec.fromJSON = try readFromJSON(json, context: context) }
         if spec.defaultValue == nil && spec.perOS.isEmpty {
             throw missing("default", in: node, context: context)
         }
@@ -258,6 +259,7 @@ struct ProfileReader {
     func readCommand(_ node: Node, key: String, context: String) throws -> CommandSpec {
         let runNode: Node
         var timeout = CommandSpec.defaultTimeout
+        var when: String?
         switch node {
         case .sequence:
             runNode = node
@@ -265,6 +267,7 @@ struct ProfileReader {
             let fields = try self.fields(of: node, context: "'\(key)' of \(context)", allowed: Self.commandKeys)
             guard let run = fields["run"] else { throw missing("run", in: node, context: "'\(key)' of \(context)") }
             runNode = run
+            when = try fields["when"].map { try template($0, key: "when", context: context) }
             if let limit = fields["timeout"] {
                 timeout = try integer(limit, key: "timeout", context: context)
                 guard timeout > 0 else {
@@ -283,7 +286,9 @@ struct ProfileReader {
             }
             return try template(part, key: "run", context: context)
         }
-        return CommandSpec(run: run, timeout: timeout)
+        var spec = CommandSpec(run: run, timeout: timeout)
+        spec.when = when
+        return spec
     }
 
     private func readChecklist(_ node: Node) throws -> [String] {

@@ -21,7 +21,8 @@ public enum ProfileCatalog {
             try? VariableResolver.expand(template, with: values, context: "")
         }
         func command(_ spec: CommandSpec) -> String {
-            spec.run.map { resolved($0) ?? $0 }.joined(separator: " ") + " (timeout \(spec.timeout) s)"
+            spec.run.map { resolved($0) ?? $0 }.joined(separator: " ") + " (timeout \(spec.timeout) s"
+                + (spec.when.map { ", only when \($0) is yes" } ?? "") + ")"
         }
 
         var description = ProfileDescription(summary: ProfileSummary(profile), os: os)
@@ -56,6 +57,9 @@ public enum ProfileCatalog {
             case .jsonPathsExist(let file, let pointers):
                 return "paths named in \(resolved(file) ?? file) exist: \(pointers.joined(separator: ", "))"
             }
+        }
+        description.captureRewrites = profile.steps.captureRewrites.map { rewrite in
+            "\(resolved(rewrite.file) ?? rewrite.file): \(rewrite.target.subject) = \(rewrite.value)" + (rewrite.type == .string ? "" : " (\(rewrite.type.rawValue))")
         }
         description.captureBefore = profile.steps.captureBefore.map(command)
         description.captureAfter = profile.steps.captureAfter.map(command)
@@ -179,6 +183,8 @@ public struct ProfileDescription: Sendable, Equatable, Encodable {
     public var services: [String] = []
     /// Preflight checks, resolved.
     public var preflight: [String] = []
+    /// Values changed on the source for the capture only (always put back).
+    public var captureRewrites: [String] = []
     /// Commands before capture.
     public var captureBefore: [String] = []
     /// Commands after capture (always run).

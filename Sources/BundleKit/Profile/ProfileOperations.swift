@@ -62,6 +62,12 @@ public struct ProfileSteps: Sendable, Equatable {
     public var captureAfter: [CommandSpec] = []
     /// On the target after the files are in place and imported (e.g. re-encrypt there).
     public var restoreAfterFiles: [CommandSpec] = []
+    /// Values changed in files on the source for the duration of the capture, before the
+    /// `before` steps; the original bytes always go back before the `after` steps
+    /// (journaled: see Formats/capture-journal.md).
+    public var captureRewrites: [RewriteSpec] = []
+    /// Values no captured file may hold: a capture that finds one fails, naming the file.
+    public var captureRefusals: [CaptureRefusal] = []
 
     /// No steps.
     public init() {}
@@ -79,4 +85,19 @@ public struct RewriteSpec: Sendable, Equatable {
     public var target: RewriteTarget
     /// The new value (template; usually `${Name}` from `--set Name=VALUE`).
     public var value: String
+    /// The kind of token it is written as (only a JSON pointer rewrite takes other than text).
+    public var type: RewriteValueType = .string
+}
+
+/// A value a captured file must not hold, such as one a vendor protected with a machine-bound
+/// key (win-acme's `enc-` values, which only the old machine can read).
+public struct CaptureRefusal: Sendable, Equatable {
+    /// The items whose files are read (every item when empty).
+    public var items: [String]
+    /// A JSON string value starting with this refuses the capture.
+    public var jsonStringPrefix: String
+    /// Why such a value is refused (printed with the file).
+    public var reason: String
+    /// What to do about it.
+    public var fix: String
 }

@@ -4,10 +4,10 @@ import Yams
 extension ProfileReader {
     static let serviceKeys = ["name", "after-capture"]
     static let stepsKeys = ["capture", "restore"]
-    static let captureStepKeys = ["before", "after"]
+    static let captureStepKeys = ["rewrites", "before", "after", "refuse"]
     static let restoreStepKeys = ["after-files"]
     static let rewriteKinds = RewriteKind.keys
-    static let rewriteKeys = ["file", "glob", "value"] + rewriteKinds
+    static let rewriteKeys = ["file", "glob", "value", "type"] + rewriteKinds
     static let postCheckKinds = PostCheckKind.keys
 
     func readServices(_ node: Node) throws -> [ServiceSpec] {
@@ -99,6 +99,8 @@ extension ProfileReader {
             let phases = try self.fields(of: capture, context: "'steps.capture'", allowed: Self.captureStepKeys)
             steps.captureBefore = try phases["before"].map { try commands($0, key: "before") } ?? []
             steps.captureAfter = try phases["after"].map { try commands($0, key: "after") } ?? []
+            steps.captureRewrites = try phases["rewrites"].map(readRewrites) ?? []
+            steps.captureRefusals = try phases["refuse"].map(readRefusals) ?? []
         }
         if let restore = fields["restore"] {
             let phases = try self.fields(of: restore, context: "'steps.restore'", allowed: Self.restoreStepKeys)
@@ -139,9 +141,10 @@ extension ProfileReader {
                     find: try nonEmptyString(find, key: "find", context: context),
                     guard: try replace["guard"].map { try string($0, key: "guard", context: context) })
             }
+            let (value, type) = try rewriteValue(valueNode, type: fields["type"], target: target, context: context)
             var rewrite = RewriteSpec(
                 file: try template(fileNode, key: fields["glob"] != nil ? "glob" : "file", context: context), target: target,
-                value: try template(valueNode, key: "value", context: context))
+                value: value, type: type)
             rewrite.glob = fields["glob"] != nil
             return rewrite
         }

@@ -41,15 +41,22 @@ enum CheckRunner {
     /// else one message listing each missing path by pointer and value, so the administrator
     /// can create them all (or fix the file) in one go.
     static func missingPaths(in file: String, at pointers: [String], mapper: PathMapper) -> String? {
-        guard var data = FileManager.default.contents(atPath: file) else { return "\(file) does not exist or cannot be read" }
+        guard let data = FileManager.default.contents(atPath: file) else { return "\(file) does not exist or cannot be read" }
+        return missingPaths(inJSON: data, file: file, at: pointers, mapper: mapper)
+    }
+
+    /// `missingPaths` of JSON text already read (`file` names it in the message). A pointer
+    /// token `*` stands for every element of an array or member of an object there.
+    static func missingPaths(inJSON data: Data, file: String, at pointers: [String], mapper: PathMapper) -> String? {
+        var data = data
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
         guard let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             return "\(file) is not valid JSON; fix it before restoring"
         }
         var problems: [String] = []
-        for pointer in pointers {
+        for (pointer, value) in pointers.flatMap({ jsonValues(at: $0, in: document) }) {
             // Absent (another version of the product), null or empty: the product's default applies.
-            guard let value = jsonValue(at: pointer, in: document), !(value is NSNull) else { continue }
+            guard !(value is NSNull) else { continue }
             guard let path = value as? String else {
                 problems.append("\(pointer) is not text, so not a path")
                 continue
@@ -94,5 +101,25 @@ enum CheckRunner {
             }
             Thread.sleep(forTimeInterval: min(1, max(0.05, deadline.timeIntervalSinceNow)))
         }
+    }
+}
+
+extension CheckRunner {
+    /// Every value `pointer` names, with the pointer that names it: a token `*` walks every
+    /// element of an array (in order) or member of an object (sorted by key); a missing step
+    /// names nothing.
+    static func jsonValues(at pointer: String, in document: Any) -> [(String, Any)] {
+        guard let star = pointer.range(of: "/*/") ?? (pointer.hasSuffix("/*") ? pointer.range(of: "/*", options: .backwards) : nil) else {
+            return jsonValue(at: pointer, in: document).map { [(pointer, $0)] } ?? []
+        }
+        let head = String(pointer[..<star.lowerBound]), tail = String(pointer[star.upperBound...])
+        guard let node = head.isEmpty ? document : jsonValue(at: head, in: document) else { return [] }
+        var keys: [String] = []
+        if let array = node as? [Any] {
+            keys = array.indices.map(String.init)
+        } else if let object = node as? [String: Any] {
+            keys = object.keys.sorted().map { $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
+        }
+        return keys.flatMap { jsonValues(at: head + "/" + $0 + (tail.isEmpty ? "" : "/" + tail), in: document) }
     }
 }

@@ -56,7 +56,7 @@ public struct RestoreLog: Sendable {
     /// The line for a finished restore, undo or rollback of `journal`.
     static func entry(kind: String, journal: RestoreJournal, result: String) -> Entry {
         Entry(
-            kind: kind, id: journal.id, time: Capturer.timestamp(Date()), bundle: journal.bundle, root: journal.root, result: result,
+            kind: kind, id: journal.id, time: Timestamp.string(Date()), bundle: journal.bundle, root: journal.root, result: result,
             safeguard: nil, store: nil)
     }
 

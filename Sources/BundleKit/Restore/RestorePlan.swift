@@ -74,6 +74,20 @@ public struct RestorePlan: Sendable, Equatable {
         public var value: String?
         /// Why it is skipped, when it is.
         public var skipReason: String?
+        /// The kind of token written (a JSON pointer rewrite's may be a number, boolean or null).
+        public var type: RewriteValueType = .string
+    }
+
+    /// A `json-paths-exist` check of one file the bundle lays down.
+    public struct BundledCheck: Sendable, Equatable {
+        /// The member whose verified copy is read.
+        public var member: String
+        /// Where it goes on this machine.
+        public var file: String
+        /// The JSON pointers (`*` for every element or member) to paths.
+        public var pointers: [String]
+        /// How the paths map under the root.
+        public var mapper: PathMapper
     }
 
     /// A check with everything resolved.
@@ -117,6 +131,8 @@ public struct RestorePlan: Sendable, Equatable {
     public var checklist: [String]
     /// Checks before anything changes.
     public var preflight: [Check] = []
+    /// `json-paths-exist` checks of files the bundle lays down, run on the bundle's copies.
+    public var bundledChecks: [BundledCheck] = []
     /// Services, stopped in this order and started in reverse.
     public var services: [String] = []
     /// Config values to change.

@@ -229,7 +229,7 @@ struct RestoreTransaction {
     /// beside it with the old file's owner and mode, synced, then renamed over it.
     private func apply(_ rewrite: RestorePlan.Rewrite, value: String, temporaryPrefix: String) throws -> RestoreReport.AppliedRewrite {
         let (data, status, folder, name) = try Self.read(rewrite.hostPath, under: options.root)
-        let (changed, result) = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath)
+        let (changed, result) = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, type: rewrite.type, file: rewrite.hostPath)
         if result.changed {
             // The file keeps its owner (only root can give it; anyone else writes it as its own).
             let keepOwner = Accounts.canChangeOwners

@@ -14,9 +14,11 @@ extension Restorer {
             case .exists(let path): return .exists(try mapper.hostPath(for: try VariableResolver.expand(path, with: variables, context: context)))
             case .run(let spec): return .run(try command(spec, context))
             case .jsonPathsExist(let file, let pointers):
-                return .jsonPathsExist(
-                    file: try mapper.hostPath(for: try VariableResolver.expand(file, with: variables, context: context)),
-                    pointers: pointers, mapper: mapper)
+                let expanded = try VariableResolver.expand(file, with: variables, context: context)
+                let (folder, pattern) = PathTemplate.split(expanded)
+                // A glob (in the last component) names the bundle's files there (Restorer+BundledChecks).
+                let host = GlobPattern.hasWildcard(pattern) ? HostPath.join(try mapper.hostPath(for: folder), pattern) : try mapper.hostPath(for: expanded)
+                return .jsonPathsExist(file: host, pointers: pointers, mapper: mapper)
             }
         }
         // A service whose name resolves to nothing (--var ReportingService=) is not installed here.
@@ -24,7 +26,9 @@ extension Restorer {
         // Values: profile variables, then --set recorded at capture, then --set given now.
         let values = variables.merging(manifest.settings) { $1 }.merging(options.settings) { $1 }
         plan.preflight = try profile.preflight.map { try check($0, "preflight") }
-        plan.afterFiles = try profile.steps.restoreAfterFiles.map { try command($0, "steps.restore.after-files") }
+        Self.planBundledChecks(&plan)
+        plan.afterFiles = try profile.steps.restoreAfterFiles.filter { try $0.applies(with: variables, context: "steps.restore.after-files") }
+            .map { try command($0, "steps.restore.after-files") }
         plan.postChecks = try profile.postChecks.compactMap { postCheck in
             switch postCheck {
             case .tcp(let address, let within):

@@ -76,6 +76,7 @@ extension Restorer {
                 reason: "cannot stop and start \(plan.services.joined(separator: ", ")): \(problem).",
                 fix: "Run the restore where the service manager works, or name a replacement with --service-command PATH.")
         }
+        try runBundledChecks(plan, contents: contents)
         var texts: [String: Data] = [:]
         for rewrite in plan.rewrites {
             guard let value = rewrite.value else { continue }
@@ -94,7 +95,7 @@ extension Restorer {
                 data = try RestoreTransaction.read(rewrite.hostPath, under: options.root).data
             }
             do {
-                data = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath).data
+                data = try ConfigRewriter.rewrite(data, target: rewrite.target, value: value, type: rewrite.type, file: rewrite.hostPath).data
             } catch let error as RewriteError {
                 throw RestoreError.rewriteNotApplicable(cause: error)
             }

@@ -29,7 +29,7 @@ extension Restorer {
             if old == value { return [] }
             target = .iniPrefix(section: section, keys: keys, from: old)
         }
-        return hostPaths.map { .init(hostPath: $0, target: target, value: value, skipReason: value == nil ? skipReason : nil) }
+        return hostPaths.map { .init(hostPath: $0, target: target, value: value, skipReason: value == nil ? skipReason : nil, type: spec.type) }
     }
 
     /// The regular files the bundle lays down, and those on the target, whose host path

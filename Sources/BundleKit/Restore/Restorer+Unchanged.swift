@@ -44,7 +44,7 @@ extension Restorer {
             guard var expected = try? Data(contentsOf: URL(fileURLWithPath: stagedPath)) else { return false }
             for rewrite in applying {
                 guard let value = rewrite.value,
-                      let (data, _) = try? ConfigRewriter.rewrite(expected, target: rewrite.target, value: value, file: rewrite.hostPath)
+                      let (data, _) = try? ConfigRewriter.rewrite(expected, target: rewrite.target, value: value, type: rewrite.type, file: rewrite.hostPath)
                 else { return false }
                 expected = data
             }
@@ -60,7 +60,7 @@ extension Restorer {
         for rewrite in rewrites where !rewritten.contains(rewrite.hostPath) {
             guard let value = rewrite.value,
                   let data = try? Data(contentsOf: URL(fileURLWithPath: rewrite.hostPath)),
-                  let (_, result) = try? ConfigRewriter.rewrite(data, target: rewrite.target, value: value, file: rewrite.hostPath),
+                  let (_, result) = try? ConfigRewriter.rewrite(data, target: rewrite.target, value: value, type: rewrite.type, file: rewrite.hostPath),
                   !result.changed
             else { return false }
         }

@@ -38,7 +38,7 @@ public struct Restorer {
             let discard = StagingSink(folder: nil, unlock: options.unlock) { _ in .ownerOnly }
             discard.keySources = options.unlockSources
             let rewritten = Set(plan.rewrites.filter { $0.value != nil }.map(\.hostPath))
-            discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member))
+            discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member) + plan.bundledChecks.map(\.member))
             let report = try reading.streamPayload(into: discard)
             _ = try requireValid(report)
             // The same checks the real run makes before it stops a service, but for the

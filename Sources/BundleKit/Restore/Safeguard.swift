@@ -79,7 +79,7 @@ struct Safeguard {
             }
         }
         if let writer {
-            outcome.record = try writer.commit(journal, profile: profile, created: Capturer.timestamp(Date()))
+            outcome.record = try writer.commit(journal, profile: profile, created: Timestamp.string(Date()))
             (outcome.bytes, outcome.added, outcome.linked) = (writer.originalBytes, writer.addedBytes, writer.linked)
             CrashPoint.reached("safeguard durable")
         }
@@ -90,6 +90,6 @@ struct Safeguard {
 extension RestoreJournal {
     /// A new restore id: the UTC time and six random hex digits (`2025-06-15T150640Z-1A2B3C`).
     static func makeID() -> String {
-        Capturer.timestamp(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
+        Timestamp.string(Date()).replacingOccurrences(of: ":", with: "") + "-" + UUID().uuidString.prefix(6)
     }
 }

@@ -27,10 +27,18 @@ public enum ConfigRewriter {
     /// When the value already reads as `value`, the original bytes come back unchanged and
     /// `result.changed` is false.
     public static func rewrite(_ data: Data, target: RewriteTarget, value: String, file: String) throws -> (data: Data, result: RewriteResult) {
-        if case let .iniPrefix(section, keys, from) = target {
+        try rewrite(data, target: target, value: value, type: .string, file: file)
+    }
+
+    /// `rewrite` writing `value` as a typed token (`RewriteValueType`): only a JSON pointer
+    /// rewrite takes a type other than `.string`; any other target refuses one.
+    public static func rewrite(
+        _ data: Data, target: RewriteTarget, value: String, type: RewriteValueType, file: String
+    ) throws -> (data: Data, result: RewriteResult) {
+        if case let .iniPrefix(section, keys, from) = target, type == .string {
             return try INIPrefixRewriter.rewrite(data, section: section, keys: keys, from: from, to: value, file: file)
         }
-        return try rewriteTyped(data, target: target, value: value, file: file)
+        return try rewriteTyped(data, target: target, value: value, type: type, file: file)
     }
 
     /// Reads the value without changing anything (for plans, previews and preconditions).
@@ -41,9 +49,17 @@ public enum ConfigRewriter {
         return try locate(TextEncoding.decode(data, file: file), target: target, file: file).oldValue
     }
 
-    private static func rewriteTyped(_ data: Data, target: RewriteTarget, value: String, file: String) throws(RewriteError) -> (data: Data, result: RewriteResult) {
+    private static func rewriteTyped(
+        _ data: Data, target: RewriteTarget, value: String, type: RewriteValueType, file: String
+    ) throws(RewriteError) -> (data: Data, result: RewriteResult) {
         let text = try TextEncoding.decode(data, file: file)
-        let slot = try locate(text, target: target, file: file)
+        let slot: ValueSlot
+        switch (target, type) {
+        case (.jsonPointer(let pointer), _): slot = try JSONPointerRewriter.locate(text, pointer: pointer, file: file, type: type)
+        case (_, .string): slot = try locate(text, target: target, file: file)
+        default: throw .invalidTarget(file: file, target: target, reason: "only a json-pointer rewrite writes a \(type.rawValue); this value is text")
+        }
+        let value = type.readBack(value)
         var result = RewriteResult(oldValue: slot.oldValue, newValue: value, changed: false, line: slot.line)
         if slot.sameKind, slot.oldValue.unicodeScalars.elementsEqual(value.unicodeScalars) {
             return (data, result)

@@ -2,12 +2,13 @@ import Foundation
 
 /// Finds the value an RFC 6901 JSON pointer names, and spells a new one as a JSON string.
 ///
-/// The pointer must end at a string, number, boolean or null; the new value always replaces
-/// that token with a string literal (so `null` becomes `"C:\\Certs"`). Where the pointer passes
+/// The pointer must end at a string, number, boolean or null; the new value replaces that
+/// token with one of the rewrite's `RewriteValueType` (a string literal unless the profile
+/// says otherwise: `null` becomes `"C:\\Certs"`, `true` becomes `false`). Where the pointer passes
 /// through an object, the key it follows must occur there exactly once; duplicates of other
 /// keys do not matter to it.
 enum JSONPointerRewriter {
-    static func locate(_ text: TextEncoding.Decoded, pointer: String, file: String) throws(RewriteError) -> ValueSlot {
+    static func locate(_ text: TextEncoding.Decoded, pointer: String, file: String, type: RewriteValueType = .string) throws(RewriteError) -> ValueSlot {
         let target = RewriteTarget.jsonPointer(pointer)
         let lines = TextLines(text.bytes)
         let tokens = try parsePointer(pointer, file: file)
@@ -53,12 +54,14 @@ enum JSONPointerRewriter {
             throw .notAValue(file: file, target: target, line: line,
                              reason: "points to \(kind); a rewrite replaces a string, number, true, false or null")
         }
-        let isString = token.kind == .string
-        let old = isString
+        let old = token.kind == .string
             ? JSONTokenizer.decodeString(text.bytes, token.range)
             : String(decoding: text.bytes[token.range], as: UTF8.self)
-        return ValueSlot(range: token.range, oldValue: old, line: line, sameKind: isString) { value in
-            stringLiteral(value)
+        return ValueSlot(range: token.range, oldValue: old, line: line, sameKind: type.matches(token.kind)) { value throws(RewriteError) in
+            switch type.jsonToken(value) {
+            case .success(let bytes): return bytes
+            case .failure(let problem): throw .invalidValue(file: file, target: target, line: line, reason: problem.reason)
+            }
         }
     }
 

@@ -11,7 +11,7 @@ extension SnapshotStore {
         var problems: [ObjectProblem] = []
         do {
             let path = layout.safeguardPath(record.id)
-            digest = try Capturer.digest(of: path)
+            digest = try FileDigest.sha256(of: path)
             var checked = Set<String>()
             for (original, saved) in try SafeguardIndex.read(path, snapshot: record.id).savedFiles where saved.kind == .file {
                 guard let name = saved.object, checked.insert(name).inserted else { continue }
@@ -25,7 +25,7 @@ extension SnapshotStore {
                     problem(.wrongSize(expected: saved.size, actual: status.size))
                     continue
                 }
-                let actual = try Capturer.digest(of: object)
+                let actual = try FileDigest.sha256(of: object)
                 if actual != name { problem(.wrongDigest(actual: actual)) }
                 report.membersChecked += 1
                 report.bytesChecked += status.size
@@ -60,7 +60,7 @@ extension SnapshotStore {
         journal.id = RestoreJournal.makeID()
         journal.undo = true
         journal.bundle = "safeguard \(id)"
-        journal.started = Capturer.timestamp(Date())
+        journal.started = Timestamp.string(Date())
         journal.pid = ProcessInfo.processInfo.processIdentifier
         // Every file may differ from the safeguard now, and the services may run them.
         journal.step = RestoreStep.postChecks.rawValue

@@ -124,7 +124,7 @@ public struct SnapshotStore: Sendable {
         let header = try SnapshotHeader.ingest(bundle: result.output, snapshot: id, into: objects)
         var record = SnapshotRecord(
             id: id, created: result.outline.created, profile: result.outline.profile.id, label: options.label,
-            size: result.bundleBytes, sha256: try Capturer.digest(of: result.output), files: result.fileCount)
+            size: result.bundleBytes, sha256: try FileDigest.sha256(of: result.output), files: result.fileCount)
         record.version = 2
         record.signer = options.signingKey?.publicKey.keyIDHex
         record.recipients = options.recipients.isEmpty ? nil : options.recipients.map(\.text)
@@ -153,7 +153,7 @@ public struct SnapshotStore: Sendable {
             return try withBundle(record, strict: false, onEvent: onEvent) { bundle, problems in
                 var report = try Verifier(bundle: bundle, publicKey: try keys.publicKey(for: record), limits: limits, onEvent: onEvent).run()
                 report.bundle = "snapshot \(id)"
-                return SnapshotCheck(record: record, report: report, sha256: try Capturer.digest(of: bundle), objectProblems: problems)
+                return SnapshotCheck(record: record, report: report, sha256: try FileDigest.sha256(of: bundle), objectProblems: problems)
             }
         } catch let error as SnapshotError {
             // A header that is gone or unreadable is this snapshot's problem, not the command's:
@@ -237,7 +237,7 @@ public struct SnapshotStore: Sendable {
         } catch {
             throw BundleWriter.namingOutput(error, output: destination)
         }
-        return (record, try Capturer.digest(of: destination))
+        return (record, try FileDigest.sha256(of: destination))
     }
 
     /// Runs `body` under the shared lock on snapshot `id`'s record and its bundle, rebuilt

@@ -56,8 +56,9 @@ enum ExitCodes {
         case let error as CaptureError:
             switch error {
             case .requiredItemMissing, .wrongKind, .unsupportedName, .duplicateMember, .sameTarget, .plaintextSecret, .neverCopy,
-                .restoreSourceFailed, .exportProducedNothing, .unsafeLink:
+                .restoreSourceFailed, .exportProducedNothing, .unsafeLink, .interrupted, .journalEntryRefused, .refusedContent:
                 return captureFailed
+            case .unfinished: return restoreFailed  // as for a restore: an unfinished journal must be rolled back first
             }
         case is VerifyProblem: return verificationFailed
         case is ProfileError, is SignatureError, is ManifestError, is PathError, is ArchiveError, is AgeError:

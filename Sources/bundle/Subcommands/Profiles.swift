@@ -73,8 +73,9 @@ extension BundleCommand.Profiles {
                 }
             }
             if !shown.services.isEmpty { Terminal.out("\nservices: \(shown.services.joined(separator: ", "))") }
-            if !shown.captureBefore.isEmpty || !shown.captureAfter.isEmpty {
+            if !shown.captureBefore.isEmpty || !shown.captureAfter.isEmpty || !shown.captureRewrites.isEmpty {
                 Terminal.out("\ncapture steps:")
+                for rewrite in shown.captureRewrites { Terminal.out("  for the capture only (original bytes always put back): \(rewrite)") }
                 for command in shown.captureBefore { Terminal.out("  before: \(command)") }
                 for command in shown.captureAfter { Terminal.out("  after (always): \(command)") }
             }

@@ -6,7 +6,7 @@ extension BundleCommand {
     /// `bundle rollback`.
     struct Rollback: AsyncParsableCommand, JSONOutputCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Undo an unfinished restore (after a crash or a kill): files, folders and services back as they were.")
+            abstract: "Undo an unfinished restore or capture (after a crash or a kill): files, folders and services back as they were.")
 
         @OptionGroup var location: LocationOptions
         @OptionGroup var operations: OperationOptions
@@ -18,6 +18,11 @@ extension BundleCommand {
             let state = Host.stateDirectory(root: location.absoluteRoot, os: location.os)
             let lock = try BundleKit.Rollback.lock(root: location.absoluteRoot, stateDirectory: state)
             defer { withExtendedLifetime(lock) {} }
+            // A capture that changed its source (capture rewrites) and was killed: put it back.
+            if let capture = try CaptureJournal.load(from: state) {
+                try undoCapture(capture, state: state)
+                if try RestoreJournal.load(from: state) == nil { return }
+            }
             guard let journal = try RestoreJournal.load(from: state) else {
                 let staging = BundleKit.Rollback.cleanUpWithoutJournal(stateDirectory: state)
                 if output.json {
@@ -42,6 +47,26 @@ extension BundleCommand {
                 JSONOutput.print(RollbackSummary(report: report, removedStaging: []))
             } else {
                 print(report)
+            }
+            if !report.isComplete { throw ExitCode(ExitCodes.restoreFailed) }
+        }
+
+        private func undoCapture(_ journal: CaptureJournal, state: String) throws {
+            let recorded = (journal.root as NSString).standardizingPath, given = (location.absoluteRoot as NSString).standardizingPath
+            guard recorded == given else {
+                throw RestoreError.journalOfOtherRoot(path: CaptureJournal.path(in: state), recorded: journal.root, given: location.absoluteRoot)
+            }
+            let report = CaptureRollback(journal: journal, stateDirectory: state, services: operations.services ?? Host.serviceController(os: location.os)).run()
+            if output.json {
+                JSONOutput.print(report)
+            } else {
+                let verdict = report.isComplete ? "rolled back" : "rollback incomplete for"
+                Terminal.out("\(verdict) the capture of \(report.bundle) (stopped at '\(report.step)'): \(report.restored.count) file(s) given their original bytes back, \(report.services.count) service(s) started, \(report.commands.count) after step(s) run")
+                for path in report.restored { Terminal.out("  put back \(path)") }
+                for line in report.services { Terminal.out("  \(line)") }
+                for command in report.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
+                for problem in report.problems { Terminal.out("  could not be undone: \(problem)") }
+                if !report.isComplete { Terminal.out("The capture journal and the original copies are kept. Fix the causes above, then run 'bundle rollback' again with the same --root.") }
             }
             if !report.isComplete { throw ExitCode(ExitCodes.restoreFailed) }
         }

@@ -63,7 +63,7 @@ private let itemKeys = [
     "id", "path", "directory", "glob", "export", "import", "never-copy", "role", "required", "encrypt", "description", "symlinks", "private-keys",
     "special-bits",
 ]
-private let variableKeys = ["default", "windows", "linux", "macos", "description"]
+private let variableKeys = ["default", "windows", "linux", "macos", "description", "from-json"]
 
 private let errorCases: [ProfileErrorCase] = [
     ProfileErrorCase(

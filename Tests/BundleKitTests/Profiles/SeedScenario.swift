@@ -22,7 +22,13 @@ final class SeedScenario: @unchecked Sendable {
     /// The OS both machines run (`--os`); Windows unless the product is Linux-only.
     var os: OSFamily = .windows
 
-    init(_ id: String, product: String? = nil, target fixture: String? = nil, secret: String = "DPAPI-BLOB secret-marker-3f9a1c") throws {
+    /// A private copy of the source tree, for a product whose capture changes its source.
+    private var sourceCopy: TemporaryDirectory?
+
+    init(
+        _ id: String, product: String? = nil, target fixture: String? = nil, secret: String = "DPAPI-BLOB secret-marker-3f9a1c",
+        copySource: Bool = false
+    ) throws {
         profile = try ProfileLoader(formatsDirectories: [FixturePaths.formats]).load(id)
         self.product = product ?? id
         tools = try FakeTools(secret: secret)
@@ -32,10 +38,14 @@ final class SeedScenario: @unchecked Sendable {
         if FileManager.default.fileExists(atPath: FixturePaths.fixture(fixture).path) {
             try Self.copyTree(FixturePaths.fixture(fixture), into: target.url)
         }
+        if copySource {
+            sourceCopy = try TemporaryDirectory("seed-\(id)-source")
+            try Self.copyTree(FixturePaths.fixture("\(self.product)-source"), into: sourceCopy!.url)
+        }
     }
 
-    /// The source tree, under `Fixtures/`.
-    var sourceRoot: URL { FixturePaths.fixture("\(product)-source") }
+    /// The source tree, under `Fixtures/` (or its private copy).
+    var sourceRoot: URL { sourceCopy?.url ?? FixturePaths.fixture("\(product)-source") }
 
     /// The fake service manager.
     var services: CommandServiceController { CommandServiceController(path: tools.path("service")) }

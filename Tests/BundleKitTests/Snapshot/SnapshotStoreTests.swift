@@ -347,7 +347,7 @@ struct SnapshotStoreTests {
         let result = try Capturer(options: capture).run()
         let record = SnapshotRecord(
             id: id, created: result.outline.created, profile: "test-app", label: nil, size: result.bundleBytes,
-            sha256: try Capturer.digest(of: store.bundlePath(id)), files: 8)
+            sha256: try FileDigest.sha256(of: store.bundlePath(id)), files: 8)
         try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: store.snapshotsFolder + "/\(id).json"))
 
         #expect(try store.list().first == record)

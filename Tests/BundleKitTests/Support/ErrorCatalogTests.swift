@@ -83,6 +83,10 @@ struct ErrorCatalogTests {
         case .restoreSourceFailed: .restoreSourceFailed(bundle: "b", cause: ErrorCause(CommandError.failed(command: ["x"], status: 1, output: "")), captureError: nil)
         case .exportProducedNothing: .exportProducedNothing(item: "i", command: ["x"])
         case .unsafeLink: .unsafeLink(item: "i", path: "/p", link: "/etc", reason: "absolute")
+        case .unfinished: .unfinished(journal: "/j", root: "/")
+        case .interrupted: .interrupted
+        case .journalEntryRefused: .journalEntryRefused(path: "/p", reason: "r")
+        case .refusedContent: .refusedContent(item: "i", path: "/p", found: "enc-", reason: "r", fix: "Do this.")
         }
     }
 

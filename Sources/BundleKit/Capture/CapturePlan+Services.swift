@@ -1,9 +1,9 @@
 /// Which of the profile's services the capture stops, and which it leaves stopped.
-extension Capturer {
+extension CapturePlan {
     /// The services to stop before the files are read, in the profile's order: all of them
     /// with `stopServices`, else those whose `after-capture` says `stopped`; and the names of
     /// those not to start again afterwards.
-    func servicesToStop(variables: [String: String]) throws -> (stop: [String], leaveStopped: Set<String>) {
+    static func servicesToStop(options: CaptureOptions, variables: [String: String]) throws -> (stop: [String], leaveStopped: Set<String>) {
         var stop: [String] = []
         var leaveStopped: Set<String> = []
         for service in options.profile.services {
