@@ -220,7 +220,7 @@ struct CrashSweepTests {
     /// The one safeguard in the store under `target`.
     private func safeguardID(_ target: URL) throws -> String {
         let listed = try bundle(["snapshot", "list", "--store", target.path + "/var/lib/bundle/snapshots", "--json"])
-        let records = try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]] ?? []
+        let records = (try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any])?["snapshots"] as? [[String: Any]] ?? []
         let safeguards = records.filter { $0["kind"] as? String == "safeguard" }
         try #require(safeguards.count == 1, "\(listed.output)\(listed.errors)")
         return try #require(safeguards[0]["id"] as? String)
