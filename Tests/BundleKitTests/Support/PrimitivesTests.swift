@@ -48,6 +48,8 @@ struct PrimitivesTests {
         #expect(text == "2026-11-30T00:53:20Z")
         #expect(Timestamp.epoch(text) == 1_796_000_000)
         #expect(Timestamp.epoch("yesterday") == nil)
+        // A hair below the next second is still this second, as the tar header's time says.
+        #expect(Timestamp.string(Date(timeIntervalSince1970: 1_796_000_000.9999)) == "2026-11-30T00:53:20Z")
     }
 
     @Test("path templates: split at either separator, dollars kept literal")
