@@ -16,12 +16,20 @@ import Dispatch
 /// not deflated: deflate would spend as long on it as on text and still store it. That
 /// choice, too, depends on the block's bytes only.
 ///
+/// With `independentMembers`, each block is instead a gzip member of its own (no dictionary,
+/// its own header, CRC-32 and ISIZE), like BGZF: the header's extra field `BM` holds the
+/// member's length in the file, so that a reader can find every member by its headers and
+/// inflate them on every core (`ParallelGunzip`), while `gzip -d` and every tar still read
+/// the concatenation as one stream. The ratio is nearly the same with blocks of 512 KiB.
+///
 /// Block `i` goes to worker `i % workers`, each a serial queue with its own deflate streams.
 /// The caller's thread fills blocks and writes finished ones to `output` in order; at most
 /// `maxInFlight` blocks exist at once (input and output), which bounds memory.
 final class ParallelGzip: Compressor {
     /// pigz's default block size.
     static let defaultBlockSize = 128 * 1024
+    /// The plain bytes of one independent member.
+    static let memberBlockSize = 512 * 1024
     /// What deflate can look back: the dictionary each block takes from the one before.
     static let window = 32 * 1024
 
@@ -39,23 +47,26 @@ final class ParallelGzip: Compressor {
     private var length: UInt64 = 0
     private var headerSent = false
     private var discards = false
+    private let independent: Bool
 
     /// - Parameters:
     ///   - level: 0–9 (0 stores, 9 compresses most); zlib's default is 6.
     ///   - threads: compression workers; by default the number of online cores.
     ///   - blockSize: at least 32 KiB, so each block's dictionary lies in the one before.
     init(
-        level: Int, threads: Int? = nil, blockSize: Int = ParallelGzip.defaultBlockSize,
+        level: Int, threads: Int? = nil, blockSize: Int? = nil, independentMembers: Bool = false,
         output: @escaping (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         guard (0...9).contains(level) else {
             throw ArchiveError.library(
                 operation: .configure, path: nil, message: "gzip compression level \(level) is outside 0-9", errno: 0)
         }
+        let blockSize = blockSize ?? (independentMembers ? Self.memberBlockSize : Self.defaultBlockSize)
         precondition(blockSize >= Self.window, "a gzip block must hold at least one 32 KiB window")
         let count = max(1, threads ?? onlineCores)
         self.level = Int32(level)
         self.blockSize = blockSize
+        independent = independentMembers
         self.output = output
         workers = try (0..<count).map { try GzipWorker(level: Int32(level), index: $0) }
         maxInFlight = 2 * count
@@ -75,6 +86,12 @@ final class ParallelGzip: Compressor {
     /// Compresses what is left (perhaps nothing) as the last block, waits for every block and
     /// writes the trailer.
     func close() throws {
+        if independent {
+            // Every member is complete already; an empty stream is still one (empty) member.
+            if current.count > 0 || submitted == 0 { try submit(last: true) }
+            try drain(all: true)
+            return
+        }
         try submit(last: true)
         try drain(all: true)
         var trailer = [UInt8](repeating: 0, count: 8)
@@ -93,8 +110,10 @@ final class ParallelGzip: Compressor {
     // MARK: - Blocks
 
     private func submit(last: Bool) throws {
-        let block = GzipBlock(input: current, dictionary: previous, last: last)
-        previous = current
+        let block = independent
+            ? GzipBlock(input: current, dictionary: nil, last: true)
+            : GzipBlock(input: current, dictionary: previous, last: last)
+        previous = independent ? nil : current
         current = GzipBuffer(capacity: blockSize)
         let worker = workers[submitted % workers.count]
         submitted += 1
@@ -119,6 +138,10 @@ final class ParallelGzip: Compressor {
 
     private func emit(_ block: GzipBlock) throws {
         if let failure = block.failure { throw failure }
+        if independent {
+            try emitMember(block)
+            return
+        }
         if !headerSent {
             headerSent = true
             // No name, no mtime (deterministic); XFL as zlib sets it; OS 3 (Unix), as zlib.
@@ -129,6 +152,22 @@ final class ParallelGzip: Compressor {
         crc = crc32_combine(crc, block.crc, Int(count))
         length &+= UInt64(count)
         try block.withOutput { if !discards && !$0.isEmpty { try output($0) } }
+    }
+
+    /// One block as a member of its own: header with its length, the deflate data, trailer.
+    private func emitMember(_ block: GzipBlock) throws {
+        var length = 0
+        block.withOutput { length = $0.count }
+        let xfl: UInt8 = level == 9 ? 2 : (level < 2 ? 4 : 0)
+        try send(GzipMemberHeader.bytes(xfl: xfl, memberLength: GzipMemberHeader.size + length + 8))
+        try block.withOutput { if !discards && !$0.isEmpty { try output($0) } }
+        var trailer = [UInt8](repeating: 0, count: 8)
+        let count = UInt64(block.input.count)
+        for i in 0..<4 {
+            trailer[i] = UInt8(truncatingIfNeeded: block.crc >> (8 * i))
+            trailer[4 + i] = UInt8(truncatingIfNeeded: count >> (8 * i))
+        }
+        try send(trailer)
     }
 
     private func send(_ bytes: [UInt8]) throws {
