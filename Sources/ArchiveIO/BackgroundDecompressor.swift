@@ -86,7 +86,11 @@ final class BackgroundDecompressor: @unchecked Sendable {
             zstdWalk = walk
             var payload: [Range<Int64>]?
             if let walk, let file { payload = Self.independentFrames(of: walk, in: file) }
-            unzstd = payload.flatMap { frames in file.map { ParallelUnzstd(file: $0, frames: frames, firstIndex: 1) } }
+            if let payload, let file {
+                unzstd = try ParallelUnzstd(file: file, frames: payload, firstIndex: 1)
+            } else {
+                unzstd = nil
+            }
             let input = walk.map {
                 CheckedFileInput(descriptor: fileDescriptor, padding: $0.padding?.range, end: payload == nil ? nil : $0.frames[0].upperBound)
             }

@@ -24,6 +24,7 @@ final class ParallelGunzip {
     private var walk: Int64
     private var walkEnded = false
     private var scheduled: [GunzipJob] = []
+    private var spare: [GunzipJob] = []
     private var submitted = 0
     private var current: GunzipJob?
     private var offset = 0
@@ -57,13 +58,14 @@ final class ParallelGunzip {
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         while true {
             if let job = current {
-                if offset < job.produced {
-                    let count = min(buffer.count, job.produced - offset)
-                    buffer.baseAddress!.copyMemory(from: job.output! + offset, byteCount: count)
+                if offset < job.output.count {
+                    let count = min(buffer.count, job.output.count - offset)
+                    buffer.baseAddress!.copyMemory(from: job.output.base + offset, byteCount: count)
                     offset += count
                     return count
                 }
                 current = nil
+                spare.append(job)
             }
             fill()
             guard !scheduled.isEmpty else { return 0 }
@@ -96,7 +98,9 @@ final class ParallelGunzip {
                 walkEnded = true
                 return
             }
-            let job = GunzipJob(start: walk, length: Int(length))
+            let job = spare.popLast() ?? GunzipJob()
+            job.start = walk
+            job.length = Int(length)
             walk += length
             let worker = workers[submitted % workers.count]
             submitted += 1
@@ -108,28 +112,22 @@ final class ParallelGunzip {
     }
 }
 
-/// One member on its way through a worker; read only after `done`.
+/// One member on its way through a worker, with the output buffer it keeps for the next;
+/// read only after `done`.
 final class GunzipJob: @unchecked Sendable {
-    let start: Int64
-    let length: Int
+    var start: Int64 = 0
+    var length = 0
     let done = DispatchSemaphore(value: 0)
     var clean = false
-    var output: UnsafeMutableRawPointer?
-    var produced = 0
+    let output = ByteSlot(capacity: 1)
     var crc = CRC32()
-
-    init(start: Int64, length: Int) {
-        self.start = start
-        self.length = length
-    }
-
-    deinit { output?.deallocate() }
 }
 
 /// A serial queue and the raw-inflate stream only it uses.
 final class GunzipWorker: @unchecked Sendable {
     let queue: DispatchQueue
     private let stream: UnsafeMutablePointer<z_stream>
+    private let input = ByteSlot(capacity: 1)
 
     init(index: Int) throws {
         queue = DispatchQueue(label: "bundle.gunzip.\(index)", qos: .userInitiated)
@@ -150,16 +148,18 @@ final class GunzipWorker: @unchecked Sendable {
     /// Reads and inflates `job`'s member; `clean` only when every byte is the writer's.
     func inflate(_ job: GunzipJob, from file: FileBytes, xfl: UInt8) {
         defer { job.done.signal() }
+        job.clean = false
+        job.crc = CRC32()
+        job.output.count = 0
         let length = job.length
-        let input = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 16)
-        defer { input.deallocate() }
+        input.reserve(length)
         var got = 0
         while got < length {
-            let count = FileAccess.read(file.descriptor, into: input + got, count: length - got, at: job.start + Int64(got))
+            let count = FileAccess.read(file.descriptor, into: input.base + got, count: length - got, at: job.start + Int64(got))
             if count <= 0 { return }
             got += count
         }
-        let bytes = UnsafeRawBufferPointer(start: input, count: length)
+        let bytes = UnsafeRawBufferPointer(start: input.base, count: length)
         job.crc.update(bytes)
         let header = GzipMemberHeader.size
         guard Array(bytes[0..<header]) == GzipMemberHeader.bytes(xfl: xfl, memberLength: length) else { return }
@@ -169,8 +169,8 @@ final class GunzipWorker: @unchecked Sendable {
         let storedCRC = word(length - 8)
         let size = Int(word(length - 4))
         guard size <= ParallelGunzip.largestMember else { return }
-        let output = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
-        job.output = output
+        job.output.reserve(size)
+        let output = job.output.base
         let deflate = UnsafeRawBufferPointer(rebasing: bytes[header..<length - 8])
         guard inflateReset(stream) == Z_OK, Self.storedPaddingIsZero(deflate, bit: 0) else { return }
         stream.pointee.next_in = UnsafeMutablePointer(mutating: deflate.baseAddress!.assumingMemoryBound(to: Bytef.self))
@@ -201,7 +201,7 @@ final class GunzipWorker: @unchecked Sendable {
         guard stream.pointee.avail_in == 0, produced == size else { return }
         let plainCRC = produced == 0 ? 0 : crc32(0, output.assumingMemoryBound(to: Bytef.self), uInt(produced))
         guard UInt32(truncatingIfNeeded: plainCRC) == storedCRC else { return }
-        job.produced = produced
+        job.output.count = produced
         job.clean = true
     }
 

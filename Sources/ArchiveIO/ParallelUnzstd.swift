@@ -1,4 +1,3 @@
-internal import CArchive
 import Dispatch
 
 /// Decompresses a run of independent zstd frames (`ParallelZstd`'s) on every core and gives
@@ -6,8 +5,9 @@ import Dispatch
 ///
 /// The frames are those `ZstdFraming.walk` found by their block headers, each checked against
 /// the writer's layout already; each worker reads one frame, takes the CRC-32 of its
-/// compressed bytes (for the padding's check) and decompresses it with libarchive from
-/// memory, at most `2 × workers` frames ahead. A frame that does not decompress, or holds
+/// compressed bytes (for the padding's check) and decompresses it with its own context
+/// (`ZstdDecompressor`), at most `2 × workers` frames ahead, into buffers reused from frame
+/// to frame. A frame that does not decompress, or holds
 /// more than `largestFrame` bytes (the writer puts 1 MiB in each), fails the read, naming
 /// its bytes.
 final class ParallelUnzstd {
@@ -16,8 +16,9 @@ final class ParallelUnzstd {
     private let file: FileBytes
     private let frames: [Range<Int64>]
     private let firstIndex: Int
-    private let queues: [DispatchQueue]
+    private let workers: [UnzstdWorker]
     private let ahead: Int
+    private var spare: [ZstdFrameJob] = []
     private var next = 0
     private var scheduled: [ZstdFrameJob] = []
     private var current: ZstdFrameJob?
@@ -28,13 +29,13 @@ final class ParallelUnzstd {
     private(set) var crc = CRC32()
 
     /// `frames`: the payload frames, in order; `firstIndex`: the first one's number in the file.
-    init(file: FileBytes, frames: [Range<Int64>], firstIndex: Int, threads: Int? = nil) {
+    init(file: FileBytes, frames: [Range<Int64>], firstIndex: Int, threads: Int? = nil) throws {
         self.file = file
         self.frames = frames
         self.firstIndex = firstIndex
         position = frames.first?.lowerBound ?? 0
         let count = max(1, threads ?? FileAccess.onlineCores)
-        queues = (0..<count).map { DispatchQueue(label: "bundle.unzstd.\($0)", qos: .userInitiated) }
+        workers = try (0..<count).map { try UnzstdWorker(index: $0) }
         ahead = 2 * count
     }
 
@@ -53,11 +54,12 @@ final class ParallelUnzstd {
             if let job = current {
                 if offset < job.output.count {
                     let count = min(buffer.count, job.output.count - offset)
-                    job.output.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+                    buffer.baseAddress!.copyMemory(from: job.output.base + offset, byteCount: count)
                     offset += count
                     return count
                 }
                 current = nil
+                spare.append(job)
             }
             fill()
             guard !scheduled.isEmpty else { return 0 }
@@ -79,80 +81,64 @@ final class ParallelUnzstd {
 
     private func fill() {
         while scheduled.count < ahead && next < frames.count {
-            let job = ZstdFrameJob(range: frames[next], index: firstIndex + next)
-            let queue = queues[next % queues.count]
+            let job = spare.popLast() ?? ZstdFrameJob()
+            job.range = frames[next]
+            job.index = firstIndex + next
+            let worker = workers[next % workers.count]
             next += 1
             scheduled.append(job)
             let file = file
-            queue.async { job.decompress(from: file) }
+            worker.queue.async { job.decompress(from: file, with: worker) }
         }
     }
 }
 
-/// One frame on its way through a worker; read only after `done`.
+/// One frame on its way through a worker, with the output buffer it keeps for the next;
+/// read only after `done`.
 final class ZstdFrameJob: @unchecked Sendable {
-    let range: Range<Int64>
-    let index: Int
+    var range: Range<Int64> = 0..<0
+    var index = 0
     let done = DispatchSemaphore(value: 0)
-    var output: [UInt8] = []
+    let output = ByteSlot(capacity: 1)
     var crc = CRC32()
     /// Why the frame could not be read, as the end of a sentence.
     var failure: String?
 
-    init(range: Range<Int64>, index: Int) {
-        self.range = range
-        self.index = index
-    }
-
-    func decompress(from file: FileBytes) {
+    func decompress(from file: FileBytes, with worker: UnzstdWorker) {
         defer { done.signal() }
+        crc = CRC32()
+        failure = nil
+        output.count = 0
         let length = Int(range.count)
         guard length <= ParallelUnzstd.largestFrame else {
             failure = "is larger than \(ParallelUnzstd.largestFrame) bytes, which the writer never makes"
             return
         }
-        var input = [UInt8](repeating: 0, count: length)
+        let input = worker.input
+        input.reserve(length)
         var got = 0
         while got < length {
-            let count = input.withUnsafeMutableBytes {
-                FileAccess.read(file.descriptor, into: $0.baseAddress! + got, count: length - got, at: range.lowerBound + Int64(got))
-            }
+            let count = FileAccess.read(file.descriptor, into: input.base + got, count: length - got, at: range.lowerBound + Int64(got))
             if count <= 0 {
                 failure = "cannot be read"
                 return
             }
             got += count
         }
-        input.withUnsafeBytes { crc.update($0) }
-        guard let a = archive_read_new() else {
-            failure = "cannot be decompressed: out of memory"
-            return
-        }
-        defer { archive_read_free(a) }
-        archive_read_support_format_raw(a)
-        archive_read_support_filter_zstd(a)
-        var out: [UInt8] = []
-        out.reserveCapacity(ParallelZstd.blockSize)
-        let ok = input.withUnsafeBytes { bytes -> Bool in
-            guard archive_read_open_memory(a, bytes.baseAddress, bytes.count) == ARCHIVE_OK else { return false }
-            var entry: OpaquePointer?
-            guard archive_read_next_header(a, &entry) == ARCHIVE_OK else { return false }
-            while true {
-                var block: UnsafeRawPointer?
-                var size = 0
-                var at: Int64 = 0
-                let code = archive_read_data_block(a, &block, &size, &at)
-                if code == ARCHIVE_EOF { return true }
-                guard code == ARCHIVE_OK, let block else { return false }
-                guard out.count + size <= ParallelUnzstd.largestFrame else { return false }
-                out.append(contentsOf: UnsafeRawBufferPointer(start: block, count: size))
-            }
-        }
-        if !ok {
-            let message = archive_error_string(a).map { String(cString: $0) } ?? "too large"
-            failure = "cannot be decompressed (\(message))"
-            return
-        }
-        output = out
+        input.count = length
+        crc.update(input.bytes)
+        failure = worker.decompressor.frame(input.bytes, into: output, limit: ParallelUnzstd.largestFrame)
+    }
+}
+
+/// A serial queue, its decompression context and its input buffer.
+final class UnzstdWorker: @unchecked Sendable {
+    let queue: DispatchQueue
+    let decompressor: ZstdDecompressor
+    let input = ByteSlot(capacity: 1)
+
+    init(index: Int) throws {
+        queue = DispatchQueue(label: "bundle.unzstd.\(index)", qos: .userInitiated)
+        decompressor = try ZstdDecompressor()
     }
 }
