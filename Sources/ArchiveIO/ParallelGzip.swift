@@ -48,6 +48,10 @@ final class ParallelGzip: Compressor {
     private var headerSent = false
     private var discards = false
     private let independent: Bool
+    /// Independent members only (no block is another's dictionary): buffers of emitted
+    /// blocks, reused so that memory stays a fixed set instead of a fresh one per block.
+    private var spareInputs: [GzipBuffer] = []
+    private var spareOutputs: [ByteSlot] = []
 
     /// - Parameters:
     ///   - level: 0–9 (0 stores, 9 compresses most); zlib's default is 6.
@@ -110,11 +114,12 @@ final class ParallelGzip: Compressor {
     // MARK: - Blocks
 
     private func submit(last: Bool) throws {
+        let output = spareOutputs.popLast() ?? ByteSlot(capacity: 1)
         let block = independent
-            ? GzipBlock(input: current, dictionary: nil, last: true)
-            : GzipBlock(input: current, dictionary: previous, last: last)
+            ? GzipBlock(input: current, dictionary: nil, last: true, output: output)
+            : GzipBlock(input: current, dictionary: previous, last: last, output: output)
         previous = independent ? nil : current
-        current = GzipBuffer(capacity: blockSize)
+        current = spareInputs.popLast() ?? GzipBuffer(capacity: blockSize)
         let worker = workers[submitted % workers.count]
         submitted += 1
         inFlight.append(block)
@@ -140,6 +145,9 @@ final class ParallelGzip: Compressor {
         if let failure = block.failure { throw failure }
         if independent {
             try emitMember(block)
+            block.input.reset()
+            spareInputs.append(block.input)
+            spareOutputs.append(block.output)
             return
         }
         if !headerSent {
@@ -201,6 +209,11 @@ final class GzipBuffer: @unchecked Sendable {
     }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Empties it for another block.
+    func reset() {
+        count = 0
+    }
 }
 
 /// One block on its way through a worker. The worker writes `output`, `crc` and `failure`,
@@ -212,19 +225,17 @@ final class GzipBlock: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
     private(set) var crc: UInt = 0
     private(set) var failure: ArchiveError?
-    private var output: UnsafeMutableRawPointer?
-    private var produced = 0
+    let output: ByteSlot
 
-    init(input: GzipBuffer, dictionary: GzipBuffer?, last: Bool) {
+    init(input: GzipBuffer, dictionary: GzipBuffer?, last: Bool, output: ByteSlot) {
         self.input = input
         self.dictionary = dictionary
         self.last = last
+        self.output = output
     }
 
-    deinit { output?.deallocate() }
-
     func withOutput(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try body(UnsafeRawBufferPointer(start: output, count: produced))
+        try body(output.bytes)
     }
 
     /// Runs on the worker's queue.
@@ -241,7 +252,7 @@ final class GzipBlock: @unchecked Sendable {
                 let window = min(ParallelGzip.window, dictionary.count)
                 try stream.setDictionary(UnsafeRawBufferPointer(rebasing: dictionary.bytes[(dictionary.count - window)...]))
             }
-            (output, produced) = try stream.deflate(bytes, finish: last)
+            try stream.deflate(bytes, finish: last, into: output)
         } catch {
             failure = error as? ArchiveError
                 ?? .library(operation: .writeData, path: nil, message: "\(error)", errno: 0)
@@ -295,31 +306,24 @@ final class DeflateStream: @unchecked Sendable {
         if code != Z_OK { throw Self.error(code, .writeData, "deflateSetDictionary") }
     }
 
-    /// Compresses all of `bytes`, ending with a sync flush (or `Z_FINISH`); returns a fresh
-    /// allocation the caller owns and the number of bytes in it.
-    func deflate(_ bytes: UnsafeRawBufferPointer, finish: Bool) throws -> (UnsafeMutableRawPointer, Int) {
+    /// Compresses all of `bytes` into `slot`, ending with a sync flush (or `Z_FINISH`).
+    func deflate(_ bytes: UnsafeRawBufferPointer, finish: Bool, into slot: ByteSlot) throws {
         let flush = finish ? Z_FINISH : Z_SYNC_FLUSH
         // deflateBound covers the data; the sync flush's empty stored block needs a few more.
-        var capacity = Int(deflateBound(stream, uLong(bytes.count))) + 64
-        var out = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        slot.reserve(Int(deflateBound(stream, uLong(bytes.count))) + 64)
+        slot.count = 0
         var produced = 0
         stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(bytes.count)
         while true {
-            if produced == capacity {
-                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
-                bigger.copyMemory(from: out, byteCount: produced)
-                out.deallocate()
-                out = bigger
-                capacity *= 2
-            }
-            stream.pointee.next_out = (out + produced).assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = uInt(capacity - produced)
+            if produced == slot.capacity { slot.grow(keeping: produced) }
+            stream.pointee.next_out = (slot.base + produced).assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = uInt(slot.capacity - produced)
             let code = CZlib.deflate(stream, flush)
-            produced = capacity - Int(stream.pointee.avail_out)
+            produced = slot.capacity - Int(stream.pointee.avail_out)
+            slot.count = produced
             if code == Z_STREAM_END { break }
             if code != Z_OK && code != Z_BUF_ERROR {
-                out.deallocate()
                 throw Self.error(code, .writeData, "deflate")
             }
             // A sync flush is complete once deflate leaves output space unused.
@@ -327,7 +331,6 @@ final class DeflateStream: @unchecked Sendable {
         }
         stream.pointee.next_in = nil
         stream.pointee.next_out = nil
-        return (out, produced)
     }
 
     private static func error(_ code: Int32, _ operation: ArchiveError.Operation, _ call: String) -> ArchiveError {

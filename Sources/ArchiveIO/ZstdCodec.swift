@@ -24,6 +24,15 @@ final class ByteSlot: @unchecked Sendable {
         base = .allocate(byteCount: needed, alignment: 16)
     }
 
+    /// Doubles the room, keeping the first `kept` bytes.
+    func grow(keeping kept: Int) {
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+        bigger.copyMemory(from: base, byteCount: kept)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
 
