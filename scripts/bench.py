@@ -199,6 +199,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="~100 MiB / 5,000 files instead of ~1 GiB / 50,000")
     parser.add_argument("--tree", choices=sorted(SIZES), help="the tree by name (issue: issue #18's, 311 MiB / 20,000 files)")
     parser.add_argument("--scaling", action="store_true", help="create/verify/restore alone on the scaling trees")
+    parser.add_argument("--warm", action="store_true", help="warm page cache (the tree read before each run) instead of dropping it")
     parser.add_argument("--runs", type=int, default=1, help="runs per command; the median is shown")
     parser.add_argument("--work", default="/tmp/bundle-bench", help="where the tree, repositories and outputs go")
     parser.add_argument("--bin", required=True, help="the release bundle binary")
@@ -277,7 +278,7 @@ def main():
         keep = [s.strip() for s in args.only.split(",")]
         benches = [b for b in benches if any(k in b[1] for k in keep)]
 
-    cold = can_drop_caches()
+    cold = not args.warm and can_drop_caches()
     load = os.getloadavg()
     print(f"tree: {files} files, {total / MiB:.0f} MiB (largest {biggest / MiB:.0f} MiB); "
           f"{'cold cache (dropped before each run)' if cold else 'warm cache (cannot drop it)'}; "
@@ -373,7 +374,7 @@ def scaling(args):
     env["PROFILE"] = profile
     if not os.path.exists(os.path.join(keys, "bench.key")):
         sh('"$BUNDLE" keygen --out "$KEYS/bench"', env, log)
-    cold = can_drop_caches()
+    cold = not args.warm and can_drop_caches()
     load = os.getloadavg()
     lines = [f"Scaling (gzip; {'cold' if cold else 'warm'} cache; {args.runs} run(s), median; load {load[0]:.2f} at start)", "",
              "| tree | files | MiB | create s | create MiB RSS | verify s | verify MiB RSS | restore s | restore MiB RSS |",
