@@ -27,8 +27,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // The only Swift target that imports CArchive and CZlib: tar/pax streams, gzip/zstd.
-        .target(name: "ArchiveIO", dependencies: ["CArchive", "CZlib"]),
+        // libzstd, seen only by ArchiveIO: the payload's zstd frames, compressed and
+        // decompressed on every core with one context per worker.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        // The only Swift target that imports CArchive, CZlib and CZstd: tar/pax streams, gzip/zstd.
+        .target(name: "ArchiveIO", dependencies: ["CArchive", "CZlib", "CZstd"]),
         // BLAKE2b, minisign keys and signatures (and later age), on swift-crypto.
         .target(
             name: "BundleCrypto",

@@ -36,6 +36,9 @@ final class BackgroundDecompressor: @unchecked Sendable {
     private let zstdWalk: ZstdFraming.Walk?
     /// In strict mode for zstd, the file as libarchive reads it, with its CRC-32.
     private let checkedInput: CheckedFileInput?
+    /// In strict mode for a zstd bundle of independent payload frames (format 1.1): those
+    /// frames, decompressed on every core once libarchive has read the header frame.
+    private let unzstd: ParallelUnzstd?
     private let storage: UnsafeMutableRawPointer
     /// Bytes in each slot; 0 marks the slot after the last chunk, where `final` says why.
     private let counts: UnsafeMutablePointer<Int>
@@ -76,11 +79,21 @@ final class BackgroundDecompressor: @unchecked Sendable {
             compression = .gzip
             zstdWalk = nil
             checkedInput = nil
+            unzstd = nil
         } else {
             gzip = nil
             let walk = file.flatMap { magic == [0x28, 0xB5, 0x2F, 0xFD] ? ZstdFraming.walk($0) : nil }
             zstdWalk = walk
-            let input = walk.map { CheckedFileInput(descriptor: fileDescriptor, padding: $0.padding?.range) }
+            var payload: [Range<Int64>]?
+            if let walk, let file { payload = Self.independentFrames(of: walk, in: file) }
+            if let payload, let file {
+                unzstd = try ParallelUnzstd(file: file, frames: payload, firstIndex: 1)
+            } else {
+                unzstd = nil
+            }
+            let input = walk.map {
+                CheckedFileInput(descriptor: fileDescriptor, padding: $0.padding?.range, end: payload == nil ? nil : $0.frames[0].upperBound)
+            }
             checkedInput = input
             let handle = try ArchiveHandle(.read, onWarning: { warnings.add($0) })
             self.handle = handle
@@ -110,6 +123,18 @@ final class BackgroundDecompressor: @unchecked Sendable {
         counts.initialize(repeating: 0, count: Self.chunkCount)
         for _ in 0..<Self.chunkCount { free.signal() }
         DispatchQueue(label: "bundle.decompress", qos: .userInitiated).async { [self] in produce() }
+    }
+
+    /// The payload frames of a walk that found the writer's layout with more than one of them
+    /// (format 1.1), all contiguous to the end of the file; nil otherwise (one payload frame,
+    /// as format 1.0 writes, or a layout with problems: then libarchive reads it all).
+    private static func independentFrames(of walk: ZstdFraming.Walk, in file: FileBytes) -> [Range<Int64>]? {
+        guard walk.problems.isEmpty, walk.frames.count > 2, walk.frames[0].lowerBound == 0 else { return nil }
+        let payload = Array(walk.frames[1...])
+        let start = walk.padding?.range.upperBound ?? walk.frames[0].upperBound
+        guard payload[0].lowerBound == start, payload.last!.upperBound == file.size else { return nil }
+        for (a, b) in zip(payload, payload.dropFirst()) where a.upperBound != b.lowerBound { return nil }
+        return payload
     }
 
     /// Opens `handle` on the file (through `input` when it keeps a CRC) and reads to the data.
@@ -200,7 +225,11 @@ final class BackgroundDecompressor: @unchecked Sendable {
     // MARK: - The producer
 
     private func produce() {
-        defer { finished.signal() }
+        defer {
+            gzip?.stop()
+            unzstd?.stop()
+            finished.signal()
+        }
         var index = 0
         while true {
             free.wait()
@@ -233,7 +262,21 @@ final class BackgroundDecompressor: @unchecked Sendable {
                     var size = 0
                     var offset: Int64 = 0
                     let code = archive_read_data_block(handle.pointer, &block, &size, &offset)
-                    if code == ARCHIVE_EOF { break }
+                    if code == ARCHIVE_EOF {
+                        // The header frame has ended; the payload frames follow, if apart.
+                        guard let unzstd else { break }
+                        do {
+                            let produced = try unzstd.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: Self.chunkSize - count))
+                            if produced == 0 { break }
+                            count += produced
+                            continue
+                        } catch let error as ArchiveError {
+                            outcome = .failure(error)
+                        } catch {
+                            outcome = .failure(.library(operation: .readData, path: nil, message: "\(error)", errno: 0))
+                        }
+                        break
+                    }
                     if code == ARCHIVE_OK || code == ARCHIVE_WARN, let block {
                         if code == ARCHIVE_WARN {
                             _ = try? handle.check(code, .readData)
@@ -261,7 +304,8 @@ final class BackgroundDecompressor: @unchecked Sendable {
                 count += taken
                 pending = UnsafeRawBufferPointer(rebasing: pending[taken...])
             }
-            let position = gzip?.position ?? handle.map { archive_filter_bytes($0.pointer, -1) } ?? 0
+            let position = gzip?.position ?? unzstd.flatMap { $0.position > 0 ? $0.position : nil }
+                ?? handle.map { archive_filter_bytes($0.pointer, -1) } ?? 0
             lock.sync { consumed = position }
             if count > 0 { layout?.feed(UnsafeRawBufferPointer(start: base, count: count)) }
             if count == 0 && outcome == nil {
@@ -269,11 +313,12 @@ final class BackgroundDecompressor: @unchecked Sendable {
                 // framing problems are final.
                 layout?.finish()
                 var found = (zstdWalk?.problems ?? []) + (gzip?.problems ?? [])
-                if let padding = zstdWalk?.padding, let input = checkedInput, input.crc.check != padding.check {
+                let fileCRC = checkedInput.map { input in unzstd.map { input.crc.followed(by: $0.crc) } ?? input.crc }
+                if let padding = zstdWalk?.padding, let fileCRC, fileCRC.check != padding.check {
                     let field = StreamPadding.checkRange(for: .zstd)
                     found.append(FramingProblem(
                         range: padding.range.lowerBound + Int64(field.lowerBound)..<padding.range.lowerBound + Int64(field.upperBound),
-                        reason: "the padding's check (CRC-32 \(String(padding.check.crc, radix: 16)) of \(padding.check.length) bytes) does not match the rest of the file (CRC-32 \(String(input.crc.check.crc, radix: 16)) of \(input.crc.check.length) bytes): a byte outside the padding changed"))
+                        reason: "the padding's check (CRC-32 \(String(padding.check.crc, radix: 16)) of \(padding.check.length) bytes) does not match the rest of the file (CRC-32 \(String(fileCRC.check.crc, radix: 16)) of \(fileCRC.check.length) bytes): a byte outside the padding changed"))
                 }
                 lock.sync { framing = found }
             }

@@ -1,13 +1,5 @@
 internal import CArchive
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Where `PaxWriter` sends its uncompressed tar bytes when the output is compressed.
 protocol Compressor: AnyObject {
     /// Compresses `bytes` (which may produce output, or not yet).
@@ -84,6 +76,4 @@ final class FilterCompressor: Compressor {
 }
 
 /// The cores online now, at least 1: how many compression workers to run.
-var onlineCores: Int {
-    max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-}
+var onlineCores: Int { FileAccess.onlineCores }

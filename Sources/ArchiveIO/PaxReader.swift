@@ -1,13 +1,5 @@
 internal import CArchive
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Reads a tar stream (pax, ustar, GNU tar only; no other formats) compressed with gzip, zstd
 /// or nothing; concatenated gzip members / zstd frames read as one stream.
 ///
@@ -21,11 +13,7 @@ internal import CArchive
 /// in a stored block. Check content with a digest of your own.
 public final class PaxReader {
     /// libarchive's `ARCHIVE_ERRNO_FILE_FORMAT`, which its header documents but does not define.
-    #if canImport(Darwin)
-        private static let fileFormatErrno = EFTYPE
-    #else
-        private static let fileFormatErrno = EILSEQ
-    #endif
+    private static let fileFormatErrno = FileAccess.fileFormatErrno
     /// Read size for files: large enough that syscalls do not matter next to decompression.
     private static let blockSize = 1 << 20
 

@@ -29,9 +29,13 @@ public final class PaxWriter {
     ///   - compression: gzip, zstd or none.
     ///   - level: the compression level (gzip 0–9, default 6; zstd 1–22, default 3); ignored
     ///     for `.none`.
+    ///   - independentMembers: gzip: write the stream as independent members of 512 KiB of
+    ///     tar each, with their lengths in their headers (`GzipMemberHeader`); zstd: as
+    ///     independent frames of 1 MiB (`ParallelZstd`). Either is compressed on every core
+    ///     and read on every core. Off: one gzip member (pigz's method), one zstd frame.
     ///   - onWarning: receives libarchive's warnings, which do not stop the writer.
     public init(
-        compression: Compression, level: Int? = nil, onWarning: ((String) -> Void)? = nil,
+        compression: Compression, level: Int? = nil, independentMembers: Bool = false, onWarning: ((String) -> Void)? = nil,
         output: @escaping (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let tar = try ArchiveHandle(.write, onWarning: onWarning)
@@ -45,7 +49,12 @@ public final class PaxWriter {
             tar.sink = output
         case .gzip:
             // One gzip member, compressed on every core (pigz's method).
-            let compressor = try ParallelGzip(level: level ?? 6, output: output)
+            let compressor = try ParallelGzip(level: level ?? 6, independentMembers: independentMembers, output: output)
+            self.compressor = compressor
+            tar.sink = { try compressor.write($0) }
+        case .zstd where independentMembers:
+            // Independent frames of 1 MiB of tar, compressed on every core.
+            let compressor = try ParallelZstd(level: level, output: output)
             self.compressor = compressor
             tar.sink = { try compressor.write($0) }
         case .zstd:

@@ -1,14 +1,6 @@
 internal import CArchive
 internal import CZlib
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A compressed bundle's framing, checked against what bundle's writer produces: the bytes
 /// that gzip and zstd readers skip or do not compare, which therefore no digest covers.
 ///
@@ -17,7 +9,9 @@ internal import CZlib
 ///     member/frame 0        the header stream (MANIFEST.json, SHA256SUMS, signature)
 ///     padding               exactly `StreamPadding.bytes(count(after: end of member 0))`,
 ///                           or nothing (writers before 2026-12 had none)
-///     member/frame 1…n      the payload stream (today's writer: n = 1)
+///     member/frame 1…n      the payload stream (format 1.0: n = 1; 1.1: one per 512 KiB
+///                           of tar, gzip members with their lengths, `GzipMemberHeader`;
+///                           one per MiB of tar, zstd)
 ///     end of file
 ///
 /// gzip members: the 10-byte header `1f 8b 08 00 00000000 XFL 03` with no optional fields,
@@ -47,7 +41,7 @@ struct FileBytes {
         var out = [UInt8](repeating: 0, count: want)
         var done = 0
         while done < want {
-            let got = out.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, want - done, off_t(offset) + off_t(done)) }
+            let got = out.withUnsafeMutableBytes { FileAccess.read(descriptor, into: $0.baseAddress! + done, count: want - done, at: offset + Int64(done)) }
             if got <= 0 { break }
             done += got
         }
@@ -55,9 +49,7 @@ struct FileBytes {
     }
 
     static func size(of descriptor: Int32) -> Int64? {
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int64(status.st_size)
+        FileAccess.regularFileSize(descriptor)
     }
 }
 
@@ -87,6 +79,14 @@ final class StrictGzipReader {
     private var fileCRC = CRC32()
     private var crcPosition: Int64 = 0
     private var padding: (range: Range<Int64>, check: StreamPadding.Check)?
+    /// Whether the payload's members carry their length (`GzipMemberHeader`, format 1.1);
+    /// decided by the first payload member.
+    private var sizedMembers: Bool?
+    /// Where the current member ends by its header's length field, if it has one.
+    private var claimedEnd: Int64?
+    /// The members inflated on every core, while their bytes are the writer's.
+    private var parallel: ParallelGunzip?
+    private var parallelTried = false
 
     init(file: FileBytes) throws {
         self.file = file
@@ -117,6 +117,18 @@ final class StrictGzipReader {
     /// Fills `buffer` with plain bytes; 0 at the end of the last member.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while !finished {
+            if let parallel {
+                let produced = parallel.read(into: buffer)
+                if produced > 0 { return produced }
+                // The run ended: at the end of the members, or at one read here instead.
+                fileCRC = fileCRC.followed(by: parallel.crc)
+                position = parallel.position
+                crcPosition = position
+                memberIndex += parallel.members
+                dataMembers += parallel.members
+                self.parallel = nil
+                continue
+            }
             if !inMember {
                 try startMember()
                 advanceCRC(to: position)
@@ -168,8 +180,8 @@ final class StrictGzipReader {
             return
         }
         if memberIndex == 1, skipPadding() { return }
-        let header = file.read(position, 10)
-        guard header.count == 10, header[0] == 0x1f, header[1] == 0x8b, header[2] == 8 else {
+        let header = file.read(position, GzipMemberHeader.size)
+        guard header.count >= 10, header[0] == 0x1f, header[1] == 0x8b, header[2] == 8 else {
             note(position..<file.size, memberIndex == 0 ? "not a gzip member" : "bytes after the last gzip member")
             finished = true
             return
@@ -178,12 +190,30 @@ final class StrictGzipReader {
         var next = position + 10
         let flags = header[3]
         let canonicalXFL: Set<UInt8> = [0, 2, 4]
-        if flags != 0 || header[4..<8].contains(where: { $0 != 0 }) || header[9] != 3 || !canonicalXFL.contains(header[8])
+        // Payload members carry their length (format 1.1), or none of them does (format 1.0).
+        let sized = memberIndex >= 2 && GzipMemberHeader.isSized(header)
+        if memberIndex >= 2 && sizedMembers == nil { sizedMembers = sized }
+        claimedEnd = sized ? position + GzipMemberHeader.length(header) : nil
+        if sized {
+            if !canonicalXFL.contains(header[8]) || (xfl != nil && xfl != header[8]) {
+                note(position..<position + 10, "gzip member \(memberIndex)'s header is not the writer's (XFL as in the first member)")
+            }
+        } else if flags != 0 || header[4..<8].contains(where: { $0 != 0 }) || header[9] != 3 || !canonicalXFL.contains(header[8])
             || (xfl != nil && xfl != header[8])
         {
             note(position..<position + 10, "gzip member \(memberIndex)'s header is not the writer's (1f 8b 08 00 00000000 XFL 03, XFL as in the first member)")
         }
+        if memberIndex >= 2, let sizedMembers, sized != sizedMembers {
+            note(position..<position + 10, "gzip member \(memberIndex) \(sized ? "carries" : "lacks") the BM length field, unlike the first payload member")
+        }
         if xfl == nil { xfl = header[8] }
+        if sized && !parallelTried, let xfl {
+            // Every core from here, while the members are the writer's.
+            parallelTried = true
+            advanceCRC(to: position)
+            parallel = try ParallelGunzip(file: file, start: position, xfl: xfl)
+            return
+        }
         // Optional fields (never written; skipped so that reading can go on).
         if flags & 4 != 0 {
             let x = file.read(next, 2)
@@ -206,6 +236,11 @@ final class StrictGzipReader {
         length = 0
         inMember = true
         try checkBlockHeader(bit: deflateStart * 8)
+    }
+
+    /// Waits for the members being inflated on other threads (they read the file).
+    func stop() {
+        parallel?.stop()
     }
 
     /// The padding after the header member: the writer's exact bytes for this header length
@@ -261,7 +296,7 @@ final class StrictGzipReader {
         var count = 0
         let want = Int(min(Int64(Self.inputSize), max(0, file.size - position)))
         while count < want {
-            let got = pread(file.descriptor, input + count, want - count, off_t(position) + off_t(count))
+            let got = FileAccess.read(file.descriptor, into: input + count, count: want - count, at: position + Int64(count))
             if got <= 0 { break }
             count += got
         }
@@ -299,6 +334,9 @@ final class StrictGzipReader {
                 note(position + 4..<position + 8, "gzip member \(memberIndex)'s ISIZE does not match its data")
             }
             position += 8
+            if let claimedEnd, claimedEnd != position {
+                note(memberStart + 16..<memberStart + 20, "gzip member \(memberIndex)'s BM field says \(claimedEnd - memberStart) bytes, but the member has \(position - memberStart)")
+            }
             memberIndex += 1
             dataMembers += 1
             inMember = false
@@ -641,11 +679,15 @@ final class CheckedFileInput {
     private let buffer: UnsafeMutableRawPointer
     private static let size = 1 << 20
     private var position: Int64 = 0
+    private let end: Int64?
     private(set) var crc = CRC32()
 
-    init(descriptor: Int32, padding: Range<Int64>?) {
+    /// `end`: read no further than this offset (the header frame's end, when the payload
+    /// frames are read apart).
+    init(descriptor: Int32, padding: Range<Int64>?, end: Int64? = nil) {
         self.descriptor = descriptor
         self.padding = padding
+        self.end = end
         buffer = .allocate(byteCount: Self.size, alignment: 16)
     }
 
@@ -653,7 +695,9 @@ final class CheckedFileInput {
 
     /// The next bytes, empty at the end (or -1 on a read error).
     func next() -> (UnsafeRawPointer, Int) {
-        let got = pread(descriptor, buffer, Self.size, off_t(position))
+        let want = end.map { Int(min(Int64(Self.size), max(0, $0 - position))) } ?? Self.size
+        guard want > 0 else { return (UnsafeRawPointer(buffer), 0) }
+        let got = FileAccess.read(descriptor, into: buffer, count: want, at: position)
         guard got > 0 else { return (UnsafeRawPointer(buffer), got < 0 ? -1 : 0) }
         var start = position
         let end = position + Int64(got)

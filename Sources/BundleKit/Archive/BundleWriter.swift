@@ -51,7 +51,7 @@ final class BundleWriter {
         let path = partialPath
         do {
             payload = try PaxWriter(
-                compression: compression, level: level, onWarning: { onEvent?(.warning($0)) },
+                compression: compression, level: level, independentMembers: true, onWarning: { onEvent?(.warning($0)) },
                 output: { bytes in
                     try LocalFileSystem.writeAll(partial, bytes, path: path)
                     counter.count += Int64(bytes.count)

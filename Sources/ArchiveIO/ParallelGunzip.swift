@@ -1,0 +1,220 @@
+internal import CZlib
+import Dispatch
+
+/// Inflates a run of independent gzip members (`GzipMemberHeader`: each header holds the
+/// member's length) on every core and gives their plain bytes in order.
+///
+/// The reader's thread walks the members by the lengths in their headers (20 bytes read per
+/// member, nothing inflated) and hands each to a worker, at most `2 × workers` ahead; a worker
+/// reads its member, takes the CRC-32 of its compressed bytes (for the padding's check) and
+/// inflates it. A member is taken only when everything about it is exactly what the writer
+/// produces: the header for its length, deflate data ending exactly before the trailer, zero
+/// padding bits, CRC-32 and ISIZE. At the first member that is not (or a header without a
+/// length, or the end of the file), the run stops there: `position` is that member's start,
+/// and `StrictGzipReader` goes on one byte after the other, which names what is wrong. So the
+/// lengths are never trusted: they only say where to look.
+final class ParallelGunzip {
+    /// The most compressed or plain bytes one member may claim (the writer's are 512 KiB).
+    static let largestMember = 4 << 20
+
+    private let file: FileBytes
+    private let xfl: UInt8
+    private let workers: [GunzipWorker]
+    private let ahead: Int
+    private var walk: Int64
+    private var walkEnded = false
+    private var scheduled: [GunzipJob] = []
+    private var spare: [GunzipJob] = []
+    private var submitted = 0
+    private var current: GunzipJob?
+    private var offset = 0
+    /// The end of the last member given; where the sequential reader goes on.
+    private(set) var position: Int64
+    /// Members given so far.
+    private(set) var members = 0
+    /// CRC-32 of the compressed bytes of the members given, in order.
+    private(set) var crc = CRC32()
+
+    init(file: FileBytes, start: Int64, xfl: UInt8, threads: Int? = nil) throws {
+        self.file = file
+        self.xfl = xfl
+        walk = start
+        position = start
+        let count = max(1, threads ?? FileAccess.onlineCores)
+        workers = try (0..<count).map { try GunzipWorker(index: $0) }
+        ahead = 2 * count
+    }
+
+    deinit { stop() }
+
+    /// Waits for every member in flight (they read the file, which the caller closes).
+    func stop() {
+        walkEnded = true
+        for job in scheduled { job.done.wait() }
+        scheduled = []
+    }
+
+    /// Fills `buffer` with plain bytes; 0 where the run ends (see `position`).
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        while true {
+            if let job = current {
+                if offset < job.output.count {
+                    let count = min(buffer.count, job.output.count - offset)
+                    buffer.baseAddress!.copyMemory(from: job.output.base + offset, byteCount: count)
+                    offset += count
+                    return count
+                }
+                current = nil
+                spare.append(job)
+            }
+            fill()
+            guard !scheduled.isEmpty else { return 0 }
+            let job = scheduled.removeFirst()
+            job.done.wait()
+            guard job.clean else {
+                // From here on, one byte after the other.
+                stop()
+                return 0
+            }
+            crc = crc.followed(by: job.crc)
+            position = job.start + Int64(job.length)
+            members += 1
+            current = job
+            offset = 0
+            fill()
+        }
+    }
+
+    /// Schedules members while there is room and the walk finds sized headers.
+    private func fill() {
+        while scheduled.count < ahead && !walkEnded {
+            let header = file.read(walk, GzipMemberHeader.size)
+            guard GzipMemberHeader.isSized(header) else {
+                walkEnded = true
+                return
+            }
+            let length = GzipMemberHeader.length(header)
+            guard length >= Int64(GzipMemberHeader.size + 8), length <= Int64(Self.largestMember), walk + length <= file.size else {
+                walkEnded = true
+                return
+            }
+            let job = spare.popLast() ?? GunzipJob()
+            job.start = walk
+            job.length = Int(length)
+            walk += length
+            let worker = workers[submitted % workers.count]
+            submitted += 1
+            scheduled.append(job)
+            let file = file
+            let xfl = xfl
+            worker.queue.async { worker.inflate(job, from: file, xfl: xfl) }
+        }
+    }
+}
+
+/// One member on its way through a worker, with the output buffer it keeps for the next;
+/// read only after `done`.
+final class GunzipJob: @unchecked Sendable {
+    var start: Int64 = 0
+    var length = 0
+    let done = DispatchSemaphore(value: 0)
+    var clean = false
+    let output = ByteSlot(capacity: 1)
+    var crc = CRC32()
+}
+
+/// A serial queue and the raw-inflate stream only it uses.
+final class GunzipWorker: @unchecked Sendable {
+    let queue: DispatchQueue
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let input = ByteSlot(capacity: 1)
+
+    init(index: Int) throws {
+        queue = DispatchQueue(label: "bundle.gunzip.\(index)", qos: .userInitiated)
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let code = inflateInit2_(stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard code == Z_OK else {
+            stream.deallocate()
+            throw ArchiveError.library(operation: .open, path: nil, message: "zlib inflateInit2 returned \(code)", errno: 0)
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Reads and inflates `job`'s member; `clean` only when every byte is the writer's.
+    func inflate(_ job: GunzipJob, from file: FileBytes, xfl: UInt8) {
+        defer { job.done.signal() }
+        job.clean = false
+        job.crc = CRC32()
+        job.output.count = 0
+        let length = job.length
+        input.reserve(length)
+        var got = 0
+        while got < length {
+            let count = FileAccess.read(file.descriptor, into: input.base + got, count: length - got, at: job.start + Int64(got))
+            if count <= 0 { return }
+            got += count
+        }
+        let bytes = UnsafeRawBufferPointer(start: input.base, count: length)
+        job.crc.update(bytes)
+        let header = GzipMemberHeader.size
+        guard Array(bytes[0..<header]) == GzipMemberHeader.bytes(xfl: xfl, memberLength: length) else { return }
+        func word(_ at: Int) -> UInt32 {
+            (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[at + $1]) << (8 * UInt32($1)) }
+        }
+        let storedCRC = word(length - 8)
+        let size = Int(word(length - 4))
+        guard size <= ParallelGunzip.largestMember else { return }
+        job.output.reserve(size)
+        let output = job.output.base
+        let deflate = UnsafeRawBufferPointer(rebasing: bytes[header..<length - 8])
+        guard inflateReset(stream) == Z_OK, Self.storedPaddingIsZero(deflate, bit: 0) else { return }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: deflate.baseAddress!.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(deflate.count)
+        stream.pointee.next_out = output.assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_out = uInt(size)
+        defer {
+            stream.pointee.next_in = nil
+            stream.pointee.next_out = nil
+        }
+        while true {
+            let code = CZlib.inflate(stream, Z_BLOCK)
+            if code == Z_STREAM_END { break }
+            guard code == Z_OK else { return }
+            let consumed = deflate.count - Int(stream.pointee.avail_in)
+            let type = stream.pointee.data_type
+            if type & 128 != 0 {
+                let unused = Int(type & 7)
+                if type & 64 != 0 {
+                    // After the final block: the bits up to the byte boundary are zero.
+                    if unused > 0, consumed > 0, deflate[consumed - 1] >> (8 - unused) != 0 { return }
+                } else if !Self.storedPaddingIsZero(deflate, bit: consumed * 8 - unused) {
+                    return
+                }
+            }
+        }
+        let produced = size - Int(stream.pointee.avail_out)
+        guard stream.pointee.avail_in == 0, produced == size else { return }
+        let plainCRC = produced == 0 ? 0 : crc32(0, output.assumingMemoryBound(to: Bytef.self), uInt(produced))
+        guard UInt32(truncatingIfNeeded: plainCRC) == storedCRC else { return }
+        job.output.count = produced
+        job.clean = true
+    }
+
+    /// Whether the deflate block header at `bit` is not a stored block, or is one whose
+    /// padding bits up to the next byte are zero.
+    static func storedPaddingIsZero(_ deflate: UnsafeRawBufferPointer, bit: Int) -> Bool {
+        let at = bit / 8
+        guard at < deflate.count else { return true }
+        let shift = bit % 8
+        let word = Int(deflate[at]) | (at + 1 < deflate.count ? Int(deflate[at + 1]) << 8 : 0)
+        guard (word >> (shift + 1)) & 3 == 0 else { return true }
+        let used = shift + 3
+        let padBits = (8 - used % 8) % 8
+        return padBits == 0 || (word >> used) & ((1 << padBits) - 1) == 0
+    }
+}
