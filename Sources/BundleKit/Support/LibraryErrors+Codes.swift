@@ -68,6 +68,12 @@ extension ManifestError: DiagnosableError {
         case .malformedManifest, .unsupportedVersion, .tooDeeplyNested: BundleLayout.manifest
         }
     }
+
+    /// The decoder's error, when the manifest is not the JSON expected.
+    public var cause: (any Error)? {
+        if case .malformedManifest(_, let cause?) = self { return cause.error }
+        return nil
+    }
 }
 
 /// `RewriteError`'s codes and hints.
