@@ -65,7 +65,7 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible, Sendable {
         return self
     }
 
-    /// What went wrong, where, and what to do about it.
+    /// What went wrong and where (`fix` says what to do).
     public var description: String {
         switch self {
         case .library(let operation, let path, let message, let errno):
@@ -73,21 +73,35 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible, Sendable {
             // libarchive's own codes (ARCHIVE_ERRNO_MISC is -1) say nothing to a reader.
             let code = errno > 0 ? " (errno \(errno))" : ""
             let text = message.isEmpty ? "libarchive gave no message" : message
-            return "tar \(operation.rawValue) failed\(at): \(text)\(code). " + Self.advice(for: operation, errno: errno)
+            return "tar \(operation.rawValue) failed\(at): \(text)\(code)."
         case .unsupportedFormat(let operation, let message, let errno):
             let code = errno > 0 ? " (errno \(errno))" : ""
             return "tar \(operation.rawValue) failed: not a gzip/zstd/uncompressed tar stream "
-                + "(libarchive: \(message)\(code)). Check that this is the archive you meant; "
-                + "bundles are pax tar files compressed with gzip, zstd or nothing."
+                + "(libarchive: \(message)\(code))."
         case .sizeMismatch(let operation, let path, let declared, let actual):
             return "tar \(operation.rawValue) failed at entry '\(path)': its header declares \(declared) bytes "
-                + "but \(actual) were given. Write exactly the declared size; if the file changed "
-                + "while it was read, capture it again."
+                + "but \(actual) were given."
         case .invalidHeader(let operation, let path, let reason):
             return "tar \(operation.rawValue) failed at entry '\(path)': \(reason)."
         case .invalidState(let operation, let path, let reason):
             let at = path.map { " at entry '\($0)'" } ?? ""
             return "tar \(operation.rawValue) refused\(at): \(reason)."
+        }
+    }
+
+    /// What to do about it.
+    public var fix: String {
+        switch self {
+        case .library(let operation, _, _, let errno):
+            Self.advice(for: operation, errno: errno)
+        case .unsupportedFormat:
+            "Check that this is the archive you meant; bundles are pax tar files compressed with gzip, zstd or nothing."
+        case .sizeMismatch:
+            "Write exactly the declared size; if the file changed while it was read, capture it again."
+        case .invalidHeader:
+            "Leave the entry out, or rename or change it so that a pax tar header can hold it."
+        case .invalidState:
+            "This is a bug in the program calling ArchiveIO; report it with the command that failed."
         }
     }
 

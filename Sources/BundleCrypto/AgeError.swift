@@ -1,6 +1,6 @@
 /// What went wrong reading keys, or encrypting or decrypting an age file.
 ///
-/// Messages say what is wrong and what to do. They never contain secret bytes: no identity
+/// Messages say what is wrong (`fix` says what to do). They never contain secret bytes: no identity
 /// text, no passphrase, no file key, no plaintext.
 public enum AgeError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A recipient string is not an `age1...` X25519 recipient; the reason says why.
@@ -63,84 +63,99 @@ public enum AgeError: Error, Equatable, CustomStringConvertible, Sendable {
     /// `write` or `finish` was called after `finish`, or after an error.
     case alreadyFinished
 
-    /// A sentence for an administrator: what is wrong, then what to do.
+    /// What is wrong, for an administrator (`fix` says what to do).
     public var description: String {
         switch self {
         case .invalidRecipient(let reason):
-            return
-                "invalid age recipient: \(reason); expected an X25519 recipient such as the 'age1...' line age-keygen prints"
+            return "invalid age recipient: \(reason)"
         case .invalidIdentity(let reason):
-            return
-                "invalid age identity: \(reason); expected an 'AGE-SECRET-KEY-1...' line as written by age-keygen"
+            return "invalid age identity: \(reason)"
         case .invalidKeyFile(let source, let line, let reason):
-            return "\(source):\(line): \(reason); fix or remove that line"
+            return "\(source):\(line): \(reason)"
         case .noKeysInFile(let source):
             return "\(source): no keys found; the file holds only comments or blank lines"
         case .noRecipients:
-            return "no age recipients given; name at least one 'age1...' recipient or use a passphrase"
+            return "no age recipients given"
         case .noIdentities:
-            return "no age identities given; pass the identity file that matches a recipient of the file"
+            return "no age identities given"
         case .emptyPassphrase:
-            return "the passphrase is empty; give a non-empty passphrase"
+            return "the passphrase is empty"
         case .invalidWorkFactor(let logN):
-            return
-                "scrypt work factor \(logN) is out of range; use a log2 N between 1 and 22 (age uses 18)"
+            return "scrypt work factor \(logN) is out of range"
         case .armored:
-            return
-                "the file is ASCII-armored ('-----BEGIN AGE ENCRYPTED FILE-----'); only binary age files are read here: convert it with 'age -d' and 'age -e' without '-a'"
+            return "the file is ASCII-armored ('-----BEGIN AGE ENCRYPTED FILE-----'); only binary age files are read here"
         case .notAgeFile:
-            return
-                "not an age file: it does not start with 'age-encryption.org/v1'; check that the right file was given"
+            return "not an age file: it does not start with 'age-encryption.org/v1'"
         case .unsupportedVersion(let version):
-            return
-                "unsupported age format version '\(version)'; only age-encryption.org/v1 is supported: decrypt it with a newer age"
+            return "unsupported age format version '\(version)'; only age-encryption.org/v1 is supported"
         case .malformedHeader(let reason):
-            return
-                "malformed age header: \(reason); the file is damaged or was not written by an age implementation"
+            return "malformed age header: \(reason)"
         case .nonCanonicalBase64(let field):
-            return
-                "malformed age header: \(field) is not canonical unpadded base64; the file was modified or written by a faulty tool"
+            return "malformed age header: \(field) is not canonical unpadded base64"
         case .headerTooLarge(let limit):
-            return "age header is longer than \(limit) bytes; the file is damaged or not an age file"
+            return "age header is longer than \(limit) bytes"
         case .scryptNotAlone:
-            return
-                "malformed age header: an scrypt (passphrase) stanza must be the only stanza, but others are present; the file was modified"
+            return "malformed age header: an scrypt (passphrase) stanza must be the only stanza, but others are present"
         case .workFactorTooHigh(let logN, let limit):
             return
-                "the file's scrypt work factor is log2 N = \(logN), above the limit of \(limit) (which would need too much time and memory); re-encrypt it with a lower work factor"
+                "the file's scrypt work factor is log2 N = \(logN), above the limit of \(limit) (which would need too much time and memory)"
         case .lowOrderPoint:
-            return
-                "malformed age header: an X25519 stanza carries a low-order point; the file was crafted or damaged"
+            return "malformed age header: an X25519 stanza carries a low-order point"
         case .noIdentityMatched(let types):
-            return
-                "none of the given identities opens this file (its stanzas: \(Self.describe(types))); use the identity that matches one of its recipients"
+            return "none of the given identities opens this file (its stanzas: \(Self.describe(types)))"
         case .passphraseRequired:
-            return
-                "this file is encrypted with a passphrase, not to a recipient; decrypt it with the passphrase"
+            return "this file is encrypted with a passphrase, not to a recipient"
         case .notPassphraseEncrypted(let types):
-            return
-                "this file is encrypted to recipients (its stanzas: \(Self.describe(types))), not with a passphrase; decrypt it with a matching identity"
+            return "this file is encrypted to recipients (its stanzas: \(Self.describe(types))), not with a passphrase"
         case .wrongPassphrase:
-            return "incorrect passphrase (or the scrypt stanza was modified); check the passphrase"
+            return "incorrect passphrase (or the scrypt stanza was modified)"
         case .headerMACMismatch:
-            return
-                "age header MAC mismatch: the header was modified after encryption; do not trust this file"
+            return "age header MAC mismatch: the header was modified after encryption"
         case .truncated(let place):
-            return "the age file is truncated (\(place)); copy it again from its source"
+            return "the age file is truncated (\(place))"
         case .chunkAuthenticationFailed(let chunk):
-            return
-                "payload chunk \(chunk) failed authentication: the file was modified, cut short, or has data appended; copy it again from its source and do not trust the output"
+            return "payload chunk \(chunk) failed authentication: the file was modified, cut short, or has data appended"
         case .emptyLastChunk:
-            return
-                "the last payload chunk is empty, which age v1 forbids after other chunks; the file was written by a faulty tool"
+            return "the last payload chunk is empty, which age v1 forbids after other chunks"
         case .trailingData:
-            return
-                "data follows the end of the age payload; the file was modified or concatenated with something else"
+            return "data follows the end of the age payload"
         case .scryptFailed(let logN):
-            return
-                "scrypt with log2 N = \(logN) failed (not enough memory?); free memory or use a lower work factor"
+            return "scrypt with log2 N = \(logN) failed (not enough memory?)"
         case .alreadyFinished:
-            return "the age stream is already finished or has failed; start a new encryptor or decryptor"
+            return "the age stream is already finished or has failed"
+        }
+    }
+
+    /// What to do about it.
+    public var fix: String {
+        switch self {
+        case .invalidRecipient: "Give an X25519 recipient such as the 'age1...' line age-keygen prints."
+        case .invalidIdentity: "Give an 'AGE-SECRET-KEY-1...' line as written by age-keygen."
+        case .invalidKeyFile: "Fix or remove that line: each line holds one key, a comment starting with # or nothing."
+        case .noKeysInFile: "Add a key line, or name the right file."
+        case .noRecipients: "Name at least one 'age1...' recipient, or use a passphrase."
+        case .noIdentities: "Pass the identity file that matches a recipient of the file."
+        case .emptyPassphrase: "Give a non-empty passphrase."
+        case .invalidWorkFactor: "Use a log2 N between 1 and 22 (age uses 18)."
+        case .armored: "Convert it with 'age -d' and 'age -e' without '-a'."
+        case .notAgeFile: "Check that the right file was given."
+        case .unsupportedVersion: "Decrypt it with a newer age."
+        case .malformedHeader, .headerTooLarge: "The file is damaged or was not written by an age implementation; copy it again from its source."
+        case .nonCanonicalBase64: "The file was modified or written by a faulty tool; copy it again from its source."
+        case .scryptNotAlone: "The file was modified; copy it again from its source."
+        case .workFactorTooHigh: "Re-encrypt it with a lower work factor."
+        case .lowOrderPoint: "The file was crafted or damaged; do not trust it."
+        case .noIdentityMatched: "Use the identity that matches one of its recipients."
+        case .passphraseRequired: "Decrypt it with the passphrase."
+        case .notPassphraseEncrypted: "Decrypt it with a matching identity."
+        case .wrongPassphrase: "Check the passphrase."
+        case .headerMACMismatch: "Do not trust this file; copy it again from its source."
+        case .truncated: "Copy it again from its source."
+        case .chunkAuthenticationFailed: "Copy it again from its source, and do not trust the output."
+        case .emptyLastChunk: "The file was written by a faulty tool; encrypt it again with age."
+        case .trailingData: "The file was modified or concatenated with something else; copy it again from its source."
+        case .scryptFailed: "Free memory, or use a lower work factor."
+        case .alreadyFinished: "Start a new encryptor or decryptor."
         }
     }
 

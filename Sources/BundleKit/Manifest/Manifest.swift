@@ -201,7 +201,7 @@ public struct Manifest: Codable, Sendable, Equatable {
                 manifest.entries = try scanner.entries(in: range, count: outline.entryCount)
                 return .success(manifest)
             } catch {
-                return .failure(.malformedManifest(String(describing: error)))
+                return .failure(.malformedManifest(String(describing: error), cause: ErrorCause(error)))
             }
         }
         return try result.get()

@@ -1,7 +1,7 @@
 /// Problems with the manifest or the checksum list as text, before any payload is looked at.
 public enum ManifestError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// `MANIFEST.json` is not the JSON this format expects.
-    case malformedManifest(String)
+    /// `MANIFEST.json` is not the JSON this format expects; `cause` is the decoder's error.
+    case malformedManifest(String, cause: ErrorCause? = nil)
     /// The bundle was written by a newer format than this build reads.
     case unsupportedVersion(found: Int, supported: Int)
     /// A `SHA256SUMS` line is not `SHA256 (member) = <64 hex digits>`.
@@ -14,7 +14,7 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A message naming the problem and what to do.
     public var description: String {
         switch self {
-        case .malformedManifest(let reason):
+        case .malformedManifest(let reason, _):
             return "MANIFEST.json cannot be read (\(reason)). The bundle is damaged or not a bundle."
         case .unsupportedVersion(let found, let supported):
             return "MANIFEST.json is format version \(found), this bundle reads up to \(supported)."

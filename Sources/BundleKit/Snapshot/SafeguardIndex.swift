@@ -13,13 +13,13 @@ enum SafeguardIndex {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw SnapshotError.badHeader(path: path, reason: "cannot read the safeguard's index: \(error.localizedDescription)")
+            throw SnapshotError.badHeader(path: path, reason: "cannot read the safeguard's index: \(error.localizedDescription)", cause: ErrorCause(error))
         }
         let index: RestoreJournal
         do {
             index = try JSONDecoder().decode(RestoreJournal.self, from: data)
         } catch {
-            throw SnapshotError.badHeader(path: path, reason: String(describing: error))
+            throw SnapshotError.badHeader(path: path, reason: String(describing: error), cause: ErrorCause(error))
         }
         guard index.version >= 3, index.safeguard == snapshot else {
             throw SnapshotError.badHeader(path: path, reason: "it is not the index of safeguard \(snapshot)")

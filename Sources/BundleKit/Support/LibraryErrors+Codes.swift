@@ -68,6 +68,12 @@ extension ManifestError: DiagnosableError {
         case .malformedManifest, .unsupportedVersion, .tooDeeplyNested: BundleLayout.manifest
         }
     }
+
+    /// The decoder's error, when the manifest is not the JSON expected.
+    public var cause: (any Error)? {
+        if case .malformedManifest(_, let cause?) = self { return cause.error }
+        return nil
+    }
 }
 
 /// `RewriteError`'s codes and hints.
@@ -126,7 +132,7 @@ extension RewriteError: DiagnosableError {
     }
 }
 
-/// `ArchiveError`'s codes (ArchiveIO's message already ends with what to do).
+/// `ArchiveError`'s codes; the hint is ArchiveIO's own.
 extension ArchiveError: DiagnosableError {
     /// One code per case.
     public enum Code: String, CaseIterable, Sendable {
@@ -150,8 +156,7 @@ extension ArchiveError: DiagnosableError {
 
     public var code: String { errorCode.rawValue }
 
-    /// Nil: `description` carries ArchiveIO's advice for the operation that failed.
-    public var hint: String? { nil }
+    public var hint: String? { fix }
 
     public var file: String? { path }
 }
@@ -198,7 +203,7 @@ extension SignatureError: DiagnosableError {
     }
 }
 
-/// `AgeError`'s codes (BundleCrypto's message ends with what to do, after a semicolon).
+/// `AgeError`'s codes; the hint is BundleCrypto's own.
 extension AgeError: DiagnosableError {
     /// One code per case.
     public enum Code: String, CaseIterable, Sendable {
@@ -268,8 +273,7 @@ extension AgeError: DiagnosableError {
 
     public var code: String { errorCode.rawValue }
 
-    /// Nil: BundleCrypto's message already ends with what to do.
-    public var hint: String? { nil }
+    public var hint: String? { fix }
 
     public var file: String? {
         if case .invalidKeyFile(let source, _, _) = self { return source }

@@ -85,9 +85,22 @@ struct ManifestScannerTests {
         #expect {
             try Manifest.decode(Self.manifest(entries: [entry]))
         } throws: { error in
-            guard case ManifestError.malformedManifest(let text) = error else { return false }
+            guard case ManifestError.malformedManifest(let text, _) = error else { return false }
             return text.contains(reason)
         }
+    }
+
+    @Test("a refusal keeps the reader's error as its typed cause, and its text as the message")
+    func typedCause() throws {
+        let data = Self.manifest(entries: [Self.entry().replacingOccurrences(of: "false", with: "nope")])
+        let error = try #require(throws: ManifestError.self) { try Manifest.decode(data) }
+        guard case .malformedManifest(let text, let cause?) = error else {
+            Issue.record("no cause kept: \(error)")
+            return
+        }
+        #expect(text == "\(cause)")
+        #expect(Diagnosis.cause(of: error).map { "\($0)" } == text)
+        #expect(!(Diagnosis.cause(of: error) is ManifestError))
     }
 
     @Test("a member name that is not UTF-8 is refused, not replaced")
@@ -98,7 +111,7 @@ struct ManifestScannerTests {
         #expect {
             try Manifest.decode(data)
         } throws: { error in
-            guard case ManifestError.malformedManifest(let text) = error else { return false }
+            guard case ManifestError.malformedManifest(let text, _) = error else { return false }
             return text.contains("not UTF-8")
         }
     }

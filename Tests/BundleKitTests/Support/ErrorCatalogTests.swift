@@ -290,7 +290,7 @@ struct ErrorCatalogTests {
 
     @Test("every top-level error gives a hint, and its message does not repeat it")
     func hints() {
-        for error in Self.examples where !(error is ArchiveError) && !(error is AgeError) {
+        for error in Self.examples {
             let hint = Diagnosis.hint(of: error)
             #expect(hint?.isEmpty == false, "\(error.code) has no hint")
             if let hint { #expect(!error.description.contains(hint), "\(error.code): the message repeats the hint") }
