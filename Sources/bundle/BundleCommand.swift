@@ -49,6 +49,7 @@ struct BundleCommand: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+        Log.bootstrap(level: (command as? VerbosityCommand)?.verbosity.logLevel ?? Log.defaultLevel)
         do {
             if var command = command as? AsyncParsableCommand {
                 try await command.run()

@@ -3,6 +3,7 @@ import ArgumentParser
 import BundleCrypto
 import BundleKit
 import Foundation
+import Logging
 
 /// `--json`.
 struct OutputOptions: ParsableArguments {
@@ -10,20 +11,30 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// `-v/--verbose` and `-q/--quiet`: how much a restore says.
+/// `-v/--verbose` (twice: `-vv`) and `-q/--quiet`: how much a restore says, and the log level.
 struct VerbosityOptions: ParsableArguments {
-    @Flag(name: .shortAndLong, help: "List every file written, removed and command run, besides the summary.")
-    var verbose = false
+    @Flag(name: .shortAndLong, help: "List every file written, removed and command run, besides the summary, and log each phase on standard error; -vv also logs every item as it is processed (debug).")
+    var verbose: Int
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors (no summary, warnings, checklist or progress).")
     var quiet = false
 
     func validate() throws {
-        if verbose && quiet { throw ValidationError("--verbose and --quiet contradict each other: give one.") }
+        if verbose > 0 && quiet { throw ValidationError("--verbose and --quiet contradict each other: give one.") }
     }
 
     /// The level they ask for.
-    var level: RestoreOutput.Level { quiet ? .quiet : verbose ? .verbose : .summary }
+    var level: RestoreOutput.Level { quiet ? .quiet : verbose > 0 ? .verbose : .summary }
+
+    /// The log level: `-q` error, the default notice (warnings shown), `-v` info, `-vv` debug.
+    var logLevel: Logger.Level {
+        quiet ? .error : verbose >= 2 ? .debug : verbose == 1 ? .info : Log.defaultLevel
+    }
+}
+
+/// A command with `-v`/`-q`: its log level comes from them.
+protocol VerbosityCommand {
+    var verbosity: VerbosityOptions { get }
 }
 
 /// Where the target or source files live and how paths are resolved.

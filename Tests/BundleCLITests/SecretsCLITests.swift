@@ -78,9 +78,16 @@ struct SecretsCLITests {
         #expect(refused.status == 2)
         #expect(refused.errors.contains("--identity"))
         let restored = try bundle("restore", "v.bundle", "--pubkey", "sign.pub", "--root", "t", "--identity", "vault.identity",
-                                  "--profile", "vault.yaml", "--var", "SecretMgr=\(tools.path("SecretMgr"))", "--json")
+                                  "--profile", "vault.yaml", "--var", "SecretMgr=\(tools.path("SecretMgr"))", "--json", "-vv")
         #expect(restored.status == 0, "\(restored.errors)")
         #expect(restored.output.contains("key-marker-77") == false, "secret bytes never reach the report")
+        // Nor the debug log: it names the files, never their bytes, the secret's or the identity's.
+        let identity = try #require(try String(contentsOf: work.path("vault.identity"), encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("AGE-SECRET-KEY-") }.map(String.init))
+        #expect(restored.errors.contains("bundle: debug: write: "), "\(restored.errors)")
+        for secret in ["key-marker-77", "secret-marker-3f9a1c", identity] {
+            #expect(!restored.errors.contains(secret), "\(restored.errors)")
+        }
         #expect(tools.calls == ["SecretMgr -e mode=600", "SecretMgr -i mode=600"])
     }
 

@@ -1,11 +1,14 @@
 import BundleKit
 import Foundation
+import Logging
 
 /// Progress on standard error, with bytes, rate and time left (`ProgressMeter`): a one-line
 /// bar redrawn at most ten times a second on a terminal that takes control sequences; plain
 /// lines elsewhere (`TERM=dumb`, or standard error not a terminal: a log, a pipe), at most one
 /// every `plainInterval` seconds per phase, and the phase's last line when it had any; nothing
-/// with `--quiet` or `--json`. Warnings print above the bar (and, with `quiet`, not at all).
+/// with `--quiet` or `--json`. Warnings go to the log (`Log`) above the bar, and so, at `-v`
+/// (info), does each phase as it starts and, at `-vv` (debug), each item as work reaches it;
+/// the log's level decides what shows (`-q`: no warnings), whatever the bar's style.
 final class ProgressBar: @unchecked Sendable {
     /// How the progress is drawn.
     enum Style: Equatable {
@@ -24,7 +27,7 @@ final class ProgressBar: @unchecked Sendable {
 
     private let lock = NSLock()
     private let style: Style
-    private let quiet: Bool
+    private let logger: Logger
     private let interval: TimeInterval
     private var lastDraw = Date.distantPast
     private var drawn = false
@@ -32,11 +35,14 @@ final class ProgressBar: @unchecked Sendable {
     private var lastCompleted: Int64 = 0
     private var lastPlain = Date.distantPast
     private var plainLines = 0
+    private var loggedPhase: String?
+    private var loggedItem: String?
+    private var loggedCompleted: Int64 = 0
 
     /// `quiet`: warnings and progress off; `json`: progress off (the document is on standard output).
-    init(quiet: Bool = false, json: Bool = false, controlSequences: Bool = Terminal.stderrTakesControlSequences, interval: TimeInterval = ProgressBar.plainInterval) {
+    init(quiet: Bool = false, json: Bool = false, controlSequences: Bool = Terminal.stderrTakesControlSequences, interval: TimeInterval = ProgressBar.plainInterval, logger: Logger = Log.bundle) {
         self.style = quiet || json ? .none : controlSequences ? .bar : .plain
-        self.quiet = quiet
+        self.logger = logger
         self.interval = interval
     }
 
@@ -51,8 +57,9 @@ final class ProgressBar: @unchecked Sendable {
         switch event {
         case .warning(let message):
             clear()
-            if !quiet { Terminal.err("bundle: warning: \(message)") }
+            logger.warning("\(message)")
         case .progress(let phase, let completed, let total, let item):
+            log(phase: phase, completed: completed, total: total, item: item)
             guard style != .none else { return }
             let now = Date()
             // A new phase, or the same phase again (`snapshot verify --all`: one per snapshot).
@@ -84,6 +91,23 @@ final class ProgressBar: @unchecked Sendable {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(phase) [\(bar)] \(line) \(name)".utf8))
             drawn = true
         }
+    }
+
+    /// Logs a phase as it starts (info) and each new item in it (debug), above the bar.
+    private func log(phase: String, completed: Int64, total: Int64, item: String) {
+        if loggedPhase != phase || completed < loggedCompleted {
+            loggedPhase = phase
+            loggedItem = nil
+            if logger.logLevel <= .info {
+                clear()
+                logger.info("\(phase): started, \(Format.bytes(total)) to process")
+            }
+        }
+        loggedCompleted = completed
+        guard logger.logLevel <= .debug, !item.isEmpty, item != loggedItem else { return }
+        loggedItem = item
+        clear()
+        logger.debug("\(phase): \(item) (\(Format.bytes(completed)) of \(Format.bytes(total)))")
     }
 
     /// Removes the bar before other output.

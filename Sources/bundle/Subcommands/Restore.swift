@@ -3,7 +3,7 @@ import BundleKit
 
 extension BundleCommand {
     /// `bundle restore`.
-    struct Restore: AsyncParsableCommand, JSONOutputCommand {
+    struct Restore: AsyncParsableCommand, JSONOutputCommand, VerbosityCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a bundle, then put its files in place on this machine. A bundle that does not verify changes nothing.")
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import BundleKit
 
 extension BundleCommand {
@@ -42,7 +43,7 @@ extension BundleCommand {
             let report = BundleKit.Rollback(
                 journal: journal, stateDirectory: state, services: operations.services ?? Host.serviceController(os: location.os)
             ).run()
-            if let warning = RestoreLog.record(report, of: journal, stateDirectory: state) { Terminal.err("bundle: warning: \(warning)") }
+            if let warning = RestoreLog.record(report, of: journal, stateDirectory: state) { Log.bundle.warning("\(warning)") }
             if output.json {
                 JSONOutput.print(RollbackSummary(report: report, removedStaging: []))
             } else {

@@ -145,7 +145,7 @@ extension BundleCommand.Snapshot {
     }
 
     /// `bundle snapshot restore`.
-    struct Restore: AsyncParsableCommand, JSONOutputCommand {
+    struct Restore: AsyncParsableCommand, JSONOutputCommand, VerbosityCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a snapshot's files back exactly, with the store's key and identity (or --identity): files added since are moved into the safeguard (verify first, journaled, rolled back on failure). A restore safeguard's id undoes the restore it preceded.")
 
