@@ -40,9 +40,9 @@ final class BundleWriter {
         self.destination = destination
         self.compression = compression
         self.level = level
-        let folder = (destination as NSString).deletingLastPathComponent
-        let name = (destination as NSString).lastPathComponent
-        partialPath = (folder.isEmpty ? "." : folder) + "/.\(name).partial-\(UUID().uuidString.prefix(8))"
+        let folder = HostPath.parent(destination)
+        let name = HostPath.lastComponent(destination)
+        partialPath = HostPath.join(folder.isEmpty ? "." : folder, ".\(name).partial-\(UUID().uuidString.prefix(8))")
         let partial = try LocalFileSystem.createExclusive(partialPath)
         ScratchRegistry.shared.add(partialPath)
         self.partial = partial
@@ -126,7 +126,7 @@ final class BundleWriter {
     func finish(manifest: HeaderContent, checksums: HeaderContent, signature: HeaderContent, created: Int64) throws -> Int64 {
         try payload.finish(endOfArchive: true)
         payloadBytes = counter.count
-        let folder = (destination as NSString).deletingLastPathComponent
+        let folder = HostPath.parent(destination)
 
         // The header stream, padded, into a scratch file of its own.
         let headerPath = scratchPath("header")
@@ -200,8 +200,8 @@ final class BundleWriter {
     /// ...) replaced by `output` itself: the user named the output and knows nothing of
     /// the scratch names, which are gone by the time the message is read.
     static func namingOutput(_ error: Error, output: String) -> Error {
-        let folder = (output as NSString).deletingLastPathComponent
-        let prefix = (folder.isEmpty ? "." : folder) + "/." + (output as NSString).lastPathComponent + "."
+        let folder = HostPath.parent(output)
+        let prefix = HostPath.join(folder.isEmpty ? "." : folder, "." + HostPath.lastComponent(output) + ".")
         switch error {
         case FileSystemError.cannotWrite(let path, let errno) where path.hasPrefix(prefix):
             return FileSystemError.cannotWrite(path: output, errno: errno)

@@ -59,7 +59,7 @@ public struct CaptureRollback {
         }
         if report.isComplete, let stateDirectory {
             LocalFileSystem.removeTree(journal.safeguard)
-            LocalFileSystem.removeEmptyFolder((journal.safeguard as NSString).deletingLastPathComponent)
+            LocalFileSystem.removeEmptyFolder(HostPath.parent(journal.safeguard))
             CaptureJournal.remove(from: stateDirectory)
             for folder in journal.createdFolders.reversed() { LocalFileSystem.removeEmptyFolder(folder) }
         }
@@ -70,7 +70,7 @@ public struct CaptureRollback {
     /// through its folder opened from the root, a temporary beside it, synced, renamed. True
     /// when it wrote.
     private func putBack(_ file: CaptureJournal.RewrittenFile) throws -> Bool {
-        let expected = file.saved.hasPrefix(journal.safeguard + "/") && !file.saved.dropFirst(journal.safeguard.count + 1).contains("/")
+        let expected = HostPath.relative(file.saved, below: journal.safeguard).map { !$0.contains(HostPath.separator) } ?? false
         guard expected, DirectoryHandle.components(of: file.path, under: journal.root) != nil else {
             throw CaptureError.journalEntryRefused(path: file.path, reason: "it is not under the root \(journal.root), or its copy is not in \(journal.safeguard)")
         }

@@ -15,7 +15,7 @@ extension Capturer {
     /// before any export runs; returns the folder.
     func checkOutput() throws -> String {
         if try FileStatus.of(options.output) != nil { throw FileSystemError.alreadyExists(path: options.output) }
-        let outputFolder = (options.output as NSString).deletingLastPathComponent
+        let outputFolder = HostPath.parent(options.output)
         var isFolder: ObjCBool = false
         if !FileManager.default.fileExists(atPath: outputFolder.isEmpty ? "." : outputFolder, isDirectory: &isFolder) || !isFolder.boolValue {
             throw FileSystemError.folderMissing(path: options.output, folder: outputFolder)

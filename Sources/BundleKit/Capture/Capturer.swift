@@ -73,7 +73,7 @@ public struct Capturer: Sendable {
         // Per-file memory: each entry goes to a scratch file as its member is written, none is kept.
         let spool: ManifestSpool
         do {
-            spool = try ManifestSpool(in: outputFolder, name: (options.output as NSString).lastPathComponent)
+            spool = try ManifestSpool(in: outputFolder, name: HostPath.lastComponent(options.output))
         } catch {
             writer.discard()
             throw error

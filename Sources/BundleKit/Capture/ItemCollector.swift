@@ -92,7 +92,7 @@ struct ItemCollector {
         let item = group.item
         for name in try LocalFileSystem.contents(of: folder) {
             let path = HostPath.join(folder, name)
-            let rel = relative.isEmpty ? name : relative + "/" + name
+            let rel = relative.isEmpty ? name : relative + "/" + name  // member side: always `/`
             guard let status = try FileStatus.of(path) else { continue }  // removed while walking
             switch status.kind {
             case .regular:

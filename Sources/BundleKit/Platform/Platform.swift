@@ -4,8 +4,9 @@
 /// the phases. Not yet everything: what still reaches the OS from outside this folder is
 /// listed file by file in Formats/windows-port.md: libc in ArchiveIO (Compressor,
 /// UTF8Locale, PaxReader, StreamFraming), BundleCrypto/AgeMemory and the CLI's Terminal;
-/// host paths joined with `/` in Capture/ItemCollector, Restore/Safeguard and Restore/Rollback;
-/// swift-system `FileDescriptor`s in the phases' streaming code.
+/// swift-system `FileDescriptor`s in the phases' streaming code. Host paths above this folder
+/// are joined, split and tested only through `HostPath`; the `/` left there belongs to member
+/// paths, target templates, JSON pointers and link text, which are not host paths.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

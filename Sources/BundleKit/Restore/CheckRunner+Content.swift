@@ -13,7 +13,7 @@ extension CheckRunner {
         while let folder = pending.popLast() {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
             for name in names {
-                let path = folder + "/" + name
+                let path = HostPath.join(folder, name)
                 guard let status = (try? FileStatus.of(path)) ?? nil else { continue }
                 if status.kind == .directory { pending.append(path) }
                 guard status.kind == .symlink else { continue }
@@ -21,8 +21,8 @@ extension CheckRunner {
                     problems.append("\(path) cannot be read")
                     continue
                 }
-                let resolved = normalized(text.hasPrefix("/") ? text : folder + "/" + text)
-                if !(resolved == root || resolved.hasPrefix(root + "/")) {
+                let resolved = normalized(HostPath.absolute(text, from: folder))
+                if !HostPath.isInside(resolved, folder: root) {
                     problems.append("\(path) -> \(text) leads outside \(inside)")
                 } else if ((try? FileStatus.of(resolved)) ?? nil)?.kind != .regular {
                     problems.append("\(path) -> \(text) does not lead to a file")
@@ -42,7 +42,7 @@ extension CheckRunner {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter(glob.matches).sorted()
         var problems: [String] = []
         for name in names {
-            let file = folder + "/" + name
+            let file = HostPath.join(folder, name)
             guard let data = FileManager.default.contents(atPath: file) else {
                 problems.append("\(file) cannot be read")
                 continue
@@ -65,16 +65,12 @@ extension CheckRunner {
             }
         }
         guard !problems.isEmpty else { return nil }
-        return "\(problems.count) path(s) named in \(folder)/\(pattern) missing on this machine: \(problems.joined(separator: "; "))"
+        return "\(problems.count) path(s) named in \(HostPath.join(folder, pattern)) missing on this machine: \(problems.joined(separator: "; "))"
     }
 
-    /// `path` with `.` and `..` components resolved lexically and repeated slashes removed.
+    /// `path` (absolute: checks name mapped host paths) with `.` and `..` components resolved
+    /// lexically and repeated separators removed.
     static func normalized(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        return "/" + parts.joined(separator: "/")
+        HostPath.normalized(path)
     }
 }

@@ -24,7 +24,7 @@ final class FileCommitter {
     /// Folders with a new or renamed entry not yet synced.
     private var unsynced = Set<String>()
     /// The staging folder, opened once: every staged file sits directly in it.
-    private var staging: (path: Substring, handle: DirectoryHandle)?
+    private var staging: (path: String, handle: DirectoryHandle)?
 
     init(root: String, temporaryPrefix: String) {
         self.root = root
@@ -36,12 +36,12 @@ final class FileCommitter {
         // Every folder from the root down is opened without following symlinks (DirectoryHandle),
         // so nothing planted in the target, before or during the restore, can redirect the write.
         let (folder, name, madeIn) = try folders.parent(of: file.hostPath)
-        let slash = staged.lastIndex(of: "/")
-        let stagingPath = slash.map { staged[..<$0] } ?? "."
+        let parent = HostPath.parent(staged)
+        let stagingPath = parent.isEmpty ? "." : parent
         if staging?.path != stagingPath {
-            staging = (stagingPath, try DirectoryHandle.open(root: stagingPath.isEmpty ? "/" : String(stagingPath)))
+            staging = (stagingPath, try DirectoryHandle.open(root: stagingPath))
         }
-        let stagedName = String(slash.map { staged[staged.index(after: $0)...] } ?? staged[...])
+        let stagedName = HostPath.lastComponent(staged)
         guard let stagingFolder = staging?.handle else { throw FileSystemError.cannotRead(path: staged, errno: .noSuchFileOrDirectory) }
         // Owner first (a change of owner clears set-group-ID), then the mode, while the file is
         // still private in staging: it appears at its target already as it should be.

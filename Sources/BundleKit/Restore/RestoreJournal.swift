@@ -152,7 +152,7 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
 
     /// The journal file in a state folder.
     public static func path(in stateDirectory: String) -> String {
-        stateDirectory + "/restore-journal.json"
+        HostPath.join(stateDirectory, "restore-journal.json")
     }
 
     /// Reads the unfinished journal in `stateDirectory`, if there is one.

@@ -10,7 +10,7 @@ enum RestoreLock {
     /// are returned so a failed restore removes them) and takes its lock, or throws
     /// `RestoreError.busy`.
     static func acquire(root: String, stateDirectory: String) throws -> (lock: FileLock, created: [String]) {
-        let parent = (stateDirectory as NSString).deletingLastPathComponent
+        let parent = HostPath.parent(stateDirectory)
         var created = try DirectoryHandle.makeDirectories(parent, under: root, permissions: .everyoneEnters)
         created += try DirectoryHandle.makeDirectories(stateDirectory, under: root, permissions: .ownerOnlyFolder)
         return (try lock(root: root, stateDirectory: stateDirectory), created)

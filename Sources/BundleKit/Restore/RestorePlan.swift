@@ -270,7 +270,7 @@ public struct RestorePlan: Sendable, Equatable {
         case .http(let url): return "http \(url)"
         case .linksInside(let directory, let inside): return "links under \(directory) resolve inside \(inside)"
         case .iniPathsExist(let folder, let pattern, _, let keys, _):
-            return "paths named in \(folder)/\(pattern) exist (\(keys.joined(separator: ", ")))"
+            return "paths named in \(HostPath.join(folder, pattern)) exist (\(keys.joined(separator: ", ")))"
         }
     }
 

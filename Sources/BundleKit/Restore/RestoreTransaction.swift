@@ -194,7 +194,7 @@ struct RestoreTransaction {
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
         var folders = Set<String>()
         // A recorded folder counts as a path inside it: it and the folders above it may be made.
-        for path in touchedPaths() + plan.folders.filter({ !$0.exists }).map({ $0.hostPath + "/." }) {
+        for path in touchedPaths() + plan.folders.filter({ !$0.exists }).map({ HostPath.join($0.hostPath, ".") }) {
             for folder in try LocalFileSystem.missingFolders(above: path, seen: &folders) where !journal.createdFolders.contains(folder) {
                 journal.createdFolders.append(folder)
             }

@@ -14,13 +14,13 @@ extension Restorer {
                 kept.append(check)
                 continue
             }
-            let folder = (file as NSString).deletingLastPathComponent, name = (file as NSString).lastPathComponent
+            let folder = HostPath.parent(file), name = HostPath.lastComponent(file)
             let isGlob = GlobPattern.hasWildcard(name)
             let pattern = GlobPattern(name)
             let bundled = plan.files.filter { candidate in
                 guard candidate.entry.link == nil else { return false }
                 if !isGlob { return candidate.hostPath == file }
-                return (candidate.hostPath as NSString).deletingLastPathComponent == folder && pattern.matches((candidate.hostPath as NSString).lastPathComponent)
+                return HostPath.parent(candidate.hostPath) == folder && pattern.matches(HostPath.lastComponent(candidate.hostPath))
             }
             if bundled.isEmpty {
                 if !isGlob { kept.append(check) }

@@ -19,13 +19,13 @@ extension Restorer {
 
     /// A host path with wildcards in its last component only, as its folder and name pattern.
     static func splitGlob(_ path: String, template: String, context: String) throws -> (folder: String, pattern: String) {
-        guard let slash = path.lastIndex(of: "/") else {
+        guard let slash = path.lastIndex(where: HostPath.isSeparator) else {
             throw ProfileError.invalidTemplate(template: template, context: context, reason: "a glob is a path: a folder, then a name pattern")
         }
         let folder = String(path[..<slash])
         guard !GlobPattern.hasWildcard(folder) else {
             throw ProfileError.invalidTemplate(template: template, context: context, reason: "wildcards (* ? [..]) are allowed in the last component only")
         }
-        return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
+        return (folder.isEmpty ? HostPath.separator : folder, String(path[path.index(after: slash)...]))
     }
 }

@@ -21,14 +21,14 @@ extension Restorer {
             onEvent?(.warning("not running as root: \(plan.ownersNotApplied.count) path(s) keep this user as owner instead of the captured one (\(shown)\(more)); restore as root to give owners"))
         }
         // Once per folder: the files in one folder share the way to it.
-        var checked = Set<Substring>()
+        var checked = Set<String>()
         // Rewritten files and an exact restore's removals are reached the same way (they are
         // on the target, not necessarily in the bundle).
         let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
         // A recorded folder is reached like a file in it.
-        let folders = plan.folders.map { $0.hostPath + "/." }
+        let folders = plan.folders.map { HostPath.join($0.hostPath, ".") }
         for path in plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders + folders {
-            guard checked.insert(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]).inserted else { continue }
+            guard checked.insert(HostPath.parent(path)).inserted else { continue }
             try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }
         try requireWritable(plan)
@@ -46,10 +46,10 @@ extension Restorer {
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         var checked = Set<String>()
         let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
-        let paths = [stateDirectory + "/staging"] + plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders
+        let paths = [HostPath.join(stateDirectory, "staging")] + plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders
             + plan.folders.filter { !$0.exists }.map(\.hostPath)
         for path in paths {
-            guard checked.insert((path as NSString).deletingLastPathComponent).inserted else { continue }
+            guard checked.insert(HostPath.parent(path)).inserted else { continue }
             let error: FileSystemError
             do {
                 try Access.requireCreatable(path)

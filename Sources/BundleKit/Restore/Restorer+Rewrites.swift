@@ -37,10 +37,10 @@ extension Restorer {
     static func matches(of pattern: String, template: String, files: [RestorePlan.File]) throws -> [String] {
         let (folder, name) = try splitGlob(pattern, template: template, context: "rewrites")
         let glob = GlobPattern(name)
-        var found = Set(files.filter { $0.entry.link == nil && ($0.hostPath as NSString).deletingLastPathComponent == folder }
-            .map(\.hostPath).filter { glob.matches(($0 as NSString).lastPathComponent) })
+        var found = Set(files.filter { $0.entry.link == nil && HostPath.parent($0.hostPath) == folder }
+            .map(\.hostPath).filter { glob.matches(HostPath.lastComponent($0)) })
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where glob.matches(entry) {
-            let path = folder + "/" + entry
+            let path = HostPath.join(folder, entry)
             if ((try? FileStatus.of(path)) ?? nil)?.kind == .regular { found.insert(path) }
         }
         return found.sorted()

@@ -33,7 +33,8 @@ public struct Rollback {
         var report = RollbackReport(bundle: journal.bundle, step: journal.step)
         var folders = FolderSet(root: journal.root)
         let inStore = SafeguardSnapshot(journal: journal, stateDirectory: stateDirectory)
-        let safeguardValid = !inStore.isStore && journal.safeguard.hasPrefix(stateDirectory + "/safeguards/") && !journal.safeguard.contains("/../")
+        let safeguardValid = !inStore.isStore && HostPath.isBelow(journal.safeguard, folder: HostPath.join(stateDirectory, "safeguards"))
+            && !journal.safeguard.contains(HostPath.separator + ".." + HostPath.separator)
         let mayHaveCreated = RestoreStep.mayHaveCreatedFiles(journal.step)
         // No safeguard folder: no copy was made, or every copy has been put back already.
         // Any other reason it cannot be opened keeps the journal (the copies may be there).
@@ -148,7 +149,7 @@ public struct Rollback {
                 if journal.undo != true { inStore.discard(into: &report) }
             } else {
                 LocalFileSystem.removeTree(journal.safeguard)
-                LocalFileSystem.removeEmptyFolder((journal.safeguard as NSString).deletingLastPathComponent)
+                LocalFileSystem.removeEmptyFolder(HostPath.parent(journal.safeguard))
             }
             CrashPoint.reached("rollback removed the safeguard")
         }
@@ -186,8 +187,9 @@ public struct Rollback {
     public static func removeStaging(in stateDirectory: String) -> [String] {
         var removed: [String] = []
         for name in (try? LocalFileSystem.contents(of: stateDirectory)) ?? [] where name.hasPrefix(".bundle-staging-") {
-            LocalFileSystem.removeTree(stateDirectory + "/" + name)
-            removed.append(stateDirectory + "/" + name)
+            let path = HostPath.join(stateDirectory, name)
+            LocalFileSystem.removeTree(path)
+            removed.append(path)
         }
         return removed
     }
@@ -209,10 +211,7 @@ public struct Rollback {
     }
 
     private func isInSafeguard(_ saved: String) -> Bool {
-        let prefix = journal.safeguard + "/"
-        guard saved.hasPrefix(prefix) else { return false }
-        let name = saved.dropFirst(prefix.count)
-        return !name.isEmpty && !name.contains("/") && name != "." && name != ".."
+        HostPath.relative(saved, below: journal.safeguard).map(HostPath.isSingleComponent) ?? false
     }
 
     /// Moves the copy `saved` back over `path` (a copy that is gone was put back already);
@@ -224,11 +223,11 @@ public struct Rollback {
         do {
             guard let safeguard, let status = try FileStatus.of(saved) else { return }
             let (folder, name) = try folders.parent(of: path)
-            let savedName = (saved as NSString).lastPathComponent
+            let savedName = HostPath.lastComponent(saved)
             if try !folder.rename(savedName, in: safeguard, to: name) {
                 let temporary = journal.temporaryPrefix + "back"
                 folder.remove(temporary)
-                let temporaryPath = folder.path + "/" + temporary
+                let temporaryPath = HostPath.join(folder.path, temporary)
                 if status.kind == .symlink {
                     try LocalFileSystem.copyLink(saved, to: temporaryPath)
                 } else {
@@ -273,7 +272,7 @@ public struct Rollback {
         let paths = journal.touched.map(\.path) + (journal.removed ?? []).map(\.path)
         var seen = Set<String>()
         for path in paths where isUnderRoot(path) {
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = HostPath.parent(path)
             guard seen.insert(parent).inserted, let (folder, _) = try? folders.parent(of: path) else { continue }
             for name in (try? LocalFileSystem.contents(of: parent)) ?? [] where name.hasPrefix(prefix) {
                 folder.remove(name)
@@ -327,8 +326,8 @@ struct FolderSet {
 
     /// The folder holding `path`, and the name in it.
     mutating func parent(of path: String) throws -> (DirectoryHandle, String) {
-        let parentPath = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let parentPath = HostPath.parent(path)
+        let name = HostPath.lastComponent(path)
         if let folder = open[parentPath] { return (folder, name) }
         let (folder, _, _) = try DirectoryHandle.openParent(of: path, under: root, create: false)
         open[parentPath] = folder

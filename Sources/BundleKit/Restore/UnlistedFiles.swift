@@ -45,8 +45,8 @@ struct UnlistedFiles: Sendable, Equatable {
         self.stateDirectory = stateDirectory
         var ancestors = folders
         for path in listed {
-            var folder = (path as NSString).deletingLastPathComponent
-            while folder.count > 1, ancestors.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
+            var folder = HostPath.parent(path)
+            while folder.count > 1, ancestors.insert(folder).inserted { folder = HostPath.parent(folder) }
         }
         folderOfListed = ancestors
         protected = Set(try profile.items.compactMap { item in

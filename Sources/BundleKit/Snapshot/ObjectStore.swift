@@ -28,7 +28,7 @@ struct ObjectStore {
             try reader.skip()
             return false
         }
-        let subfolder = (object as NSString).deletingLastPathComponent
+        let subfolder = HostPath.parent(object)
         try LocalFileSystem.makeDirectories(subfolder, permissions: .ownerOnlyFolder)
         try LocalFileSystem.writeAtomically(object, temporary: Host.join(folder, ".\(digest).tmp")) { file, temporary in
             let (actual, copied) = try reader.digestMember(buffer: buffer) { chunk in

@@ -67,7 +67,7 @@ final class SafeguardWriter {
         let digest = try copy(input, path: path, to: nil)
         let object = try layout.objects.path(digest).unwrap(path)
         if try FileStatus.of(object) != nil { return .init(status: status, object: digest, link: nil) }
-        try LocalFileSystem.makeDirectories((object as NSString).deletingLastPathComponent, permissions: 0o700)
+        try LocalFileSystem.makeDirectories(HostPath.parent(object), permissions: 0o700)
         temporaries += 1
         let temporary = Host.join(layout.objectsFolder, ".safeguard-\(id)-\(temporaries)")
         LocalFileSystem.remove(temporary)
@@ -87,7 +87,7 @@ final class SafeguardWriter {
         if try FileStatus.of(name) != nil {
             LocalFileSystem.remove(temporary)
         } else {
-            try LocalFileSystem.makeDirectories((name as NSString).deletingLastPathComponent, permissions: 0o700)
+            try LocalFileSystem.makeDirectories(HostPath.parent(name), permissions: 0o700)
             guard try LocalFileSystem.move(temporary, to: name) else { throw FileSystemError.cannotWrite(path: name, errno: .improperLink) }
         }
         return .init(status: status, object: kept, link: nil)

@@ -24,7 +24,7 @@ public enum SnapshotError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .noStore(let path):
-            return "\(path): no snapshot store here (no keys in \(path)/keys)."
+            return "\(path): no snapshot store here (no keys in \(HostPath.join(path, "keys")))."
         case .unknownSnapshot(let id, let store):
             return "snapshot '\(id)' is not in \(store)."
         case .badIndex(let path, let reason, _):

@@ -57,8 +57,8 @@ struct SnapshotHeader {
 
     /// Writes the header file whole or not at all (a hidden temporary name, renamed).
     func write(to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let folder = HostPath.parent(path)
+        let name = HostPath.lastComponent(path)
         try LocalFileSystem.writeAtomically(path, temporary: Host.join(folder, ".\(name).tmp"), permissions: .everyoneReads) { file, temporary in
             try BundleWriter.writeHeader(
                 manifest: HeaderContent(members.manifest), checksums: HeaderContent(members.checksums),

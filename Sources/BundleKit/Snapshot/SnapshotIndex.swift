@@ -142,7 +142,7 @@ struct SnapshotIndex: Sendable {
     /// The safeguard the unfinished restore journal beside the store names (a store that is
     /// `STATE/snapshots`): its originals must outlive any retention until it is rolled back.
     func pinnedSafeguard() -> Pin {
-        let stateDirectory = (layout.path as NSString).deletingLastPathComponent
+        let stateDirectory = HostPath.parent(layout.path)
         do {
             guard let journal = try RestoreJournal.load(from: stateDirectory) else { return .none }
             return journal.version >= 3 ? .one(journal.safeguard) : .none

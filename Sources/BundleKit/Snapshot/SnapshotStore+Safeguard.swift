@@ -51,7 +51,7 @@ extension SnapshotStore {
         var journal = try SafeguardIndex.read(layout.safeguardPath(id), snapshot: id)
         guard journal.store == path else { throw SafeguardError.otherStore(id: id, store: path, recorded: journal.store ?? "none") }
         guard journal.root == root else { throw SafeguardError.otherRoot(id: id, root: journal.root, given: root) }
-        let stateDirectory = (path as NSString).deletingLastPathComponent
+        let stateDirectory = HostPath.parent(path)
         let rootLock = try RestoreLock.lock(root: root, stateDirectory: stateDirectory)
         defer { withExtendedLifetime(rootLock) {} }
         if try RestoreJournal.load(from: stateDirectory) != nil {
@@ -67,7 +67,7 @@ extension SnapshotStore {
         journal.services = try journal.services.map { .init(name: $0.name, wasRunning: try services.state(of: $0.name) == .running) }
         // bundle's own state folders hold the store: never removed by an undo.
         journal.createdFolders = journal.createdFolders.filter {
-            $0 != stateDirectory && !stateDirectory.hasPrefix($0 + "/") && !$0.hasPrefix(stateDirectory + "/")
+            !HostPath.isInside(stateDirectory, folder: $0) && !HostPath.isInside($0, folder: stateDirectory)
         }
         var lists: RestoreJournal.EncodedLists?
         try journal.save(in: stateDirectory, lists: &lists)

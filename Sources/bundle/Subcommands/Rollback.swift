@@ -36,7 +36,7 @@ extension BundleCommand {
             }
             // A journal is undone only under the root it was written for (a copied or moved
             // root would have its "created" paths removed under the old one).
-            let recorded = (journal.root as NSString).standardizingPath, given = (location.absoluteRoot as NSString).standardizingPath
+            let recorded = HostPath.resolved(journal.root), given = HostPath.resolved(location.absoluteRoot)
             guard recorded == given else {
                 throw RestoreError.journalOfOtherRoot(path: RestoreJournal.path(in: state), recorded: journal.root, given: location.absoluteRoot)
             }
@@ -53,7 +53,7 @@ extension BundleCommand {
         }
 
         private func undoCapture(_ journal: CaptureJournal, state: String) throws {
-            let recorded = (journal.root as NSString).standardizingPath, given = (location.absoluteRoot as NSString).standardizingPath
+            let recorded = HostPath.resolved(journal.root), given = HostPath.resolved(location.absoluteRoot)
             guard recorded == given else {
                 throw RestoreError.journalOfOtherRoot(path: CaptureJournal.path(in: state), recorded: journal.root, given: location.absoluteRoot)
             }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@testable import BundleKit
+
+/// `HostPath`: host path syntax in one place. On POSIX its answers must be those the phases
+/// got from `NSString` and from `"/"` joins before they were routed through it.
+@Suite("host paths")
+struct HostPathTests {
+    @Test("parent and last component: NSString's answers on POSIX", arguments: [
+        ("/a/b", "/a", "b"), ("/a/b/", "/a", "b"), ("/a", "/", "a"), ("/", "/", "/"), ("a", "", "a"), ("a/b", "a", "b"),
+        ("/s/state/.bundle-staging-1", "/s/state", ".bundle-staging-1"), ("/v/safeguards/x.y", "/v/safeguards", "x.y"),
+    ])
+    func parentAndLast(path: String, parent: String, last: String) {
+        #expect(HostPath.parent(path) == parent)
+        #expect(HostPath.lastComponent(path) == last)
+    }
+
+    @Test("parent and last component of plain paths")
+    func plainParts() {
+        #expect(HostPath.parent("/s/state/journal") == "/s/state" && HostPath.lastComponent("/s/state/journal") == "journal")
+        #expect(HostPath.parent("/etc") == "/" && HostPath.parent("name") == "" && HostPath.parent("") == "" && HostPath.lastComponent("") == "")
+        #expect(HostPath.parent("a/") == "" && HostPath.lastComponent("a/") == "a")
+        #expect(HostPath.join(HostPath.parent("/w/out.bundle"), HostPath.lastComponent("/w/out.bundle")) == "/w/out.bundle")
+        #expect(HostPath.parent("//a//b") == "/a" && HostPath.lastComponent("/a/b//") == "b" && HostPath.parent("/a/b//") == "/a")
+    }
+
+    @Test("relative below a folder: the rest, or nil when not strictly below")
+    func relativeBelow() {
+        #expect(HostPath.relative("/s/g/a", below: "/s/g") == "a")
+        #expect(HostPath.relative("/s/g/a/b", below: "/s/g") == "a/b")
+        #expect(HostPath.relative("/s/g/a", below: "/s/g/") == "a")
+        #expect(HostPath.relative("/a", below: "/") == "a")
+        #expect(HostPath.relative("/s/g", below: "/s/g") == nil)
+        #expect(HostPath.relative("/s/gx/a", below: "/s/g") == nil)
+        #expect(HostPath.relative("/t/a", below: "/s") == nil)
+    }
+
+    @Test("one component: not empty, not . or .., no separator")
+    func singleComponent() {
+        #expect(HostPath.isSingleComponent("file-1") && HostPath.isSingleComponent(".hidden") && HostPath.isSingleComponent("..x"))
+        #expect(!HostPath.isSingleComponent("") && !HostPath.isSingleComponent(".") && !HostPath.isSingleComponent(".."))
+        #expect(!HostPath.isSingleComponent("a/b") && !HostPath.isSingleComponent("a/") && !HostPath.isSingleComponent("/a"))
+    }
+
+    @Test("normalized resolves . and .. by text and removes repeated separators", arguments: [
+        ("/a/./b//c", "/a/b/c"), ("/a/b/../c", "/a/c"), ("/a/../../b", "/b"), ("/..", "/"), ("/a/b/", "/a/b"), ("/", "/"),
+    ])
+    func normalized(path: String, expected: String) {
+        #expect(HostPath.normalized(path) == expected)
+    }
+
+    @Test("resolved drops . and a trailing separator and expands ~")
+    func resolved() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostpath-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: HostPath.join(folder, "real"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let real = HostPath.resolved(HostPath.join(folder, "real"))
+        #expect(HostPath.resolved(HostPath.join(folder, "real/./")) == real && real.hasSuffix("/real"))
+        #expect(HostPath.resolved("~") == NSHomeDirectory() || HostPath.resolved("~") == HostPath.resolved(NSHomeDirectory()))
+    }
+}
+
+extension HostPathTests {
+    @Test("a separator is `/` on POSIX")
+    func separators() {
+        #expect(HostPath.isSeparator("/") && !HostPath.isSeparator("a"))
+        #if os(Windows)
+            #expect(HostPath.isSeparator("\\"))
+        #else
+            #expect(!HostPath.isSeparator("\\"))
+        #endif
+    }
+}
