@@ -2,27 +2,60 @@ import Foundation
 
 /// `SHA256SUMS` in the BSD form that GNU `sha256sum -c` and OpenBSD `signify -C` both read:
 /// one `SHA256 (member) = hex` line per member, in bundle order.
+///
+/// Held compactly, since verify and restore keep it for the whole payload: every member's
+/// UTF-8 bytes in one buffer, every digest's 64 hex digits in another, and an open-addressing
+/// table of line numbers for lookups: about 130 bytes a line, where an array of string pairs
+/// with a dictionary beside it took about 270 (two heap strings per line, shared by both).
 public struct ChecksumList: Sendable, Equatable {
-    /// Member and lowercase hex digest, in file order.
-    public private(set) var lines: [(member: String, sha256: String)]
-    /// Member -> digest (the first line for a member), so a lookup is O(1) even for 50,000
-    /// members.
-    private let index: [String: String]
+    /// Every member's UTF-8 bytes, one after another, in file order.
+    private var names: [UInt8] = []
+    /// Where each member's bytes end in `names` (each starts where the one before ends).
+    private var ends: [Int] = []
+    /// Every digest's 64 lowercase hex digits, in file order.
+    private var digests: [UInt8] = []
+    /// Where each digest ends in `digests` (64 digits each when parsed; a list made from
+    /// lines keeps whatever text it was given).
+    private var digestEnds: [Int] = []
+    /// Open addressing, linear probing: line number + 1 of the first line for a member, 0 free.
+    private var slots: [Int32] = []
 
-    /// Makes a list in the given order.
+    /// The number of lines.
+    public var count: Int { ends.count }
+
+    /// Member and lowercase hex digest, in file order (built on each call: iterate with
+    /// `member(at:)` and `digest(at:)` where the list is long).
+    public var lines: [(member: String, sha256: String)] {
+        (0..<count).map { (member(at: $0), digest(at: $0)) }
+    }
+
+    /// Makes a list in the given order (for a member listed twice, lookups give the first line).
     public init(_ lines: [(member: String, sha256: String)]) {
-        self.lines = lines
-        index = Dictionary(lines.map { ($0.member, $0.sha256) }) { first, _ in first }
+        for line in lines { _ = append(member: Array(line.member.utf8), digest: Array(line.sha256.utf8)) }
+    }
+
+    private init() {}
+
+    /// The member of line `position` (from 0).
+    public func member(at position: Int) -> String {
+        String(decoding: names[start(of: position)..<ends[position]], as: UTF8.self)
+    }
+
+    /// The digest of line `position` (from 0).
+    public func digest(at position: Int) -> String {
+        let start = position == 0 ? 0 : digestEnds[position - 1]
+        return String(decoding: digests[start..<digestEnds[position]], as: UTF8.self)
     }
 
     /// The digest recorded for `member`, if any.
     public subscript(member: String) -> String? {
-        index[member]
+        var key = member
+        return key.withUTF8 { bytes in find(UnsafeRawBufferPointer(bytes)) }.map(digest(at:))
     }
 
     /// The file's text.
     public func rendered() -> String {
-        lines.map { Self.line(member: $0.member, sha256: $0.sha256) }.joined()
+        (0..<count).map { Self.line(member: member(at: $0), sha256: digest(at: $0)) }.joined()
     }
 
     /// One line of the file, with its newline.
@@ -41,8 +74,7 @@ public struct ChecksumList: Sendable, Equatable {
     public static func parse(_ data: Data) throws(ManifestError) -> ChecksumList {
         let prefix = Array("SHA256 (".utf8), separator = Array(") = ".utf8)
         let result = data.withUnsafeBytes { bytes -> Result<ChecksumList, ManifestError> in
-            var lines: [(member: String, sha256: String)] = []
-            var index: [String: String] = [:]
+            var list = ChecksumList()
             var start = 0
             var number = 0
             while start < bytes.count {
@@ -54,26 +86,75 @@ public struct ChecksumList: Sendable, Equatable {
                 let digestStart = count - 64, separatorStart = count - 68
                 guard separatorStart > prefix.count, line.starts(with: prefix),
                     line[separatorStart..<digestStart].elementsEqual(separator),
-                    let member = String(validating: line[prefix.count..<separatorStart], as: UTF8.self),
-                    case let digest = String(decoding: line[digestStart...], as: UTF8.self), Hex.isSHA256(digest)
+                    String(validating: line[prefix.count..<separatorStart], as: UTF8.self) != nil,
+                    line[digestStart...].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
                 else {
                     return .failure(.malformedChecksumLine(line: number, text: String(decoding: line, as: UTF8.self)))
                 }
-                guard index.updateValue(digest, forKey: member) == nil else { return .failure(.duplicateChecksum(member: member)) }
-                lines.append((member, digest))
+                let member = UnsafeRawBufferPointer(rebasing: line[prefix.count..<separatorStart])
+                guard list.append(member: member, digest: UnsafeRawBufferPointer(rebasing: line[digestStart...])) else {
+                    return .failure(.duplicateChecksum(member: String(decoding: member, as: UTF8.self)))
+                }
             }
-            return .success(ChecksumList(lines: lines, index: index))
+            return .success(list)
         }
         return try result.get()
     }
 
-    private init(lines: [(member: String, sha256: String)], index: [String: String]) {
-        self.lines = lines
-        self.index = index
+    /// Lines compare in order, member and digest.
+    public static func == (lhs: ChecksumList, rhs: ChecksumList) -> Bool {
+        lhs.names == rhs.names && lhs.ends == rhs.ends && lhs.digests == rhs.digests && lhs.digestEnds == rhs.digestEnds
     }
 
-    /// Tuples are not Equatable; compare line by line.
-    public static func == (lhs: ChecksumList, rhs: ChecksumList) -> Bool {
-        lhs.lines.elementsEqual(rhs.lines) { $0.member == $1.member && $0.sha256 == $1.sha256 }
+    // MARK: - Storage
+
+    private func start(of position: Int) -> Int { position == 0 ? 0 : ends[position - 1] }
+
+    /// Adds a line; false when the member was listed already (the first line stays the one found).
+    private mutating func append<M: Collection, D: Collection>(member: M, digest: D) -> Bool where M.Element == UInt8, D.Element == UInt8 {
+        if (count + 1) * 2 > slots.count { grow() }
+        let bytes = Array(member)
+        let isNew = bytes.withUnsafeBytes { find($0) == nil }
+        names.append(contentsOf: bytes)
+        ends.append(names.count)
+        digests.append(contentsOf: digest)
+        digestEnds.append(digests.count)
+        if isNew { place(count - 1) }
+        return isNew
+    }
+
+    /// The first line whose member is `key`, if any.
+    private func find(_ key: UnsafeRawBufferPointer) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        var slot = Self.hash(key) & mask
+        while slots[slot] != 0 {
+            let position = Int(slots[slot]) - 1
+            if names[start(of: position)..<ends[position]].elementsEqual(key) { return position }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Enters line `position` in the table (its member is not there yet).
+    private mutating func place(_ position: Int) {
+        let mask = slots.count - 1
+        var slot = names[start(of: position)..<ends[position]].withUnsafeBytes { Self.hash($0) } & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(position + 1)
+    }
+
+    /// Doubles the table (at least 16 slots) and enters every first line again.
+    private mutating func grow() {
+        let entered = slots.filter { $0 != 0 }.map { Int($0) - 1 }
+        slots = [Int32](repeating: 0, count: max(16, slots.count * 2))
+        for position in entered { place(position) }
+    }
+
+    /// FNV-1a, 64 bits.
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: value)
     }
 }

@@ -214,11 +214,12 @@ public struct Verifier {
             expected[entry.member] = position
         }
         // Every line of a sound bundle is expected; only when one is not, a set of all members says why.
-        let unexpected = checksums.lines.filter { $0.member != BundleLayout.manifest && expected[$0.member] == nil }
+        // (Read line by line from the compact list: no array of every line's strings.)
+        let unexpected = Array((0..<checksums.count).lazy.map(checksums.member(at:)).filter { $0 != BundleLayout.manifest && expected[$0] == nil })
         if !unexpected.isEmpty {
             let listed = Set(manifest.entries.map(\.member))
-            for line in unexpected where !listed.contains(line.member) {
-                report.problems.append(.listsDisagree(member: line.member, reason: "in SHA256SUMS but not in MANIFEST.json"))
+            for member in unexpected where !listed.contains(member) {
+                report.problems.append(.listsDisagree(member: member, reason: "in SHA256SUMS but not in MANIFEST.json"))
             }
         }
         return expected
