@@ -51,7 +51,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The `--set` values given at capture (rewrite values); restore applies them unless overridden.
     public var settings: [String: String]
     /// Payload entries, sorted by member.
-    public var entries: [ManifestEntry]
+    public var entries: ManifestEntries
     /// Every folder under a `directory` item, sorted by target (a folder before what it
     /// holds); absent in bundles made before folders were kept, and when there are none.
     public var folders: [FolderEntry]?
@@ -80,7 +80,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         variables = try container.decodeIfPresent([String: String].self, forKey: .variables) ?? [:]
         overrides = try container.decodeIfPresent([String: String].self, forKey: .overrides) ?? [:]
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
-        entries = try container.decode([ManifestEntry].self, forKey: .entries)
+        entries = try container.decode(ManifestEntries.self, forKey: .entries)
         folders = try container.decodeIfPresent([FolderEntry].self, forKey: .folders)
         skippedItems = try container.decodeIfPresent([String].self, forKey: .skippedItems) ?? []
         neverCopy = try container.decodeIfPresent([String: String].self, forKey: .neverCopy) ?? [:]
@@ -102,7 +102,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         self.variables = variables
         self.overrides = overrides
         self.settings = settings
-        self.entries = entries
+        self.entries = ManifestEntries(entries)
         self.skippedItems = skippedItems
         self.neverCopy = neverCopy
         self.plan = plan
@@ -126,7 +126,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         let encoder = Self.encoder()
         var data = head
         data.append(contentsOf: "[".utf8)
-        for (position, index) in entries.indices.sorted(by: { BundleLayout.precedes(entries[$0].member, entries[$1].member) }).enumerated() {
+        for (position, index) in entries.indices.sorted(by: entries.memberPrecedes).enumerated() {
             data.append(try Self.indentedEntry(entries[index], first: position == 0, encoder: encoder))
         }
         data.append(contentsOf: Self.entriesEnd.utf8)

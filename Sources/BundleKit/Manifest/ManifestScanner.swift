@@ -79,8 +79,8 @@ struct ManifestScanner {
 
     /// Decodes the array at `range` (from `outline`, which counted its `count` elements)
     /// into entries.
-    mutating func entries(in range: Range<Int>, count: Int) throws(Failure) -> [ManifestEntry] {
-        var entries: [ManifestEntry] = []
+    mutating func entries(in range: Range<Int>, count: Int) throws(Failure) -> ManifestEntries {
+        var entries = ManifestEntries()
         entries.reserveCapacity(count)
         position = range.lowerBound
         try expect(UInt8(ascii: "["))
