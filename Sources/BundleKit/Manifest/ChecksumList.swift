@@ -68,13 +68,27 @@ public struct ChecksumList: Sendable, Equatable {
         try parse(Data(text.utf8))
     }
 
-    /// Parses the file's bytes, strictly: each line is `SHA256 (`, a member of at least one
-    /// UTF-8 character, `) = ` and 64 lowercase hex digits, then a line feed (optional on the
-    /// last line). Read in place: no copy of the text, no list of its lines.
+    /// Parses the file's bytes, strictly (`forEachLine`). Read in place: no copy of the
+    /// text, no list of its lines.
     public static func parse(_ data: Data) throws(ManifestError) -> ChecksumList {
+        var list = ChecksumList()
+        try forEachLine(of: data) { (member, digest) throws(ManifestError) in
+            guard list.append(member: member, digest: digest) else {
+                throw .duplicateChecksum(member: String(decoding: member, as: UTF8.self))
+            }
+        }
+        return list
+    }
+
+    /// Calls `body` with each line's member (UTF-8) and digest (64 lowercase hex digits), in
+    /// file order, checking each line strictly: `SHA256 (`, a member of at least one UTF-8
+    /// character, `) = ` and 64 lowercase hex digits, then a line feed (optional on the last
+    /// line). Any other line shape is an error naming its line.
+    static func forEachLine(
+        of data: Data, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(ManifestError) -> Void
+    ) throws(ManifestError) {
         let prefix = Array("SHA256 (".utf8), separator = Array(") = ".utf8)
-        let result = data.withUnsafeBytes { bytes -> Result<ChecksumList, ManifestError> in
-            var list = ChecksumList()
+        let result = data.withUnsafeBytes { bytes -> Result<Void, ManifestError> in
             var start = 0
             var number = 0
             while start < bytes.count {
@@ -91,14 +105,15 @@ public struct ChecksumList: Sendable, Equatable {
                 else {
                     return .failure(.malformedChecksumLine(line: number, text: String(decoding: line, as: UTF8.self)))
                 }
-                let member = UnsafeRawBufferPointer(rebasing: line[prefix.count..<separatorStart])
-                guard list.append(member: member, digest: UnsafeRawBufferPointer(rebasing: line[digestStart...])) else {
-                    return .failure(.duplicateChecksum(member: String(decoding: member, as: UTF8.self)))
+                do throws(ManifestError) {
+                    try body(UnsafeRawBufferPointer(rebasing: line[prefix.count..<separatorStart]), UnsafeRawBufferPointer(rebasing: line[digestStart...]))
+                } catch {
+                    return .failure(error)
                 }
             }
-            return .success(list)
+            return .success(())
         }
-        return try result.get()
+        try result.get()
     }
 
     /// Lines compare in order, member and digest.
