@@ -72,11 +72,16 @@ public struct ChecksumList: Sendable, Equatable {
     /// text, no list of its lines.
     public static func parse(_ data: Data) throws(ManifestError) -> ChecksumList {
         var list = ChecksumList()
-        try forEachLine(of: data) { (member, digest) throws(ManifestError) in
-            guard list.append(member: member, digest: digest) else {
-                throw .duplicateChecksum(member: String(decoding: member, as: UTF8.self))
+        let result = data.withUnsafeBytes { bytes in
+            Result { () throws(ManifestError) in
+                try forEachLine(of: bytes) { (member, digest) throws(ManifestError) in
+                    guard list.append(member: member, digest: digest) else {
+                        throw .duplicateChecksum(member: String(decoding: member, as: UTF8.self))
+                    }
+                }
             }
         }
+        try result.get()
         return list
     }
 
@@ -85,14 +90,16 @@ public struct ChecksumList: Sendable, Equatable {
     /// character, `) = ` and 64 lowercase hex digits, then a line feed (optional on the last
     /// line). Any other line shape is an error naming its line.
     static func forEachLine(
-        of data: Data, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(ManifestError) -> Void
+        of bytes: UnsafeRawBufferPointer, release: (Int) -> Void = { _ in },
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(ManifestError) -> Void
     ) throws(ManifestError) {
         let prefix = Array("SHA256 (".utf8), separator = Array(") = ".utf8)
-        let result = data.withUnsafeBytes { bytes -> Result<Void, ManifestError> in
+        let result = { () -> Result<Void, ManifestError> in
             var start = 0
             var number = 0
             while start < bytes.count {
                 number += 1
+                if number & 0xFF == 0 { release(start) }
                 let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
                 let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
                 start = end + 1
@@ -112,7 +119,7 @@ public struct ChecksumList: Sendable, Equatable {
                 }
             }
             return .success(())
-        }
+        }()
         try result.get()
     }
 

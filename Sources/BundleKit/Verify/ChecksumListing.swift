@@ -16,14 +16,14 @@ struct ChecksumListing {
 
     /// Reads `data` strictly (`ChecksumList.forEachLine`); a malformed line or a member listed
     /// twice is an error, as `ChecksumList.parse` gives it.
-    init(_ data: Data, entries: ManifestEntries, index: MemberIndex) throws(ManifestError) {
+    init(_ bytes: UnsafeRawBufferPointer, entries: ManifestEntries, index: MemberIndex, release: (Int) -> Void = { _ in }) throws(ManifestError) {
         var listed = [Bool](repeating: false, count: entries.count)
         var manifestDigest: String?
         var differing: [Int: String] = [:]
         var unlisted: [String] = []
         var unlistedSet = Set<String>()
         let manifestName = Array(BundleLayout.manifest.utf8)
-        try ChecksumList.forEachLine(of: data) { (member, digest) throws(ManifestError) in
+        try ChecksumList.forEachLine(of: bytes, release: release) { (member, digest) throws(ManifestError) in
             let text = { String(decoding: digest, as: UTF8.self) }
             if member.elementsEqual(manifestName) {
                 guard manifestDigest == nil else { throw .duplicateChecksum(member: BundleLayout.manifest) }

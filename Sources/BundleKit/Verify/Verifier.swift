@@ -10,13 +10,16 @@ public struct Verifier {
     public let publicKey: MinisignPublicKey
     /// How much the bundle may declare.
     public let limits: VerifyLimits
+    /// Where a large manifest or checksum list is spooled while it is read (the temporary folder by default).
+    public let scratchFolder: String
     private let onEvent: EventHandler?
 
     /// A verifier of `bundle` against `publicKey`, reporting progress through `onEvent`.
-    public init(bundle: String, publicKey: MinisignPublicKey, limits: VerifyLimits = .standard, onEvent: EventHandler? = nil) {
+    public init(bundle: String, publicKey: MinisignPublicKey, limits: VerifyLimits = .standard, scratchFolder: String? = nil, onEvent: EventHandler? = nil) {
         self.bundle = bundle
         self.publicKey = publicKey
         self.limits = limits
+        self.scratchFolder = scratchFolder ?? FileManager.default.temporaryDirectory.path
         self.onEvent = onEvent
     }
 
@@ -76,9 +79,10 @@ public struct Verifier {
     /// Reads and checks the front into `report`; nil when reading on is pointless or unsafe
     /// (a header member missing, a manifest that does not parse, a limit exceeded).
     func readFront(_ reader: PaxReader, into report: inout VerifyReport) -> PayloadExpectation? {
-        var header: BundleHeader
+        var header: BundleHeader.Members
         do {
-            header = try BundleHeader.read(from: reader)
+            header = try BundleHeader.Members.read(
+                from: reader, inMemoryLimit: limits.headerMemberInMemory, scratchFolder: scratchFolder)
         } catch {
             report.problems.append(VerifyProblem(error))
             return nil
@@ -91,14 +95,16 @@ public struct Verifier {
 
         // The signature comes first: until it holds, nothing below is trusted.
         do {
-            let signature = try MinisignSignature(fileContents: String(decoding: header.signature, as: UTF8.self), source: BundleLayout.signature)
+            let signature = try MinisignSignature(fileContents: String(decoding: header.signature.bytes, as: UTF8.self), source: BundleLayout.signature)
             report.signerKeyID = signature.keyIDHex
             report.trustedComment = signature.trustedComment
-            try signature.verify(header.checksums, with: publicKey)
+            var prehash = BLAKE2b()
+            header.checksums.forEachChunk { prehash.update($0) }
+            try signature.verify(prehash: prehash.finalize(), message: { header.checksums.bytes }, with: publicKey)
             // The untrusted comment and the line layout are covered by nothing: they must be
             // exactly what the writer puts there.
             let canonical = Array(signature.fileContents().utf8)
-            let stored = [UInt8](header.signature)
+            let stored = [UInt8](header.signature.bytes)
             if signature.untrustedComment != Self.untrustedComment(keyID: signature.keyIDHex) {
                 report.problems.append(.nonCanonical(
                     member: BundleLayout.signature, range: "line 1",
@@ -112,22 +118,28 @@ public struct Verifier {
         } catch {
             report.problems.append(.signature(String(describing: error)))
         }
-        // Each header member's text is let go once it is decoded: for 50,000 files they are
-        // ~26 MB beside what is decoded from them.
-        let manifestDigest = SHA256Stream.hex(header.manifest)
-        let decoded = Result { () throws(ManifestError) in try Manifest.decode(header.manifest, maximumDepth: limits.maximumManifestDepth) }
-        header.manifest = Data()
+        // Each header member's text is let go once it is decoded: for 100,000 files they are
+        // ~57 MB beside what is decoded from them (and, spooled, never held whole).
+        var manifestHash = SHA256Stream()
+        header.manifest.forEachChunk { manifestHash.update($0) }
+        let manifestDigest = manifestHash.hex()
+        let decoded = header.manifest.scan { bytes, release in
+            Result { () throws(ManifestError) in try Manifest.decode(bytes, maximumDepth: limits.maximumManifestDepth, release: release) }
+        }
+        header.manifest = HeaderMemberBytes(Data())
         // SHA256SUMS is read against the manifest's entries, line by line, and let go.
         let entries = (try? decoded.get())?.entries ?? []
         let index = MemberIndex(entries)
         let listing: ChecksumListing
         do {
-            listing = try ChecksumListing(header.checksums, entries: entries, index: index)
+            listing = try header.checksums.scan { bytes, release in
+                Result { () throws(ManifestError) in try ChecksumListing(bytes, entries: entries, index: index, release: release) }
+            }.get()
         } catch {
             report.problems.append(.malformed(member: BundleLayout.checksums, reason: error.description))
             return nil
         }
-        header.checksums = Data()
+        header.checksums = HeaderMemberBytes(Data())
         if let listed = listing.manifestDigest, listed != manifestDigest {
             report.problems.append(.checksumMismatch(member: BundleLayout.manifest, expected: listed, actual: manifestDigest))
         } else if listing.manifestDigest == nil {
