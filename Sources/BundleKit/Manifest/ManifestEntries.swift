@@ -66,7 +66,15 @@ public struct ManifestEntries: Sendable {
 
     /// Room for `count` entries without regrowing the record table.
     public mutating func reserveCapacity(_ count: Int) {
+        reserveCapacity(count, nameBytes: 0)
+    }
+
+    /// Room for `count` entries with hex digests and `nameBytes` of member and link names:
+    /// growing by doubling would hold the old and the new buffer at once, at the peak.
+    mutating func reserveCapacity(_ count: Int, nameBytes: Int) {
         records.reserveCapacity(count)
+        digests.reserveCapacity(count * 32)
+        text.reserveCapacity(nameBytes)
     }
 
     // MARK: - Single fields

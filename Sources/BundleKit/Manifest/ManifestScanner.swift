@@ -84,7 +84,7 @@ struct ManifestScanner {
     /// into entries.
     mutating func entries(in range: Range<Int>, count: Int) throws(Failure) -> ManifestEntries {
         var entries = ManifestEntries()
-        entries.reserveCapacity(count)
+        entries.reserveCapacity(count, nameBytes: range.count / 8)
         position = range.lowerBound
         try expect(UInt8(ascii: "["))
         if try peek() == UInt8(ascii: "]") {
