@@ -89,15 +89,26 @@ public struct MinisignSignature: Sendable, Equatable {
     ///
     /// Throws `SignatureError.keyIDMismatch`, `.invalidSignature` or `.invalidGlobalSignature`.
     public func verify(_ message: some DataProtocol, with key: MinisignPublicKey) throws {
+        try verify(prehash: algorithm == MinisignEncoding.ed25519Prehashed ? BLAKE2b.hash(message) : nil, message: { Data(message) }, with: key)
+    }
+
+    /// Checks the signature of a message known by its BLAKE2b-512 `prehash` (computed while the
+    /// message streamed past); only a legacy, not prehashed signature asks `message` for the
+    /// bytes themselves.
+    public func verify(prehash: [UInt8]?, message: () throws -> Data, with key: MinisignPublicKey) throws {
         guard keyID == key.keyID else {
             throw SignatureError.keyIDMismatch(
                 source: source, signedBy: MinisignEncoding.displayHex(keyID: keyID), verifyingWith: key.keyIDHex)
         }
         let signingKey = key.signingKey
         let valid =
-            algorithm == MinisignEncoding.ed25519Prehashed
-            ? signingKey.isValidSignature(signature, for: BLAKE2b.hash(message))
-            : signingKey.isValidSignature(signature, for: message)
+            if algorithm == MinisignEncoding.ed25519Prehashed, let prehash {
+                signingKey.isValidSignature(signature, for: prehash)
+            } else if algorithm == MinisignEncoding.ed25519Prehashed {
+                signingKey.isValidSignature(signature, for: BLAKE2b.hash(try message()))
+            } else {
+                signingKey.isValidSignature(signature, for: try message())
+            }
         guard valid else { throw SignatureError.invalidSignature(source: source) }
         guard signingKey.isValidSignature(globalSignature, for: signature + Array(trustedComment.utf8)) else {
             throw SignatureError.invalidGlobalSignature(source: source)

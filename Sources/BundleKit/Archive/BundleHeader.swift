@@ -7,45 +7,42 @@ struct BundleHeader {
     var checksums = Data()
     var signature = Data()
 
-    /// Reads MANIFEST.json, SHA256SUMS and SHA256SUMS.minisig; the error says which one is
-    /// missing, misplaced, too large or cut off.
+    /// Reads MANIFEST.json, SHA256SUMS and SHA256SUMS.minisig into memory; the error says
+    /// which one is missing, misplaced, too large or cut off.
     static func read(from reader: PaxReader) throws(BundleHeaderError) -> BundleHeader {
-        var header = BundleHeader()
-        for name in [BundleLayout.manifest, BundleLayout.checksums, BundleLayout.signature] {
-            do {
-                guard let entry = try reader.next() else { throw BundleHeaderError.missing(expected: name, found: nil) }
-                guard entry.path == name, entry.kind == .regular else {
-                    throw BundleHeaderError.missing(expected: name, found: entry.path)
-                }
-                guard entry.size <= BundleLayout.maximumHeaderMemberSize else {
-                    throw BundleHeaderError.tooLarge(member: name, size: entry.size)
-                }
-                let data = try readAll(reader, size: entry.size, member: name)
-                switch name {
-                case BundleLayout.manifest: header.manifest = data
-                case BundleLayout.checksums: header.checksums = data
-                default: header.signature = data
-                }
-            } catch let error as BundleHeaderError {
-                throw error
-            } catch {
-                throw .unreadable(member: name, cause: error)
-            }
-        }
-        return header
+        let members = try Members.read(from: reader, inMemoryLimit: .max, scratchFolder: "")
+        return BundleHeader(manifest: members.manifest.bytes, checksums: members.checksums.bytes, signature: members.signature.bytes)
     }
 
-    private static func readAll(_ reader: PaxReader, size: Int64, member: String) throws -> Data {
-        var data = Data(count: Int(size))
-        var filled = 0
-        try data.withUnsafeMutableBytes { buffer in
-            while filled < buffer.count {
-                let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                if count == 0 { break }
-                filled += count
+    /// The three members as `HeaderMemberBytes`: a large manifest or checksum list is spooled
+    /// and mapped rather than held (verify and restore read them so).
+    struct Members {
+        var manifest: HeaderMemberBytes
+        var checksums: HeaderMemberBytes
+        var signature: HeaderMemberBytes
+
+        /// Reads the members; one larger than `inMemoryLimit` goes to a scratch file in `scratchFolder`.
+        static func read(from reader: PaxReader, inMemoryLimit: Int64, scratchFolder: String) throws(BundleHeaderError) -> Members {
+            var read: [HeaderMemberBytes] = []
+            for name in [BundleLayout.manifest, BundleLayout.checksums, BundleLayout.signature] {
+                do {
+                    guard let entry = try reader.next() else { throw BundleHeaderError.missing(expected: name, found: nil) }
+                    guard entry.path == name, entry.kind == .regular else {
+                        throw BundleHeaderError.missing(expected: name, found: entry.path)
+                    }
+                    guard entry.size <= BundleLayout.maximumHeaderMemberSize else {
+                        throw BundleHeaderError.tooLarge(member: name, size: entry.size)
+                    }
+                    read.append(try HeaderMemberBytes.read(
+                        from: reader, size: entry.size, member: name, inMemoryLimit: name == BundleLayout.signature ? .max : inMemoryLimit,
+                        scratchFolder: scratchFolder))
+                } catch let error as BundleHeaderError {
+                    throw error
+                } catch {
+                    throw .unreadable(member: name, cause: error)
+                }
             }
+            return Members(manifest: read[0], checksums: read[1], signature: read[2])
         }
-        guard filled == Int(size) else { throw BundleHeaderError.endsEarly(member: member) }
-        return data
     }
 }

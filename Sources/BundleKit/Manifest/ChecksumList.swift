@@ -68,17 +68,38 @@ public struct ChecksumList: Sendable, Equatable {
         try parse(Data(text.utf8))
     }
 
-    /// Parses the file's bytes, strictly: each line is `SHA256 (`, a member of at least one
-    /// UTF-8 character, `) = ` and 64 lowercase hex digits, then a line feed (optional on the
-    /// last line). Read in place: no copy of the text, no list of its lines.
+    /// Parses the file's bytes, strictly (`forEachLine`). Read in place: no copy of the
+    /// text, no list of its lines.
     public static func parse(_ data: Data) throws(ManifestError) -> ChecksumList {
+        var list = ChecksumList()
+        let result = data.withUnsafeBytes { bytes in
+            Result { () throws(ManifestError) in
+                try forEachLine(of: bytes) { (member, digest) throws(ManifestError) in
+                    guard list.append(member: member, digest: digest) else {
+                        throw .duplicateChecksum(member: String(decoding: member, as: UTF8.self))
+                    }
+                }
+            }
+        }
+        try result.get()
+        return list
+    }
+
+    /// Calls `body` with each line's member (UTF-8) and digest (64 lowercase hex digits), in
+    /// file order, checking each line strictly: `SHA256 (`, a member of at least one UTF-8
+    /// character, `) = ` and 64 lowercase hex digits, then a line feed (optional on the last
+    /// line). Any other line shape is an error naming its line.
+    static func forEachLine(
+        of bytes: UnsafeRawBufferPointer, release: (Int) -> Void = { _ in },
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(ManifestError) -> Void
+    ) throws(ManifestError) {
         let prefix = Array("SHA256 (".utf8), separator = Array(") = ".utf8)
-        let result = data.withUnsafeBytes { bytes -> Result<ChecksumList, ManifestError> in
-            var list = ChecksumList()
+        let result = { () -> Result<Void, ManifestError> in
             var start = 0
             var number = 0
             while start < bytes.count {
                 number += 1
+                if number & 0xFF == 0 { release(start) }
                 let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
                 let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
                 start = end + 1
@@ -91,14 +112,15 @@ public struct ChecksumList: Sendable, Equatable {
                 else {
                     return .failure(.malformedChecksumLine(line: number, text: String(decoding: line, as: UTF8.self)))
                 }
-                let member = UnsafeRawBufferPointer(rebasing: line[prefix.count..<separatorStart])
-                guard list.append(member: member, digest: UnsafeRawBufferPointer(rebasing: line[digestStart...])) else {
-                    return .failure(.duplicateChecksum(member: String(decoding: member, as: UTF8.self)))
+                do throws(ManifestError) {
+                    try body(UnsafeRawBufferPointer(rebasing: line[prefix.count..<separatorStart]), UnsafeRawBufferPointer(rebasing: line[digestStart...]))
+                } catch {
+                    return .failure(error)
                 }
             }
-            return .success(list)
-        }
-        return try result.get()
+            return .success(())
+        }()
+        try result.get()
     }
 
     /// Lines compare in order, member and digest.

@@ -5,31 +5,35 @@ import Foundation
 enum JSONDepth {
     /// True when `data` nests `[`/`{` (outside strings) more than `limit` deep.
     static func exceeds(_ data: Data, limit: Int) -> Bool {
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Bool in
-            var depth = 0
-            var inString = false
-            var escaped = false
-            for byte in bytes {
-                if inString {
-                    if escaped {
-                        escaped = false
-                    } else if byte == UInt8(ascii: "\\") {
-                        escaped = true
-                    } else if byte == UInt8(ascii: "\"") {
-                        inString = false
-                    }
-                    continue
+        data.withUnsafeBytes { exceeds($0, limit: limit) }
+    }
+
+    /// True when `bytes` nest more than `limit` deep; `release` is told now and then how far the scan got.
+    static func exceeds(_ bytes: UnsafeRawBufferPointer, limit: Int, release: (Int) -> Void = { _ in }) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for (offset, byte) in bytes.enumerated() {
+            if offset & 0xFFFF == 0 { release(offset) }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
                 }
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "["), UInt8(ascii: "{"):
-                    depth += 1
-                    if depth > limit { return true }
-                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-                default: break
-                }
+                continue
             }
-            return false
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return true }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
         }
+        return false
     }
 }

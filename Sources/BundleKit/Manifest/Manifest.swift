@@ -51,7 +51,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The `--set` values given at capture (rewrite values); restore applies them unless overridden.
     public var settings: [String: String]
     /// Payload entries, sorted by member.
-    public var entries: [ManifestEntry]
+    public var entries: ManifestEntries
     /// Every folder under a `directory` item, sorted by target (a folder before what it
     /// holds); absent in bundles made before folders were kept, and when there are none.
     public var folders: [FolderEntry]?
@@ -80,7 +80,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         variables = try container.decodeIfPresent([String: String].self, forKey: .variables) ?? [:]
         overrides = try container.decodeIfPresent([String: String].self, forKey: .overrides) ?? [:]
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
-        entries = try container.decode([ManifestEntry].self, forKey: .entries)
+        entries = try container.decode(ManifestEntries.self, forKey: .entries)
         folders = try container.decodeIfPresent([FolderEntry].self, forKey: .folders)
         skippedItems = try container.decodeIfPresent([String].self, forKey: .skippedItems) ?? []
         neverCopy = try container.decodeIfPresent([String: String].self, forKey: .neverCopy) ?? [:]
@@ -102,7 +102,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         self.variables = variables
         self.overrides = overrides
         self.settings = settings
-        self.entries = entries
+        self.entries = ManifestEntries(entries)
         self.skippedItems = skippedItems
         self.neverCopy = neverCopy
         self.plan = plan
@@ -126,7 +126,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         let encoder = Self.encoder()
         var data = head
         data.append(contentsOf: "[".utf8)
-        for (position, index) in entries.indices.sorted(by: { BundleLayout.precedes(entries[$0].member, entries[$1].member) }).enumerated() {
+        for (position, index) in entries.indices.sorted(by: entries.memberPrecedes).enumerated() {
             data.append(try Self.indentedEntry(entries[index], first: position == 0, encoder: encoder))
         }
         data.append(contentsOf: Self.entriesEnd.utf8)
@@ -182,29 +182,43 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// decoding, JSON nested deeper than `maximumDepth`. The entries are read by
     /// `ManifestScanner`, one at a time; the rest, small, by `JSONDecoder`.
     public static func decode(_ data: Data, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth) throws(ManifestError) -> Manifest {
-        if JSONDepth.exceeds(data, limit: maximumDepth) { throw .tooDeeplyNested(limit: maximumDepth) }
-        let result = data.withUnsafeBytes { bytes -> Result<Manifest, ManifestError> in
-            var scanner = ManifestScanner(bytes)
-            do {
-                let outline = try scanner.outline()
-                let version = outline.version ?? 1
-                guard version <= BundleLayout.formatVersion else {
-                    return .failure(.unsupportedVersion(found: version, supported: BundleLayout.formatVersion))
-                }
-                guard let range = outline.entries else {
-                    return .success(try JSONDecoder().decode(Manifest.self, from: data))
-                }
-                var shell = Data(bytes[..<range.lowerBound])
-                shell.append(contentsOf: "[]".utf8)
-                shell.append(contentsOf: bytes[range.upperBound...])
-                var manifest = try JSONDecoder().decode(Manifest.self, from: shell)
-                manifest.entries = try scanner.entries(in: range, count: outline.entryCount)
-                return .success(manifest)
-            } catch {
-                return .failure(.malformedManifest(String(describing: error), cause: ErrorCause(error)))
-            }
-        }
+        let result = data.withUnsafeBytes { bytes in Result { () throws(ManifestError) in try decode(bytes, maximumDepth: maximumDepth) } }
         return try result.get()
+    }
+
+    /// Parses `MANIFEST.json` from `bytes` as `decode(_:maximumDepth:)` does, telling `release`
+    /// now and then how far each pass got (the bytes behind need not stay in memory).
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth, release: (Int) -> Void = { _ in }
+    ) throws(ManifestError) -> Manifest {
+        if JSONDepth.exceeds(bytes, limit: maximumDepth, release: release) { throw .tooDeeplyNested(limit: maximumDepth) }
+        let result = withoutActuallyEscaping(release) { release in Result { () throws(ManifestError) in try scan(bytes, release: release) } }
+        return try result.get()
+    }
+
+    /// The outline, then the entries, of a manifest whose depth was checked.
+    private static func scan(_ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void) throws(ManifestError) -> Manifest {
+        var scanner = ManifestScanner(bytes, release: release)
+        do {
+            let outline = try scanner.outline()
+            let version = outline.version ?? 1
+            guard version <= BundleLayout.formatVersion else {
+                throw ManifestError.unsupportedVersion(found: version, supported: BundleLayout.formatVersion)
+            }
+            guard let range = outline.entries else {
+                return try JSONDecoder().decode(Manifest.self, from: Data(bytes))
+            }
+            var shell = Data(bytes[..<range.lowerBound])
+            shell.append(contentsOf: "[]".utf8)
+            shell.append(contentsOf: bytes[range.upperBound...])
+            var manifest = try JSONDecoder().decode(Manifest.self, from: shell)
+            manifest.entries = try scanner.entries(in: range, count: outline.entryCount)
+            return manifest
+        } catch let error as ManifestError {
+            throw error
+        } catch {
+            throw .malformedManifest(String(describing: error), cause: ErrorCause(error))
+        }
     }
 
     /// The one-line trusted comment signed with `SHA256SUMS`: it binds the signature to this

@@ -32,9 +32,12 @@ struct ManifestScanner {
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
+    /// Told now and then how far the scan got (`HeaderMemberBytes` lets go of what lies behind).
+    private let release: (Int) -> Void
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    init(_ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void = { _ in }) {
         self.bytes = bytes
+        self.release = release
     }
 
     // MARK: - Top level
@@ -79,9 +82,9 @@ struct ManifestScanner {
 
     /// Decodes the array at `range` (from `outline`, which counted its `count` elements)
     /// into entries.
-    mutating func entries(in range: Range<Int>, count: Int) throws(Failure) -> [ManifestEntry] {
-        var entries: [ManifestEntry] = []
-        entries.reserveCapacity(count)
+    mutating func entries(in range: Range<Int>, count: Int) throws(Failure) -> ManifestEntries {
+        var entries = ManifestEntries()
+        entries.reserveCapacity(count, nameBytes: range.count / 8)
         position = range.lowerBound
         try expect(UInt8(ascii: "["))
         if try peek() == UInt8(ascii: "]") {
@@ -90,6 +93,7 @@ struct ManifestScanner {
         }
         while true {
             entries.append(try entry(index: entries.count))
+            if entries.count & 0xFF == 0 { release(position) }
             if try separator(closing: UInt8(ascii: "]")) { break }
         }
         return entries
@@ -106,6 +110,7 @@ struct ManifestScanner {
         while true {
             try skipValue()
             count += 1
+            if count & 0xFF == 0 { release(position) }
             if try separator(closing: UInt8(ascii: "]")) { return count }
         }
     }

@@ -51,6 +51,12 @@ final class ScratchFile {
         }
     }
 
+    /// Maps everything appended (read-only); the mapping outlives `remove()`.
+    func map() throws -> MappedFile {
+        try flush()
+        return try MappedFile(file, count: Int(size), path: path)
+    }
+
     /// Deletes the file; later calls do nothing.
     func remove() {
         guard !removed else { return }

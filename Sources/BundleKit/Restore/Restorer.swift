@@ -113,8 +113,9 @@ public struct Restorer {
         // A verified manifest lists its entries in member order already; only otherwise is a
         // sorted copy made.
         let entries = manifest.entries
-        let inOrder = zip(entries, entries.dropFirst()).allSatisfy { BundleLayout.precedes($0.member, $1.member) }
-        for entry in inOrder ? entries : entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
+        let inOrder = entries.indices.dropLast().allSatisfy { entries.memberPrecedes($0, $0 + 1) }
+        for position in inOrder ? Array(entries.indices) : entries.indices.sorted(by: entries.memberPrecedes) {
+            let entry = entries[position]
             if entry.target.isEmpty {
                 guard let spec = profile.items.first(where: { $0.id == entry.item })?.importCommand else {
                     throw RestoreError.noImportCommand(item: entry.item)

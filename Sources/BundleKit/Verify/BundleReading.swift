@@ -60,9 +60,7 @@ public final class BundleReading {
         stage = .done
         defer { close() }
         guard let expectation, let reader else { return report }
-        try verifier.streamPayload(
-            reader, manifest: expectation.manifest, checksums: expectation.checksums, expected: expectation.expected,
-            sink: report.problems.isEmpty ? sink : nil, total: total, into: &report)
+        try verifier.streamPayload(reader, expectation, sink: report.problems.isEmpty ? sink : nil, total: total, into: &report)
         return report
     }
 

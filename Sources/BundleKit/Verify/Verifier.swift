@@ -10,13 +10,16 @@ public struct Verifier {
     public let publicKey: MinisignPublicKey
     /// How much the bundle may declare.
     public let limits: VerifyLimits
+    /// Where a large manifest or checksum list is spooled while it is read (the temporary folder by default).
+    public let scratchFolder: String
     private let onEvent: EventHandler?
 
     /// A verifier of `bundle` against `publicKey`, reporting progress through `onEvent`.
-    public init(bundle: String, publicKey: MinisignPublicKey, limits: VerifyLimits = .standard, onEvent: EventHandler? = nil) {
+    public init(bundle: String, publicKey: MinisignPublicKey, limits: VerifyLimits = .standard, scratchFolder: String? = nil, onEvent: EventHandler? = nil) {
         self.bundle = bundle
         self.publicKey = publicKey
         self.limits = limits
+        self.scratchFolder = scratchFolder ?? FileManager.default.temporaryDirectory.path
         self.onEvent = onEvent
     }
 
@@ -65,18 +68,21 @@ public struct Verifier {
 
     /// What the payload stage checks members against, once the front is read.
     struct PayloadExpectation {
+        /// The manifest, each entry's digest the one SHA256SUMS signs.
         let manifest: Manifest
-        let checksums: ChecksumList
-        /// Member → position in `manifest.entries`.
-        let expected: [String: Int32]
+        /// Finds an entry by member.
+        let index: MemberIndex
+        /// By entry position: whether a member of that name is expected in the payload.
+        let expected: [Bool]
     }
 
     /// Reads and checks the front into `report`; nil when reading on is pointless or unsafe
     /// (a header member missing, a manifest that does not parse, a limit exceeded).
     func readFront(_ reader: PaxReader, into report: inout VerifyReport) -> PayloadExpectation? {
-        var header: BundleHeader
+        var header: BundleHeader.Members
         do {
-            header = try BundleHeader.read(from: reader)
+            header = try BundleHeader.Members.read(
+                from: reader, inMemoryLimit: limits.headerMemberInMemory, scratchFolder: scratchFolder)
         } catch {
             report.problems.append(VerifyProblem(error))
             return nil
@@ -89,14 +95,16 @@ public struct Verifier {
 
         // The signature comes first: until it holds, nothing below is trusted.
         do {
-            let signature = try MinisignSignature(fileContents: String(decoding: header.signature, as: UTF8.self), source: BundleLayout.signature)
+            let signature = try MinisignSignature(fileContents: String(decoding: header.signature.bytes, as: UTF8.self), source: BundleLayout.signature)
             report.signerKeyID = signature.keyIDHex
             report.trustedComment = signature.trustedComment
-            try signature.verify(header.checksums, with: publicKey)
+            var prehash = BLAKE2b()
+            header.checksums.forEachChunk { prehash.update($0) }
+            try signature.verify(prehash: prehash.finalize(), message: { header.checksums.bytes }, with: publicKey)
             // The untrusted comment and the line layout are covered by nothing: they must be
             // exactly what the writer puts there.
             let canonical = Array(signature.fileContents().utf8)
-            let stored = [UInt8](header.signature)
+            let stored = [UInt8](header.signature.bytes)
             if signature.untrustedComment != Self.untrustedComment(keyID: signature.keyIDHex) {
                 report.problems.append(.nonCanonical(
                     member: BundleLayout.signature, range: "line 1",
@@ -110,22 +118,31 @@ public struct Verifier {
         } catch {
             report.problems.append(.signature(String(describing: error)))
         }
-        // Each header member's text is let go once it is decoded: for 50,000 files they are
-        // ~26 MB beside what is decoded from them.
-        let manifestDigest = SHA256Stream.hex(header.manifest)
-        let decoded = Result { () throws(ManifestError) in try Manifest.decode(header.manifest, maximumDepth: limits.maximumManifestDepth) }
-        header.manifest = Data()
-        let checksums: ChecksumList
+        // Each header member's text is let go once it is decoded: for 100,000 files they are
+        // ~57 MB beside what is decoded from them (and, spooled, never held whole).
+        var manifestHash = SHA256Stream()
+        header.manifest.forEachChunk { manifestHash.update($0) }
+        let manifestDigest = manifestHash.hex()
+        let decoded = header.manifest.scan { bytes, release in
+            Result { () throws(ManifestError) in try Manifest.decode(bytes, maximumDepth: limits.maximumManifestDepth, release: release) }
+        }
+        header.manifest = HeaderMemberBytes(Data())
+        // SHA256SUMS is read against the manifest's entries, line by line, and let go.
+        let entries = (try? decoded.get())?.entries ?? []
+        let index = MemberIndex(entries)
+        let listing: ChecksumListing
         do {
-            checksums = try ChecksumList.parse(header.checksums)
+            listing = try header.checksums.scan { bytes, release in
+                Result { () throws(ManifestError) in try ChecksumListing(bytes, entries: entries, index: index, release: release) }
+            }.get()
         } catch {
             report.problems.append(.malformed(member: BundleLayout.checksums, reason: error.description))
             return nil
         }
-        header.checksums = Data()
-        if let listed = checksums[BundleLayout.manifest], listed != manifestDigest {
+        header.checksums = HeaderMemberBytes(Data())
+        if let listed = listing.manifestDigest, listed != manifestDigest {
             report.problems.append(.checksumMismatch(member: BundleLayout.manifest, expected: listed, actual: manifestDigest))
-        } else if checksums[BundleLayout.manifest] == nil {
+        } else if listing.manifestDigest == nil {
             report.problems.append(.listsDisagree(member: BundleLayout.manifest, reason: "SHA256SUMS has no line for it"))
         }
         let manifest: Manifest
@@ -151,8 +168,9 @@ public struct Verifier {
             return nil
         }
         report.problems += ManifestConsistency.problems(in: manifest)
-        let expected = crossCheck(manifest, checksums, into: &report)
-        return PayloadExpectation(manifest: manifest, checksums: checksums, expected: expected)
+        var checked = manifest
+        let expected = crossCheck(&checked, listing, index, into: &report)
+        return PayloadExpectation(manifest: checked, index: index, expected: expected)
     }
 
     /// The first limit the manifest's declarations exceed, if any.
@@ -174,63 +192,59 @@ public struct Verifier {
         return nil
     }
 
-    /// Checks that MANIFEST.json and the signed SHA256SUMS describe the same members; returns
-    /// the members to expect, each with its entry's position in the manifest (not a copy of
-    /// the entry: the manifest already holds them). SHA256SUMS's digest is the authority.
-    private func crossCheck(_ manifest: Manifest, _ checksums: ChecksumList, into report: inout VerifyReport) -> [String: Int32] {
-        var expected: [String: Int32] = [:]
-        expected.reserveCapacity(manifest.entries.count)
-        // Lookups (ChecksumList keeps an index), not searches: a million members must not cost
-        // a million squared. (`checkLimits` keeps the count far below `Int32.max`.)
-        for (position, entry) in zip(Int32(0)..., manifest.entries) {
+    /// Checks that MANIFEST.json and the signed SHA256SUMS describe the same members; returns,
+    /// by entry position, whether the payload is to have that member. SHA256SUMS's digest is
+    /// the authority: where the two differ, `manifest` gets it.
+    private func crossCheck(_ manifest: inout Manifest, _ listing: ChecksumListing, _ index: MemberIndex, into report: inout VerifyReport) -> [Bool] {
+        let entries = manifest.entries
+        var expected = [Bool](repeating: false, count: entries.count)
+        var duplicates = Set(index.duplicates)
+        for position in entries.indices {
+            let member = entries.member(at: position)
             do {
-                _ = try PathMapper.memberComponents(entry.member)
+                _ = try PathMapper.memberComponents(member)
             } catch {
-                report.problems.append(.invalidMemberPath(member: entry.member))
+                report.problems.append(.invalidMemberPath(member: member))
                 continue
             }
-            if expected[entry.member] != nil {
-                report.problems.append(.duplicate(member: entry.member))
+            if duplicates.remove(position) != nil {
+                report.problems.append(.duplicate(member: member))
                 continue
             }
-            if entry.link != nil {
+            if entries.isLink(at: position) {
                 // A link has no bytes; the signed manifest carries its text instead.
-                if checksums[entry.member] != nil {
-                    report.problems.append(.listsDisagree(member: entry.member, reason: "a symbolic link has no bytes, so SHA256SUMS must not list it"))
+                if listing.listed[position] {
+                    report.problems.append(.listsDisagree(member: member, reason: "a symbolic link has no bytes, so SHA256SUMS must not list it"))
                 }
-                expected[entry.member] = position
+                expected[position] = true
                 continue
             }
-            guard let digest = checksums[entry.member] else {
-                report.problems.append(.listsDisagree(member: entry.member, reason: "not in SHA256SUMS"))
+            guard listing.listed[position] else {
+                report.problems.append(.listsDisagree(member: member, reason: "not in SHA256SUMS"))
                 continue
             }
-            if digest != entry.sha256 {
-                report.problems.append(.listsDisagree(member: entry.member, reason: "digests differ"))
+            var digest = entries.digest(at: position)
+            if let listed = listing.differing[position] {
+                report.problems.append(.listsDisagree(member: member, reason: "digests differ"))
+                manifest.entries.setDigest(listed, at: position)
+                digest = listed
             }
-            if !entry.encrypted, let marked = manifest.neverCopy.first(where: { $0.value == digest && $0.key != entry.item })?.key {
-                report.problems.append(.neverCopy(member: entry.member, markedBy: marked))
+            if !manifest.neverCopy.isEmpty, !entries[position].encrypted,
+                let marked = manifest.neverCopy.first(where: { $0.value == digest && $0.key != entries[position].item })?.key {
+                report.problems.append(.neverCopy(member: member, markedBy: marked))
             }
-            expected[entry.member] = position
+            expected[position] = true
         }
-        // Every line of a sound bundle is expected; only when one is not, a set of all members says why.
-        // (Read line by line from the compact list: no array of every line's strings.)
-        let unexpected = Array((0..<checksums.count).lazy.map(checksums.member(at:)).filter { $0 != BundleLayout.manifest && expected[$0] == nil })
-        if !unexpected.isEmpty {
-            let listed = Set(manifest.entries.map(\.member))
-            for member in unexpected where !listed.contains(member) {
-                report.problems.append(.listsDisagree(member: member, reason: "in SHA256SUMS but not in MANIFEST.json"))
-            }
+        for member in listing.unlisted {
+            report.problems.append(.listsDisagree(member: member, reason: "in SHA256SUMS but not in MANIFEST.json"))
         }
         return expected
     }
 
-    /// Reads the payload, checking each member against its entry (`expected`: member →
-    /// position in `manifest.entries`) with the digest SHA256SUMS signs.
-    func streamPayload(
-        _ reader: PaxReader, manifest: Manifest, checksums: ChecksumList, expected: [String: Int32], sink: PayloadSink?,
-        total: Int64, into report: inout VerifyReport
-    ) throws {
+    /// Reads the payload, checking each member against its entry (found through `index`,
+    /// expected where `expected` says so) with the digest SHA256SUMS signs.
+    func streamPayload(_ reader: PaxReader, _ expectation: PayloadExpectation, sink: PayloadSink?, total: Int64, into report: inout VerifyReport) throws {
+        let (manifest, index, expected) = (expectation.manifest, expectation.index, expectation.expected)
         // Seen members: by position when expected (one byte each), by name otherwise.
         var seen = [Bool](repeating: false, count: manifest.entries.count)
         var seenOthers = Set<String>()
@@ -257,7 +271,7 @@ public struct Verifier {
                     try reader.skip()
                     continue
                 }
-                guard let position = expected[name].map(Int.init) else {
+                guard let position = index.position(of: name, in: manifest.entries), expected[position] else {
                     report.problems.append(seenOthers.insert(name).inserted ? .extra(member: name) : .duplicate(member: name))
                     try reader.skip()
                     continue
@@ -268,8 +282,7 @@ public struct Verifier {
                     continue
                 }
                 seen[position] = true
-                var entry = manifest.entries[position]
-                if entry.link == nil, let digest = checksums[name] { entry.sha256 = digest }
+                let entry = manifest.entries[position]
                 if let previous, !BundleLayout.precedes(previous, name) {
                     report.problems.append(.outOfOrder(member: name))
                 }
@@ -338,8 +351,9 @@ public struct Verifier {
         } catch {
             report.problems.append(.truncated(member: current ?? previous, reason: String(describing: error)))
         }
-        for member in expected.filter({ !seen[Int($0.value)] }).keys.sorted(by: BundleLayout.precedes) {
-            report.problems.append(.missing(member: member))
+        let missing = manifest.entries.indices.filter { expected[$0] && !seen[$0] }
+        for position in missing.sorted(by: manifest.entries.memberPrecedes) {
+            report.problems.append(.missing(member: manifest.entries.member(at: position)))
         }
     }
 }

@@ -9,6 +9,9 @@ public struct VerifyLimits: Sendable, Equatable {
     /// Deepest nesting of arrays and objects accepted in `MANIFEST.json` (default 64); checked
     /// before the JSON is decoded. (Its size is bounded by `BundleLayout.maximumHeaderMemberSize`.)
     public var maximumManifestDepth = 64
+    /// A header member larger than this (default 1 MiB) is spooled to a private scratch file in
+    /// the temporary folder and read from there, never held whole in memory.
+    public var headerMemberInMemory: Int64 = 1 << 20
 
     /// The defaults.
     public init() {}

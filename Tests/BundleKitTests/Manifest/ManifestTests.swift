@@ -81,7 +81,7 @@ struct ManifestTests {
             variables: ["entries": "\n  \"entries\" : [", "A": "]"], overrides: [:], entries: entries.reversed(),
             skippedItems: ["x"], plan: ["a", "b"], checklist: [])
         var sorted = manifest
-        sorted.entries = entries
+        sorted.entries = ManifestEntries(entries)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         var whole = try encoder.encode(sorted)

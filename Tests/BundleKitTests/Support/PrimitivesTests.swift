@@ -50,6 +50,23 @@ struct PrimitivesTests {
         #expect(Timestamp.epoch("yesterday") == nil)
         // A hair below the next second is still this second, as the tar header's time says.
         #expect(Timestamp.string(Date(timeIntervalSince1970: 1_796_000_000.9999)) == "2026-11-30T00:53:20Z")
+        #expect(Timestamp.epoch("2026-02-29T00:00:00Z") == nil && Timestamp.epoch("2024-02-29T00:00:00Z") == 1_709_164_800)
+        #expect(Timestamp.epoch("2026-11-30T24:00:00Z") == nil && Timestamp.epoch("2026-11-30T00:53:20+00:00") == nil)
+    }
+
+    @Test("timestamps: the same text and seconds as ISO8601DateFormatter, from 1900 to 2400")
+    func timestampsAgreeWithFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int64] = [0, -1, 86_399, 86_400, 951_782_400, 4_107_542_400, -2_208_988_800, 13_569_465_600 - 1]
+        for seconds in edges + (0..<2000).map({ _ in Int64.random(in: -2_208_988_800...13_569_465_599, using: &generator) }) {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            let text = formatter.string(from: date)
+            #expect(Timestamp.string(date) == text)
+            #expect(Timestamp.epoch(text) == seconds)
+        }
     }
 
     @Test("path templates: split at either separator, dollars kept literal")

@@ -17,8 +17,20 @@ struct TamperTests {
         good = URL(fileURLWithPath: try tree.capture("good.bundle", compression: .none).output)
     }
 
+    /// The report, which must be the same when the manifest and SHA256SUMS are spooled to
+    /// scratch files and mapped (as for a large bundle) as when they are held in memory; the
+    /// scratch files are gone afterwards.
     private func verify(_ url: URL, key: MinisignPublicKey? = nil) throws -> VerifyReport {
-        try Verifier(bundle: url.path, publicKey: key ?? tree.key.publicKey).run()
+        let inMemory = try Verifier(bundle: url.path, publicKey: key ?? tree.key.publicKey).run()
+        var limits = VerifyLimits.standard
+        limits.headerMemberInMemory = 0
+        let scratch = tree.work.path("scratch-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: false)
+        let spooled = try Verifier(bundle: url.path, publicKey: key ?? tree.key.publicKey, limits: limits, scratchFolder: scratch.path).run()
+        #expect(spooled.problems == inMemory.problems)
+        #expect(spooled.manifest == inMemory.manifest)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == [])
+        return inMemory
     }
 
     private func tampered(_ change: (inout BundleRewriter) throws -> Void) throws -> URL {
