@@ -26,7 +26,7 @@ final class ScratchFile {
     deinit { remove() }
 
     /// Adds `bytes` at the end.
-    func append(_ bytes: Data) throws {
+    func append(_ bytes: some Collection<UInt8>) throws {
         pending.append(contentsOf: bytes)
         size += Int64(bytes.count)
         if pending.count >= Self.bufferSize { try flush() }
