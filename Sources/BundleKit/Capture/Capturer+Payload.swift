@@ -6,23 +6,23 @@ extension Capturer {
     /// Writes every member; returns the bytes of source data read. A rewritten file is read
     /// from its original copy (`originals`).
     func writePayload(
-        _ sources: SourceTable, into writer: BundleWriter, spool: ManifestSpool, neverCopy: [String: String],
+        _ sources: SourceSpool, into writer: BundleWriter, spool: ManifestSpool, neverCopy: [String: String],
         originals: [String: SourceChanges.Original]
     ) throws -> Int64 {
-        let total = sources.indices.reduce(Int64(0)) { $0 + (sources.isLink($1) ? 0 : sources.size($1)) }
+        let total = sources.totalSize
         var done: Int64 = 0
-        // Reading (and hashing) runs a bounded distance ahead on its own thread; links are not
-        // read. Paths are put together as the reader reaches them, not listed up front.
-        let files: [UInt32]? = sources.indices.contains { sources.isLink($0) } ? sources.indices.filter { !sources.isLink($0) }.map { UInt32($0) } : nil
-        let reader = ReadAhead(count: files?.count ?? sources.count) { position in
-            let index = files.map { Int($0[position]) } ?? position
-            let path = sources.hostPath(index)
-            return .init(path: originals.isEmpty ? path : originals[path]?.saved ?? path, size: sources.size(index), hashes: !sources.isEncrypted(index))
+        // Reading (and hashing) runs a bounded distance ahead on its own thread, with a cursor
+        // of its own over the spooled files; links are not read.
+        let ahead = sources.cursor(skippingLinks: true)
+        let reader = ReadAhead(count: sources.fileCount) { _ in
+            guard let source = try ahead.next() else { throw FileSystemError.changedWhileReading(path: "capture's file list", expected: total) }
+            let path = source.hostPath
+            return .init(path: originals.isEmpty ? path : originals[path]?.saved ?? path, size: source.status.size, hashes: !source.encrypted)
         }
         defer { reader.cancel() }
         var owners = OwnerNames()
-        for index in sources.indices {
-            let source = sources[index]
+        let files = sources.cursor()
+        while let source = try files.next() {
             let member = source.member
             var entry: ManifestEntry
             if let link = source.link {

@@ -95,3 +95,44 @@ struct SourceTableTests {
         #expect(table.indices.filter { table.role($0) == .privateKey }.map { table[$0].member } == ["files/k/a.key", "files/k/dir/b.key"])
     }
 }
+
+@Suite("source spool")
+struct SourceSpoolTests {
+    @Test("the spooled files read back in order, whole, by two cursors at once; links skipped when asked; nothing left after")
+    func roundTrip() throws {
+        let folder = try TemporaryDirectory("source-spool")
+        let item = ProfileItem(id: "i", selector: .directory("/d"), role: .config, keepSymlinks: true)
+        let group = SourceGroup(item: item, host: "/d", target: "${D}", isSingleFile: false)
+        var table = SourceTable()
+        let position = table.add(group)
+        var random = SeededBytes(seed: 5)
+        // Enough files to cross the cursor's 64 KiB buffer many times, and one name longer than it.
+        for index in 0..<3_000 {
+            let name = index == 1_500 ? String(repeating: "n", count: 70_000) : String(format: "%05d-", index) + String(repeating: "é", count: Int(random.next() % 40))
+            var status = try SourceTableTests.status(size: Int64(random.next() % 1_000), seed: random.next())
+            let link = index % 7 == 0 ? "../" + name.prefix(10) : nil
+            if link != nil { status.kind = .symlink }
+            table.append(group: position, relative: name, status: status, link: link)
+            if index % 5 == 0 && link == nil { table.setEncrypted(table.count - 1) }
+        }
+        table.sort()
+        let expected = table.indices.map { table[$0] }
+        let spool = try SourceSpool(taking: &table, in: folder.url.path, name: "out.bundle")
+        #expect(table.isEmpty)
+        #expect(spool.count == expected.count && spool.fileCount == expected.filter { $0.link == nil }.count)
+        #expect(spool.totalSize == expected.filter { $0.link == nil }.reduce(0) { $0 + $1.status.size })
+        let all = spool.cursor(), files = spool.cursor(skippingLinks: true)
+        var read: [CaptureSource] = [], readFiles: [CaptureSource] = []
+        while let source = try all.next() {
+            read.append(source)
+            if read.count % 3 == 0, let file = try files.next() { readFiles.append(file) }
+        }
+        while let file = try files.next() { readFiles.append(file) }
+        #expect(read == expected)
+        #expect(readFiles == expected.filter { $0.link == nil })
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.url.path)
+        #expect(names.count == 1 && names[0].hasPrefix(".out.bundle.sources-"))
+        spool.remove()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
+    }
+}
