@@ -9,17 +9,15 @@ extension BundleWriter {
     func add(_ source: CaptureSource, lock: AgeLock?, from reader: ReadAhead, onProgress: (Int64) -> Void) throws -> (sha256: String, size: Int64) {
         try add(source.entryHeader, lock: lock, from: reader, onProgress: onProgress)
     }
-
-    /// Writes a kept symbolic link as a pax symlink member: no data, its text as found.
-    func addLink(_ source: CaptureSource) throws {
-        try addLink(source.entryHeader)
-    }
 }
 
 extension CaptureSource {
     /// The member's tar header as captured: mode, size and mtime from `lstat`; for a kept link,
     /// its text.
-    var entryHeader: EntryHeader {
+    var entryHeader: EntryHeader { entryHeader(member: member) }
+
+    /// `entryHeader`, its member name given (already put together by the caller).
+    func entryHeader(member: String) -> EntryHeader {
         EntryHeader(
             path: member, kind: link.map { .symlink(target: $0) } ?? .regular, size: link == nil ? status.size : 0,
             permissions: status.permissions, mtimeSeconds: status.mtimeSeconds, mtimeNanoseconds: status.mtimeNanoseconds)

@@ -8,9 +8,10 @@ struct CaptureRefusalCheck {
     let refusals: [CaptureRefusal]
 
     /// Checks `sources`, reading each from `readPath` (a rewritten file's original copy).
-    func check(_ sources: [CaptureSource], readPath: (CaptureSource) -> String) throws {
+    func check(_ sources: SourceTable, readPath: (CaptureSource) -> String) throws {
         guard !refusals.isEmpty else { return }
-        for source in sources where source.link == nil {
+        for index in sources.indices where !sources.isLink(index) {
+            let source = sources[index]
             let applying = refusals.filter { $0.items.isEmpty || $0.items.contains(source.item.id) }
             guard !applying.isEmpty else { continue }
             let path = readPath(source)

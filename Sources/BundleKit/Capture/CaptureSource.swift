@@ -39,23 +39,13 @@ struct CaptureSource: Sendable, Equatable {
 
     /// What the file is to the product (its item's role, or `private-key` by `private-keys`).
     var role: Role {
-        item.role(ofFileNamed: String(relative.split(separator: "/").last ?? ""))
+        group.role(ofRelative: relative)
     }
 
     /// Whether it must be stored encrypted: a private key or secret, or its item says `encrypt`.
     /// A kept link has no bytes to hide (what it points at is encrypted on its own).
     var needsEncryption: Bool {
         link == nil && (item.encrypt || role == .privateKey || role == .secret)
-    }
-
-    /// The member name's bytes, put together without a new string (sorting compares these).
-    private var memberBytes: FlattenSequence<[String.UTF8View]> {
-        [group.memberPrefix.utf8, relative.utf8, (encrypted ? ".age" : "").utf8].joined()
-    }
-
-    /// Whether `lhs`'s member comes before `rhs`'s in the bundle (`BundleLayout.precedes`).
-    static func precedes(_ lhs: CaptureSource, _ rhs: CaptureSource) -> Bool {
-        lhs.memberBytes.lexicographicallyPrecedes(rhs.memberBytes)
     }
 }
 
@@ -72,6 +62,8 @@ final class SourceGroup: Sendable, Equatable {
     let isSingleFile: Bool
     /// `files/<item id>/`.
     let memberPrefix: String
+    /// The item's `private-keys` pattern, compiled once for all its files.
+    private let privateKeys: GlobPattern?
 
     /// The group of `item`, its files in `host` with the target template `target`, or the one file `host` with `target`.
     init(item: ProfileItem, host: String, target: String, isSingleFile: Bool) {
@@ -80,6 +72,15 @@ final class SourceGroup: Sendable, Equatable {
         self.target = target
         self.isSingleFile = isSingleFile
         memberPrefix = BundleLayout.payloadPrefix + item.id + "/"
+        privateKeys = item.privateKeyNames.map(GlobPattern.init)
+    }
+
+    /// The role of the file at `relative` (`ProfileItem.role(ofFileNamed:)` of its last
+    /// component), without looking at the name when the item has no `private-keys`.
+    func role(ofRelative relative: String) -> Role {
+        guard let privateKeys else { return item.role }
+        let name = relative.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(relative[relative.index(after: $0)...]) } ?? relative
+        return privateKeys.matches(name) ? .privateKey : item.role
     }
 
     static func == (lhs: SourceGroup, rhs: SourceGroup) -> Bool {

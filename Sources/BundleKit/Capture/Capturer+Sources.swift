@@ -5,7 +5,7 @@ import Foundation
 extension Capturer {
     /// What the checks leave to write.
     struct FoundSources {
-        var sources: [CaptureSource]
+        var sources: SourceTable
         var folders: [FolderEntry]
         var skipped: [String]
         var neverCopy: [String: String]
@@ -43,8 +43,10 @@ extension Capturer {
     func findSources(with collector: ItemCollector, variables: [String: String], originals: [String: SourceChanges.Original]) throws -> FoundSources {
         let collected = try collector.collect(options.profile.items)
         var sources = collected.sources
-        for index in sources.indices {
-            if let original = originals[sources[index].hostPath] { sources[index].status = original.status }
+        if !originals.isEmpty {
+            for index in sources.indices {
+                if let original = originals[sources.hostPath(index)] { sources.setStatus(index, original.status) }
+            }
         }
         for item in collected.skipped { onEvent?(.warning("item '\(item)': nothing found; optional, skipped")) }
         let neverCopy = try checkNeverCopy(sources, variables: variables, mapper: collector.mapper)
@@ -70,13 +72,13 @@ extension Capturer {
 
     /// Refuses to copy any file an item marks `never-copy`, and returns the digests of those
     /// present so the same content under another name is caught too (below and in verify).
-    private func checkNeverCopy(_ sources: [CaptureSource], variables: [String: String], mapper: PathMapper) throws -> [String: String] {
+    private func checkNeverCopy(_ sources: SourceTable, variables: [String: String], mapper: PathMapper) throws -> [String: String] {
         var digests: [String: String] = [:]
         for item in options.profile.items {
             guard let template = item.neverCopy else { continue }
             let path = try mapper.hostPath(for: try VariableResolver.expand(template, with: variables, context: "item '\(item.id)' never-copy"))
-            if let source = sources.first(where: { $0.hostPath == path }) {
-                throw CaptureError.neverCopy(item: source.item.id, path: path, markedBy: item.id)
+            if let index = sources.indices.first(where: { sources.hostPath($0) == path }) {
+                throw CaptureError.neverCopy(item: sources.group(index).item.id, path: path, markedBy: item.id)
             }
             if let status = try FileStatus.of(path), status.kind == .regular {
                 digests[item.id] = try FileDigest.sha256(of: path)
@@ -87,14 +89,16 @@ extension Capturer {
 
     /// Marks what is stored encrypted (member name ends in `.age`); refuses plaintext secrets
     /// unless allowed, before anything is written.
-    private func encryptionPlan(_ result: inout [CaptureSource]) throws {
-        for index in result.indices where result[index].needsEncryption {
+    private func encryptionPlan(_ result: inout SourceTable) throws {
+        var marked = false
+        for index in result.indices where result.needsEncryption(index) {
             if options.lock != nil {
-                result[index].encrypted = true  // which makes the member end in `.age`
+                result.setEncrypted(index)  // which makes the member end in `.age`
+                marked = true
             } else if !options.allowPlaintextSecrets {
-                throw CaptureError.plaintextSecret(item: result[index].item.id, role: result[index].role)
+                throw CaptureError.plaintextSecret(item: result.group(index).item.id, role: result[index].role)
             }
         }
-        result.sort(by: CaptureSource.precedes)
+        if marked { result.sort() }
     }
 }

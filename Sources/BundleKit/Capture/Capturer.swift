@@ -66,7 +66,10 @@ public struct Capturer: Sendable {
         defer { scratch?.remove() }
         var collector = ItemCollector(mapper: PathMapper(root: options.root, os: options.os), variables: plan.variables, onEvent: onEvent)
         let exports = try runExports(into: &collector, scratch: &scratch, outputFolder: outputFolder, variables: plan.variables)
-        let found = try findSources(with: collector, variables: plan.variables, originals: originals)
+        var found = try findSources(with: collector, variables: plan.variables, originals: originals)
+        // Sorted and checked, the files go to a scratch file: the payload pass holds none of them.
+        let sources = try SourceSpool(taking: &found.sources, in: outputFolder, name: HostPath.lastComponent(options.output))
+        defer { sources.remove() }
 
         let writer = try BundleWriter(
             destination: options.output, compression: options.compression, level: options.compressionLevel, onEvent: onEvent)
@@ -80,7 +83,7 @@ public struct Capturer: Sendable {
         }
         defer { spool.remove() }
         do {
-            let total = try writePayload(found.sources, into: writer, spool: spool, neverCopy: found.neverCopy, originals: originals)
+            let total = try writePayload(sources, into: writer, spool: spool, neverCopy: found.neverCopy, originals: originals)
             var manifest = makeManifest(variables: plan.variables, overrides: plan.overrides, fileCount: spool.count, skipped: found.skipped)
             manifest.neverCopy = found.neverCopy
             manifest.folders = found.folders.isEmpty ? nil : found.folders

@@ -11,32 +11,32 @@ struct ItemCollector {
     /// What a capture takes: every file (sorted by member), every folder under a directory
     /// item (sorted by target), and the ids of optional items that found nothing.
     struct Collected {
-        var sources: [CaptureSource]
+        var sources: SourceTable
         var folders: [FolderEntry]
         var skipped: [String]
     }
 
     /// Every file and folder to capture, and the ids of optional items that found nothing.
     func collect(_ items: [ProfileItem]) throws -> Collected {
-        var sources: [CaptureSource] = []
+        var sources = SourceTable()
         var folders: [FolderEntry] = []
         var skipped: [String] = []
         for item in items {
-            let found = try collect(item, folders: &folders)
-            if found.isEmpty { skipped.append(item.id) }
-            sources += found
+            let before = sources.count
+            try collect(item, into: &sources, folders: &folders)
+            if sources.count == before { skipped.append(item.id) }
         }
         folders.sort { $0.target.utf8.lexicographicallyPrecedes($1.target.utf8) }
-        sources.sort(by: CaptureSource.precedes)
-        for (previous, next) in zip(sources, sources.dropFirst()) where !CaptureSource.precedes(previous, next) {
-            throw CaptureError.duplicateMember(member: next.member)
+        sources.sort()
+        for index in sources.indices.dropFirst() where !sources.precedes(index - 1, index) {
+            throw CaptureError.duplicateMember(member: sources[index].member)
         }
         try Self.checkTargets(sources, os: mapper.os)
         try Self.checkLinks(sources)
         return Collected(sources: sources, folders: folders, skipped: skipped)
     }
 
-    private func collect(_ item: ProfileItem, folders: inout [FolderEntry]) throws -> [CaptureSource] {
+    private func collect(_ item: ProfileItem, into sources: inout SourceTable, folders: inout [FolderEntry]) throws {
         switch item.selector {
         case .path(let template):
             let resolved = try VariableResolver.expand(template, with: variables, context: "item '\(item.id)'")
@@ -44,24 +44,22 @@ struct ItemCollector {
             guard let status = try FileStatus.of(host) else { return try missing(item, host) }
             try expect(.regular, status, item, host)
             let name = try mapper.components(of: resolved).last ?? item.id
-            let group = SourceGroup(item: item, host: host, target: template, isSingleFile: true)
-            return [try source(group, relative: name, status: status)]
+            let group = sources.add(SourceGroup(item: item, host: host, target: template, isSingleFile: true))
+            try add(name, status: status, group: group, to: &sources)
 
         case .directory(let template):
             let resolved = try VariableResolver.expand(template, with: variables, context: "item '\(item.id)'")
             let host = try mapper.hostPath(for: resolved)
             guard let status = try FileStatus.of(host) else { return try missing(item, host) }
             try expect(.directory, status, item, host)
-            var found: [CaptureSource] = []
             folders.append(FolderEntry(target: template, item: item.id, status: status))
-            try walk(host, relative: "", group: SourceGroup(item: item, host: host, target: template, isSingleFile: false), into: &found, folders: &folders)
-            return found
+            let group = sources.add(SourceGroup(item: item, host: host, target: template, isSingleFile: false))
+            try walk(host, relative: "", group: group, into: &sources, folders: &folders)
 
         case .exported:
-            guard let path = exported[item.id], let status = try FileStatus.of(path), status.kind == .regular else {
-                return []
-            }
-            return [try source(SourceGroup(item: item, host: path, target: "", isSingleFile: true), relative: item.id, status: status)]
+            guard let path = exported[item.id], let status = try FileStatus.of(path), status.kind == .regular else { return }
+            let group = sources.add(SourceGroup(item: item, host: path, target: "", isSingleFile: true))
+            try add(item.id, status: status, group: group, to: &sources)
 
         case .glob(let template):
             let (folderTemplate, pattern) = PathTemplate.split(template)
@@ -71,43 +69,42 @@ struct ItemCollector {
                 return try missing(item, HostPath.join(host, pattern))
             }
             let matcher = GlobPattern(pattern)
-            let group = SourceGroup(item: item, host: host, target: folderTemplate, isSingleFile: false)
-            var found: [CaptureSource] = []
+            let group = sources.add(SourceGroup(item: item, host: host, target: folderTemplate, isSingleFile: false))
+            let before = sources.count
             for name in try LocalFileSystem.contents(of: host) where matcher.matches(name) {
                 let path = HostPath.join(host, name)
                 guard let entry = try FileStatus.of(path), entry.kind == .regular else {
                     onEvent?(.warning("item '\(item.id)': \(path) matches \(pattern) but is not a regular file; skipped"))
                     continue
                 }
-                found.append(try source(group, relative: name, status: entry))
+                try add(name, status: entry, group: group, to: &sources)
             }
-            if found.isEmpty && item.required {
+            if sources.count == before && item.required {
                 throw CaptureError.requiredItemMissing(item: item.id, path: HostPath.join(host, pattern))
             }
-            return found
         }
     }
 
-    private func walk(_ folder: String, relative: String, group: SourceGroup, into found: inout [CaptureSource], folders: inout [FolderEntry]) throws {
-        let item = group.item
+    private func walk(_ folder: String, relative: String, group: Int, into sources: inout SourceTable, folders: inout [FolderEntry]) throws {
+        let item = sources.groups[group].item
         for name in try LocalFileSystem.contents(of: folder) {
             let path = HostPath.join(folder, name)
             let rel = relative.isEmpty ? name : relative + "/" + name  // member side: always `/`
             guard let status = try FileStatus.of(path) else { continue }  // removed while walking
             switch status.kind {
             case .regular:
-                found.append(try source(group, relative: rel, status: status))
+                try add(rel, status: status, group: group, to: &sources)
             case .directory:
-                folders.append(FolderEntry(target: group.target + "/" + PathTemplate.literal(rel), item: item.id, status: status))
-                try walk(path, relative: rel, group: group, into: &found, folders: &folders)
+                folders.append(FolderEntry(target: sources.groups[group].target + "/" + PathTemplate.literal(rel), item: item.id, status: status))
+                try walk(path, relative: rel, group: group, into: &sources, folders: &folders)
             case .symlink where item.keepSymlinks:
-                var link = try source(group, relative: rel, status: status)
+                let link: String
                 do {
-                    link.link = try FileManager.default.destinationOfSymbolicLink(atPath: path)
+                    link = try FileManager.default.destinationOfSymbolicLink(atPath: path)
                 } catch {
                     throw FileSystemError.cannotRead(path: path, errno: .noSuchFileOrDirectory)
                 }
-                found.append(link)
+                try add(rel, status: status, group: group, link: link, to: &sources)
             case .symlink, .other:
                 onEvent?(.warning("item '\(item.id)': \(path) is not a regular file or folder; skipped"))
             }
@@ -117,25 +114,31 @@ struct ItemCollector {
     /// Refuses two sources that restore would write to the same path (verify refuses such a
     /// bundle as `duplicate-target`, so capture must not write one): overlapping items, or on
     /// Windows two names that differ only in case.
-    static func checkTargets(_ sources: [CaptureSource], os: OSFamily) throws {
+    static func checkTargets(_ sources: SourceTable, os: OSFamily) throws {
         var targets = PathCollisions(os: os)
-        for (position, source) in sources.enumerated() where !source.target.isEmpty {
-            targets.add(source.hostPath, at: position)
+        for index in sources.indices where !sources.group(index).target.isEmpty {
+            targets.add(sources.hostPath(index), at: index)
         }
-        if let (first, second) = targets.collisions(path: { sources[$0].hostPath }).first {
+        if let (first, second) = targets.collisions(path: { sources.hostPath($0) }).first {
             throw CaptureError.sameTarget(
-                item: sources[second].item.id, path: sources[second].hostPath, otherItem: sources[first].item.id, otherPath: sources[first].hostPath)
+                item: sources.group(second).item.id, path: sources.hostPath(second), otherItem: sources.group(first).item.id,
+                otherPath: sources.hostPath(first))
         }
     }
 
     /// Refuses, naming it, every kept link that is absolute or leads outside what is captured,
     /// and any file or link that lies below a kept link.
-    static func checkLinks(_ sources: [CaptureSource]) throws {
-        let links = sources.filter { $0.link != nil }
+    static func checkLinks(_ sources: SourceTable) throws {
+        let links = sources.indices.filter { sources.isLink($0) }.map { sources[$0] }
         guard !links.isEmpty else { return }
-        let policy = LinkPolicy(
-            files: Set(sources.filter { $0.link == nil && !$0.target.isEmpty }.map(\.target)), links: Set(links.map(\.target)))
-        for source in sources {
+        var files = Set<String>()
+        for index in sources.indices where !sources.isLink(index) {
+            let target = sources[index].target
+            if !target.isEmpty { files.insert(target) }
+        }
+        let policy = LinkPolicy(files: files, links: Set(links.map(\.target)))
+        for index in sources.indices {
+            let source = sources[index]
             if let via = policy.linkOnTheWay(to: source.target) {
                 throw CaptureError.unsafeLink(item: source.item.id, path: source.hostPath, link: source.link ?? "", reason: "it lies below the kept link \(via)")
             }
@@ -145,17 +148,18 @@ struct ItemCollector {
         }
     }
 
-    private func source(_ group: SourceGroup, relative: String, status: FileStatus) throws -> CaptureSource {
-        let source = CaptureSource(group: group, relative: relative, status: status)
-        if relative.contains("\n") || relative.contains("\r") || relative.contains("\\") {
-            throw CaptureError.unsupportedName(item: group.item.id, path: source.hostPath)
+    /// Adds a file (a kept link with its `link` text) of the group at `group`, refusing a name
+    /// that a manifest line or a Windows target could not carry.
+    private func add(_ relative: String, status: FileStatus, group: Int, link: String? = nil, to sources: inout SourceTable) throws {
+        if relative.utf8.contains(where: { $0 == 0x0a || $0 == 0x0d || $0 == UInt8(ascii: "\\") }) {
+            let group = sources.groups[group]
+            throw CaptureError.unsupportedName(item: group.item.id, path: group.isSingleFile ? group.host : HostPath.join(group.host, relative))
         }
-        return source
+        sources.append(group: group, relative: relative, status: status, link: link)
     }
 
-    private func missing(_ item: ProfileItem, _ host: String) throws -> [CaptureSource] {
+    private func missing(_ item: ProfileItem, _ host: String) throws {
         if item.required { throw CaptureError.requiredItemMissing(item: item.id, path: host) }
-        return []
     }
 
     private func expect(_ kind: FileStatus.Kind, _ status: FileStatus, _ item: ProfileItem, _ host: String) throws {

@@ -13,8 +13,10 @@ final class ManifestSpool {
     private(set) var encryptedCount = 0
     private let entries: ScratchFile
     private let lines: ScratchFile
-    private let encoder = Manifest.encoder()
     private var lastMember: String?
+    /// The entry being appended, and its checksum line: reused, not allocated per entry.
+    private var entryBytes: [UInt8] = []
+    private var lineBytes: [UInt8] = []
 
     /// Two scratch files in `folder`, named after the output `name`.
     init(in folder: String, name: String) throws {
@@ -32,13 +34,27 @@ final class ManifestSpool {
         if let lastMember {
             precondition(BundleLayout.precedes(lastMember, entry.member), "manifest entries must come in bundle order")
         }
-        try entries.append(Manifest.indentedEntry(entry, first: count == 0, encoder: encoder))
+        // Written by hand, the bytes `Manifest.indentedEntry` gives (`ManifestEntry+JSON`).
+        entryBytes.removeAll(keepingCapacity: true)
+        entry.appendIndentedJSON(to: &entryBytes, first: count == 0)
+        try entries.append(entryBytes)
         if entry.link == nil {
-            try lines.append(Data(ChecksumList.line(member: entry.member, sha256: entry.sha256).utf8))
+            lineBytes.removeAll(keepingCapacity: true)
+            Self.appendLine(member: entry.member, sha256: entry.sha256, to: &lineBytes)
+            try lines.append(lineBytes)
         }
         count += 1
         if entry.encrypted { encryptedCount += 1 }
         lastMember = entry.member
+    }
+
+    /// `ChecksumList.line(member:sha256:)`'s bytes, without a string made for them.
+    private static func appendLine(member: String, sha256: String, to out: inout [UInt8]) {
+        out.append(contentsOf: "SHA256 (".utf8)
+        out.append(contentsOf: member.utf8)
+        out.append(contentsOf: ") = ".utf8)
+        out.append(contentsOf: sha256.utf8)
+        out.append(0x0a)
     }
 
     /// `MANIFEST.json` for `manifest` with the spooled entries in place of its own.

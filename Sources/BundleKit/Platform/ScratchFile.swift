@@ -26,7 +26,7 @@ final class ScratchFile {
     deinit { remove() }
 
     /// Adds `bytes` at the end.
-    func append(_ bytes: Data) throws {
+    func append(_ bytes: some Collection<UInt8>) throws {
         pending.append(contentsOf: bytes)
         size += Int64(bytes.count)
         if pending.count >= Self.bufferSize { try flush() }
@@ -66,7 +66,19 @@ final class ScratchFile {
         ScratchRegistry.shared.remove(path)
     }
 
-    private func flush() throws {
+    /// Up to `buffer.count` bytes from `offset` of what was appended and written out
+    /// (`flush`); 0 at the end. Several threads may read at once once nothing is appended.
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard offset < size - Int64(pending.count) else { return 0 }
+        do {
+            return try file.read(fromAbsoluteOffset: offset, into: buffer)
+        } catch let error as Errno {
+            throw FileSystemError.cannotRead(path: path, errno: error)
+        }
+    }
+
+    /// Writes out what is still buffered.
+    func flush() throws {
         guard !pending.isEmpty else { return }
         try pending.withUnsafeBytes { try LocalFileSystem.writeAll(file, $0, path: path) }
         pending.removeAll(keepingCapacity: true)

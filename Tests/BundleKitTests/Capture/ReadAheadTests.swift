@@ -21,7 +21,7 @@ struct ReadAheadTests {
     func bytesAndDigests() throws {
         let folder = try TemporaryDirectory("read-ahead")
         var random = SeededBytes(seed: 7)
-        // Empty, one byte, around a chunk, and one several times the whole pool (8 MiB).
+        // Empty, one byte, around a chunk, and one several times the whole pool.
         let sizes = [0, 1, ReadAhead.chunkSize - 1, ReadAhead.chunkSize, 3 * ReadAhead.chunkSize + 7,
                      ReadAhead.chunkSize * ReadAhead.chunkCount * 3 + 5]
         let files = try sizes.enumerated().map { index, size in
@@ -68,5 +68,43 @@ struct ReadAheadTests {
         let reader = ReadAhead([.init(path: file.path, size: 3, hashes: true)])
         defer { reader.cancel() }
         #expect(throws: FileSystemError.changedWhileReading(path: file.path, expected: 3)) { try drain(reader) }
+    }
+}
+
+@Suite("read-ahead: asking for the files")
+struct ReadAheadRequestTests {
+    @Test("files are asked for once each, in order (a spooled list can answer), and a failing ask is delivered in its place")
+    func asksInOrder() throws {
+        final class Asked: @unchecked Sendable {
+            let lock = NSLock()
+            var positions: [Int] = []
+        }
+        let folder = try TemporaryDirectory("read-ahead")
+        let file = try folder.write("one", "1")
+        let asked = Asked()
+        let count = 3 * ReadAhead.openAhead
+        let reader = ReadAhead(count: count) { position in
+            asked.lock.lock()
+            asked.positions.append(position)
+            asked.lock.unlock()
+            if position == count - 1 { throw FileSystemError.changedWhileReading(path: "list", expected: 0) }
+            return .init(path: file.path, size: 1, hashes: false)
+        }
+        defer { reader.cancel() }
+        for _ in 0..<(count - 1) {
+            #expect(try reader.next().isBytes)
+            #expect(!(try reader.next().isBytes))
+        }
+        #expect(throws: FileSystemError.changedWhileReading(path: "list", expected: 0)) { try reader.next() }
+        asked.lock.lock()
+        defer { asked.lock.unlock() }
+        #expect(asked.positions == Array(0..<count))
+    }
+}
+
+extension Chunk {
+    fileprivate var isBytes: Bool {
+        if case .bytes = self { return true }
+        return false
     }
 }
