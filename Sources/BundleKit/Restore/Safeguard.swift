@@ -28,43 +28,47 @@ struct Safeguard {
         var record: SnapshotRecord?
     }
 
-    /// Keeps each of `paths` that exists (a regular file or a link) and each of `removals`
-    /// still a file or link; `renamedOver` are the paths the restore will replace by a rename
-    /// (a new object may then be the old file itself). Then sets `journal`'s `touched` (each
+    /// Keeps each of the paths of `files` and then `rewritten` (the files only rewritten) that
+    /// exists (a regular file or a link), and each of `removals` still a file or link; the
+    /// files and removals are replaced by a rename, so a new object may be the old file itself. Then sets `journal`'s `touched` (each
     /// path with its original, or none: it did not exist), `removed`, `removedFolders` and
     /// `changedFolders`, and writes the safeguard's index (that journal) and record.
     func save(
-        _ journal: inout RestoreJournal, paths: [String], renamedOver: Set<String>, removals: [String], emptiedFolders: [String],
+        _ journal: inout RestoreJournal, files: RestorePlan.Files, rewritten: [String], removals: [String], emptiedFolders: [String],
         changedFolders: [String], profile: String
     ) throws -> Outcome {
         var outcome = Outcome()
         var writer: SafeguardWriter?
         defer { writer?.close() }
-        func keep(_ path: String, _ status: FileStatus) throws -> RestoreJournal.SavedOriginal {
+        func keep(_ path: String, _ status: FileStatus, mayLink: Bool) throws -> RestoreJournal.SavedOriginal {
             if writer == nil {
                 let made = SafeguardWriter(store: store, id: id, lockTimeout: lockTimeout)
                 try made.open(onEvent: onEvent)
                 writer = made
             }
-            let original = try writer!.keep(path, status: status, mayLink: renamedOver.contains(path))
+            let original = try writer!.keep(path, status: status, mayLink: mayLink)
             outcome.kept += 1
             CrashPoint.reached("safeguarded \(path)")
             return original
         }
         var touched: [RestoreJournal.TouchedPath] = []
-        touched.reserveCapacity(paths.count)
-        for path in paths {
+        touched.reserveCapacity(files.count + rewritten.count)
+        // A file of the plan gets a new file renamed over it (its old inode may become the
+        // object); a file only rewritten is written in place.
+        func touch(_ path: String, renamedOver: Bool) throws {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else {
                 touched.append(.init(path: path))
-                continue
+                return
             }
-            touched.append(.init(path: path, original: try keep(path, status)))
+            touched.append(.init(path: path, original: try keep(path, status, mayLink: renamedOver)))
         }
+        for file in files { try touch(file.hostPath, renamedOver: true) }
+        for path in rewritten { try touch(path, renamedOver: false) }
         var removed: [RestoreJournal.TouchedPath] = []
         for path in removals {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else { continue }
             // A removed file is unlinked, never written: its inode may become the object.
-            removed.append(.init(path: path, original: try keep(path, status)))
+            removed.append(.init(path: path, original: try keep(path, status, mayLink: true)))
         }
         journal.touched = touched
         let folders = try changedFolders.compactMap { path in
