@@ -38,7 +38,9 @@ struct RestoreTransaction {
             }
         } catch {
             report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: "\(error)"))
-            let rollback = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
+            // The journal as last saved says the same; the touched list is read back whole here only.
+            let whole = (try? journal.withTouchedRead()) ?? (try? RestoreJournal.load(from: stateDirectory)) ?? journal
+            let rollback = Rollback(journal: whole, stateDirectory: stateDirectory, services: services).run()
             log(journal, result: rollback.isComplete ? "rolled-back" : "rollback-incomplete", report: report, error: "\(current.rawValue): \(error)")
             throw RestoreError.stepFailed(step: current.rawValue, cause: ErrorCause(error), rollbackProblems: rollback.problems + rollback.unvouched)
         }
@@ -91,7 +93,7 @@ struct RestoreTransaction {
             let saved = try Safeguard(store: journal.store ?? "", id: journal.safeguard, lockTimeout: options.safeguardLockTimeout, onEvent: onEvent).save(
                 &journal, files: plan.files, rewritten: rewrittenOnly(), removals: removals,
                 emptiedFolders: options.exact ? plan.emptiedFolders : [], changedFolders: plan.folders.filter(\.exists).map(\.hostPath),
-                profile: plan.profileID)
+                profile: plan.profileID, spool: TouchedSpool.path(in: stateDirectory))
             safeguard = saved.record
             return ("done", Self.describe(saved, store: journal.store ?? ""))
         case .removeUnlisted:

@@ -30,12 +30,13 @@ struct Safeguard {
 
     /// Keeps each of the paths of `files` and then `rewritten` (the files only rewritten) that
     /// exists (a regular file or a link), and each of `removals` still a file or link; the
-    /// files and removals are replaced by a rename, so a new object may be the old file itself. Then sets `journal`'s `touched` (each
-    /// path with its original, or none: it did not exist), `removed`, `removedFolders` and
+    /// files and removals are replaced by a rename, so a new object may be the old file
+    /// itself. Then sets `journal`'s `touched` (each path with its original, or none: it did
+    /// not exist; kept in the file `spool`, `TouchedSpool`), `removed`, `removedFolders` and
     /// `changedFolders`, and writes the safeguard's index (that journal) and record.
     func save(
         _ journal: inout RestoreJournal, files: RestorePlan.Files, rewritten: [String], removals: [String], emptiedFolders: [String],
-        changedFolders: [String], profile: String
+        changedFolders: [String], profile: String, spool spoolPath: String
     ) throws -> Outcome {
         var outcome = Outcome()
         var writer: SafeguardWriter?
@@ -51,26 +52,31 @@ struct Safeguard {
             CrashPoint.reached("safeguarded \(path)")
             return original
         }
-        var touched: [RestoreJournal.TouchedPath] = []
-        touched.reserveCapacity(files.count + rewritten.count)
+        // The list goes to disk as it grows (`TouchedSpool`), never whole into memory.
+        var spool = try TouchedSpool(path: spoolPath)
+        var spooled = false
+        defer { if !spooled { spool.abandon() } }
         // A file of the plan gets a new file renamed over it (its old inode may become the
         // object); a file only rewritten is written in place.
         func touch(_ path: String, renamedOver: Bool) throws {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else {
-                touched.append(.init(path: path))
+                try spool.append(.init(path: path))
                 return
             }
-            touched.append(.init(path: path, original: try keep(path, status, mayLink: renamedOver)))
+            try spool.append(.init(path: path, original: try keep(path, status, mayLink: renamedOver)))
         }
         for file in files { try touch(file.hostPath, renamedOver: true) }
         for path in rewritten { try touch(path, renamedOver: false) }
+        try spool.finish()
         var removed: [RestoreJournal.TouchedPath] = []
         for path in removals {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else { continue }
             // A removed file is unlinked, never written: its inode may become the object.
             removed.append(.init(path: path, original: try keep(path, status, mayLink: true)))
         }
-        journal.touched = touched
+        journal.touched = []
+        journal.touchedSpool = spool.path
+        spooled = true
         let folders = try changedFolders.compactMap { path in
             try FileStatus.of(path).flatMap { $0.kind == .directory ? RestoreJournal.FolderState(path: path, status: $0) : nil }
         }
@@ -83,7 +89,7 @@ struct Safeguard {
             }
         }
         if let writer {
-            outcome.record = try writer.commit(journal, profile: profile, created: Timestamp.string(Date()))
+            outcome.record = try writer.commit(journal, profile: profile, created: Timestamp.string(Date()), files: outcome.kept)
             (outcome.bytes, outcome.added, outcome.linked) = (writer.originalBytes, writer.addedBytes, writer.linked)
             CrashPoint.reached("safeguard durable")
         }
