@@ -29,8 +29,10 @@ enum FreeSpace {
 
     /// Refuses when there is not room for every file: each is staged in the state folder
     /// (`staging`) first, and one whose target (`path`; empty for a file that is only staged)
-    /// is on another file system is copied there too.
-    static func require(staging: String, files: [(path: String, size: Int64)]) throws(FileSystemError) {
+    /// is on another file system is copied there too. `more` are counted after `files`.
+    static func require<Files: Sequence>(
+        staging: String, files: Files, more: [(path: String, size: Int64)] = []
+    ) throws(FileSystemError) where Files.Element == (path: String, size: Int64) {
         let stagingSpace = try available(at: staging)
         var needed: [UInt64: (path: String, bytes: Int64, available: Int64)] = [stagingSpace.device: (staging, 0, stagingSpace.bytes)]
         func add(_ device: UInt64, _ path: String, _ available: Int64, _ size: Int64) {
@@ -40,9 +42,9 @@ enum FreeSpace {
             needed[device] = slot
         }
         var folders: [Substring: (device: UInt64, bytes: Int64)] = [:]  // each folder looked at once, not once per file
-        for file in files {
+        func count(_ file: (path: String, size: Int64)) throws(FileSystemError) {
             add(stagingSpace.device, staging, stagingSpace.bytes, file.size)
-            guard !file.path.isEmpty else { continue }
+            guard !file.path.isEmpty else { return }
             let folder = file.path[..<(file.path.lastIndex(of: "/") ?? file.path.endIndex)]
             let target: (device: UInt64, bytes: Int64)
             if let known = folders[folder] {
@@ -53,6 +55,9 @@ enum FreeSpace {
             }
             if target.device != stagingSpace.device { add(target.device, file.path, target.bytes, file.size) }
         }
+        // Read once each, never kept: `files` may build each path as it is read.
+        for file in files { try count(file) }
+        for file in more { try count(file) }
         for (_, slot) in needed.sorted(by: { $0.key < $1.key }) where slot.bytes > slot.available {
             throw .notEnoughSpace(path: slot.path, needed: slot.bytes, available: slot.available)
         }

@@ -42,22 +42,27 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
             out.append(UInt8(ascii: "["))
             for (index, item) in list.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "{"))
-                if let original = item.original {
-                    out.append(contentsOf: #""original":"#.utf8)
-                    original.append(to: &out)
-                    out.append(UInt8(ascii: ","))
-                }
-                out.append(contentsOf: #""path":"#.utf8)
-                JSONText.appendString(item.path, to: &out)
-                if let saved = item.saved {
-                    out.append(contentsOf: #","saved":"#.utf8)
-                    JSONText.appendString(saved, to: &out)
-                }
-                out.append(UInt8(ascii: "}"))
+                item.append(to: &out)
             }
             out.append(UInt8(ascii: "]"))
             return out
+        }
+
+        /// This path as one element of `encoded`.
+        func append(to out: inout Data) {
+            out.append(UInt8(ascii: "{"))
+            if let original {
+                out.append(contentsOf: #""original":"#.utf8)
+                original.append(to: &out)
+                out.append(UInt8(ascii: ","))
+            }
+            out.append(contentsOf: #""path":"#.utf8)
+            JSONText.appendString(path, to: &out)
+            if let saved {
+                out.append(contentsOf: #","saved":"#.utf8)
+                JSONText.appendString(saved, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -145,6 +150,14 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     /// Format 3: true when this journal undoes a restore from its safeguard (`bundle snapshot
     /// restore` of a safeguard), which a rollback completes and keeps.
     public var undo: Bool?
+    /// Where `touched` is while a restore runs (`TouchedSpool`): then `touched` is empty in
+    /// memory and every save copies the list from this file. Not part of the journal's JSON.
+    var touchedSpool: String? = nil
+
+    private enum CodingKeys: String, CodingKey {
+        case version, id, bundle, root, started, pid, step, services, touched, removed, removedFolders, changedFolders, createdFolders
+        case safeguard, store, undo
+    }
 
     /// How the restore's temporary files in target folders begin (`.bundle-ID-`), so that a
     /// rollback after a crash finds and removes the ones left behind.
@@ -172,10 +185,9 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     /// `touched` and `removed` lists, which are long and change at one step only, so that
     /// each save re-encodes only what changed and splices in the rest.
     func save(in stateDirectory: String, lists: inout EncodedLists?) throws {
-        let data = try encoded(lists: &lists)
         let path = Self.path(in: stateDirectory)
         try LocalFileSystem.writeAtomically(path, temporary: path + ".tmp") { descriptor, temporary in
-            try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
+            try write(lists: &lists) { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
         }
         CrashPoint.reached("journal \(step)")
     }
@@ -183,6 +195,14 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
     /// The journal as compact JSON with sorted keys, the long lists spliced in from `lists`
     /// (encoded again only when they changed).
     func encoded(lists: inout EncodedLists?) throws -> Data {
+        var data = Data()
+        try write(lists: &lists) { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// The journal as `encoded(lists:)` gives it, handed to `output` in pieces: `touched`
+    /// comes from `touchedSpool` (copied a block at a time) when there is one.
+    func write(lists: inout EncodedLists?, to output: (UnsafeRawBufferPointer) throws -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if lists?.touched != touched || lists?.removed != removed {
@@ -194,9 +214,24 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
         rest.removed = removed.map { _ in [] }
         var data = try encoder.encode(rest)
         // A key's quotes are never escaped, a string's always are: `"touched":[]` is the key.
-        Self.splice(lists!.touchedJSON, as: "touched", into: &data)
         if let removedJSON = lists!.removedJSON { Self.splice(removedJSON, as: "removed", into: &data) }
-        return data
+        guard let spool = touchedSpool, let empty = data.range(of: Data(#""touched":[]"#.utf8)) else {
+            Self.splice(lists!.touchedJSON, as: "touched", into: &data)
+            try data.withUnsafeBytes { try output($0) }
+            return
+        }
+        try (data[..<empty.lowerBound] + Data(#""touched":"#.utf8)).withUnsafeBytes { try output($0) }
+        try TouchedSpool.copy(spool, to: output)
+        try data[empty.upperBound...].withUnsafeBytes { try output($0) }
+    }
+
+    /// This journal with `touched` read back from its spool (a rollback needs it whole).
+    func withTouchedRead() throws -> RestoreJournal {
+        guard let spool = touchedSpool else { return self }
+        var journal = self
+        journal.touched = try TouchedSpool.read(spool)
+        journal.touchedSpool = nil
+        return journal
     }
 
     /// The encoded `touched` and `removed` lists of the last save, with the lists they encode.
@@ -216,6 +251,7 @@ public struct RestoreJournal: Codable, Sendable, Equatable {
 
     /// Removes the journal file durably: the restore is over (done or rolled back).
     static func remove(from stateDirectory: String) {
+        LocalFileSystem.remove(TouchedSpool.path(in: stateDirectory))
         LocalFileSystem.remove(path(in: stateDirectory))
         try? LocalFileSystem.syncDirectory(stateDirectory)
         CrashPoint.reached("journal removed")

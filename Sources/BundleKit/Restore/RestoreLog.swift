@@ -45,6 +45,39 @@ public struct RestoreLog: Sendable {
         try line.withUnsafeBytes { try LocalFileSystem.appendDurably($0, to: path(in: stateDirectory)) }
     }
 
+    /// Appends `entry` with `written` as its `written` list (which `entry` leaves empty),
+    /// encoded and written a piece at a time: a restore of 100,000 files lists them all, and
+    /// neither the list nor the line is built in memory. Under the root's restore lock.
+    static func append<Paths: Sequence<String>>(_ entry: Entry, written: Paths, stateDirectory: String) throws {
+        guard try FileStatus.of(stateDirectory)?.kind == .directory else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var rest = entry
+        rest.written = []
+        let line = try encoder.encode(rest) + Data("\n".utf8)
+        // A key's quotes are never escaped, a string's always are: `"written":[]` is the key.
+        guard let empty = line.range(of: Data("\"written\":[]".utf8)) else {
+            return try append(entry, stateDirectory: stateDirectory)
+        }
+        try LocalFileSystem.appendDurably(to: path(in: stateDirectory)) { write in
+            var chunk = Data(line[..<empty.lowerBound])
+            chunk.append(contentsOf: #""written":["#.utf8)
+            var first = true
+            for path in written {
+                if !first { chunk.append(UInt8(ascii: ",")) }
+                first = false
+                JSONText.appendString(path, to: &chunk)
+                if chunk.count >= 1 << 16 {
+                    try chunk.withUnsafeBytes { try write($0) }
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            chunk.append(UInt8(ascii: "]"))
+            chunk.append(contentsOf: line[(empty.upperBound)...])
+            try chunk.withUnsafeBytes { try write($0) }
+        }
+    }
+
     /// Every line of the log in `stateDirectory`, oldest first.
     public static func entries(in stateDirectory: String) throws -> [Entry] {
         let file = path(in: stateDirectory)

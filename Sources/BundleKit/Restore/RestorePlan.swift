@@ -23,6 +23,8 @@ public struct RestorePlan: Sendable, Equatable {
         public var owner: UInt32? = nil
         /// The group id it gets, likewise.
         public var group: UInt32? = nil
+        /// Its entry's position in the manifest (nil for a file not planned from one).
+        var entryPosition: Int? = nil
     }
 
     /// A folder under a `directory` item, made (when missing) and given its captured mode,
@@ -111,8 +113,8 @@ public struct RestorePlan: Sendable, Equatable {
         case iniPathsExist(folder: String, pattern: String, section: String, keys: [String], mapper: PathMapper)
     }
 
-    /// Files in member order.
-    public var files: [File]
+    /// Files in member order, links last (`Files`: built one at a time from the manifest).
+    public var files: Files
     /// Folders of the bundle's directory items, a folder before what it holds.
     public var folders: [Folder] = []
     /// Paths whose captured owner could not be given (not restoring as root): they keep the
@@ -149,6 +151,8 @@ public struct RestorePlan: Sendable, Equatable {
     public var droppedSpecialBits: [DroppedSpecialBits] = []
     /// Why the profile's commands may run (set once consent is checked, before anything changes).
     public var commandTrust = CommandTrust.noCommands
+    /// The order of the manifest's payload members, as staging numbers them.
+    var memberOrder = MemberOrder.identity
 
     /// A file whose set-user-ID or set-group-ID bits the bundle has but restore does not apply.
     public struct DroppedSpecialBits: Sendable, Equatable, Encodable {

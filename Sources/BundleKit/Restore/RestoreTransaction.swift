@@ -38,7 +38,9 @@ struct RestoreTransaction {
             }
         } catch {
             report.steps.append(.init(name: current.rawValue, status: "failed", seconds: Date().timeIntervalSince(clock), detail: "\(error)"))
-            let rollback = Rollback(journal: journal, stateDirectory: stateDirectory, services: services).run()
+            // The journal as last saved says the same; the touched list is read back whole here only.
+            let whole = (try? journal.withTouchedRead()) ?? (try? RestoreJournal.load(from: stateDirectory)) ?? journal
+            let rollback = Rollback(journal: whole, stateDirectory: stateDirectory, services: services).run()
             log(journal, result: rollback.isComplete ? "rolled-back" : "rollback-incomplete", report: report, error: "\(current.rawValue): \(error)")
             throw RestoreError.stepFailed(step: current.rawValue, cause: ErrorCause(error), rollbackProblems: rollback.problems + rollback.unvouched)
         }
@@ -54,12 +56,11 @@ struct RestoreTransaction {
         var entry = RestoreLog.entry(kind: "restore", journal: journal, result: result)
         entry.safeguard = safeguard?.id
         entry.store = safeguard.map { _ in journal.store ?? "" }
-        entry.written = report.written
         entry.removed = report.removed
         entry.rewritten = report.rewrites.map(\.file)
         entry.error = error
         do {
-            try RestoreLog.append(entry, stateDirectory: stateDirectory)
+            try RestoreLog.append(entry, written: plan.files.prefix(report.writtenCount).lazy.map(\.hostPath), stateDirectory: stateDirectory)
         } catch {
             onEvent?(.warning("\(RestoreLog.path(in: stateDirectory)): the restore was not logged: \(error)"))
         }
@@ -90,9 +91,9 @@ struct RestoreTransaction {
         case .safeguard:
             let removals = options.exact ? plan.removals : []
             let saved = try Safeguard(store: journal.store ?? "", id: journal.safeguard, lockTimeout: options.safeguardLockTimeout, onEvent: onEvent).save(
-                &journal, paths: touchedPaths(), renamedOver: Set(plan.files.map(\.hostPath) + removals), removals: removals,
+                &journal, files: plan.files, rewritten: rewrittenOnly(), removals: removals,
                 emptiedFolders: options.exact ? plan.emptiedFolders : [], changedFolders: plan.folders.filter(\.exists).map(\.hostPath),
-                profile: plan.profileID)
+                profile: plan.profileID, spool: TouchedSpool.path(in: stateDirectory))
             safeguard = saved.record
             return ("done", Self.describe(saved, store: journal.store ?? ""))
         case .removeUnlisted:
@@ -105,15 +106,16 @@ struct RestoreTransaction {
             }
             // Progress in bytes (a link counts as none), as capture and verify count theirs.
             let totalBytes = plan.files.reduce(Int64(0)) { $0 + ($1.entry.link == nil ? $1.entry.size : 0) }
+            report.writtenCount = 0
             var writtenBytes: Int64 = 0
             for file in plan.files {
                 if let link = file.entry.link {
                     try committer.link(link, to: file)
                 } else {
-                    try committer.commit(try stagedPath(file.entry), to: file)
+                    try committer.commit(try stagedPath(file), to: file)
                 }
                 CrashPoint.reached("wrote \(file.hostPath)")
-                report.written.append(file.hostPath)
+                report.writtenCount += 1
                 if file.entry.link == nil { writtenBytes += file.entry.size }
                 onEvent?(.progress(phase: "write", completed: writtenBytes, total: totalBytes, item: file.hostPath))
             }
@@ -194,18 +196,26 @@ struct RestoreTransaction {
         journal.services = try plan.services.map { .init(name: $0, wasRunning: try services.state(of: $0) == .running) }
         var folders = Set<String>()
         // A recorded folder counts as a path inside it: it and the folders above it may be made.
-        for path in touchedPaths() + plan.folders.filter({ !$0.exists }).map({ HostPath.join($0.hostPath, ".") }) {
+        func note(_ path: String) throws {
             for folder in try LocalFileSystem.missingFolders(above: path, seen: &folders) where !journal.createdFolders.contains(folder) {
                 journal.createdFolders.append(folder)
             }
         }
+        // Every path the restore writes or rewrites (one at a time: no list of them is kept).
+        for file in plan.files { try note(file.hostPath) }
+        for path in rewrittenOnly() { try note(path) }
+        for folder in plan.folders where !folder.exists { try note(HostPath.join(folder.hostPath, ".")) }
         return journal
     }
 
-    /// Every path the restore writes or rewrites, once each, in order.
-    private func touchedPaths() -> [String] {
+    /// The files the restore rewrites but does not write, once each, in order: with the
+    /// files' paths, every path it writes or rewrites (the journal's `touched`, in that order).
+    private func rewrittenOnly() -> [String] {
         var seen = Set<String>()
-        return (plan.files.map(\.hostPath) + plan.rewrites.filter { $0.value != nil }.map(\.hostPath)).filter { seen.insert($0).inserted }
+        let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath).filter { seen.insert($0).inserted }
+        guard !rewritten.isEmpty else { return [] }
+        for file in plan.files where seen.contains(file.hostPath) { seen.remove(file.hostPath) }
+        return rewritten.filter { seen.contains($0) }
     }
 
     /// Removes each unlisted file (its copy is in the safeguard already), then the folders
@@ -263,6 +273,13 @@ struct RestoreTransaction {
             if count < buffer.count { break }
         }
         return (data, status, folder, name)
+    }
+
+    private func stagedPath(_ file: RestorePlan.File) throws -> String {
+        guard let path = file.entryPosition.flatMap(staged.path(ofEntry:)) ?? staged.path(of: file.entry.member) else {
+            throw RestoreError.verificationFailed(bundle: options.bundle, problems: [.missing(member: file.entry.member)])
+        }
+        return path
     }
 
     private func stagedPath(_ entry: ManifestEntry) throws -> String {

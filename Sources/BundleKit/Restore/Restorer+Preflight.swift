@@ -27,14 +27,17 @@ extension Restorer {
         let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
         // A recorded folder is reached like a file in it.
         let folders = plan.folders.map { HostPath.join($0.hostPath, ".") }
-        for path in plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders + folders {
-            guard checked.insert(HostPath.parent(path)).inserted else { continue }
+        func check(_ path: String) throws {
+            guard checked.insert(HostPath.parent(path)).inserted else { return }
             try DirectoryHandle.checkLinksOnTheWay(to: path, under: options.root)
         }
+        // One path at a time: a list of every file's path would be a copy per file.
+        for file in plan.files { try check(file.hostPath) }
+        for path in rewritten + plan.removals + plan.emptiedFolders + folders { try check(path) }
         try requireWritable(plan)
-        let sizes = plan.files.map { (path: $0.hostPath, size: $0.entry.size) }
-            + plan.imports.map { (path: "", size: $0.entry.size) }
-        try FreeSpace.require(staging: Host.stateDirectory(root: options.root, os: options.os), files: sizes)
+        let sizes = plan.files.lazy.map { (path: $0.hostPath, size: $0.entry.size) }
+        try FreeSpace.require(
+            staging: Host.stateDirectory(root: options.root, os: options.os), files: sizes, more: plan.imports.map { (path: "", size: $0.entry.size) })
         return plan
     }
 
@@ -46,8 +49,8 @@ extension Restorer {
         let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         var checked = Set<String>()
         let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
-        let paths = [HostPath.join(stateDirectory, "staging")] + plan.files.map(\.hostPath) + rewritten + plan.removals + plan.emptiedFolders
-            + plan.folders.filter { !$0.exists }.map(\.hostPath)
+        let others = rewritten + plan.removals + plan.emptiedFolders + plan.folders.filter { !$0.exists }.map(\.hostPath)
+        let paths = [[HostPath.join(stateDirectory, "staging")].lazy.map { $0 }, plan.files.lazy.map(\.hostPath), others.lazy.map { $0 }].joined()
         for path in paths {
             guard checked.insert(HostPath.parent(path)).inserted else { continue }
             let error: FileSystemError

@@ -5,7 +5,7 @@ import Foundation
 extension Restorer {
     func resolveRewrite(
         _ spec: RewriteSpec, manifest: Manifest, variables: [String: String], values: [String: String], mapper: PathMapper,
-        files: [RestorePlan.File]
+        files: RestorePlan.Files
     ) throws -> [RestorePlan.Rewrite] {
         let path = try mapper.hostPath(for: try VariableResolver.expand(spec.file, with: variables, context: "rewrites"))
         let hostPaths = spec.glob ? try Self.matches(of: path, template: spec.file, files: files) : [path]
@@ -34,11 +34,11 @@ extension Restorer {
 
     /// The regular files the bundle lays down, and those on the target, whose host path
     /// matches `pattern` (wildcards in the last component), sorted.
-    static func matches(of pattern: String, template: String, files: [RestorePlan.File]) throws -> [String] {
+    static func matches(of pattern: String, template: String, files: RestorePlan.Files) throws -> [String] {
         let (folder, name) = try splitGlob(pattern, template: template, context: "rewrites")
         let glob = GlobPattern(name)
-        var found = Set(files.filter { $0.entry.link == nil && HostPath.parent($0.hostPath) == folder }
-            .map(\.hostPath).filter { glob.matches(HostPath.lastComponent($0)) })
+        var found = Set(files.lazy.filter { $0.entry.link == nil }.map(\.hostPath)
+            .filter { HostPath.parent($0) == folder && glob.matches(HostPath.lastComponent($0)) })
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where glob.matches(entry) {
             let path = HostPath.join(folder, entry)
             if ((try? FileStatus.of(path)) ?? nil)?.kind == .regular { found.insert(path) }

@@ -34,7 +34,7 @@ extension Restorer {
                 continue
             }
             guard status.kind == .regular, status.permissions == file.permissions,
-                  let stagedPath = staged.path(of: file.entry.member) else { return false }
+                  let stagedPath = file.entryPosition.flatMap(staged.path(ofEntry:)) ?? staged.path(of: file.entry.member) else { return false }
             let applying = rewrites.filter { $0.hostPath == file.hostPath }
             if applying.isEmpty {
                 guard status.size == file.entry.size || file.entry.encrypted, sameBytes(stagedPath, file.hostPath) else { return false }

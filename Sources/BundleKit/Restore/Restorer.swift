@@ -58,7 +58,7 @@ public struct Restorer {
         let staging = try ScratchFolder(in: stateDirectory, label: "staging")
         defer { staging.remove() }
         // Staged files stay private (0600, in a 0700 folder); each gets its mode and owner as it is committed.
-        let sink = StagingSink(folder: staging.path, unlock: options.unlock) { _ in .ownerOnly }
+        let sink = StagingSink(folder: staging.path, staging: StagedFiles(manifest: manifest, order: plan.memberOrder), unlock: options.unlock) { _ in .ownerOnly }
         sink.keySources = options.unlockSources
         let verification: VerifyReport
         do {
@@ -105,16 +105,22 @@ public struct Restorer {
         let (profile, variables) = (targets.profile, targets.variables)
         let owners = OwnerMapping(sourceOS: manifest.source.os)
         var notApplied: [String] = []
-        var files: [RestorePlan.File] = []
-        files.reserveCapacity(manifest.entries.count)
+        var files = RestorePlan.Files.Packed(manifest: manifest, variables: variables, mapper: targets.mapper)
+        files.records.reserveCapacity(manifest.entries.count)
+        var ownerIndex: [RestorePlan.Files.Owners: UInt32] = [:]
         let specialBitItems = Set(profile.items.filter(\.keepSpecialBits).map(\.id))
         var dropped: [RestorePlan.DroppedSpecialBits] = []
         var imports: [RestorePlan.Import] = []
-        // A verified manifest lists its entries in member order already; only otherwise is a
-        // sorted copy made.
+        // A verified manifest lists its entries in member order already; only otherwise are
+        // their positions sorted.
         let entries = manifest.entries
-        let inOrder = entries.indices.dropLast().allSatisfy { entries.memberPrecedes($0, $0 + 1) }
-        for position in inOrder ? Array(entries.indices) : entries.indices.sorted(by: entries.memberPrecedes) {
+        let order = MemberOrder(entries)
+        // Verify compared the targets with the source's variables; `--var` may have made two
+        // folders one here.
+        var collisions = PathCollisions(os: options.os)
+        var links: [RestorePlan.Files.Record] = []
+        for rank in 0..<entries.count {
+            let position = order.position(ofRank: rank)
             let entry = entries[position]
             if entry.target.isEmpty {
                 guard let spec = profile.items.first(where: { $0.id == entry.item })?.importCommand else {
@@ -140,23 +146,19 @@ public struct Restorer {
                     path: host, member: entry.member, item: entry.item, captured: ManifestEntry.octal(captured),
                     written: ManifestEntry.octal(permissions)))
             }
-            var file = RestorePlan.File(entry: entry, resolved: resolved, hostPath: host, permissions: permissions, replaces: existing != nil)
-            (file.owner, file.group) = owners.ids(owner: entry.owner, uid: entry.uid, group: entry.group, gid: entry.gid, path: host, notApplied: &notApplied)
-            files.append(file)
+            let (owner, group) = owners.ids(owner: entry.owner, uid: entry.uid, group: entry.group, gid: entry.gid, path: host, notApplied: &notApplied)
+            collisions.add(host, at: Int(position))
+            files.append(entry: position, permissions: permissions, replaces: existing != nil, owners: .init(owner: owner, group: group), index: &ownerIndex)
+            // Links last: once one exists, no file of this restore can be written through it.
+            if entry.link != nil { links.append(files.records.removeLast()) }
         }
-        // Verify compared the targets with the source's variables; `--var` may have made two
-        // folders one here.
-        var collisions = PathCollisions(os: options.os)
-        for (position, file) in files.enumerated() { collisions.add(file.hostPath, at: position) }
-        if let (first, second) = collisions.collisions(path: { files[$0].hostPath }).first {
-            throw RestoreError.duplicateTarget(path: files[second].hostPath, members: [files[first].entry.member, files[second].entry.member])
+        files.records += links
+        if let (first, second) = collisions.collisions(path: { (try? targets.hostPath(entries[$0])) ?? "" }).first {
+            throw RestoreError.duplicateTarget(path: try targets.hostPath(entries[second]), members: [entries[first].member, entries[second].member])
         }
-        // Links last: once one exists, no file of this restore can be written through it.
-        if files.contains(where: { $0.entry.link != nil }) {
-            files = files.filter { $0.entry.link == nil } + files.filter { $0.entry.link != nil }
-        }
-        var plan = RestorePlan(files: files, imports: imports, variables: variables, checklist: manifest.checklist)
+        var plan = RestorePlan(files: .init(packed: files), imports: imports, variables: variables, checklist: manifest.checklist)
         plan.profileID = profile.id
+        plan.memberOrder = order
         for record in manifest.folders ?? [] {
             let host = try targets.mapper.hostPath(for: try VariableResolver.expand(record.target, with: variables, context: "folder \(record.target)"))
             let existing = try FileStatus.of(host)
@@ -173,14 +175,14 @@ public struct Restorer {
         plan.droppedSpecialBits = dropped
         try resolveOperations(of: profile, manifest: manifest, variables: variables, mapper: targets.mapper, into: &plan)
         // Rewrites run after the links are made: none may reach its file through one of them.
-        for link in plan.files where link.entry.link != nil {
+        for link in plan.files.suffix(links.count) {
             if let rewrite = plan.rewrites.first(where: { HostPath.isInside($0.hostPath, folder: link.hostPath) }) {
                 throw PathError.symlinkInPath(path: rewrite.hostPath, link: link.hostPath)
             }
         }
         if options.exact {
             let unlisted = try targets.unlisted(
-                listed: Set(files.map(\.hostPath) + plan.rewrites.map(\.hostPath)), folders: Set(plan.folders.map(\.hostPath)),
+                listed: Set(plan.files.map(\.hostPath) + plan.rewrites.map(\.hostPath)), folders: Set(plan.folders.map(\.hostPath)),
                 stateDirectory: Host.stateDirectory(root: options.root, os: options.os))
             plan.removals = unlisted.files.map(\.path)
             plan.emptiedFolders = unlisted.folders

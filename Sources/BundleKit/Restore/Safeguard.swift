@@ -28,45 +28,55 @@ struct Safeguard {
         var record: SnapshotRecord?
     }
 
-    /// Keeps each of `paths` that exists (a regular file or a link) and each of `removals`
-    /// still a file or link; `renamedOver` are the paths the restore will replace by a rename
-    /// (a new object may then be the old file itself). Then sets `journal`'s `touched` (each
-    /// path with its original, or none: it did not exist), `removed`, `removedFolders` and
+    /// Keeps each of the paths of `files` and then `rewritten` (the files only rewritten) that
+    /// exists (a regular file or a link), and each of `removals` still a file or link; the
+    /// files and removals are replaced by a rename, so a new object may be the old file
+    /// itself. Then sets `journal`'s `touched` (each path with its original, or none: it did
+    /// not exist; kept in the file `spool`, `TouchedSpool`), `removed`, `removedFolders` and
     /// `changedFolders`, and writes the safeguard's index (that journal) and record.
     func save(
-        _ journal: inout RestoreJournal, paths: [String], renamedOver: Set<String>, removals: [String], emptiedFolders: [String],
-        changedFolders: [String], profile: String
+        _ journal: inout RestoreJournal, files: RestorePlan.Files, rewritten: [String], removals: [String], emptiedFolders: [String],
+        changedFolders: [String], profile: String, spool spoolPath: String
     ) throws -> Outcome {
         var outcome = Outcome()
         var writer: SafeguardWriter?
         defer { writer?.close() }
-        func keep(_ path: String, _ status: FileStatus) throws -> RestoreJournal.SavedOriginal {
+        func keep(_ path: String, _ status: FileStatus, mayLink: Bool) throws -> RestoreJournal.SavedOriginal {
             if writer == nil {
                 let made = SafeguardWriter(store: store, id: id, lockTimeout: lockTimeout)
                 try made.open(onEvent: onEvent)
                 writer = made
             }
-            let original = try writer!.keep(path, status: status, mayLink: renamedOver.contains(path))
+            let original = try writer!.keep(path, status: status, mayLink: mayLink)
             outcome.kept += 1
             CrashPoint.reached("safeguarded \(path)")
             return original
         }
-        var touched: [RestoreJournal.TouchedPath] = []
-        touched.reserveCapacity(paths.count)
-        for path in paths {
+        // The list goes to disk as it grows (`TouchedSpool`), never whole into memory.
+        var spool = try TouchedSpool(path: spoolPath)
+        var spooled = false
+        defer { if !spooled { spool.abandon() } }
+        // A file of the plan gets a new file renamed over it (its old inode may become the
+        // object); a file only rewritten is written in place.
+        func touch(_ path: String, renamedOver: Bool) throws {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else {
-                touched.append(.init(path: path))
-                continue
+                try spool.append(.init(path: path))
+                return
             }
-            touched.append(.init(path: path, original: try keep(path, status)))
+            try spool.append(.init(path: path, original: try keep(path, status, mayLink: renamedOver)))
         }
+        for file in files { try touch(file.hostPath, renamedOver: true) }
+        for path in rewritten { try touch(path, renamedOver: false) }
+        try spool.finish()
         var removed: [RestoreJournal.TouchedPath] = []
         for path in removals {
             guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else { continue }
             // A removed file is unlinked, never written: its inode may become the object.
-            removed.append(.init(path: path, original: try keep(path, status)))
+            removed.append(.init(path: path, original: try keep(path, status, mayLink: true)))
         }
-        journal.touched = touched
+        journal.touched = []
+        journal.touchedSpool = spool.path
+        spooled = true
         let folders = try changedFolders.compactMap { path in
             try FileStatus.of(path).flatMap { $0.kind == .directory ? RestoreJournal.FolderState(path: path, status: $0) : nil }
         }
@@ -79,7 +89,7 @@ struct Safeguard {
             }
         }
         if let writer {
-            outcome.record = try writer.commit(journal, profile: profile, created: Timestamp.string(Date()))
+            outcome.record = try writer.commit(journal, profile: profile, created: Timestamp.string(Date()), files: outcome.kept)
             (outcome.bytes, outcome.added, outcome.linked) = (writer.originalBytes, writer.addedBytes, writer.linked)
             CrashPoint.reached("safeguard durable")
         }

@@ -15,7 +15,7 @@ final class StagingSink: PayloadSink {
     }
     /// Each member staged so far, by its number in the folder (its path is made on demand:
     /// a path per file is ~60 bytes more for each of 50,000 files).
-    private(set) var staged = StagedFiles()
+    private(set) var staged: StagedFiles
     private var current: (descriptor: FileDescriptor, path: String)?
     private var decryptor: AgeDecryptor?
     private let unlock: AgeUnlock?
@@ -29,8 +29,9 @@ final class StagingSink: PayloadSink {
     var keySources: [String] = []
     private var member = ""
 
-    init(folder: String?, unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> FilePermissions) {
+    init(folder: String?, staging files: StagedFiles = StagedFiles(), unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> FilePermissions) {
         self.folder = folder
+        staged = files
         staged.folder = folder ?? ""
         self.unlock = unlock
         self.permissions = permissions
@@ -129,20 +130,75 @@ final class StagingSink: PayloadSink {
     }
 }
 
-/// The members a `StagingSink` staged, in order: the n-th is `folder/NNNNNN`.
+/// The members a `StagingSink` staged, in order: the n-th is `folder/NNNNNN`. A verified
+/// payload comes in member order (`MemberOrder`) and every member but a link (which has no
+/// bytes) is staged, so the n-th member staged is the n-th entry in that order that is not a
+/// link: nothing is kept per member but the ranks of the links. Each member staged is checked
+/// to be the one expected next; one that is not (a bundle that cannot verify) makes every
+/// lookup fail.
 struct StagedFiles {
     fileprivate(set) var folder = ""
-    private var numbers: [String: Int32] = [:]
-
     /// How many members are staged.
-    var count: Int { numbers.count }
+    private(set) var count = 0
+    /// The rank (in member order) the next staged member should have.
+    private var cursor = 0
+    /// The ranks of the links passed so far, ascending.
+    private var linkRanks: [Int32] = []
+    /// A member came that was not the one expected next.
+    private var misaligned = false
+    private let manifest: Manifest?
+    private let order: MemberOrder
 
-    fileprivate mutating func add(_ member: String) {
-        numbers[member] = Int32(numbers.count + 1)
+    /// Staging of `manifest`'s members in `order` (nil: nothing is ever found).
+    init(manifest: Manifest? = nil, order: MemberOrder = .identity) {
+        self.manifest = manifest
+        self.order = order
     }
 
-    /// Where `member` was staged, if it was.
+    fileprivate mutating func add(_ member: String) {
+        count += 1
+        guard let manifest else { return }
+        let entries = manifest.entries
+        while cursor < entries.count {
+            let entry = entries[order.position(ofRank: cursor)]
+            cursor += 1
+            if entry.link == nil {
+                if entry.member != member { misaligned = true }
+                return
+            }
+            linkRanks.append(Int32(cursor - 1))
+        }
+        misaligned = true
+    }
+
+    /// Where the entry at `position` in the manifest was staged, if it was.
+    func path(ofEntry position: Int) -> String? {
+        guard !misaligned, let manifest, manifest.entries[position].link == nil else { return nil }
+        return path(ofRank: order.rank(ofPosition: position))
+    }
+
+    /// Where `member` was staged, if it was (a binary search in member order).
     func path(of member: String) -> String? {
-        numbers[member].map { HostPath.join(folder, StagingSink.name(Int($0))) }
+        guard !misaligned, let manifest else { return nil }
+        var (low, high) = (0, min(cursor, manifest.entries.count))
+        while low < high {
+            let middle = (low + high) / 2
+            let entry = manifest.entries[order.position(ofRank: middle)]
+            if entry.member == member { return entry.link == nil ? path(ofRank: middle) : nil }
+            if BundleLayout.precedes(entry.member, member) { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// The staged file of the entry of `rank`: its number counts the entries before it that are not links.
+    private func path(ofRank rank: Int) -> String? {
+        guard rank < cursor else { return nil }
+        var (low, high) = (0, linkRanks.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(linkRanks[middle]) < rank { low = middle + 1 } else { high = middle }
+        }
+        let number = rank - low + 1
+        return number <= count ? HostPath.join(folder, StagingSink.name(number)) : nil
     }
 }

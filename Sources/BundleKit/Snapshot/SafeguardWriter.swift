@@ -95,16 +95,21 @@ final class SafeguardWriter {
 
     /// Writes `journal` (format 3, every original in it) as the safeguard's index, makes it and
     /// every object durable, then lists the safeguard with its record.
-    func commit(_ journal: RestoreJournal, profile: String, created: String) throws -> SnapshotRecord {
+    /// `files`: how many originals it keeps (files and links).
+    func commit(_ journal: RestoreJournal, profile: String, created: String, files: Int) throws -> SnapshotRecord {
         var lists: RestoreJournal.EncodedLists?
-        let data = try journal.encoded(lists: &lists)
         let path = layout.safeguardPath(id)
         let temporary = Host.join(layout.snapshotsFolder, ".\(id).safeguard.tmp")
         LocalFileSystem.remove(temporary)
         let descriptor = try LocalFileSystem.createExclusive(temporary, permissions: 0o600)
+        // Written and hashed a piece at a time: the touched list comes from the journal's spool.
+        var hasher = SHA256Stream()
         do {
             defer { try? descriptor.close() }
-            try data.withUnsafeBytes { try LocalFileSystem.writeAll(descriptor, $0, path: temporary) }
+            try journal.write(lists: &lists) { bytes in
+                hasher.update(bytes)
+                try LocalFileSystem.writeAll(descriptor, bytes, path: temporary)
+            }
         }
         guard try LocalFileSystem.move(temporary, to: path) else { throw FileSystemError.cannotWrite(path: path, errno: .improperLink) }
         // One sync for every object, link, copy and name: the index is durable before the record names it.
@@ -113,8 +118,7 @@ final class SafeguardWriter {
             try LocalFileSystem.syncFileSystem(containing: layout.objectsFolder)
         }
         var record = SnapshotRecord(
-            id: id, created: created, profile: profile, label: nil, size: originalBytes, sha256: SHA256Stream.hex(data),
-            files: journal.savedFiles.count)
+            id: id, created: created, profile: profile, label: nil, size: originalBytes, sha256: hasher.hex(), files: files)
         record.version = 3
         record.bundle = journal.bundle
         record.root = journal.root

@@ -30,10 +30,10 @@ enum RestoreOutput {
             Terminal.out("nothing to change: \(source) verified (signed by \(report.verification.signerKeyID ?? "?")), and this machine already holds its \(report.plan.files.count) file(s) and \(rewrites) config value(s); no service was stopped, nothing was written.")
             return
         }
-        let replaced = report.plan.files.filter(\.replaces).count
+        let replaced = report.plan.files.replacedCount
         let removed = report.removed.isEmpty ? "" : ", removed \(report.removed.count) file(s) it does not list"
         let list = level == .verbose ? ":" : ""
-        Terminal.out("restored \(report.written.count) file(s) (\(report.written.count - replaced) new, \(replaced) replaced) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?"))\(removed)\(list)")
+        Terminal.out("restored \(report.writtenCount) file(s) (\(report.writtenCount - replaced) new, \(replaced) replaced) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?"))\(removed)\(list)")
         if level == .verbose {
             for path in report.written { Terminal.out("  \(path)") }
             for path in report.removed { Terminal.out("  removed \(path) (not in the bundle; kept in the safeguard)") }

@@ -54,4 +54,33 @@ struct RestoreJournalTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: RestoreJournal.path(in: state.url.path))) == encoder.encode(saved))
         #expect(!FileManager.default.fileExists(atPath: RestoreJournal.path(in: state.url.path) + ".tmp"))
     }
+
+    @Test("a touched list kept in its spool file saves byte for byte as the same list in memory, reads back whole, and goes with the journal", arguments: [false, true])
+    func spool(exact: Bool) throws {
+        let state = try TemporaryDirectory("state")
+        var whole = journal(removed: exact ? [.init(path: "/opt/old \"touched\":[]", saved: "/s/removed-000001")] : nil)
+        let status = try #require(try FileStatus.of(state.url.path))
+        whole.touched.append(.init(path: "/opt/d \"x\"\n/é", original: .init(status: status, object: String(repeating: "a", count: 64), link: nil)))
+        whole.touched.append(.init(path: "/opt/link", original: .init(status: status, object: nil, link: "../target \"quoted\"")))
+        // Enough paths that the spool is written and copied in several blocks.
+        for number in 0..<3_000 { whole.touched.append(.init(path: "/opt/many/file-\(number).conf")) }
+        var spooled = whole
+        let spoolPath = TouchedSpool.path(in: state.url.path)
+        var spool = try TouchedSpool(path: spoolPath)
+        for item in whole.touched { try spool.append(item) }
+        try spool.finish()
+        spooled.touched = []
+        spooled.touchedSpool = spoolPath
+
+        var lists: RestoreJournal.EncodedLists?
+        try spooled.save(in: state.url.path, lists: &lists)
+        var wholeLists: RestoreJournal.EncodedLists?
+        #expect(try Data(contentsOf: URL(fileURLWithPath: RestoreJournal.path(in: state.url.path))) == whole.encoded(lists: &wholeLists))
+        #expect(try onDisk(state) == whole)
+        #expect(try spooled.withTouchedRead() == whole)
+
+        RestoreJournal.remove(from: state.url.path)
+        #expect(!FileManager.default.fileExists(atPath: spoolPath), "the spool goes with the journal")
+        #expect(try onDisk(state) == nil)
+    }
 }
