@@ -71,8 +71,8 @@ final class StrictGzipReader {
                 fileCRC = fileCRC.followed(by: parallel.crc)
                 position = parallel.position
                 crcPosition = position
-                memberIndex += parallel.members
-                dataMembers += parallel.members
+                memberIndex += parallel.count
+                dataMembers += parallel.count
                 self.parallel = nil
                 continue
             }
