@@ -171,8 +171,8 @@ final class GunzipWorker: @unchecked Sendable {
         }
         let produced = size - Int(stream.pointee.avail_out)
         guard stream.pointee.avail_in == 0, produced == size else { return }
-        let plainCRC = produced == 0 ? 0 : crc32(0, output.assumingMemoryBound(to: Bytef.self), uInt(produced))
-        guard UInt32(truncatingIfNeeded: plainCRC) == storedCRC else { return }
+        let plainCRC = FastCRC32.update(0, UnsafeRawBufferPointer(start: output, count: produced))
+        guard plainCRC == storedCRC else { return }
         job.output.count = produced
         job.clean = true
     }

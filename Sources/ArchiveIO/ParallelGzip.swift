@@ -189,7 +189,7 @@ final class GzipBlock: @unchecked Sendable {
     /// Runs on the worker's queue.
     func compress(with worker: GzipWorker) throws {
         let bytes = input.bytes
-        crc = bytes.isEmpty ? 0 : crc32(0, bytes.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+        crc = UInt(FastCRC32.update(0, bytes))
         // Stored blocks need no dictionary: the decoder's window fills from them as well.
         let stored = worker.stored.flatMap { ByteHistogram.looksIncompressible(bytes) ? $0 : nil }
         let stream = stored ?? worker.stream
