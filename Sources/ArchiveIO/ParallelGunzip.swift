@@ -1,11 +1,11 @@
 internal import CZlib
-import Dispatch
 
 /// Inflates a run of independent gzip members (`GzipMemberHeader`: each header holds the
 /// member's length) on every core and gives their plain bytes in order.
 ///
 /// The reader's thread walks the members by the lengths in their headers (20 bytes read per
-/// member, nothing inflated) and hands each to a worker, at most `2 × workers` ahead; a worker
+/// member, nothing inflated) and hands each to a worker (`OrderedWorkQueue`), at most
+/// `2 × workers` and `bytesInFlight` ahead; a worker
 /// reads its member, takes the CRC-32 of its compressed bytes (for the padding's check) and
 /// inflates it. A member is taken only when everything about it is exactly what the writer
 /// produces: the header for its length, deflate data ending exactly before the trailer, zero
@@ -16,33 +16,28 @@ import Dispatch
 final class ParallelGunzip {
     /// The most compressed or plain bytes one member may claim (the writer's are 512 KiB).
     static let largestMember = 4 << 20
+    /// Compressed bytes in flight at most (members of the writer's size: `2 × workers`).
+    static let bytesInFlight = 8 << 20
 
     private let file: FileBytes
-    private let xfl: UInt8
-    private let workers: [GunzipWorker]
-    private let ahead: Int
+    private let members: OrderedOutput<GunzipWorker, GunzipJob>
     private var walk: Int64
     private var walkEnded = false
-    private var scheduled: [GunzipJob] = []
-    private var spare: [GunzipJob] = []
-    private var submitted = 0
-    private var current: GunzipJob?
-    private var offset = 0
     /// The end of the last member given; where the sequential reader goes on.
     private(set) var position: Int64
     /// Members given so far.
-    private(set) var members = 0
+    private(set) var count = 0
     /// CRC-32 of the compressed bytes of the members given, in order.
     private(set) var crc = CRC32()
 
     init(file: FileBytes, start: Int64, xfl: UInt8, threads: Int? = nil) throws {
         self.file = file
-        self.xfl = xfl
         walk = start
         position = start
-        let count = max(1, threads ?? FileAccess.onlineCores)
-        workers = try (0..<count).map { try GunzipWorker(index: $0) }
-        ahead = 2 * count
+        let workers = try (0..<max(1, threads ?? FileAccess.onlineCores)).map { _ in try GunzipWorker() }
+        members = OrderedOutput(OrderedWorkQueue(
+            label: "bundle.gunzip", contexts: workers, maxBytes: Self.bytesInFlight, makeJob: GunzipJob.init,
+            work: { job, worker in worker.inflate(job, from: file, xfl: xfl) }))
     }
 
     deinit { stop() }
@@ -50,44 +45,30 @@ final class ParallelGunzip {
     /// Waits for every member in flight (they read the file, which the caller closes).
     func stop() {
         walkEnded = true
-        for job in scheduled { job.done.wait() }
-        scheduled = []
+        members.cancel()
     }
 
     /// Fills `buffer` with plain bytes; 0 where the run ends (see `position`).
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        while true {
-            if let job = current {
-                if offset < job.output.count {
-                    let count = min(buffer.count, job.output.count - offset)
-                    buffer.baseAddress!.copyMemory(from: job.output.base + offset, byteCount: count)
-                    offset += count
-                    return count
-                }
-                current = nil
-                spare.append(job)
-            }
-            fill()
-            guard !scheduled.isEmpty else { return 0 }
-            let job = scheduled.removeFirst()
-            job.done.wait()
+        // (Inflating throws nothing: a member that is not the writer's ends the run.)
+        let produced = try? members.read(into: buffer, schedule: fill) { job in
             guard job.clean else {
                 // From here on, one byte after the other.
-                stop()
-                return 0
+                walkEnded = true
+                return false
             }
             crc = crc.followed(by: job.crc)
             position = job.start + Int64(job.length)
-            members += 1
-            current = job
-            offset = 0
-            fill()
+            count += 1
+            return true
         }
+        return produced ?? 0
     }
 
     /// Schedules members while there is room and the walk finds sized headers.
     private func fill() {
-        while scheduled.count < ahead && !walkEnded {
+        let queue = members.queue
+        while !queue.isFull && !walkEnded {
             let header = file.read(walk, GzipMemberHeader.size)
             guard GzipMemberHeader.isSized(header) else {
                 walkEnded = true
@@ -98,39 +79,31 @@ final class ParallelGunzip {
                 walkEnded = true
                 return
             }
-            let job = spare.popLast() ?? GunzipJob()
+            let job = queue.makeJob()
             job.start = walk
             job.length = Int(length)
             walk += length
-            let worker = workers[submitted % workers.count]
-            submitted += 1
-            scheduled.append(job)
-            let file = file
-            let xfl = xfl
-            worker.queue.async { worker.inflate(job, from: file, xfl: xfl) }
+            queue.submit(job, bytes: job.length)
         }
     }
 }
 
 /// One member on its way through a worker, with the output buffer it keeps for the next;
-/// read only after `done`.
-final class GunzipJob: @unchecked Sendable {
+/// read only once the queue gives it back.
+final class GunzipJob: OutputJob, @unchecked Sendable {
     var start: Int64 = 0
     var length = 0
-    let done = DispatchSemaphore(value: 0)
     var clean = false
     let output = ByteSlot(capacity: 1)
     var crc = CRC32()
 }
 
-/// A serial queue and the raw-inflate stream only it uses.
+/// The raw-inflate stream and input buffer of one worker.
 final class GunzipWorker: @unchecked Sendable {
-    let queue: DispatchQueue
     private let stream: UnsafeMutablePointer<z_stream>
     private let input = ByteSlot(capacity: 1)
 
-    init(index: Int) throws {
-        queue = DispatchQueue(label: "bundle.gunzip.\(index)", qos: .userInitiated)
+    init() throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         let code = inflateInit2_(stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
@@ -147,7 +120,6 @@ final class GunzipWorker: @unchecked Sendable {
 
     /// Reads and inflates `job`'s member; `clean` only when every byte is the writer's.
     func inflate(_ job: GunzipJob, from file: FileBytes, xfl: UInt8) {
-        defer { job.done.signal() }
         job.clean = false
         job.crc = CRC32()
         job.output.count = 0
@@ -199,8 +171,8 @@ final class GunzipWorker: @unchecked Sendable {
         }
         let produced = size - Int(stream.pointee.avail_out)
         guard stream.pointee.avail_in == 0, produced == size else { return }
-        let plainCRC = produced == 0 ? 0 : crc32(0, output.assumingMemoryBound(to: Bytef.self), uInt(produced))
-        guard UInt32(truncatingIfNeeded: plainCRC) == storedCRC else { return }
+        let plainCRC = FastCRC32.update(0, UnsafeRawBufferPointer(start: output, count: produced))
+        guard plainCRC == storedCRC else { return }
         job.output.count = produced
         job.clean = true
     }

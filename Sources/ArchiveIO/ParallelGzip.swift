@@ -1,5 +1,4 @@
 internal import CZlib
-import Dispatch
 
 /// gzip on every core, still one standard gzip member (RFC 1952) that any `gzip -d`, `tar -xz`
 /// or libarchive reads: pigz's method.
@@ -22,9 +21,10 @@ import Dispatch
 /// inflate them on every core (`ParallelGunzip`), while `gzip -d` and every tar still read
 /// the concatenation as one stream. The ratio is nearly the same with blocks of 512 KiB.
 ///
-/// Block `i` goes to worker `i % workers`, each a serial queue with its own deflate streams.
-/// The caller's thread fills blocks and writes finished ones to `output` in order; at most
-/// `maxInFlight` blocks exist at once (input and output), which bounds memory.
+/// Block `i` goes to worker `i % workers`, each with its own deflate streams
+/// (`OrderedWorkQueue`). The caller's thread fills blocks and writes finished ones to `output`
+/// in order; at most `2 × workers` blocks are in flight, in buffers reused from block to
+/// block, which bounds memory.
 final class ParallelGzip: Compressor {
     /// pigz's default block size.
     static let defaultBlockSize = 128 * 1024
@@ -35,23 +35,19 @@ final class ParallelGzip: Compressor {
 
     let blockSize: Int
     private let level: Int32
-    private let workers: [GzipWorker]
-    private let maxInFlight: Int
+    private let blocks: OrderedWorkQueue<GzipWorker, GzipBlock>
     private let output: (UnsafeRawBufferPointer) throws -> Void
 
-    private var current: GzipBuffer
-    private var previous: GzipBuffer?
-    private var inFlight: [GzipBlock] = []
+    private var current: GzipBlock
+    /// The last `window` bytes of the block before `current`: its dictionary (not with
+    /// independent members). A copy, so that every block's buffers can be reused.
+    private let previousWindow = ByteSlot(capacity: ParallelGzip.window)
     private var submitted = 0
     private var crc: UInt = 0
     private var length: UInt64 = 0
     private var headerSent = false
     private var discards = false
     private let independent: Bool
-    /// Independent members only (no block is another's dictionary): buffers of emitted
-    /// blocks, reused so that memory stays a fixed set instead of a fresh one per block.
-    private var spareInputs: [GzipBuffer] = []
-    private var spareOutputs: [ByteSlot] = []
 
     /// - Parameters:
     ///   - level: 0–9 (0 stores, 9 compresses most); zlib's default is 6.
@@ -67,23 +63,23 @@ final class ParallelGzip: Compressor {
         }
         let blockSize = blockSize ?? (independentMembers ? Self.memberBlockSize : Self.defaultBlockSize)
         precondition(blockSize >= Self.window, "a gzip block must hold at least one 32 KiB window")
-        let count = max(1, threads ?? onlineCores)
         self.level = Int32(level)
         self.blockSize = blockSize
         independent = independentMembers
         self.output = output
-        workers = try (0..<count).map { try GzipWorker(level: Int32(level), index: $0) }
-        maxInFlight = 2 * count
-        current = GzipBuffer(capacity: blockSize)
+        let workers = try (0..<max(1, threads ?? onlineCores)).map { _ in try GzipWorker(level: Int32(level)) }
+        blocks = OrderedWorkQueue(
+            label: "bundle.gzip", contexts: workers, makeJob: { GzipBlock(capacity: blockSize) },
+            work: { block, worker in try block.compress(with: worker) })
+        current = blocks.makeJob()
     }
 
     /// Takes `bytes`; full blocks go to the workers, finished ones to `output`.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var rest = bytes
         while !rest.isEmpty {
-            let taken = current.append(rest)
-            rest = UnsafeRawBufferPointer(rebasing: rest[taken...])
-            if current.count == blockSize { try submit(last: false) }
+            rest = UnsafeRawBufferPointer(rebasing: rest[current.input.append(rest)...])
+            if current.input.count == blockSize { try submit(last: false) }
         }
     }
 
@@ -92,7 +88,7 @@ final class ParallelGzip: Compressor {
     func close() throws {
         if independent {
             // Every member is complete already; an empty stream is still one (empty) member.
-            if current.count > 0 || submitted == 0 { try submit(last: true) }
+            if current.input.count > 0 || submitted == 0 { try submit(last: true) }
             try drain(all: true)
             return
         }
@@ -114,40 +110,33 @@ final class ParallelGzip: Compressor {
     // MARK: - Blocks
 
     private func submit(last: Bool) throws {
-        let output = spareOutputs.popLast() ?? ByteSlot(capacity: 1)
-        let block = independent
-            ? GzipBlock(input: current, dictionary: nil, last: true, output: output)
-            : GzipBlock(input: current, dictionary: previous, last: last, output: output)
-        previous = independent ? nil : current
-        current = spareInputs.popLast() ?? GzipBuffer(capacity: blockSize)
-        let worker = workers[submitted % workers.count]
+        let block = current
+        block.last = independent || last
+        if !independent {
+            // This block's dictionary is the tail of the one before; its own tail, the next one's.
+            block.dictionary.assign(previousWindow.bytes)
+            let input = block.input.bytes
+            previousWindow.assign(UnsafeRawBufferPointer(rebasing: input[max(0, input.count - Self.window)...]))
+        }
+        blocks.submit(block)
         submitted += 1
-        inFlight.append(block)
-        worker.queue.async { block.compress(with: worker) }
         try drain(all: false)
+        current = blocks.makeJob()
     }
 
     /// Writes finished blocks in order: the oldest without waiting while there is room for
     /// more, else waiting for it; with `all`, every block.
     private func drain(all: Bool) throws {
-        while let oldest = inFlight.first {
-            if all || inFlight.count >= maxInFlight {
-                oldest.done.wait()
-            } else if oldest.done.wait(timeout: .now()) == .timedOut {
-                return
-            }
-            inFlight.removeFirst()
-            try emit(oldest)
+        while let block = try blocks.next(wait: all || blocks.isFull) {
+            try emit(block)
+            block.input.count = 0
+            blocks.recycle(block)
         }
     }
 
     private func emit(_ block: GzipBlock) throws {
-        if let failure = block.failure { throw failure }
         if independent {
             try emitMember(block)
-            block.input.reset()
-            spareInputs.append(block.input)
-            spareOutputs.append(block.output)
             return
         }
         if !headerSent {
@@ -159,16 +148,14 @@ final class ParallelGzip: Compressor {
         let count = block.input.count
         crc = crc32_combine(crc, block.crc, Int(count))
         length &+= UInt64(count)
-        try block.withOutput { if !discards && !$0.isEmpty { try output($0) } }
+        if !discards && block.output.count > 0 { try output(block.output.bytes) }
     }
 
     /// One block as a member of its own: header with its length, the deflate data, trailer.
     private func emitMember(_ block: GzipBlock) throws {
-        var length = 0
-        block.withOutput { length = $0.count }
         let xfl: UInt8 = level == 9 ? 2 : (level < 2 ? 4 : 0)
-        try send(GzipMemberHeader.bytes(xfl: xfl, memberLength: GzipMemberHeader.size + length + 8))
-        try block.withOutput { if !discards && !$0.isEmpty { try output($0) } }
+        try send(GzipMemberHeader.bytes(xfl: xfl, memberLength: GzipMemberHeader.size + block.output.count + 8))
+        if !discards && block.output.count > 0 { try output(block.output.bytes) }
         var trailer = [UInt8](repeating: 0, count: 8)
         let count = UInt64(block.input.count)
         for i in 0..<4 {
@@ -184,91 +171,41 @@ final class ParallelGzip: Compressor {
     }
 }
 
-/// A block's input: a fixed allocation filled once, then only read (by the worker
-/// compressing it and the one using its tail as a dictionary).
-final class GzipBuffer: @unchecked Sendable {
-    let base: UnsafeMutableRawPointer
-    let capacity: Int
-    private(set) var count = 0
+/// One block on its way through a worker, with the buffers it keeps for the next: the
+/// worker writes `output` and `crc`; the owner reads them once the queue gives it back.
+final class GzipBlock: @unchecked Sendable {
+    /// Its plain bytes: a fixed allocation of the block size.
+    let input: ByteSlot
+    /// The tail of the block before, empty for none.
+    let dictionary = ByteSlot(capacity: ParallelGzip.window)
+    var last = false
+    private(set) var crc: UInt = 0
+    let output = ByteSlot(capacity: 1)
 
     init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(byteCount: capacity, alignment: 16)
-    }
-
-    deinit { base.deallocate() }
-
-    /// Copies as much of `bytes` as fits; returns how many.
-    func append(_ bytes: UnsafeRawBufferPointer) -> Int {
-        let taken = min(bytes.count, capacity - count)
-        if taken > 0, let source = bytes.baseAddress {
-            (base + count).copyMemory(from: source, byteCount: taken)
-            count += taken
-        }
-        return taken
-    }
-
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-    /// Empties it for another block.
-    func reset() {
-        count = 0
-    }
-}
-
-/// One block on its way through a worker. The worker writes `output`, `crc` and `failure`,
-/// then signals `done`; the caller reads them only after waiting on `done`.
-final class GzipBlock: @unchecked Sendable {
-    let input: GzipBuffer
-    let dictionary: GzipBuffer?
-    let last: Bool
-    let done = DispatchSemaphore(value: 0)
-    private(set) var crc: UInt = 0
-    private(set) var failure: ArchiveError?
-    let output: ByteSlot
-
-    init(input: GzipBuffer, dictionary: GzipBuffer?, last: Bool, output: ByteSlot) {
-        self.input = input
-        self.dictionary = dictionary
-        self.last = last
-        self.output = output
-    }
-
-    func withOutput(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try body(output.bytes)
+        input = ByteSlot(capacity: capacity)
     }
 
     /// Runs on the worker's queue.
-    func compress(with worker: GzipWorker) {
-        defer { done.signal() }
+    func compress(with worker: GzipWorker) throws {
         let bytes = input.bytes
-        crc = bytes.isEmpty ? 0 : crc32(0, bytes.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
-        do {
-            // Stored blocks need no dictionary: the decoder's window fills from them as well.
-            let stored = worker.stored.flatMap { ByteHistogram.looksIncompressible(bytes) ? $0 : nil }
-            let stream = stored ?? worker.stream
-            try stream.reset()
-            if stored == nil, let dictionary {
-                let window = min(ParallelGzip.window, dictionary.count)
-                try stream.setDictionary(UnsafeRawBufferPointer(rebasing: dictionary.bytes[(dictionary.count - window)...]))
-            }
-            try stream.deflate(bytes, finish: last, into: output)
-        } catch {
-            failure = error as? ArchiveError
-                ?? .library(operation: .writeData, path: nil, message: "\(error)", errno: 0)
-        }
+        crc = UInt(FastCRC32.update(0, bytes))
+        // Stored blocks need no dictionary: the decoder's window fills from them as well.
+        let stored = worker.stored.flatMap { ByteHistogram.looksIncompressible(bytes) ? $0 : nil }
+        let stream = stored ?? worker.stream
+        try stream.reset()
+        if stored == nil { try stream.setDictionary(dictionary.bytes) }
+        try stream.deflate(bytes, finish: last, into: output)
     }
 }
 
-/// A serial queue and the deflate streams that only it uses: one at the writer's level and,
-/// unless that is 0 already, one that stores.
+/// The deflate streams that only one worker uses: one at the writer's level and, unless that
+/// is 0 already, one that stores.
 final class GzipWorker: Sendable {
-    let queue: DispatchQueue
     let stream: DeflateStream
     let stored: DeflateStream?
 
-    init(level: Int32, index: Int) throws {
-        queue = DispatchQueue(label: "bundle.gzip.\(index)", qos: .userInitiated)
+    init(level: Int32) throws {
         stream = try DeflateStream(level: level)
         stored = level == 0 ? nil : try DeflateStream(level: 0)
     }

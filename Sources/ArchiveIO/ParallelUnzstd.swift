@@ -1,28 +1,23 @@
-import Dispatch
-
 /// Decompresses a run of independent zstd frames (`ParallelZstd`'s) on every core and gives
 /// their plain bytes in order.
 ///
 /// The frames are those `ZstdFraming.walk` found by their block headers, each checked against
 /// the writer's layout already; each worker reads one frame, takes the CRC-32 of its
 /// compressed bytes (for the padding's check) and decompresses it with its own context
-/// (`ZstdDecompressor`), at most `2 × workers` frames ahead, into buffers reused from frame
-/// to frame. A frame that does not decompress, or holds
-/// more than `largestFrame` bytes (the writer puts 1 MiB in each), fails the read, naming
-/// its bytes.
+/// (`ZstdDecompressor`), at most `2 × workers` frames and `bytesInFlight` ahead
+/// (`OrderedWorkQueue`), into buffers reused from frame to frame. A frame that does not
+/// decompress, or holds more than `largestFrame` bytes (the writer puts 1 MiB in each), fails
+/// the read, naming its bytes.
 final class ParallelUnzstd {
     static let largestFrame = 8 << 20
+    /// Compressed bytes in flight at most (frames of the writer's size: `2 × workers`).
+    static let bytesInFlight = 16 << 20
 
     private let file: FileBytes
     private let frames: [Range<Int64>]
     private let firstIndex: Int
-    private let workers: [UnzstdWorker]
-    private let ahead: Int
-    private var spare: [ZstdFrameJob] = []
+    private let output: OrderedOutput<UnzstdWorker, ZstdFrameJob>
     private var next = 0
-    private var scheduled: [ZstdFrameJob] = []
-    private var current: ZstdFrameJob?
-    private var offset = 0
     /// The end of the last frame given.
     private(set) var position: Int64
     /// CRC-32 of the compressed bytes of the frames given, in order.
@@ -34,9 +29,10 @@ final class ParallelUnzstd {
         self.frames = frames
         self.firstIndex = firstIndex
         position = frames.first?.lowerBound ?? 0
-        let count = max(1, threads ?? FileAccess.onlineCores)
-        workers = try (0..<count).map { try UnzstdWorker(index: $0) }
-        ahead = 2 * count
+        let workers = try (0..<max(1, threads ?? FileAccess.onlineCores)).map { _ in try UnzstdWorker() }
+        output = OrderedOutput(OrderedWorkQueue(
+            label: "bundle.unzstd", contexts: workers, maxBytes: Self.bytesInFlight, makeJob: ZstdFrameJob.init,
+            work: { job, worker in job.decompress(from: file, with: worker) }))
     }
 
     deinit { stop() }
@@ -44,68 +40,47 @@ final class ParallelUnzstd {
     /// Waits for every frame in flight (they read the file, which the caller closes).
     func stop() {
         next = frames.count
-        for job in scheduled { job.done.wait() }
-        scheduled = []
+        output.cancel()
     }
 
     /// Fills `buffer` with plain bytes; 0 after the last frame.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            if let job = current {
-                if offset < job.output.count {
-                    let count = min(buffer.count, job.output.count - offset)
-                    buffer.baseAddress!.copyMemory(from: job.output.base + offset, byteCount: count)
-                    offset += count
-                    return count
-                }
-                current = nil
-                spare.append(job)
-            }
-            fill()
-            guard !scheduled.isEmpty else { return 0 }
-            let job = scheduled.removeFirst()
-            job.done.wait()
+        try output.read(into: buffer, schedule: fill) { job in
             if let failure = job.failure {
-                stop()
+                next = frames.count
                 throw ArchiveError.library(
                     operation: .readData, path: nil,
                     message: FramingProblem(range: job.range, reason: "zstd frame \(job.index) \(failure)").description, errno: 0)
             }
             crc = crc.followed(by: job.crc)
             position = job.range.upperBound
-            current = job
-            offset = 0
-            fill()
+            return true
         }
     }
 
     private func fill() {
-        while scheduled.count < ahead && next < frames.count {
-            let job = spare.popLast() ?? ZstdFrameJob()
+        let queue = output.queue
+        while !queue.isFull && next < frames.count {
+            let job = queue.makeJob()
             job.range = frames[next]
             job.index = firstIndex + next
-            let worker = workers[next % workers.count]
             next += 1
-            scheduled.append(job)
-            let file = file
-            worker.queue.async { job.decompress(from: file, with: worker) }
+            queue.submit(job, bytes: Int(job.range.count))
         }
     }
 }
 
-/// One frame on its way through a worker, with the output buffer it keeps for the next;
-/// read only after `done`.
-final class ZstdFrameJob: @unchecked Sendable {
+/// One frame on its way through a worker, with the buffers it keeps for the next; read only
+/// once the queue gives it back.
+final class ZstdFrameJob: OutputJob, @unchecked Sendable {
     var range: Range<Int64> = 0..<0
     var index = 0
-    let done = DispatchSemaphore(value: 0)
     let output = ByteSlot(capacity: 1)
     var crc = CRC32()
     /// Why the frame could not be read, as the end of a sentence.
     var failure: String?
 
     func decompress(from file: FileBytes, with worker: UnzstdWorker) {
-        defer { done.signal() }
         crc = CRC32()
         failure = nil
         output.count = 0
@@ -131,14 +106,12 @@ final class ZstdFrameJob: @unchecked Sendable {
     }
 }
 
-/// A serial queue, its decompression context and its input buffer.
+/// A worker's decompression context and input buffer.
 final class UnzstdWorker: @unchecked Sendable {
-    let queue: DispatchQueue
     let decompressor: ZstdDecompressor
     let input = ByteSlot(capacity: 1)
 
-    init(index: Int) throws {
-        queue = DispatchQueue(label: "bundle.unzstd.\(index)", qos: .userInitiated)
+    init() throws {
         decompressor = try ZstdDecompressor()
     }
 }

@@ -23,6 +23,16 @@ public final class PaxReader {
     private var inEntry = false
     private var atEnd = false
     private var failure: ArchiveError?
+    /// `readBlock`: where the next block of the entry's data starts, and a hole (a sparse
+    /// entry's) still to give as zeros before the block that follows it.
+    private var blockOffset: Int64 = 0
+    private var hole: (offset: Int64, block: UnsafeRawBufferPointer)?
+    /// Where `readBlock` takes a hole's zeros from.
+    nonisolated(unsafe) private static let zeros: UnsafeRawBufferPointer = {
+        let zeros = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        zeros.initializeMemory(as: UInt8.self, repeating: 0)
+        return UnsafeRawBufferPointer(zeros)
+    }()
 
     /// The compression detected, once the first header has been read.
     public private(set) var compression: Compression?
@@ -136,6 +146,8 @@ public final class PaxReader {
         try checkUsable(.readHeader)
         if atEnd { return nil }
         inEntry = false
+        blockOffset = 0
+        hole = nil
         return try guarded {
             try UTF8Locale.run {
                 var entry: OpaquePointer?
@@ -175,6 +187,58 @@ public final class PaxReader {
             throw ArchiveError.library(
                 operation: .readData, path: lastPath, message: "libarchive kept warning without returning data",
                 errno: 0)
+        }
+    }
+
+    /// The next piece of the current entry's data in place, without a copy: valid until the
+    /// next call on this reader; nil at the end of the entry's data. The same bytes as `read`
+    /// gives (a sparse entry's holes come as zeros), in pieces of any size.
+    public func readBlock() throws -> UnsafeRawBufferPointer? {
+        try checkUsable(.readData)
+        guard inEntry else {
+            throw ArchiveError.invalidState(
+                operation: .readData, path: lastPath, reason: "no current entry; call next() first")
+        }
+        return try guarded {
+            var warnings = 0
+            while true {
+                if let hole {
+                    // Zeros up to the block after the hole (as `read` fills it), then that block.
+                    if blockOffset < hole.offset {
+                        let count = Int(min(hole.offset - blockOffset, Int64(Self.zeros.count)))
+                        blockOffset += Int64(count)
+                        return UnsafeRawBufferPointer(rebasing: Self.zeros[..<count])
+                    }
+                    self.hole = nil
+                    if hole.block.isEmpty { continue }
+                    blockOffset += Int64(hole.block.count)
+                    return hole.block
+                }
+                var block: UnsafeRawPointer?
+                var size = 0
+                var offset: Int64 = 0
+                let code = archive_read_data_block(handle.pointer, &block, &size, &offset)
+                if code == ARCHIVE_EOF { return nil }
+                if code == ARCHIVE_WARN {
+                    warnings += 1
+                    guard warnings <= 8 else {
+                        throw ArchiveError.library(
+                            operation: .readData, path: lastPath, message: "libarchive kept warning without returning data", errno: 0)
+                    }
+                }
+                try handle.check(code, .readData, path: lastPath)
+                guard offset >= blockOffset else {
+                    throw ArchiveError.library(operation: .readData, path: lastPath, message: "the entry's data blocks are out of order", errno: 0)
+                }
+                let bytes = UnsafeRawBufferPointer(start: size == 0 ? nil : block, count: block == nil ? 0 : size)
+                if offset > blockOffset {
+                    hole = (offset, bytes)
+                    continue
+                }
+                if bytes.isEmpty { continue }
+                blockOffset += Int64(bytes.count)
+                return bytes
+            }
         }
     }
 

@@ -152,13 +152,7 @@ public struct CRC32: Sendable {
     public init() {}
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        var done = 0
-        while done < bytes.count {
-            let step = min(bytes.count - done, 1 << 30)
-            value = UInt32(truncatingIfNeeded: crc32(uLong(value), (base + done).assumingMemoryBound(to: Bytef.self), uInt(step)))
-            done += step
-        }
+        value = FastCRC32.update(value, bytes)
         length &+= UInt64(bytes.count)
     }
 

@@ -71,8 +71,8 @@ final class StrictGzipReader {
                 fileCRC = fileCRC.followed(by: parallel.crc)
                 position = parallel.position
                 crcPosition = position
-                memberIndex += parallel.members
-                dataMembers += parallel.members
+                memberIndex += parallel.count
+                dataMembers += parallel.count
                 self.parallel = nil
                 continue
             }
@@ -264,7 +264,7 @@ final class StrictGzipReader {
         position += Int64(before - stream.pointee.avail_in)
         let produced = buffer.count - Int(stream.pointee.avail_out)
         if produced > 0 {
-            crc = crc32(crc, buffer.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(produced))
+            crc = uLong(FastCRC32.update(UInt32(truncatingIfNeeded: crc), UnsafeRawBufferPointer(rebasing: buffer[..<produced])))
             length &+= UInt64(produced)
         }
         let unused = Int64(stream.pointee.data_type & 7)

@@ -1,41 +1,5 @@
 internal import CZstd
 
-/// A grow-only buffer, reused from job to job so that memory stays what the largest job
-/// needed (malloc'ing a new one per member or frame on worker threads left freed megabytes
-/// resident in each thread's arena).
-final class ByteSlot: @unchecked Sendable {
-    private(set) var base: UnsafeMutableRawPointer
-    private(set) var capacity: Int
-    /// Bytes in use.
-    var count = 0
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 1)
-        base = .allocate(byteCount: self.capacity, alignment: 16)
-    }
-
-    deinit { base.deallocate() }
-
-    /// Makes room for at least `needed` bytes (the contents are not kept).
-    func reserve(_ needed: Int) {
-        guard needed > capacity else { return }
-        base.deallocate()
-        capacity = needed
-        base = .allocate(byteCount: needed, alignment: 16)
-    }
-
-    /// Doubles the room, keeping the first `kept` bytes.
-    func grow(keeping kept: Int) {
-        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
-        bigger.copyMemory(from: base, byteCount: kept)
-        base.deallocate()
-        base = bigger
-        capacity *= 2
-    }
-
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-}
-
 /// One zstd compression context, reused for every frame a worker makes. It streams each
 /// block in as libarchive's zstd filter streams the header frame (`FilterCompressor`): size
 /// unknown, so no content size and the window the level takes for input of unknown size; no

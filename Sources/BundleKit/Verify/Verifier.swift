@@ -249,8 +249,6 @@ public struct Verifier {
         var seen = [Bool](repeating: false, count: manifest.entries.count)
         var seenOthers = Set<String>()
         var previous: String?
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
         var current: String?
         do {
             var members = 0
@@ -320,7 +318,7 @@ public struct Verifier {
                     if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
                 }
                 try SinkFailure.wrap { try sink?.begin(entry) }
-                let (digest, count) = try reader.digestMember(buffer: buffer) { chunk in
+                let (digest, count) = try reader.digestMember { chunk in
                     try SinkFailure.wrap { try sink?.write(chunk) }
                     onEvent?(.progress(phase: "verify", completed: reader.bytesConsumed, total: total, item: name))
                 }
