@@ -26,6 +26,9 @@ public final class PaxReader {
     /// `readBlock`: where the next block of the entry's data starts, and a hole (a sparse
     /// entry's) still to give as zeros before the block that follows it.
     private var blockOffset: Int64 = 0
+    /// The current entry's size: a sparse entry's trailing hole has no block after it, so
+    /// `readBlock` gives zeros up to here at the end of its data.
+    private var entrySize: Int64 = 0
     private var hole: (offset: Int64, block: UnsafeRawBufferPointer)?
     /// Where `readBlock` takes a hole's zeros from.
     nonisolated(unsafe) private static let zeros: UnsafeRawBufferPointer = {
@@ -147,6 +150,7 @@ public final class PaxReader {
         if atEnd { return nil }
         inEntry = false
         blockOffset = 0
+        entrySize = 0
         hole = nil
         return try guarded {
             try UTF8Locale.run {
@@ -162,6 +166,7 @@ public final class PaxReader {
                 if compression == nil { compression = background?.compression ?? handle.detectedCompression }
                 let header = Self.header(of: entry)
                 lastPath = header.path
+                entrySize = header.size
                 inEntry = true
                 return header
             }
@@ -218,7 +223,12 @@ public final class PaxReader {
                 var size = 0
                 var offset: Int64 = 0
                 let code = archive_read_data_block(handle.pointer, &block, &size, &offset)
-                if code == ARCHIVE_EOF { return nil }
+                if code == ARCHIVE_EOF {
+                    guard blockOffset < entrySize else { return nil }
+                    let count = Int(min(entrySize - blockOffset, Int64(Self.zeros.count)))
+                    blockOffset += Int64(count)
+                    return UnsafeRawBufferPointer(rebasing: Self.zeros[..<count])
+                }
                 if code == ARCHIVE_WARN {
                     warnings += 1
                     guard warnings <= 8 else {
