@@ -149,7 +149,7 @@ public struct ChecksumList: Sendable, Equatable {
     private func find(_ key: UnsafeRawBufferPointer) -> Int? {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
-        var slot = Self.hash(key) & mask
+        var slot = FNV1a.hash(key) & mask
         while slots[slot] != 0 {
             let position = Int(slots[slot]) - 1
             if names[start(of: position)..<ends[position]].elementsEqual(key) { return position }
@@ -161,7 +161,7 @@ public struct ChecksumList: Sendable, Equatable {
     /// Enters line `position` in the table (its member is not there yet).
     private mutating func place(_ position: Int) {
         let mask = slots.count - 1
-        var slot = names[start(of: position)..<ends[position]].withUnsafeBytes { Self.hash($0) } & mask
+        var slot = names[start(of: position)..<ends[position]].withUnsafeBytes { FNV1a.hash($0) } & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(position + 1)
     }
@@ -171,12 +171,5 @@ public struct ChecksumList: Sendable, Equatable {
         let entered = slots.filter { $0 != 0 }.map { Int($0) - 1 }
         slots = [Int32](repeating: 0, count: max(16, slots.count * 2))
         for position in entered { place(position) }
-    }
-
-    /// FNV-1a, 64 bits.
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: value)
     }
 }

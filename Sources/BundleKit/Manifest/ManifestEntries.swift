@@ -147,7 +147,7 @@ public struct ManifestEntries: Sendable {
     }
 
     private mutating func store(digest hex: String) -> (index: UInt32, isHex: Bool) {
-        if let raw = HexDigest.bytes(hex) {
+        if let raw = Hex.sha256Bytes(hex) {
             digests.append(contentsOf: raw)
             return (UInt32(digests.count / 32 - 1), true)
         }
@@ -181,7 +181,7 @@ public struct ManifestEntries: Sendable {
 
     private func digest(_ record: Record) -> String {
         guard record.digestIsHex else { return otherDigests[Int(record.digest)] }
-        return digests.withUnsafeBytes { HexDigest.text(UnsafeRawBufferPointer(rebasing: $0[Int(record.digest) * 32..<Int(record.digest) * 32 + 32])) }
+        return digests.withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0[Int(record.digest) * 32..<Int(record.digest) * 32 + 32])) }
     }
 }
 
@@ -250,44 +250,4 @@ struct InternTable<Value: Hashable & Sendable>: Sendable {
     }
 
     subscript(index: UInt32) -> Value { values[Int(index)] }
-}
-
-/// A SHA-256 digest between its 64 lowercase hex digits and its 32 bytes.
-enum HexDigest {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    /// The 32 bytes `hex` spells, or nil unless it is exactly 64 lowercase hex digits.
-    static func bytes(_ hex: String) -> [UInt8]? {
-        let utf8 = hex.utf8
-        guard utf8.count == 64 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        var high: UInt8?
-        for byte in utf8 {
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            if let first = high {
-                out.append(first << 4 | value)
-                high = nil
-            } else {
-                high = value
-            }
-        }
-        return out
-    }
-
-    /// The 64 lowercase hex digits of `bytes`.
-    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            for (index, byte) in bytes.enumerated() {
-                buffer[index * 2] = digits[Int(byte >> 4)]
-                buffer[index * 2 + 1] = digits[Int(byte & 0x0f)]
-            }
-            return bytes.count * 2
-        }
-    }
 }

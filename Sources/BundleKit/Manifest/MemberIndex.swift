@@ -41,19 +41,12 @@ struct MemberIndex: Sendable {
 
     private func probe(_ member: UnsafeRawBufferPointer, in entries: ManifestEntries) -> Probe {
         let mask = slots.count - 1
-        var slot = Self.hash(member) & mask
+        var slot = FNV1a.hash(member) & mask
         while slots[slot] != 0 {
             let position = Int(slots[slot]) - 1
             if entries.withMember(at: position, { $0.elementsEqual(member) }) { return .found(position) }
             slot = (slot + 1) & mask
         }
         return .free(slot)
-    }
-
-    /// FNV-1a, 64 bits.
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: value)
     }
 }

@@ -78,11 +78,11 @@ struct ManifestEntriesTests {
     @Test("hex digests: 64 lowercase digits only, both ways")
     func hexDigest() {
         let bytes = (0..<32).map { UInt8($0 * 7 & 0xff) }
-        let hex = bytes.withUnsafeBytes { HexDigest.text($0) }
+        let hex = Hex.encode(bytes)
         #expect(hex == bytes.map { String(format: "%02x", $0) }.joined())
-        #expect(HexDigest.bytes(hex) == bytes)
-        #expect(HexDigest.bytes(hex.uppercased()) == nil)
-        #expect(HexDigest.bytes(String(hex.dropLast())) == nil)
-        #expect(HexDigest.bytes(String(hex.dropLast()) + "g") == nil)
+        #expect(Hex.sha256Bytes(hex) == bytes)
+        #expect(Hex.sha256Bytes(hex.uppercased()) == nil)
+        #expect(Hex.sha256Bytes(String(hex.dropLast())) == nil)
+        #expect(Hex.sha256Bytes(String(hex.dropLast()) + "g") == nil)
     }
 }
