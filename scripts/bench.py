@@ -14,7 +14,7 @@ RSS (the tree generator's, ~94 MiB) then showed as every command's peak. /usr/bi
 from a 2 MiB process.
 
 `--scaling` times create, verify and restore alone on trees of growing size and file count
-(0.25 and 1 GiB; 10,000 and 100,000 files), to show time linear and memory flat.
+(0.25, 1 and 4 GiB; 10,000 and 100,000 files), to show time linear and memory flat.
 """
 import argparse
 import json
@@ -41,6 +41,7 @@ SIZES = {
     "s-1g-10k": dict(small=10_000, folders=100, text=690 * MiB, random=307 * MiB, biggest=64 * MiB),
     "s-0.25g-100k": dict(small=100_000, folders=1000, text=0, random=46 * MiB, biggest=8 * MiB),
     "s-1g-100k": dict(small=100_000, folders=1000, text=520 * MiB, random=307 * MiB, biggest=64 * MiB),
+    "s-4g-10k": dict(small=10_000, folders=100, text=512 * MiB, random=3584 * MiB, biggest=256 * MiB),
 }
 
 
@@ -360,7 +361,7 @@ def main():
 
 
 def scaling(args):
-    """create, verify and restore (gzip) on trees of 0.25 and 1 GiB with 10k and 100k files."""
+    """create, verify and restore (gzip) on trees of 0.25, 1 and 4 GiB with 10k and 100k files."""
     work = os.path.abspath(args.work)
     out = os.path.join(work, "out")
     keys = os.path.join(work, "keys")
@@ -379,7 +380,7 @@ def scaling(args):
     lines = [f"Scaling (gzip; {'cold' if cold else 'warm'} cache; {args.runs} run(s), median; load {load[0]:.2f} at start)", "",
              "| tree | files | MiB | create s | create MiB RSS | verify s | verify MiB RSS | restore s | restore MiB RSS |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for name in ["s-0.25g-10k", "s-1g-10k", "s-0.25g-100k", "s-1g-100k"]:
+    for name in ["s-0.25g-10k", "s-1g-10k", "s-4g-10k", "s-0.25g-100k", "s-1g-100k"]:
         if args.only and not any(k.strip() in name for k in args.only.split(",")):
             continue
         tree = os.path.join(work, f"tree-{name}")
