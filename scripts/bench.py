@@ -41,7 +41,7 @@ SIZES = {
     "s-1g-10k": dict(small=10_000, folders=100, text=690 * MiB, random=307 * MiB, biggest=64 * MiB),
     "s-0.25g-100k": dict(small=100_000, folders=1000, text=0, random=46 * MiB, biggest=8 * MiB),
     "s-1g-100k": dict(small=100_000, folders=1000, text=520 * MiB, random=307 * MiB, biggest=64 * MiB),
-    "s-4g-10k": dict(small=10_000, folders=100, text=512 * MiB, random=3584 * MiB, biggest=256 * MiB),
+    "s-4g-10k": dict(small=10_000, folders=100, text=512 * MiB, random=3584 * MiB, biggest=128 * MiB),
 }
 
 
