@@ -112,7 +112,7 @@ struct OrderedWorkQueueTests {
         let queue = OrderedWorkQueue<Int, Job>(label: "test.cancel", contexts: [0], maxJobs: 20, makeJob: { Job(serial: 0) }) {
             job, _ in
             started.add()
-            usleep(20_000)
+            usleep(50_000)
             job.output = job.input
         }
         for input in 0..<20 {
@@ -120,6 +120,9 @@ struct OrderedWorkQueueTests {
             job.input = input
             queue.submit(job)
         }
+        // Cancel once the worker is inside an item (on a loaded machine it may not have started
+        // any yet when submit returns): that item finishes, the other 19 (50 ms each) never start.
+        for _ in 0..<2000 where started.value == 0 { usleep(5_000) }
         queue.cancel()
         #expect(queue.count == 0)
         let ran = started.value
