@@ -104,18 +104,11 @@ final class GunzipWorker: @unchecked Sendable {
     private let input = ByteSlot(capacity: 1)
 
     init() throws {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let code = inflateInit2_(stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard code == Z_OK else {
-            stream.deallocate()
-            throw ArchiveError.library(operation: .open, path: nil, message: "zlib inflateInit2 returned \(code)", errno: 0)
-        }
+        stream = try RawInflateStream.make()
     }
 
     deinit {
-        inflateEnd(stream)
-        stream.deallocate()
+        RawInflateStream.release(stream)
     }
 
     /// Reads and inflates `job`'s member; `clean` only when every byte is the writer's.

@@ -37,19 +37,12 @@ final class StrictGzipReader {
 
     init(file: FileBytes) throws {
         self.file = file
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let code = inflateInit2_(stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard code == Z_OK else {
-            stream.deallocate()
-            throw ArchiveError.library(operation: .open, path: nil, message: "zlib inflateInit2 returned \(code)", errno: 0)
-        }
+        stream = try RawInflateStream.make()
         input = .allocate(byteCount: Self.inputSize, alignment: 16)
     }
 
     deinit {
-        inflateEnd(stream)
-        stream.deallocate()
+        RawInflateStream.release(stream)
         input.deallocate()
     }
 
