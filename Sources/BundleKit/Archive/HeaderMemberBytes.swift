@@ -4,7 +4,8 @@ import Foundation
 /// One header member's bytes as read from a bundle: in memory when small, otherwise spooled to
 /// a private (0600) scratch file and mapped, so that the MANIFEST.json of 100,000 files (~46 MB)
 /// is never held whole: every pass over it (`forEachChunk`, `scan`) lets go of the pages it has
-/// passed. The scratch file is removed when this is released, or by a signal (`ScratchRegistry`).
+/// passed. The scratch file's name is removed as soon as it is mapped (POSIX), else when this is
+/// released; while it is written, a signal removes it (`ScratchRegistry`).
 final class HeaderMemberBytes {
     private let data: Data?
     private let spool: ScratchFile?
@@ -50,7 +51,7 @@ final class HeaderMemberBytes {
                 total += Int64(count)
             }
             guard total == size else { throw BundleHeaderError.endsEarly(member: member) }
-            return HeaderMemberBytes(spool: spool, mapped: try spool.map())
+            return HeaderMemberBytes(spool: spool, mapped: try spool.mapAndRemove())
         } catch {
             spool.remove()
             throw error
@@ -68,6 +69,9 @@ final class HeaderMemberBytes {
         }
         return filled
     }
+
+    /// Whether the bytes were spooled (and are read through a mapping).
+    var isSpooled: Bool { mapped != nil }
 
     /// The bytes as one `Data` (a copy when spooled: for small members and the rare legacy path).
     var bytes: Data {

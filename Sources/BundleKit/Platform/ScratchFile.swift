@@ -57,6 +57,17 @@ final class ScratchFile {
         return try MappedFile(file, count: Int(size), path: path)
     }
 
+    /// Maps everything appended and removes the file's name at once where a mapped file may lose
+    /// it (POSIX), so that not even `kill -9` leaves the file behind; on Windows, where a mapped
+    /// file cannot be deleted, it stays until `remove()`.
+    func mapAndRemove() throws -> MappedFile {
+        let mapped = try map()
+        #if !os(Windows)
+        remove()
+        #endif
+        return mapped
+    }
+
     /// Deletes the file; later calls do nothing.
     func remove() {
         guard !removed else { return }
