@@ -70,6 +70,9 @@ struct LimitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Most payload members a bundle may hold (default 1000000).", valueName: "COUNT"))
     var maxMembers: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Largest MANIFEST.json or SHA256SUMS read (K, M, G, T suffixes; default 4G).", valueName: "SIZE"))
+    var maxHeaderSize: String?
+
     /// The limits, defaults where no option was given.
     func limits() throws -> VerifyLimits {
         var limits = VerifyLimits.standard
@@ -78,6 +81,12 @@ struct LimitOptions: ParsableArguments {
                 throw ValidationError("--max-payload-size \(text): give a number of bytes, optionally with K, M, G or T (e.g. 2T).")
             }
             limits.maximumPayloadSize = bytes
+        }
+        if let text = maxHeaderSize {
+            guard let bytes = Self.bytes(text), bytes > 0 else {
+                throw ValidationError("--max-header-size \(text): give a number of bytes, optionally with K, M, G or T (e.g. 8G).")
+            }
+            limits.maximumHeaderMemberSize = bytes
         }
         if let count = maxMembers {
             guard count > 0 else { throw ValidationError("--max-members must be at least 1.") }

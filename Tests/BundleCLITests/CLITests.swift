@@ -118,6 +118,7 @@ struct CLITests {
         (["verify", "--json"], "Missing expected argument '<bundle>'"),
         (["verify", "x.bundle", "--pubkey", "k.pub", "--max-members", "many", "--json"], "The value 'many' is invalid for '--max-members <COUNT>'"),
         (["verify", "x.bundle", "--pubkey", "k.pub", "--max-members", "0", "--json"], "--max-members must be at least 1."),
+        (["restore", "x.bundle", "--pubkey", "k.pub", "--max-header-size", "lots", "--json"], "--max-header-size lots: give a number of bytes"),
         (["restore", "x.bundle", "--pubkey", "k.pub", "--json", "--no-such-option"], "Unknown option '--no-such-option'"),
     ])
     func usageErrorsInJSON(arguments: [String], message: String) throws {

@@ -156,8 +156,16 @@ struct HostileCorpusTests {
         #expect(try TreeSnapshot(sandbox.url) == before, "\(what): the tree changed")
     }
 
-    @Test("limits: --max-members and --max-payload-size refuse by name; a declared size beyond the disk is refused before staging")
+    @Test("limits: --max-members, --max-payload-size and --max-header-size refuse by name; a declared size beyond the disk is refused before staging")
     func limits() throws {
+        let header = try ExternalTool.run(
+            ProductsDirectory.bundle, ["verify", Self.bundle("control-valid"), "--pubkey", Self.publicKey, "--max-header-size", "1K", "--json"])
+        #expect(header.status == 1)
+        #expect(Self.problemCodes(header.stdout) == ["header-member-too-large"])
+        #expect(header.output.contains("MANIFEST.json") && header.output.contains("more than the limit of 1024"), "\(header.output)")
+        let raised = try ExternalTool.run(
+            ProductsDirectory.bundle, ["verify", Self.bundle("control-valid"), "--pubkey", Self.publicKey, "--max-header-size", "1M"])
+        #expect(raised.status == 0, "\(raised.output)")
         let members = try ExternalTool.run(
             ProductsDirectory.bundle, ["verify", Self.bundle("control-valid"), "--pubkey", Self.publicKey, "--max-members", "1", "--json"])
         #expect(members.status == 1)

@@ -21,8 +21,12 @@ struct BundleHeader {
         var checksums: HeaderMemberBytes
         var signature: HeaderMemberBytes
 
-        /// Reads the members; one larger than `inMemoryLimit` goes to a scratch file in `scratchFolder`.
-        static func read(from reader: PaxReader, inMemoryLimit: Int64, scratchFolder: String) throws(BundleHeaderError) -> Members {
+        /// Reads the members, refusing one over `maximumSize`; one larger than `inMemoryLimit`
+        /// goes to a scratch file in `scratchFolder`.
+        static func read(
+            from reader: PaxReader, inMemoryLimit: Int64, scratchFolder: String,
+            maximumSize: Int64 = VerifyLimits.standard.maximumHeaderMemberSize
+        ) throws(BundleHeaderError) -> Members {
             var read: [HeaderMemberBytes] = []
             for name in [BundleLayout.manifest, BundleLayout.checksums, BundleLayout.signature] {
                 do {
@@ -30,8 +34,8 @@ struct BundleHeader {
                     guard entry.path == name, entry.kind == .regular else {
                         throw BundleHeaderError.missing(expected: name, found: entry.path)
                     }
-                    guard entry.size <= BundleLayout.maximumHeaderMemberSize else {
-                        throw BundleHeaderError.tooLarge(member: name, size: entry.size)
+                    guard entry.size <= maximumSize else {
+                        throw BundleHeaderError.tooLarge(member: name, size: entry.size, limit: maximumSize)
                     }
                     read.append(try HeaderMemberBytes.read(
                         from: reader, size: entry.size, member: name, inMemoryLimit: name == BundleLayout.signature ? .max : inMemoryLimit,

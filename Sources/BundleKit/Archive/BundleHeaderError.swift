@@ -3,8 +3,8 @@
 enum BundleHeaderError: Error {
     /// `expected` is not the next member; `found` is what stands in its place (nil: the archive ended).
     case missing(expected: String, found: String?)
-    /// The member is larger than bundle reads (`BundleLayout.maximumHeaderMemberSize`).
-    case tooLarge(member: String, size: Int64)
+    /// The member is larger than `limit` (`VerifyLimits.maximumHeaderMemberSize`).
+    case tooLarge(member: String, size: Int64, limit: Int64)
     /// The member ends before the size its tar header declares.
     case endsEarly(member: String)
     /// The archive could not be read at this member.

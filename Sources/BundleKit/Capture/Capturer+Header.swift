@@ -11,6 +11,8 @@ extension Capturer {
         var manifestHash = SHA256Stream()
         try manifestContent.write { manifestHash.update($0) }
         let checksumContent = spool.checksums(manifestDigest: manifestHash.hex())
+        let sizes = [(BundleLayout.manifest, manifestContent.size), (BundleLayout.checksums, checksumContent.size)]
+        for warning in Self.readLimitWarnings(members: spool.count, headers: sizes) { onEvent?(.warning(warning)) }
         var checksumHash = BLAKE2b(outputByteCount: 64)
         try checksumContent.write { checksumHash.update($0) }
         let signature = options.signingKey.sign(
@@ -19,6 +21,19 @@ extension Capturer {
         return try writer.finish(
             manifest: manifestContent, checksums: checksumContent, signature: HeaderContent(Data(signature.fileContents().utf8)),
             created: Int64(options.created.timeIntervalSince1970.rounded(.down)))
+    }
+
+    /// What verify and restore, at `limits`, would refuse in a bundle of `members` files and
+    /// these header member sizes: the bundle is sound, but the target needs the option named.
+    static func readLimitWarnings(members: Int, headers: [(name: String, size: Int64)], limits: VerifyLimits = .standard) -> [String] {
+        var warnings: [String] = []
+        if members > limits.maximumMemberCount {
+            warnings.append("\(members) files, more than the \(limits.maximumMemberCount) members verify and restore read by default: give them --max-members \(members)")
+        }
+        for (name, size) in headers where size > limits.maximumHeaderMemberSize {
+            warnings.append("\(name) is \(size) bytes, more than the \(limits.maximumHeaderMemberSize) verify and restore read by default: give them --max-header-size \(size)")
+        }
+        return warnings
     }
 
     /// The manifest without entries (those are spooled), for a capture of `fileCount` files.

@@ -20,8 +20,6 @@ public enum BundleLayout {
     public static let signature = "SHA256SUMS.minisig"
     /// Prefix of every payload member.
     public static let payloadPrefix = "files/"
-    /// Largest manifest, checksum list or signature accepted when reading.
-    public static let maximumHeaderMemberSize: Int64 = 64 << 20
     /// The mode of MANIFEST.json, SHA256SUMS and SHA256SUMS.minisig in their tar headers.
     static let headerMemberPermissions = FilePermissions.everyoneReads
     /// The mode of an encrypted (`.age`) member in its tar header, whatever the file's was.

@@ -82,7 +82,8 @@ public struct Verifier {
         var header: BundleHeader.Members
         do {
             header = try BundleHeader.Members.read(
-                from: reader, inMemoryLimit: limits.headerMemberInMemory, scratchFolder: scratchFolder)
+                from: reader, inMemoryLimit: limits.headerMemberInMemory, scratchFolder: scratchFolder,
+                maximumSize: limits.maximumHeaderMemberSize)
         } catch {
             report.problems.append(VerifyProblem(error))
             return nil

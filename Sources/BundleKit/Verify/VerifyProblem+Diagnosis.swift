@@ -4,6 +4,7 @@ extension VerifyProblem: DiagnosableError {
     public var hint: String? {
         switch self {
         case .limitExceeded: "Raise --max-payload-size or --max-members only for a bundle you trust."
+        case .headerMemberTooLarge: "Raise --max-header-size only for a bundle you trust."
         default: "Do not trust this bundle; get an intact copy from its source ('bundle verify' lists every problem)."
         }
     }

@@ -3,7 +3,7 @@ extension VerifyProblem {
     init(_ error: BundleHeaderError) {
         switch error {
         case .missing(let expected, let found): self = .headerMemberMissing(expected: expected, found: found)
-        case .tooLarge(let member, let size): self = .headerMemberTooLarge(member: member, size: size)
+        case .tooLarge(let member, let size, let limit): self = .headerMemberTooLarge(member: member, size: size, limit: limit)
         case .endsEarly(let member): self = .truncated(member: member, reason: "member ends early")
         case .unreadable(let member, let cause):
             // The manifest is the first member: an archive unreadable there is unreadable as a whole.

@@ -10,7 +10,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// One of MANIFEST.json, SHA256SUMS, SHA256SUMS.minisig is missing or not where it belongs.
     case headerMemberMissing(expected: String, found: String?)
     /// A header member is larger than bundle reads.
-    case headerMemberTooLarge(member: String, size: Int64)
+    case headerMemberTooLarge(member: String, size: Int64, limit: Int64)
     /// The signature does not hold (wrong key, altered SHA256SUMS, altered trusted comment, malformed).
     case signature(String)
     /// The signed trusted comment does not describe this manifest.
@@ -125,7 +125,7 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreadable, .signature, .trustedCommentMismatch, .limitExceeded, .skippedItemsDisagree: return nil
         case .profileDigestMismatch, .profileRecordMismatch: return BundleLayout.manifest
         case .headerMemberMissing(let expected, _): return expected
-        case .headerMemberTooLarge(let member, _), .malformed(let member, _), .listsDisagree(let member, _),
+        case .headerMemberTooLarge(let member, _, _), .malformed(let member, _), .listsDisagree(let member, _),
             .invalidMemberPath(let member), .missing(let member), .extra(let member), .duplicate(let member),
             .outOfOrder(let member), .notRegular(let member, _), .sizeMismatch(let member, _, _),
             .checksumMismatch(let member, _, _), .neverCopy(let member, _), .nameNotUTF8(let member),
@@ -144,8 +144,8 @@ public enum VerifyProblem: Error, Equatable, Sendable, CustomStringConvertible {
             return "the file is not a readable bundle: \(reason)"
         case .headerMemberMissing(let expected, let found):
             return "\(expected) is missing" + (found.map { " (found \($0) in its place)" } ?? "")
-        case .headerMemberTooLarge(let member, let size):
-            return "\(member) is \(size) bytes, more than the \(BundleLayout.maximumHeaderMemberSize) bundle reads"
+        case .headerMemberTooLarge(let member, let size, let limit):
+            return "\(member) is \(size) bytes, more than the limit of \(limit); it is damaged or hostile (raise the limit only for a bundle you trust)"
         case .signature(let reason):
             return "signature: \(reason)"
         case .trustedCommentMismatch(let expected, let found):

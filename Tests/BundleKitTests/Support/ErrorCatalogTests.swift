@@ -313,7 +313,7 @@ struct ErrorCatalogTests {
     func documentedProblemCodes() throws {
         let documented = try Self.documentedCodes(under: "Problem codes")
         let problems: [VerifyProblem] = [
-            .unreadable(reason: ""), .headerMemberMissing(expected: "", found: nil), .headerMemberTooLarge(member: "", size: 0), .signature(""),
+            .unreadable(reason: ""), .headerMemberMissing(expected: "", found: nil), .headerMemberTooLarge(member: "", size: 0, limit: 0), .signature(""),
             .trustedCommentMismatch(expected: "", found: ""), .malformed(member: "", reason: ""), .listsDisagree(member: "", reason: ""),
             .invalidMemberPath(member: ""), .missing(member: ""), .extra(member: ""), .duplicate(member: ""), .outOfOrder(member: ""),
             .notRegular(member: "", kind: ""), .sizeMismatch(member: "", expected: 0, actual: 0), .checksumMismatch(member: "", expected: "", actual: ""),
