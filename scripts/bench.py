@@ -97,7 +97,7 @@ def generate(tree, size):
     if os.path.isdir(tree) and os.path.exists(stamp) and open(stamp).read() == wanted:
         return
     print(f"generating the {size} tree in {tree} ...", file=sys.stderr, flush=True)
-    shutil.rmtree(tree, ignore_errors=True)
+    remove_tree(tree)
     rng = random.Random(20240607)
     vocab = words(rng, 3000)
     paths = []
@@ -141,6 +141,11 @@ def generate(tree, size):
         os.utime(folder, (EPOCH, EPOCH))
     with open(stamp, "w") as f:
         f.write(wanted)
+
+
+def remove_tree(path):
+    """rm -rf: several times faster than shutil.rmtree on a million files."""
+    subprocess.run(["rm", "-rf", "--", path], check=True)
 
 
 def tree_stats(tree):
@@ -221,7 +226,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     generate(tree, size)
     files, total, biggest = tree_stats(tree)
-    shutil.rmtree(out, ignore_errors=True)
+    remove_tree(out)
     os.makedirs(out)
     os.makedirs(keys, exist_ok=True)
     log = open(os.path.join(work, "bench.log"), "w")
@@ -309,7 +314,7 @@ def main():
                 subprocess.run(["du", "-sb", path], capture_output=True, text=True).stdout.split()[0])
         results.append(dict(group=group, name=name, wall=wall, rss=rss, cpu=cpu, size=size_))
         print(f"  {name:40s} {wall:8.2f} s  {rss / MiB:7.1f} MiB RSS", file=sys.stderr, flush=True)
-    shutil.rmtree(os.path.join(out, "x"), ignore_errors=True)
+    remove_tree(os.path.join(out, "x"))
 
     reference = {"create": "bundle create (gzip)", "verify": "bundle verify (gzip)", "restore": "bundle restore (gzip)"}
     walls = {r["name"]: r["wall"] for r in results}
@@ -395,7 +400,7 @@ def scaling(args):
         tree = os.path.join(work, f"tree-{name}")
         generate(tree, name)
         files, total, _ = tree_stats(tree)
-        shutil.rmtree(out, ignore_errors=True)
+        remove_tree(out)
         os.makedirs(out)
         env["TREE"] = tree
         row = []
@@ -411,7 +416,7 @@ def scaling(args):
                     sh(prepare, env, log)
                 runs.append(measure(command, env, log, cold, tree))
             row.append((statistics.median(r[0] for r in runs), max(r[1] for r in runs)))
-        shutil.rmtree(out, ignore_errors=True)
+        remove_tree(out)
         cells = " | ".join(f"{wall:.2f} | {rss / MiB:.1f}" for wall, rss in row)
         lines.append(f"| {name} | {files} | {total / MiB:.0f} | {cells} |")
         print(lines[-1], file=sys.stderr, flush=True)
