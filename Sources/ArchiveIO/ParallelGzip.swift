@@ -21,10 +21,10 @@ internal import CZlib
 /// inflate them on every core (`ParallelGunzip`), while `gzip -d` and every tar still read
 /// the concatenation as one stream. The ratio is nearly the same with blocks of 512 KiB.
 ///
-/// Block `i` goes to worker `i % workers`, each with its own deflate streams
+/// Each block goes to the first idle worker, each with its own deflate streams
 /// (`OrderedWorkQueue`). The caller's thread fills blocks and writes finished ones to `output`
-/// in order; at most `2 × workers` blocks are in flight, in buffers reused from block to
-/// block, which bounds memory.
+/// in order; at most `2 × workers` blocks (`3 × workers` members) are in flight, in buffers
+/// reused from block to block, which bounds memory.
 final class ParallelGzip: Compressor {
     /// pigz's default block size.
     static let defaultBlockSize = 128 * 1024
@@ -68,8 +68,11 @@ final class ParallelGzip: Compressor {
         independent = independentMembers
         self.output = output
         let workers = try (0..<max(1, threads ?? onlineCores)).map { _ in try GzipWorker(level: Int32(level)) }
+        // Members: three blocks a worker in flight (1.5 MiB of tar each), so that the workers
+        // keep busy while the writer, descheduled or slowed by small files, fills the next.
         blocks = OrderedWorkQueue(
-            label: "bundle.gzip", contexts: workers, makeJob: { GzipBlock(capacity: blockSize) },
+            label: "bundle.gzip", contexts: workers, maxJobs: independentMembers ? 3 * workers.count : nil,
+            makeJob: { GzipBlock(capacity: blockSize) },
             work: { block, worker in try block.compress(with: worker) })
         current = blocks.makeJob()
     }

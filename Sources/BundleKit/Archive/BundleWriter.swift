@@ -35,6 +35,9 @@ final class BundleWriter {
     private let counter: ByteCounter
 
     static let chunkSize = 1 << 20
+    /// How much of the payload is written before the kernel is asked to start writing it
+    /// to disk (`LocalFileSystem.startWriteback`).
+    static let writebackStep: Int64 = 8 << 20
 
     init(destination: String, compression: Compression, level: Int?, onEvent: EventHandler?) throws {
         self.destination = destination
@@ -56,6 +59,11 @@ final class BundleWriter {
                     try LocalFileSystem.writeAll(partial, bytes, path: path)
                     counter.count += Int64(bytes.count)
                     counter.crc.update(bytes)
+                    // Written back as it grows, so the final sync finds little left to write.
+                    if counter.count - counter.writtenBack >= Self.writebackStep {
+                        LocalFileSystem.startWriteback(partial, offset: counter.writtenBack, length: counter.count - counter.writtenBack)
+                        counter.writtenBack = counter.count
+                    }
                 })
         } catch {
             try? partial.close()
@@ -277,6 +285,8 @@ private final class HashingOutput {
 /// A reference box so the escaping output closure can count bytes.
 private final class ByteCounter: @unchecked Sendable {
     var count: Int64 = 0
+    /// Where the last writeback asked for ended.
+    var writtenBack: Int64 = 0
     var crc = CRC32()
 }
 

@@ -8,9 +8,12 @@ import SystemPackage
 /// The files are read in the order given, each exactly its `lstat` size: a file that grew or
 /// shrank meanwhile fails with `FileSystemError.changedWhileReading`, a file that cannot be
 /// opened or read with its `FileSystemError`, both delivered in order where the file's bytes
-/// would have been. Memory is a fixed pool of `chunkCount` chunks of `chunkSize` bytes
-/// allocated once, whatever the files' sizes; a chunk goes back to the pool when the consumer
-/// asks for the next piece.
+/// would have been. Memory is one ring of `chunkSize × chunkCount` bytes allocated once,
+/// whatever the files' sizes: the files' bytes follow one another in it (a piece is at most
+/// `chunkSize`, and ends where the ring wraps), so small files fill it as densely as large
+/// ones and many of them wait ready for the consumer (with a chunk per file, 16 files of 4 KiB
+/// were all that was ever read ahead, and writer and reader took turns file by file). A
+/// piece's bytes go back to the ring when the consumer asks for the next piece.
 ///
 /// One consumer thread calls `next()`; `cancel()` (or the last file's end) stops the reader,
 /// whose thread keeps the object alive until it has returned.
@@ -29,31 +32,43 @@ final class ReadAhead: @unchecked Sendable {
         var hashes: Bool
     }
 
-    /// 128 KiB, what the gzip compressor takes as one block.
+    /// 128 KiB at most in one piece.
     static let chunkSize = 128 * 1024
-    /// 2 MiB in flight at most: enough to keep the compressor fed (the files behind it are
-    /// asked for early, `openAhead`), where 8 MiB bought no time and cost 6 MiB of peak RSS.
+    /// The ring holds 16 pieces' worth, 2 MiB in flight at most: enough to keep the compressor
+    /// fed (the files behind it are asked for early, `openAhead`), where 8 MiB bought no time
+    /// and cost 6 MiB of peak RSS.
     static let chunkCount = 16
-    /// Files read ahead at most (many small files take few bytes but still a queue slot).
-    static let maximumQueued = 2 * chunkCount
+    /// The ring's size.
+    static let ringSize = chunkSize * chunkCount
+    /// Pieces and ends waiting at most: 1,024 files of a few KiB (a few bytes each to queue).
+    static let maximumQueued = 2048
     /// Files opened ahead of the one being read, their data asked for at once
     /// (`LocalFileSystem.willRead`): a cold disk then serves many small files in parallel
     /// instead of one seek at a time.
     static let openAhead = 32
 
     private enum Item {
-        case chunk(UnsafeMutableRawBufferPointer, count: Int)
+        /// `count` bytes of the ring from `start`.
+        case chunk(start: Int, count: Int)
         case end(String?)
         case failure(any Error)
     }
 
     private let condition = NSCondition()
-    private let storage: UnsafeMutableRawBufferPointer
-    private var free: [UnsafeMutableRawBufferPointer]
+    private let ring: UnsafeMutableRawBufferPointer
+    /// Where the reader writes next, and where the oldest bytes not given back start.
+    private var writeAt = 0
+    private var readAt = 0
+    /// Bytes of the ring queued or lent (from `readAt` on, wrapping).
+    private var used = 0
     private var queue: [Item] = []
     private var head = 0
-    private var lent: UnsafeMutableRawBufferPointer?
+    /// The bytes of the piece the consumer holds.
+    private var lent = 0
     private var cancelled = false
+    /// Who waits on `condition` now, so that the other wakes it only then.
+    private var readerWaits = false
+    private var consumerWaits = false
 
     /// Starts reading `requests` at once.
     convenience init(_ requests: [Request]) {
@@ -65,18 +80,14 @@ final class ReadAhead: @unchecked Sendable {
     /// built up front, and a sequential source can answer); an error it throws is delivered
     /// where that file's bytes would have been.
     init(count: Int, request: @escaping @Sendable (Int) throws -> Request) {
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize * Self.chunkCount, alignment: 16)
-        self.storage = storage
-        free = (0..<Self.chunkCount).map {
-            UnsafeMutableRawBufferPointer(rebasing: storage[($0 * Self.chunkSize)..<(($0 + 1) * Self.chunkSize)])
-        }
+        ring = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.ringSize, alignment: 16)
         let thread = Thread { [self] in read(fileCount: count, request: request) }
         thread.name = "bundle.read-ahead"
         thread.start()
     }
 
     deinit {
-        storage.deallocate()
+        ring.deallocate()
     }
 
     /// The next piece of the current file, waiting for the reader if needed; throws the
@@ -84,23 +95,28 @@ final class ReadAhead: @unchecked Sendable {
     func next() throws -> Piece {
         condition.lock()
         defer { condition.unlock() }
-        if let lent {
-            free.append(lent)
-            self.lent = nil
-            condition.broadcast()
+        if lent > 0 {
+            readAt = (readAt + lent) % Self.ringSize
+            used -= lent
+            lent = 0
         }
-        while head == queue.count { condition.wait() }
+        while head == queue.count {
+            consumerWaits = true
+            condition.wait()
+        }
+        consumerWaits = false
         let item = queue[head]
         head += 1
         if head > 1024 {
             queue.removeFirst(head)
             head = 0
         }
-        condition.broadcast()
+        // Room or a queue slot was freed: wakes the reader if it waits for either.
+        if readerWaits { condition.broadcast() }
         switch item {
-        case .chunk(let buffer, let count):
-            lent = buffer
-            return .bytes(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        case .chunk(let start, let count):
+            lent = count
+            return .bytes(UnsafeRawBufferPointer(rebasing: ring[start..<(start + count)]))
         case .end(let digest):
             return .end(sha256: digest)
         case .failure(let error):
@@ -149,22 +165,15 @@ final class ReadAhead: @unchecked Sendable {
                 var hasher = current.hashes ? SHA256Stream() : nil
                 var remaining = current.size
                 while remaining > 0 {
-                    guard let buffer = takeFree() else { return }
-                    let want = Int(min(Int64(buffer.count), remaining))
-                    let count: Int
-                    do {
-                        count = try LocalFileSystem.readFully(
-                            file, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), path: current.path)
-                    } catch {
-                        giveBack(buffer)
-                        throw error
-                    }
+                    guard let room = takeRoom() else { return }
+                    let want = Int(min(Int64(min(room.count, Self.chunkSize)), remaining))
+                    let buffer = UnsafeMutableRawBufferPointer(rebasing: ring[room.lowerBound..<(room.lowerBound + want)])
+                    let count = try LocalFileSystem.readFully(file, into: buffer, path: current.path)
                     guard count > 0 else {
-                        giveBack(buffer)
                         throw FileSystemError.changedWhileReading(path: current.path, expected: current.size)
                     }
                     hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                    guard put(.chunk(buffer, count: count)) else { return }
+                    guard put(.chunk(start: room.lowerBound, count: count), bytes: count) else { return }
                     remaining -= Int64(count)
                 }
                 let extra = try withUnsafeMutableBytes(of: &probe) { try LocalFileSystem.readFully(file, into: $0, path: current.path) }
@@ -177,28 +186,43 @@ final class ReadAhead: @unchecked Sendable {
         }
     }
 
-    /// A free chunk, waiting for one; nil once cancelled.
-    private func takeFree() -> UnsafeMutableRawBufferPointer? {
+    /// The free bytes of the ring from where the reader writes next up to where it wraps or
+    /// reaches bytes not given back, waiting for some; nil once cancelled. Only the reader
+    /// takes room, so it stays free until `put` hands it on.
+    private func takeRoom() -> Range<Int>? {
         condition.lock()
         defer { condition.unlock() }
-        while free.isEmpty && !cancelled { condition.wait() }
-        return cancelled ? nil : free.removeLast()
-    }
-
-    private func giveBack(_ buffer: UnsafeMutableRawBufferPointer) {
-        condition.lock()
-        free.append(buffer)
-        condition.unlock()
+        while used == Self.ringSize && !cancelled {
+            readerWaits = true
+            condition.wait()
+        }
+        readerWaits = false
+        if cancelled { return nil }
+        if used == 0 {
+            // Empty: start again at the front, for the longest run of room.
+            writeAt = 0
+            readAt = 0
+        }
+        return writeAt..<(writeAt < readAt ? readAt : Self.ringSize)
     }
 
     /// Queues an item, waiting while the queue is full; false once cancelled.
-    private func put(_ item: Item) -> Bool {
+    /// `bytes`: the piece's, taken from the ring at `writeAt`.
+    private func put(_ item: Item, bytes: Int = 0) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while queue.count - head >= Self.maximumQueued && !cancelled { condition.wait() }
+        while queue.count - head >= Self.maximumQueued && !cancelled {
+            readerWaits = true
+            condition.wait()
+        }
+        readerWaits = false
         if cancelled { return false }
+        if bytes > 0 {
+            writeAt = (writeAt + bytes) % Self.ringSize
+            used += bytes
+        }
         queue.append(item)
-        condition.broadcast()
+        if consumerWaits { condition.broadcast() }
         return true
     }
 }
