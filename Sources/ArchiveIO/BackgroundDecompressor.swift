@@ -13,7 +13,10 @@ import Dispatch
 /// ends the producer and waits for it, which `PaxReader` does before it goes away (so the file
 /// descriptor, which the caller closes, is no longer read).
 final class BackgroundDecompressor: @unchecked Sendable {
-    static let chunkSize = 1 << 20
+    /// 256 KiB: the parallel inflaters (`ParallelGunzip`, `ParallelUnzstd`) keep members of
+    /// their own in flight, so a deeper pool here only held more plain bytes (and the tar
+    /// headers `TarLayout` queues for them) without reading any faster.
+    static let chunkSize = 1 << 18
     static let chunkCount = 4
 
     /// What `next()` gives.

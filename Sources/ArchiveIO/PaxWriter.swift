@@ -129,9 +129,12 @@ public final class PaxWriter {
             fill(entry.pointer, from: header)
             try tar.check(archive_write_header(tar.pointer, entry.pointer), .writeHeader, path: header.path)
         }
-        // The entry's data is never written: free without closing (which would pad it).
+        // The entry's data is never written: fail the writer so that closing does not pad it,
+        // then close it anyway (its output discarded): `archive_write_free` skips closing a
+        // failed writer, which leaked the output filter's state, about 80 bytes a call.
         tar.discardsOutput = true
         archive_write_fail(tar.pointer)
+        archive_write_close(tar.pointer)
         return collected.bytes
     }
 

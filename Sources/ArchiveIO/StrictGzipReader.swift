@@ -7,7 +7,8 @@ final class StrictGzipReader {
     private let file: FileBytes
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeMutableRawPointer
-    private static let inputSize = 1 << 20
+    /// Compressed bytes read at a time (the payload members go to `ParallelGunzip`).
+    private static let inputSize = 1 << 18
     private var inputStart: Int64 = 0
     private var inputCount = 0
     /// The file offset of the next compressed byte to read.

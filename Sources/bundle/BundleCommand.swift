@@ -37,6 +37,7 @@ struct BundleCommand: AsyncParsableCommand {
 
     /// Parses, runs, and turns any error into a message and the exit code `ExitCodes` assigns.
     static func main() async {
+        MallocArenas.limit()
         ScratchFolder.removeOnInterrupt()
         let command: ParsableCommand
         do {

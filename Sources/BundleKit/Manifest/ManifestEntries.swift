@@ -1,39 +1,29 @@
 /// The manifest's payload entries, packed, for verify and restore to keep for a whole payload.
 ///
 /// As `[ManifestEntry]` an entry costs about 450 bytes: a 170-byte struct and three to five
-/// heap strings. Here it is one 48-byte `Record`, its member's UTF-8 bytes (and a link's text)
-/// in one shared buffer, its digest as 32 raw bytes, and what most entries share (item, role,
-/// mode, encryption, owner and group) and the target's leading part (`${AppDir}`) as indexes
+/// heap strings. Here it is an 8-byte `Slot`, its digest as 32 raw bytes, and its own part
+/// (`PackedEntry`: numbers as LEB128, the member without the leading bytes it shares with an
+/// earlier member, a link's text) in one shared buffer; what most entries share (item, role,
+/// mode, encryption, owner and group) and the target's leading part (`${AppDir}`) are indexes
 /// into small tables of distinct values: the target keeps only that index and how many of
-/// the member's last bytes it ends with. About 140 bytes for a typical entry.
+/// the member's last bytes it ends with. About 75 bytes for a typical entry.
 ///
 /// It is a collection of `ManifestEntry`, each built when it is read; `member(at:)`,
 /// `isLink(at:)`, `size(at:)` and `digest(at:)` read one field without building the rest.
-/// Setting an element or replacing a range appends the new text and leaves the old bytes
-/// unused: fine for the edits tests and tools make, not meant for a loop over many entries.
+/// Setting an element or replacing a range appends the new bytes and leaves the old ones
+/// unused (an entry may share leading bytes with any earlier one, so nothing is removed):
+/// fine for the edits tests and tools make, not meant for a loop over many entries.
 public struct ManifestEntries: Sendable {
-    /// One entry's fixed part.
-    struct Record: Sendable {
-        var size: Int64
-        var mtime: Int64
-        /// Where the member's bytes start in `text`; a link's text follows them.
-        var textStart: UInt32
-        var memberLength: UInt32
-        /// `Record.noLink` when the entry is not a link.
-        var linkLength: UInt32
-        /// The target's leading bytes, an index into `heads`.
-        var targetHead: UInt32
-        /// Index into `shared`.
-        var shared: UInt32
-        /// Index into `digests` (32 bytes each) or, for a digest that is not 64 lowercase hex
-        /// digits (a link's empty one, an edited manifest's), into `otherDigests`.
+    /// Where one entry lies.
+    struct Slot: Sendable {
+        /// Where its `PackedEntry` starts in `packed`.
+        var offset: UInt32
+        /// Index into `digests` (32 bytes each) or, with `Slot.otherDigest` set, for a digest
+        /// that is not 64 lowercase hex digits (a link's empty one, an edited manifest's),
+        /// into `otherDigests`.
         var digest: UInt32
-        var nanoseconds: Int32
-        /// The target ends with this many of the member's last bytes.
-        var targetTail: UInt16
-        var digestIsHex: Bool
 
-        static let noLink = UInt32.max
+        static let otherDigest: UInt32 = 1 << 31
     }
 
     /// What many entries have in common.
@@ -48,34 +38,46 @@ public struct ManifestEntries: Sendable {
         var gid: UInt32?
     }
 
-    private var records: [Record] = []
-    private var text: [UInt8] = []
+    /// Members that share fewer leading bytes than this (or than their folder) with the last
+    /// member stored in full are stored in full themselves, and become the one the next
+    /// members share with.
+    static let shortestPrefix = 8
+
+    private var slots: [Slot] = []
+    private var packed: [UInt8] = []
     private var digests: [UInt8] = []
     private var otherDigests: [String] = []
     private var shared = InternTable<Shared>()
     private var heads = InternTable<[UInt8]>()
+    /// The last member stored in full: where its bytes start in `packed`, and how many.
+    private var base = (start: 0, count: 0)
 
     /// No entries.
     public init() {}
 
     /// The given entries, in their order.
     public init<S: Sequence>(_ entries: S) where S.Element == ManifestEntry {
-        records.reserveCapacity(entries.underestimatedCount)
-        for entry in entries { records.append(record(for: entry)) }
+        slots.reserveCapacity(entries.underestimatedCount)
+        for entry in entries { slots.append(slot(for: entry)) }
     }
 
-    /// Room for `count` entries without regrowing the record table.
+    /// Room for `count` entries without regrowing the slot table.
     public mutating func reserveCapacity(_ count: Int) {
         reserveCapacity(count, nameBytes: 0)
     }
 
     /// Room for `count` entries with hex digests and `nameBytes` of member and link names:
-    /// growing by doubling would hold the old and the new buffer at once, at the peak.
+    /// growing by doubling would hold the old and the new buffer at once, at the peak. (Room
+    /// never written is address space only, not memory.)
     mutating func reserveCapacity(_ count: Int, nameBytes: Int) {
-        records.reserveCapacity(count)
+        slots.reserveCapacity(count)
         digests.reserveCapacity(count * 32)
-        text.reserveCapacity(nameBytes)
+        packed.reserveCapacity(nameBytes + count * 16)
     }
+
+    /// Bytes of the shared buffer in use (what the entries take beside slots, digests and
+    /// the tables of distinct values).
+    var packedBytes: Int { packed.count }
 
     // MARK: - Single fields
 
@@ -86,9 +88,24 @@ public struct ManifestEntries: Sendable {
 
     /// Calls `body` with the UTF-8 bytes of the member at `position`.
     public func withMember<R>(at position: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let record = records[position]
-        return try text.withUnsafeBytes { bytes in
-            try body(UnsafeRawBufferPointer(rebasing: bytes[Int(record.textStart)..<Int(record.textStart) + Int(record.memberLength)]))
+        let offset = Int(slots[position].offset)
+        return try packed.withUnsafeBytes { bytes in
+            let entry = PackedEntry.read(bytes, at: offset)
+            return try Self.withMember(entry, at: offset, in: bytes, body)
+        }
+    }
+
+    /// Calls `body` with the member of `entry` (read at `offset` in `bytes`) in one piece.
+    private static func withMember<R>(
+        _ entry: PackedEntry, at offset: Int, in bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R
+    ) rethrows -> R {
+        let suffix = UnsafeRawBufferPointer(rebasing: bytes[entry.suffix])
+        guard entry.prefixLength > 0 else { return try body(suffix) }
+        let prefix = UnsafeRawBufferPointer(rebasing: bytes[(offset - entry.prefixDistance)..<(offset - entry.prefixDistance + entry.prefixLength)])
+        return try withUnsafeTemporaryAllocation(byteCount: prefix.count + suffix.count, alignment: 1) { whole in
+            whole.copyMemory(from: prefix)
+            UnsafeMutableRawBufferPointer(rebasing: whole[prefix.count...]).copyMemory(from: suffix)
+            return try body(UnsafeRawBufferPointer(whole))
         }
     }
 
@@ -99,78 +116,90 @@ public struct ManifestEntries: Sendable {
     }
 
     /// Whether the entry at `position` is a symbolic link.
-    public func isLink(at position: Int) -> Bool { records[position].linkLength != Record.noLink }
+    public func isLink(at position: Int) -> Bool {
+        packed.withUnsafeBytes { PackedEntry.read($0, at: Int(slots[position].offset)).link != nil }
+    }
 
     /// The stored size of the entry at `position`.
-    public func size(at position: Int) -> Int64 { records[position].size }
+    public func size(at position: Int) -> Int64 {
+        packed.withUnsafeBytes { PackedEntry.size($0, at: Int(slots[position].offset)) }
+    }
 
     /// The digest (lowercase hex) of the entry at `position`.
-    public func digest(at position: Int) -> String { digest(records[position]) }
+    public func digest(at position: Int) -> String { digest(slots[position]) }
 
     /// Records `hex` as the digest of the entry at `position`.
     public mutating func setDigest(_ hex: String, at position: Int) {
-        let (digest, isHex) = store(digest: hex)
-        records[position].digest = digest
-        records[position].digestIsHex = isHex
+        slots[position].digest = store(digest: hex)
     }
 
     // MARK: - Packing
 
-    private mutating func record(for entry: ManifestEntry) -> Record {
-        let start = text.count
-        text.append(contentsOf: entry.member.utf8)
-        let memberLength = text.count - start
-        var linkLength = Record.noLink
-        if let link = entry.link {
-            text.append(contentsOf: link.utf8)
-            linkLength = UInt32(text.count - start - memberLength)
-        }
-        precondition(text.count < Int(UInt32.max), "manifest entries hold more than 4 GiB of names")
-        // The longest common tail of member and target (at most UInt16.max bytes); the rest of the target is its head.
+    private mutating func slot(for entry: ManifestEntry) -> Slot {
+        let member = entry.member.utf8
         let target = Array(entry.target.utf8)
+        // The longest common tail of member and target; the rest of the target is its head.
         var tail = 0
-        let longest = Swift.min(target.count, memberLength, Int(UInt16.max))
-        text.withUnsafeBytes { bytes in
-            let member = bytes[start..<start + memberLength]
-            while tail < longest, member[member.endIndex - 1 - tail] == target[target.count - 1 - tail] {
-                tail += 1
+        var memberEnd = member.endIndex
+        while tail < target.count, memberEnd != member.startIndex {
+            member.formIndex(before: &memberEnd)
+            guard member[memberEnd] == target[target.count - 1 - tail] else { break }
+            tail += 1
+        }
+        // The leading bytes shared with the last member stored in full.
+        var prefix = 0
+        packed.withUnsafeBytes { bytes in
+            let full = bytes[base.start..<base.start + base.count]
+            for (a, b) in zip(full, member) {
+                guard a == b else { break }
+                prefix += 1
             }
         }
-        let (digest, isHex) = store(digest: entry.sha256)
-        let attributes = Shared(
-            item: entry.item, role: entry.role, mode: entry.mode, encrypted: entry.encrypted, owner: entry.owner, group: entry.group,
-            uid: entry.uid, gid: entry.gid)
-        return Record(
-            size: entry.size, mtime: entry.mtime, textStart: UInt32(start), memberLength: UInt32(memberLength), linkLength: linkLength,
-            targetHead: heads.index(of: Array(target[..<(target.count - tail)])), shared: shared.index(of: attributes), digest: digest,
-            nanoseconds: entry.mtimeNanoseconds, targetTail: UInt16(tail), digestIsHex: isHex)
+        // A member of another folder than that member is stored in full, for the next
+        // members of its folder to share their folder and more with.
+        var folder = 0
+        for (index, byte) in member.enumerated() where byte == UInt8(ascii: "/") { folder = index + 1 }
+        if prefix < Swift.max(Self.shortestPrefix, folder) { prefix = 0 }
+        let offset = packed.count
+        let start = PackedEntry.append(
+            size: entry.size, mtime: entry.mtime, nanoseconds: entry.mtimeNanoseconds,
+            shared: shared.index(
+                of: Shared(
+                    item: entry.item, role: entry.role, mode: entry.mode, encrypted: entry.encrypted, owner: entry.owner, group: entry.group,
+                    uid: entry.uid, gid: entry.gid)),
+            targetHead: heads.index(of: Array(target[..<(target.count - tail)])), targetTail: tail,
+            member: member, prefixLength: prefix, prefixDistance: offset - base.start, link: entry.link?.utf8, to: &packed)
+        precondition(packed.count < Int(UInt32.max), "manifest entries hold more than 4 GiB of names")
+        if prefix == 0 { base = (start, member.count) }
+        return Slot(offset: UInt32(offset), digest: store(digest: entry.sha256))
     }
 
-    private mutating func store(digest hex: String) -> (index: UInt32, isHex: Bool) {
+    private mutating func store(digest hex: String) -> UInt32 {
         if let raw = Hex.sha256Bytes(hex) {
             digests.append(contentsOf: raw)
-            return (UInt32(digests.count / 32 - 1), true)
+            return UInt32(digests.count / 32 - 1)
         }
         otherDigests.append(hex)
-        return (UInt32(otherDigests.count - 1), false)
+        return UInt32(otherDigests.count - 1) | Slot.otherDigest
     }
 
-    private func entry(_ record: Record) -> ManifestEntry {
-        let attributes = shared[record.shared]
-        let start = Int(record.textStart), memberEnd = start + Int(record.memberLength)
-        let head = heads[record.targetHead]
-        let (member, target, link) = text.withUnsafeBytes { bytes -> (String, String, String?) in
-            let member = bytes[start..<memberEnd]
-            var target = head
-            target.append(contentsOf: member[(memberEnd - Int(record.targetTail))...])
-            let link = record.linkLength == Record.noLink
-                ? nil : String(decoding: bytes[memberEnd..<memberEnd + Int(record.linkLength)], as: UTF8.self)
-            return (String(decoding: member, as: UTF8.self), String(decoding: target, as: UTF8.self), link)
+    private func entry(_ slot: Slot) -> ManifestEntry {
+        let offset = Int(slot.offset)
+        let (packed, member, target, link) = self.packed.withUnsafeBytes { bytes -> (PackedEntry, String, String, String?) in
+            let packed = PackedEntry.read(bytes, at: offset)
+            var target = heads[packed.targetHead]
+            let member = Self.withMember(packed, at: offset, in: bytes) { member -> String in
+                target.append(contentsOf: member[(member.count - packed.targetTail)...])
+                return String(decoding: member, as: UTF8.self)
+            }
+            let link = packed.link.map { String(decoding: bytes[$0], as: UTF8.self) }
+            return (packed, member, String(decoding: target, as: UTF8.self), link)
         }
+        let attributes = shared[packed.shared]
         var entry = ManifestEntry(
-            member: member, target: target, item: attributes.item, role: attributes.role, size: record.size, permissions: 0,
-            mtime: record.mtime, mtimeNanoseconds: record.nanoseconds, sha256: "", encrypted: attributes.encrypted, link: link)
-        entry.sha256 = digest(record)
+            member: member, target: target, item: attributes.item, role: attributes.role, size: packed.size, permissions: 0,
+            mtime: packed.mtime, mtimeNanoseconds: packed.nanoseconds, sha256: "", encrypted: attributes.encrypted, link: link)
+        entry.sha256 = digest(slot)
         entry.mode = attributes.mode
         entry.owner = attributes.owner
         entry.group = attributes.group
@@ -179,9 +208,10 @@ public struct ManifestEntries: Sendable {
         return entry
     }
 
-    private func digest(_ record: Record) -> String {
-        guard record.digestIsHex else { return otherDigests[Int(record.digest)] }
-        return digests.withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0[Int(record.digest) * 32..<Int(record.digest) * 32 + 32])) }
+    private func digest(_ slot: Slot) -> String {
+        guard slot.digest & Slot.otherDigest == 0 else { return otherDigests[Int(slot.digest & ~Slot.otherDigest)] }
+        let start = Int(slot.digest) * 32
+        return digests.withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0[start..<start + 32])) }
     }
 }
 
@@ -190,22 +220,26 @@ extension ManifestEntries: RandomAccessCollection, MutableCollection, RangeRepla
     public typealias Index = Int
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { records.count }
+    public var endIndex: Int { slots.count }
 
     public subscript(position: Int) -> ManifestEntry {
-        get { entry(records[position]) }
-        set { records[position] = record(for: newValue) }
+        get { entry(slots[position]) }
+        set { slots[position] = slot(for: newValue) }
     }
 
     public mutating func replaceSubrange<C: Collection>(_ subrange: Range<Int>, with newElements: C) where C.Element == ManifestEntry {
-        var added: [Record] = []
+        var added: [Slot] = []
         added.reserveCapacity(newElements.count)
-        for entry in newElements { added.append(record(for: entry)) }
-        records.replaceSubrange(subrange, with: added)
+        for entry in newElements { added.append(slot(for: entry)) }
+        slots.replaceSubrange(subrange, with: added)
+    }
+
+    public mutating func append(_ entry: ManifestEntry) {
+        slots.append(slot(for: entry))
     }
 
     public mutating func swapAt(_ i: Int, _ j: Int) {
-        records.swapAt(i, j)
+        slots.swapAt(i, j)
     }
 }
 

@@ -50,13 +50,13 @@ extension Restorer {
         var checked = Set<String>()
         let rewritten = plan.rewrites.filter { $0.value != nil }.map(\.hostPath)
         let others = rewritten + plan.removals + plan.emptiedFolders + plan.folders.filter { !$0.exists }.map(\.hostPath)
-        let paths = [[HostPath.join(stateDirectory, "staging")].lazy.map { $0 }, plan.files.lazy.map(\.hostPath), others.lazy.map { $0 }].joined()
-        for path in paths {
-            guard checked.insert(HostPath.parent(path)).inserted else { continue }
+        // One path at a time (an array literal of the three would hold every file's path).
+        func check(_ path: String) throws {
+            guard checked.insert(HostPath.parent(path)).inserted else { return }
             let error: FileSystemError
             do {
                 try Access.requireCreatable(path)
-                continue
+                return
             } catch let thrown {
                 error = thrown
             }
@@ -65,6 +65,9 @@ extension Restorer {
                 reason: "\(folder): this user (uid \(Accounts.effectiveUser)) cannot write there (\(errno)), and the restore writes \(path).",
                 fix: "Run the restore as root (sudo), or as a user who may write there.")
         }
+        try check(HostPath.join(stateDirectory, "staging"))
+        for file in plan.files { try check(file.hostPath) }
+        for path in others { try check(path) }
     }
 
     /// The checks that need the bundle's contents or the services, run after verification and

@@ -118,6 +118,7 @@ public struct Restorer {
         // Verify compared the targets with the source's variables; `--var` may have made two
         // folders one here.
         var collisions = PathCollisions(os: options.os)
+        collisions.reserveCapacity(entries.count)
         var links: [RestorePlan.Files.Record] = []
         for rank in 0..<entries.count {
             let position = order.position(ofRank: rank)
