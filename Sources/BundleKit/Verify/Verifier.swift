@@ -34,7 +34,9 @@ public struct Verifier {
     /// file cannot be opened (`FileSystemError`) or the sink fails.
     public func run(sink: PayloadSink? = nil) throws -> VerifyReport {
         let reading = try open()
-        _ = reading.readFront()
+        // Without a sink nothing is handed on, so the front's self-consistency checks may run
+        // beside the payload (`DeferredProblems`); the report is the same.
+        _ = reading.readFront(deferringChecks: sink == nil)
         return try reading.streamPayload(into: sink)
     }
 
@@ -74,11 +76,14 @@ public struct Verifier {
         let index: MemberIndex
         /// By entry position: whether a member of that name is expected in the payload.
         let expected: [Bool]
+        /// The front's checks still running, when they were deferred.
+        var deferred: DeferredProblems?
     }
 
     /// Reads and checks the front into `report`; nil when reading on is pointless or unsafe
     /// (a header member missing, a manifest that does not parse, a limit exceeded).
-    func readFront(_ reader: PaxReader, into report: inout VerifyReport) -> PayloadExpectation? {
+    /// `deferChecks` leaves `ManifestConsistency` running on its own thread (`deferred`).
+    func readFront(_ reader: PaxReader, into report: inout VerifyReport, deferChecks: Bool = false) -> PayloadExpectation? {
         var header: BundleHeader.Members
         do {
             header = try BundleHeader.Members.read(
@@ -167,10 +172,15 @@ public struct Verifier {
             report.problems.append(exceeded)
             return nil
         }
-        report.problems += ManifestConsistency.problems(in: manifest)
+        var deferred: DeferredProblems?
+        if deferChecks {
+            deferred = DeferredProblems(at: report.problems.count) { ManifestConsistency.problems(in: manifest) }
+        } else {
+            report.problems += ManifestConsistency.problems(in: manifest)
+        }
         var checked = manifest
         let expected = crossCheck(&checked, listing, index, into: &report)
-        return PayloadExpectation(manifest: checked, index: index, expected: expected)
+        return PayloadExpectation(manifest: checked, index: index, expected: expected, deferred: deferred)
     }
 
     /// The first limit the manifest's declarations exceed, if any.
@@ -202,7 +212,7 @@ public struct Verifier {
         for position in entries.indices {
             let member = entries.member(at: position)
             do {
-                _ = try PathMapper.memberComponents(member)
+                try PathMapper.checkMember(member)
             } catch {
                 report.problems.append(.invalidMemberPath(member: member))
                 continue
