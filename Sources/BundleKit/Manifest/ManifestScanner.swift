@@ -131,17 +131,18 @@ struct ManifestScanner {
     }
 
     /// The entry key that starts here and its position in `Key.allCases`, or nil for a key this
-    /// build does not know; `name` spells it (for messages). Compared as bytes, unless escaped.
-    private mutating func entryKey() throws(Failure) -> (key: Key, position: Int, name: () -> String)? {
+    /// build does not know; `name` is where its text lies, or its text when it had escapes
+    /// (for a message). Compared as bytes unless escaped: no string is built for it.
+    private mutating func entryKey() throws(Failure) -> (key: Key, position: Int, name: Range<Int>, decoded: String?)? {
         let body = try stringBody()
         let raw = UnsafeRawBufferPointer(rebasing: bytes[body.range])
         guard body.escaped else {
             try checkUTF8(raw, body)
-            return Key.matching(raw).map { found in (found.0, found.1, { String(decoding: raw, as: UTF8.self) }) }
+            return Key.matching(raw).map { found in (found.0, found.1, body.range, nil) }
         }
         let name = try decodeEscaped(body)
         guard let key = Key(rawValue: name) else { return nil }
-        return (key, Key.allCases.firstIndex(of: key)!, { name })
+        return (key, Key.allCases.firstIndex(of: key)!, body.range, name)
     }
 
     private mutating func entry(index: Int) throws(Failure) -> ManifestEntry {
@@ -155,9 +156,12 @@ struct ManifestScanner {
                 let found = try entryKey()
                 try expect(UInt8(ascii: ":"))
                 try skipWhitespace()
-                if let (key, position, name) = found {
+                if let (key, position, range, decoded) = found {
                     let bit: UInt16 = 1 << position
-                    guard seen & bit == 0 else { throw fail("entries[\(index)] has the key '\(name())' twice") }
+                    guard seen & bit == 0 else {
+                        let name = decoded ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+                        throw fail("entries[\(index)] has the key '\(name)' twice")
+                    }
                     seen |= bit
                     switch key {
                     case .member: member = try string()

@@ -9,17 +9,16 @@ import Foundation
 /// report comes out the same, problem for problem and in the same order. Restore, which plans
 /// from the front before it reads the payload, waits for them as before.
 final class DeferredProblems: @unchecked Sendable {
-    /// Where in the report's problems they belong.
-    let index: Int
+    /// Where in the report's problems they belong (set once the checks before them are done).
+    var index = 0
     /// Written once by the checking thread before `done` is signalled; read after.
     private var problems: [VerifyProblem] = []
     private let done = DispatchSemaphore(value: 0)
     private var finished = false
 
-    /// Starts `check` now, its problems to go at `index`.
-    init(at index: Int, _ check: @escaping @Sendable () -> [VerifyProblem]) {
-        self.index = index
-        Thread.detachNewThread { [self] in
+    /// Starts `check` now.
+    init(_ check: @escaping @Sendable () -> [VerifyProblem]) {
+        DispatchQueue.global().async { [self] in
             problems = check()
             done.signal()
         }

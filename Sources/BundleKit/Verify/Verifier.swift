@@ -132,6 +132,15 @@ public struct Verifier {
             Result { () throws(ManifestError) in try Manifest.decode(bytes, maximumDepth: limits.maximumManifestDepth, release: release) }
         }
         header.manifest = HeaderMemberBytes(Data())
+        // The manifest's self-consistency checks need nothing else: they start now, on a
+        // second core, while this one reads SHA256SUMS (their problems keep their place).
+        let limitProblem = (try? decoded.get()).flatMap(checkLimits)
+        let consistency = (try? decoded.get()).flatMap { manifest in
+            limitProblem == nil ? DeferredProblems { ManifestConsistency.problems(in: manifest) } : nil
+        }
+        // Waited for on every way out, unless handed on to the payload stage.
+        var handedOn = false
+        defer { if !handedOn { consistency?.discard() } }
         // SHA256SUMS is read against the manifest's entries, line by line, and let go.
         let entries = (try? decoded.get())?.entries ?? []
         let index = MemberIndex(entries)
@@ -167,20 +176,17 @@ public struct Verifier {
         if let found = report.trustedComment, found != manifest.trustedComment {
             report.problems.append(.trustedCommentMismatch(expected: manifest.trustedComment, found: found))
         }
-        if let exceeded = checkLimits(manifest) {
+        if let exceeded = limitProblem {
             // Reading on could mean terabytes: stop here, with the one problem that says why.
             report.problems.append(exceeded)
             return nil
         }
-        var deferred: DeferredProblems?
-        if deferChecks {
-            deferred = DeferredProblems(at: report.problems.count) { ManifestConsistency.problems(in: manifest) }
-        } else {
-            report.problems += ManifestConsistency.problems(in: manifest)
-        }
+        consistency?.index = report.problems.count
+        if !deferChecks { consistency?.merge(into: &report) }
         var checked = manifest
         let expected = crossCheck(&checked, listing, index, into: &report)
-        return PayloadExpectation(manifest: checked, index: index, expected: expected, deferred: deferred)
+        handedOn = deferChecks
+        return PayloadExpectation(manifest: checked, index: index, expected: expected, deferred: deferChecks ? consistency : nil)
     }
 
     /// The first limit the manifest's declarations exceed, if any.
