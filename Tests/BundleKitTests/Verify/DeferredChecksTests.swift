@@ -5,12 +5,11 @@ import TestSupport
 
 @testable import BundleKit
 
-/// The front reads SHA256SUMS on a second thread while it checks the manifest against itself
-/// (`FrontTask`); a bundle with problems of every stage (a signed lie, a tampered member, an
-/// extra one) reports them all, in the order the stages find them, and `run()` reports exactly
-/// what the two stages called one after the other report.
-@Suite("front read on two threads")
-struct FrontTaskTests {
+/// `Verifier.run()` lets the manifest's self-consistency checks run beside the payload
+/// (`DeferredProblems`); its report must be the one the two stages give when they run one
+/// after the other: the same problems, in the same order.
+@Suite("front checks beside the payload")
+struct DeferredChecksTests {
     @Test("a signed lie, a tampered member and an extra one: run() reports exactly what the staged read reports")
     func sameReport() throws {
         let tree = try SourceTree()
