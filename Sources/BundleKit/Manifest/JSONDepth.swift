@@ -9,29 +9,38 @@ enum JSONDepth {
     }
 
     /// True when `bytes` nest more than `limit` deep; `release` is told now and then how far the scan got.
+    ///
+    /// One pass over every byte of a manifest that may be tens of MB: the bytes are read
+    /// through a typed pointer, 64 KiB between calls to `release`, and a string's body is
+    /// skipped in an inner loop that looks only for `"` and `\`.
     static func exceeds(_ bytes: UnsafeRawBufferPointer, limit: Int, release: (Int) -> Void = { _ in }) -> Bool {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        let count = bytes.count
         var depth = 0
         var inString = false
-        var escaped = false
-        for (offset, byte) in bytes.enumerated() {
-            if offset & 0xFFFF == 0 { release(offset) }
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+        var offset = 0
+        while offset < count {
+            release(offset)
+            let end = Swift.min(count, offset + 0x10000)
+            while offset < end {
+                let byte = base[offset]
+                offset += 1
+                if inString {
+                    if byte == UInt8(ascii: "\\") {
+                        offset += 1  // the escaped byte, whatever it is (it may lie past `end`)
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = false
+                    }
+                    continue
                 }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > limit { return true }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    if depth > limit { return true }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                default: break
+                }
             }
         }
         return false

@@ -30,8 +30,8 @@ struct ManifestScanner {
         var entryCount = 0
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var position = 0
+    let bytes: UnsafeRawBufferPointer
+    var position = 0
     /// Told now and then how far the scan got (`HeaderMemberBytes` lets go of what lies behind).
     private let release: (Int) -> Void
 
@@ -117,6 +117,32 @@ struct ManifestScanner {
 
     private enum Key: String, CaseIterable {
         case member, target, item, role, size, mode, mtime, mtimeNanoseconds, sha256, encrypted, link, owner, group, uid, gid
+
+        /// Each key's name as bytes, in `allCases` order (the bit it sets in `seen`).
+        static let names: [[UInt8]] = allCases.map { Array($0.rawValue.utf8) }
+
+        /// The key whose name is `raw` (a string body without escapes), and its position.
+        static func matching(_ raw: UnsafeRawBufferPointer) -> (Key, Int)? {
+            for (position, name) in names.enumerated() where name.count == raw.count && name.elementsEqual(raw) {
+                return (allCases[position], position)
+            }
+            return nil
+        }
+    }
+
+    /// The entry key that starts here and its position in `Key.allCases`, or nil for a key this
+    /// build does not know; `name` is where its text lies, or its text when it had escapes
+    /// (for a message). Compared as bytes unless escaped: no string is built for it.
+    private mutating func entryKey() throws(Failure) -> (key: Key, position: Int, name: Range<Int>, decoded: String?)? {
+        let body = try stringBody()
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[body.range])
+        guard body.escaped else {
+            try checkUTF8(raw, body)
+            return Key.matching(raw).map { found in (found.0, found.1, body.range, nil) }
+        }
+        let name = try decodeEscaped(body)
+        guard let key = Key(rawValue: name) else { return nil }
+        return (key, Key.allCases.firstIndex(of: key)!, body.range, name)
     }
 
     private mutating func entry(index: Int) throws(Failure) -> ManifestEntry {
@@ -127,12 +153,15 @@ struct ManifestScanner {
         try expect(UInt8(ascii: "{"))
         if try peek() != UInt8(ascii: "}") {
             while true {
-                let name = try string()
+                let found = try entryKey()
                 try expect(UInt8(ascii: ":"))
                 try skipWhitespace()
-                if let key = Key(rawValue: name) {
-                    let bit: UInt16 = 1 << Key.allCases.firstIndex(of: key)!
-                    guard seen & bit == 0 else { throw fail("entries[\(index)] has the key '\(name)' twice") }
+                if let (key, position, range, decoded) = found {
+                    let bit: UInt16 = 1 << position
+                    guard seen & bit == 0 else {
+                        let name = decoded ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+                        throw fail("entries[\(index)] has the key '\(name)' twice")
+                    }
                     seen |= bit
                     switch key {
                     case .member: member = try string()
@@ -170,10 +199,9 @@ struct ManifestScanner {
         }
         var entry = ManifestEntry(
             member: try required(member, .member), target: try required(target, .target), item: try required(item, .item),
-            role: parsedRole, size: try required(size, .size), permissions: 0, mtime: try required(mtime, .mtime),
+            role: parsedRole, size: try required(size, .size), mode: try required(mode, .mode), mtime: try required(mtime, .mtime),
             mtimeNanoseconds: parsedNanoseconds, sha256: try required(sha256, .sha256), encrypted: try required(encrypted, .encrypted),
             link: link)
-        entry.mode = try required(mode, .mode)
         entry.owner = owner
         entry.group = group
         func id(_ value: Int64?, _ key: Key) throws(Failure) -> UInt32? {
@@ -185,165 +213,25 @@ struct ManifestScanner {
         entry.gid = try id(gid, .gid)
         return entry
     }
+}
 
-    // MARK: - Values
-
-    /// After a member or element: true at the closing bracket (consumed), false after a comma.
-    private mutating func separator(closing: UInt8) throws(Failure) -> Bool {
-        switch try peek() {
-        case UInt8(ascii: ","):
-            position += 1
-            return false
-        case closing:
-            position += 1
-            return true
-        default:
-            throw fail("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
-        }
-    }
-
-    /// Skips one value of any kind, checking its syntax.
-    private mutating func skipValue() throws(Failure) {
-        switch try peek() {
-        case UInt8(ascii: "\""):
-            _ = try string()
-        case UInt8(ascii: "{"):
-            position += 1
-            if try peek() == UInt8(ascii: "}") {
-                position += 1
-                return
-            }
-            while true {
-                _ = try string()
-                try expect(UInt8(ascii: ":"))
-                try skipValue()
-                if try separator(closing: UInt8(ascii: "}")) { return }
-            }
-        case UInt8(ascii: "["):
-            position += 1
-            if try peek() == UInt8(ascii: "]") {
-                position += 1
-                return
-            }
-            while true {
-                try skipValue()
-                if try separator(closing: UInt8(ascii: "]")) { return }
-            }
-        case UInt8(ascii: "t"): guard try literal("true") else { throw fail("expected a value") }
-        case UInt8(ascii: "f"): guard try literal("false") else { throw fail("expected a value") }
-        case UInt8(ascii: "n"): guard try literal("null") else { throw fail("expected a value") }
-        default: try skipNumber()
-        }
-    }
-
-    /// Consumes `word` if it is next; false (nothing consumed) if not.
-    private mutating func literal(_ word: StaticString) throws(Failure) -> Bool {
-        try skipWhitespace()
-        let count = word.utf8CodeUnitCount
-        guard position + count <= bytes.count else { return false }
-        for i in 0..<count where bytes[position + i] != word.utf8Start[i] { return false }
-        position += count
-        return true
-    }
-
-    private mutating func boolean() throws(Failure) -> Bool {
-        if try literal("true") { return true }
-        if try literal("false") { return false }
-        throw fail("expected true or false")
-    }
-
-    /// A JSON number that is an integer (no fraction, no exponent) and fits in 64 bits.
-    private mutating func integer() throws(Failure) -> Int64 {
-        try skipWhitespace()
-        let start = position
-        do {
-            try skipNumber()
-        } catch {
-            throw fail("expected a whole number that fits in 64 bits", at: start)
-        }
-        let text = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-        guard !text.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
-            let value = Int64(String(decoding: text, as: UTF8.self))
-        else {
-            position = start
-            throw fail("expected a whole number that fits in 64 bits")
-        }
-        return value
-    }
-
-    /// RFC 8259's number grammar.
-    private mutating func skipNumber() throws(Failure) {
-        try skipWhitespace()
-        func digits() -> Int {
-            let from = position
-            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
-            return position - from
-        }
-        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
-        let leading = position
-        guard digits() > 0 else { throw fail("expected a value") }
-        if bytes[leading] == UInt8(ascii: "0"), position - leading > 1 { throw fail("a number has a leading zero") }
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            guard digits() > 0 else { throw fail("a number has no digits after '.'") }
-        }
-        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-            position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard digits() > 0 else { throw fail("a number has no digits in its exponent") }
-        }
-    }
-
-    /// A string value, unescaped and checked to be UTF-8.
-    private mutating func string() throws(Failure) -> String {
-        try expect(UInt8(ascii: "\""))
-        let start = position
-        var escaped = false
-        while true {
-            guard position < bytes.count else { throw fail("a string is not closed") }
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") { break }
-            if byte < 0x20 { throw fail("a string holds a raw control character") }
-            if byte == UInt8(ascii: "\\") {
-                escaped = true
-                position += 1
-                guard position < bytes.count else { throw fail("a string is not closed") }
-            }
-            position += 1
-        }
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-        position += 1
-        if !escaped {
-            guard let text = String(validating: raw, as: UTF8.self) else { throw fail("a string is not UTF-8", at: start) }
-            return text
-        }
-        return try JSONStringDecoder.decode(raw) { at, reason throws(Failure) in throw Failure(offset: start + at, reason: reason) }
-    }
-
-    // MARK: - Bytes
-
-    private mutating func skipWhitespace() throws(Failure) {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x09, 0x0a, 0x0d: position += 1
-            default: return
-            }
-        }
-    }
-
-    /// The next byte after whitespace, not consumed.
-    private mutating func peek() throws(Failure) -> UInt8 {
-        try skipWhitespace()
-        guard position < bytes.count else { throw fail("the text ends early") }
-        return bytes[position]
-    }
-
-    private mutating func expect(_ byte: UInt8) throws(Failure) {
-        guard try peek() == byte else { throw fail("expected '\(Character(Unicode.Scalar(byte)))'") }
-        position += 1
-    }
-
-    private func fail(_ reason: String, at offset: Int? = nil) -> Failure {
-        Failure(offset: offset ?? position, reason: reason)
+extension ManifestEntry {
+    /// An entry as the manifest spells it, `mode` as written (the public initializer spells
+    /// permission bits, which a decoded entry would only overwrite).
+    init(
+        member: String, target: String, item: String, role: Role, size: Int64, mode: String,
+        mtime: Int64, mtimeNanoseconds: Int32, sha256: String, encrypted: Bool, link: String?
+    ) {
+        self.member = member
+        self.target = target
+        self.item = item
+        self.role = role
+        self.size = size
+        self.mode = mode
+        self.mtime = mtime
+        self.mtimeNanoseconds = mtimeNanoseconds
+        self.sha256 = sha256
+        self.encrypted = encrypted
+        self.link = link
     }
 }

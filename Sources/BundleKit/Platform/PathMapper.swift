@@ -51,6 +51,7 @@ public struct PathMapper: Sendable, Equatable {
 
     /// Where `resolved` lives on this machine.
     public func hostPath(for resolved: String) throws(PathError) -> String {
+        if let path = try asciiHostPath(for: resolved) { return path }
         let parts = try components(of: resolved)
         let joined = (root == "/" ? "" : root) + "/" + parts.joined(separator: "/")
         if joined.utf8.count > Self.maximumPathLength { throw .tooLong(path: joined) }

@@ -117,6 +117,12 @@ enum Template {
     }
 
     static func parse(_ template: String, context: String) throws -> [Part] {
+        if let parts = try parseASCII(template, context: context) { return parts }
+        return try parseCharacters(template, context: context)
+    }
+
+    /// `parse(_:context:)` for any text, character by character.
+    static func parseCharacters(_ template: String, context: String) throws -> [Part] {
         var parts: [Part] = []
         var literal = ""
         var index = template.startIndex

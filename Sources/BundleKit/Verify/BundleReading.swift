@@ -46,8 +46,15 @@ public final class BundleReading {
     /// The first stage: reads and checks the signed front. The report's manifest is to be
     /// trusted only when it has no problems. Reading it again returns the same report.
     public func readFront() -> VerifyReport {
+        readFront(deferringChecks: false)
+    }
+
+    /// `readFront()`, leaving the front's self-consistency checks running beside the payload
+    /// when `deferringChecks`: the report it returns then lacks their problems until
+    /// `streamPayload(into:)` puts them in place. Only for a payload read without a sink.
+    func readFront(deferringChecks: Bool) -> VerifyReport {
         guard case .opened = stage, let reader else { return report }
-        stage = .frontRead(verifier.readFront(reader, into: &report))
+        stage = .frontRead(verifier.readFront(reader, into: &report, deferChecks: deferringChecks))
         return report
     }
 
@@ -60,6 +67,13 @@ public final class BundleReading {
         stage = .done
         defer { close() }
         guard let expectation, let reader else { return report }
+        if let deferred = expectation.deferred {
+            precondition(sink == nil, "the front's checks were deferred, so the payload may not reach a sink")
+            defer { deferred.discard() }
+            try verifier.streamPayload(reader, expectation, sink: nil, total: total, into: &report)
+            deferred.merge(into: &report)
+            return report
+        }
         try verifier.streamPayload(reader, expectation, sink: report.problems.isEmpty ? sink : nil, total: total, into: &report)
         return report
     }

@@ -34,7 +34,9 @@ public struct Verifier {
     /// file cannot be opened (`FileSystemError`) or the sink fails.
     public func run(sink: PayloadSink? = nil) throws -> VerifyReport {
         let reading = try open()
-        _ = reading.readFront()
+        // Without a sink nothing is handed on, so the front's self-consistency checks may run
+        // beside the payload (`DeferredProblems`); the report is the same.
+        _ = reading.readFront(deferringChecks: sink == nil)
         return try reading.streamPayload(into: sink)
     }
 
@@ -74,11 +76,14 @@ public struct Verifier {
         let index: MemberIndex
         /// By entry position: whether a member of that name is expected in the payload.
         let expected: [Bool]
+        /// The front's checks still running, when they were deferred.
+        var deferred: DeferredProblems?
     }
 
     /// Reads and checks the front into `report`; nil when reading on is pointless or unsafe
     /// (a header member missing, a manifest that does not parse, a limit exceeded).
-    func readFront(_ reader: PaxReader, into report: inout VerifyReport) -> PayloadExpectation? {
+    /// `deferChecks` leaves `ManifestConsistency` running on its own thread (`deferred`).
+    func readFront(_ reader: PaxReader, into report: inout VerifyReport, deferChecks: Bool = false) -> PayloadExpectation? {
         var header: BundleHeader.Members
         do {
             header = try BundleHeader.Members.read(
@@ -128,6 +133,15 @@ public struct Verifier {
             Result { () throws(ManifestError) in try Manifest.decode(bytes, maximumDepth: limits.maximumManifestDepth, release: release) }
         }
         header.manifest = HeaderMemberBytes(Data())
+        // The manifest's self-consistency checks need nothing else: they start now, on a
+        // second core, while this one reads SHA256SUMS (their problems keep their place).
+        let limitProblem = (try? decoded.get()).flatMap(checkLimits)
+        let consistency = (try? decoded.get()).flatMap { manifest in
+            limitProblem == nil ? DeferredProblems { ManifestConsistency.problems(in: manifest) } : nil
+        }
+        // Waited for on every way out, unless handed on to the payload stage.
+        var handedOn = false
+        defer { if !handedOn { consistency?.discard() } }
         // SHA256SUMS is read against the manifest's entries, line by line, and let go.
         let entries = (try? decoded.get())?.entries ?? []
         let index = MemberIndex(entries)
@@ -163,15 +177,17 @@ public struct Verifier {
         if let found = report.trustedComment, found != manifest.trustedComment {
             report.problems.append(.trustedCommentMismatch(expected: manifest.trustedComment, found: found))
         }
-        if let exceeded = checkLimits(manifest) {
+        if let exceeded = limitProblem {
             // Reading on could mean terabytes: stop here, with the one problem that says why.
             report.problems.append(exceeded)
             return nil
         }
-        report.problems += ManifestConsistency.problems(in: manifest)
+        consistency?.index = report.problems.count
+        if !deferChecks { consistency?.merge(into: &report) }
         var checked = manifest
         let expected = crossCheck(&checked, listing, index, into: &report)
-        return PayloadExpectation(manifest: checked, index: index, expected: expected)
+        handedOn = deferChecks
+        return PayloadExpectation(manifest: checked, index: index, expected: expected, deferred: deferChecks ? consistency : nil)
     }
 
     /// The first limit the manifest's declarations exceed, if any.
@@ -203,7 +219,7 @@ public struct Verifier {
         for position in entries.indices {
             let member = entries.member(at: position)
             do {
-                _ = try PathMapper.memberComponents(member)
+                try PathMapper.checkMember(member)
             } catch {
                 report.problems.append(.invalidMemberPath(member: member))
                 continue

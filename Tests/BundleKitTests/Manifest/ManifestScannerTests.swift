@@ -103,6 +103,51 @@ struct ManifestScannerTests {
         #expect(!(Diagnosis.cause(of: error) is ManifestError))
     }
 
+    @Test("whole numbers at the edges of 64 bits read as JSONDecoder reads them; one past is refused")
+    func integerEdges() throws {
+        for (text, value) in [("9223372036854775807", Int64.max), ("-9223372036854775808", Int64.min), ("-0", 0), ("0", 0)] {
+            let data = Self.manifest(entries: [Self.entry().replacingOccurrences(of: "\"mtime\": 1700000000", with: "\"mtime\": \(text)")])
+            let scanned = try Manifest.decode(data)
+            #expect(scanned.entries[0].mtime == value)
+            #expect(scanned == (try Self.reference(data)))
+        }
+        for text in ["9223372036854775808", "-9223372036854775809", "1E2", "-1.0"] {
+            let data = Self.manifest(entries: [Self.entry().replacingOccurrences(of: "\"mtime\": 1700000000", with: "\"mtime\": \(text)")])
+            #expect {
+                try Manifest.decode(data)
+            } throws: { error in
+                guard case ManifestError.malformedManifest(let reason, _) = error else { return false }
+                return reason.contains("whole number")
+            }
+        }
+    }
+
+    @Test("an escaped key is the key it spells; one given twice is named as it decodes")
+    func escapedKeys() throws {
+        let data = Self.manifest(entries: [Self.entry().replacingOccurrences(of: "\"size\"", with: #""s\u0069ze""#)])
+        #expect(try Manifest.decode(data) == (try Self.reference(data)))
+        let twice = Self.manifest(entries: [Self.entry(add: #", "\u0073ize": 13"#)])
+        #expect {
+            try Manifest.decode(twice)
+        } throws: { error in
+            guard case ManifestError.malformedManifest(let reason, _) = error else { return false }
+            return reason.contains("the key 'size' twice")
+        }
+    }
+
+    @Test("a skipped value that is not UTF-8 is refused as a read one is")
+    func skippedNotUTF8() {
+        var data = Self.manifest(entries: [Self.entry(add: #", "future": "XX""#)])
+        let at = data.range(of: Data("XX".utf8))!
+        data.replaceSubrange(at, with: [0xED, 0xA0, 0x80])  // a surrogate, encoded
+        #expect {
+            try Manifest.decode(data)
+        } throws: { error in
+            guard case ManifestError.malformedManifest(let text, _) = error else { return false }
+            return text.contains("not UTF-8")
+        }
+    }
+
     @Test("a member name that is not UTF-8 is refused, not replaced")
     func notUTF8() {
         var data = Self.manifest(entries: [Self.entry(#""files/i/XX""#)])
