@@ -47,6 +47,8 @@ struct ProgressCLITests {
             #expect(!shown.isEmpty, "\(arguments): no '\(phase):' line in \(result.errors)")
             for line in shown { #expect(line.range(of: pattern, options: .regularExpression) != nil, "\(line)") }
             #expect(shown.last?.contains("(100%)") == true, "\(arguments): \(shown)")
+            // Once: verify reads the last compressed byte before it has checked the last members.
+            #expect(shown.filter { $0.contains("(100%)") }.count == 1, "\(arguments): \(shown)")
         }
         let id = try #require(try run(["snapshot", "list", "--store", "store"]).output.split(separator: " ").first.map(String.init))
         let restore = try run(["snapshot", "restore", id, "--store", "store", "--root", "snapshot-target"])

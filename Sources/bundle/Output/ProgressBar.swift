@@ -35,6 +35,9 @@ final class ProgressBar: @unchecked Sendable {
     private var lastCompleted: Int64 = 0
     private var lastPlain = Date.distantPast
     private var plainLines = 0
+    /// Whether the phase's 100% line was shown: later events of the phase (verify's members
+    /// still checked after the last compressed byte was read) show nothing more.
+    private var finishShown = false
     private var loggedPhase: String?
     private var loggedItem: String?
     private var loggedCompleted: Int64 = 0
@@ -67,21 +70,25 @@ final class ProgressBar: @unchecked Sendable {
                 meter = ProgressMeter(phase: phase, started: now)
                 lastPlain = now
                 plainLines = 0
+                finishShown = false
             }
             lastCompleted = completed
             guard let meter else { return }
             let finished = completed >= total
+            guard !(finished && finishShown) else { return }
             if style == .plain {
                 // The first line after `interval`, then one per `interval`; the last one only
                 // when the phase printed before (a quick phase says nothing).
                 guard now.timeIntervalSince(lastPlain) >= interval || (finished && plainLines > 0) else { return }
                 lastPlain = now
                 plainLines += 1
+                finishShown = finished
                 Terminal.err(meter.line(completed: completed, total: total, at: now))
                 return
             }
             guard now.timeIntervalSince(lastDraw) >= 0.1 || finished else { return }
             lastDraw = now
+            finishShown = finished
             let fraction = total > 0 ? min(1, Double(completed) / Double(total)) : 0
             let width = 20
             let filled = Int(fraction * Double(width))
