@@ -33,16 +33,10 @@ extension Template {
             }
             let nameStart = bytes.index(after: next)
             guard let close = bytes[nameStart...].firstIndex(of: UInt8(ascii: "}")) else {
-                throw ProfileError.invalidTemplate(
-                    template: template, context: context,
-                    reason: "'${' is not closed by '}'; write '$$' for a literal '$'")
+                throw unclosedReference(template, context: context)
             }
             let name = template[nameStart..<close]
-            guard isValidName(name) else {
-                throw ProfileError.invalidTemplate(
-                    template: template, context: context,
-                    reason: "'${\(name)}' is not a variable reference; names start with a letter or '_' and have only letters, digits and '_'")
-            }
+            guard isValidName(name) else { throw invalidReference(name, in: template, context: context) }
             if !literal.isEmpty { parts.append(.literal(literal)) }
             literal = ""
             parts.append(.variable(String(name)))

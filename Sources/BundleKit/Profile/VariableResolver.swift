@@ -121,6 +121,18 @@ enum Template {
         return try parseCharacters(template, context: context)
     }
 
+    /// A `${` without its `}`.
+    static func unclosedReference(_ template: String, context: String) -> ProfileError {
+        .invalidTemplate(template: template, context: context, reason: "'${' is not closed by '}'; write '$$' for a literal '$'")
+    }
+
+    /// `${name}` with a name that is not one.
+    static func invalidReference(_ name: Substring, in template: String, context: String) -> ProfileError {
+        .invalidTemplate(
+            template: template, context: context,
+            reason: "'${\(name)}' is not a variable reference; names start with a letter or '_' and have only letters, digits and '_'")
+    }
+
     /// `parse(_:context:)` for any text, character by character.
     static func parseCharacters(_ template: String, context: String) throws -> [Part] {
         var parts: [Part] = []
@@ -141,16 +153,10 @@ enum Template {
             }
             let nameStart = template.index(after: next)
             guard let close = template[nameStart...].firstIndex(of: "}") else {
-                throw ProfileError.invalidTemplate(
-                    template: template, context: context,
-                    reason: "'${' is not closed by '}'; write '$$' for a literal '$'")
+                throw unclosedReference(template, context: context)
             }
             let name = template[nameStart..<close]
-            guard isValidName(name) else {
-                throw ProfileError.invalidTemplate(
-                    template: template, context: context,
-                    reason: "'${\(name)}' is not a variable reference; names start with a letter or '_' and have only letters, digits and '_'")
-            }
+            guard isValidName(name) else { throw invalidReference(name, in: template, context: context) }
             if !literal.isEmpty { parts.append(.literal(literal)) }
             literal = ""
             parts.append(.variable(String(name)))
