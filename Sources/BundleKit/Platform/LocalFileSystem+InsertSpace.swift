@@ -26,9 +26,6 @@ extension LocalFileSystem {
 
     #if os(Linux)
         /// `fallocate`, looked up at run time: the C library declares it only for GNU sources.
-        private static let fallocateFunction: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {
-            guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "fallocate") else { return nil }
-            return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
-        }()
+        private static let fallocateFunction = CFunction.named("fallocate", as: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
     #endif
 }

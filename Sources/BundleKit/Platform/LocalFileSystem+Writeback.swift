@@ -23,9 +23,7 @@ extension LocalFileSystem {
 
     #if os(Linux)
         /// `sync_file_range`, looked up at run time: the C library declares it only for GNU sources.
-        private static let syncFileRangeFunction: (@convention(c) (Int32, off_t, off_t, UInt32) -> Int32)? = {
-            guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "sync_file_range") else { return nil }
-            return unsafeBitCast(symbol, to: (@convention(c) (Int32, off_t, off_t, UInt32) -> Int32).self)
-        }()
+        private static let syncFileRangeFunction = CFunction.named(
+            "sync_file_range", as: (@convention(c) (Int32, off_t, off_t, UInt32) -> Int32).self)
     #endif
 }

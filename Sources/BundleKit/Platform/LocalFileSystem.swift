@@ -106,10 +106,7 @@ enum LocalFileSystem {
         guard syncfs(fd) == 0 else { throw .cannotWrite(path: path, errno: Errno(rawValue: errno)) }
     }
 
-    private static let syncfsFunction: (@convention(c) (Int32) -> Int32)? = {
-        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "syncfs") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
-    }()
+    private static let syncfsFunction = CFunction.named("syncfs", as: (@convention(c) (Int32) -> Int32).self)
 
     static func setPermissions(_ descriptor: FileDescriptor, _ permissions: FilePermissions, path: String) throws(FileSystemError) {
         guard fchmod(descriptor.rawValue, mode_t(permissions.rawValue)) == 0 else {
