@@ -39,6 +39,8 @@ public struct FilePermissions: RawRepresentable, Hashable, Sendable, Expressible
     public static let setIDBits: FilePermissions = 0o6000
     /// Setuid (0o4000), which a folder never keeps.
     public static let setUserID: FilePermissions = 0o4000
+    /// Read for the owner (0o400): what a file must have for its owner, when not root, to read it.
+    static let ownerReads: FilePermissions = 0o400
 
     /// The mode bits of `mode` (the file type bits dropped).
     public init(mode: UInt32) {

@@ -114,6 +114,18 @@ enum LocalFileSystem {
         }
     }
 
+    /// Gives an open file the owner and group (nil: unchanged) it does not have yet; a file
+    /// that has them already is left alone (`chown` would clear its set-ID bits for nothing).
+    static func setOwner(_ descriptor: FileDescriptor, owner: UInt32?, group: UInt32?, path: String) throws(FileSystemError) {
+        guard owner != nil || group != nil else { return }
+        let status = try FileStatus.of(descriptor: descriptor, path: path)
+        guard owner.map({ $0 != status.owner }) == true || group.map({ $0 != status.group }) == true else { return }
+        let uid = owner.map { uid_t($0) } ?? uid_t.max, gid = group.map { gid_t($0) } ?? gid_t.max
+        guard fchown(descriptor.rawValue, uid, gid) == 0 else {
+            throw .cannotWrite(path: path, errno: Errno(rawValue: errno))
+        }
+    }
+
     static func setModificationTime(_ descriptor: FileDescriptor, seconds: Int64, nanoseconds: Int32, path: String) throws(FileSystemError) {
         var times = [
             timespec(tv_sec: time_t(seconds), tv_nsec: Int(nanoseconds)),  // atime: same as mtime

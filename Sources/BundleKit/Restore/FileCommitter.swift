@@ -32,7 +32,9 @@ final class FileCommitter {
         folders = OpenFolders(root: root)
     }
 
-    func commit(_ staged: String, to file: RestorePlan.File) throws {
+    /// Commits `staged` (a file of `StagingSink`) as `file`; `ownerAndModeSet`: staging gave
+    /// it its owner and mode already (`StagedMetadata`), else they are given here, by name.
+    func commit(_ staged: String, to file: RestorePlan.File, ownerAndModeSet: Bool = false) throws {
         // Every folder from the root down is opened without following symlinks (DirectoryHandle),
         // so nothing planted in the target, before or during the restore, can redirect the write.
         let (folder, name, madeIn) = try folders.parent(of: file.hostPath)
@@ -45,7 +47,9 @@ final class FileCommitter {
         guard let stagingFolder = staging?.handle else { throw FileSystemError.cannotRead(path: staged, errno: .noSuchFileOrDirectory) }
         // Owner first (a change of owner clears set-group-ID), then the mode, while the file is
         // still private in staging: it appears at its target already as it should be.
-        try stagingFolder.setOwnerAndMode(of: stagedName, permissions: FilePermissions(rawValue: file.permissions), owner: file.owner, group: file.group)
+        if !ownerAndModeSet {
+            try stagingFolder.setOwnerAndMode(of: stagedName, permissions: FilePermissions(rawValue: file.permissions), owner: file.owner, group: file.group)
+        }
         if try !folder.rename(stagedName, in: stagingFolder, to: name) {
             try copyAcross(staged, to: name, in: folder, file: file)
             LocalFileSystem.remove(staged)

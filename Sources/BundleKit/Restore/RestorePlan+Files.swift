@@ -34,6 +34,8 @@ extension RestorePlan {
             let mapper: PathMapper
             var records: [Record] = []
             var owners: [Owners] = []
+            /// How many records, at the end, are links (`Restorer.plan` puts them last).
+            var linkCount = 0
         }
 
         private enum Storage: Sendable {
@@ -79,6 +81,28 @@ extension RestorePlan {
                 return File(
                     entry: entry, resolved: resolved, hostPath: host, permissions: UInt32(record.permissions), replaces: record.replaces,
                     owner: owners.owner, group: owners.group, entryPosition: Int(record.entry))
+            }
+        }
+
+        /// The entry position, mode, owner and group of the file at `position`, without
+        /// resolving its host path (what staging needs of each file, `StagedMetadata`).
+        func ownerAndMode(at position: Int) -> (entry: Int?, permissions: UInt32, owner: UInt32?, group: UInt32?) {
+            switch storage {
+            case .listed(let files):
+                let file = files[position]
+                return (file.entryPosition, file.permissions, file.owner, file.group)
+            case .packed(let packed):
+                let record = packed.records[position]
+                let owners = packed.owners[Int(record.owner)]
+                return (Int(record.entry), UInt32(record.permissions), owners.owner, owners.group)
+            }
+        }
+
+        /// How many of the files have bytes (are not links): the ones staging writes.
+        var withBytesCount: Int {
+            switch storage {
+            case .listed(let files): return files.filter { $0.entry.link == nil }.count
+            case .packed(let packed): return packed.records.count - packed.linkCount
             }
         }
 

@@ -112,7 +112,7 @@ struct RestoreTransaction {
                 if let link = file.entry.link {
                     try committer.link(link, to: file)
                 } else {
-                    try committer.commit(try stagedPath(file), to: file)
+                    try committer.commit(try stagedPath(file), to: file, ownerAndModeSet: staged.ownerAndModeSet)
                 }
                 CrashPoint.reached("wrote \(file.hostPath)")
                 report.writtenCount += 1

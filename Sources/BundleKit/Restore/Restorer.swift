@@ -35,7 +35,7 @@ public struct Restorer {
         let plan = try preflight(manifest)
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
-            let discard = StagingSink(folder: nil, unlock: options.unlock) { _ in .ownerOnly }
+            let discard = StagingSink(folder: nil, unlock: options.unlock)
             discard.keySources = options.unlockSources
             let rewritten = Set(plan.rewrites.filter { $0.value != nil }.map(\.hostPath))
             discard.retain = Set(plan.files.filter { rewritten.contains($0.hostPath) }.map(\.entry.member) + plan.bundledChecks.map(\.member))
@@ -57,8 +57,10 @@ public struct Restorer {
         }
         let staging = try ScratchFolder(in: stateDirectory, label: "staging")
         defer { staging.remove() }
-        // Staged files stay private (0600, in a 0700 folder); each gets its mode and owner as it is committed.
-        let sink = StagingSink(folder: staging.path, staging: StagedFiles(manifest: manifest, order: plan.memberOrder), unlock: options.unlock) { _ in .ownerOnly }
+        // Staged files stay private (in a 0700 folder) and get their owner and mode there.
+        let sink = StagingSink(
+            folder: staging.path, staging: StagedFiles(manifest: manifest, order: plan.memberOrder), unlock: options.unlock,
+            metadata: StagedMetadata(plan: plan.files))
         sink.keySources = options.unlockSources
         let verification: VerifyReport
         do {
@@ -120,6 +122,8 @@ public struct Restorer {
         var collisions = PathCollisions(os: options.os)
         collisions.reserveCapacity(entries.count)
         var links: [RestorePlan.Files.Record] = []
+        // Nothing is made while planning: a missing folder is asked about once, not per file in it.
+        var probe = FileStatusProbe()
         for rank in 0..<entries.count {
             let position = order.position(ofRank: rank)
             let entry = entries[position]
@@ -134,7 +138,7 @@ public struct Restorer {
             }
             let resolved = try targets.resolved(entry)
             let host = try targets.mapper.hostPath(for: resolved)
-            let existing = try FileStatus.of(host)
+            let existing = try probe.status(of: host)
             // A link member may replace an old link (certbot's live/ on a re-restore); a file never
             // replaces a link, which would mean writing wherever it points.
             if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
@@ -154,6 +158,7 @@ public struct Restorer {
             if entry.link != nil { links.append(files.records.removeLast()) }
         }
         files.records += links
+        files.linkCount = links.count
         if let (first, second) = collisions.collisions(path: { (try? targets.hostPath(entries[$0])) ?? "" }).first {
             throw RestoreError.duplicateTarget(path: try targets.hostPath(entries[second]), members: [entries[first].member, entries[second].member])
         }
@@ -162,7 +167,7 @@ public struct Restorer {
         plan.memberOrder = order
         for record in manifest.folders ?? [] {
             let host = try targets.mapper.hostPath(for: try VariableResolver.expand(record.target, with: variables, context: "folder \(record.target)"))
-            let existing = try FileStatus.of(host)
+            let existing = try probe.status(of: host)
             if let existing, existing.kind != .directory { throw RestoreError.targetNotAFile(path: host, member: "folder \(record.target)") }
             var folder = RestorePlan.Folder(
                 hostPath: host, permissions: PermissionPolicy.folder(record, sourceOS: manifest.source.os).rawValue,

@@ -58,8 +58,11 @@ struct Safeguard {
         defer { if !spooled { spool.abandon() } }
         // A file of the plan gets a new file renamed over it (its old inode may become the
         // object); a file only rewritten is written in place.
+        // Services are stopped and nothing is made until the files are written: a missing folder
+        // is asked about once, not per file in it.
+        var probe = FileStatusProbe()
         func touch(_ path: String, renamedOver: Bool) throws {
-            guard let status = try FileStatus.of(path), status.kind == .regular || status.kind == .symlink else {
+            guard let status = try probe.status(of: path), status.kind == .regular || status.kind == .symlink else {
                 try spool.append(.init(path: path))
                 return
             }

@@ -3,7 +3,8 @@ import Foundation
 import SystemPackage
 
 /// Writes each verified member into the staging folder as `NNNNNN` (0600), decrypting age
-/// members on the way, with its final mode and time already set, so committing is a rename.
+/// members on the way, with its final time, owner and mode already set (`StagedMetadata`), so
+/// committing is a rename.
 /// The data is not synced file by file: `syncAll` makes all of it durable at once before the
 /// first rename. Without a folder it only decrypts and discards: what a dry run uses to prove
 /// the identity opens every secret.
@@ -19,7 +20,8 @@ final class StagingSink: PayloadSink {
     private var current: (descriptor: FileDescriptor, path: String)?
     private var decryptor: AgeDecryptor?
     private let unlock: AgeUnlock?
-    private let permissions: (ManifestEntry) -> FilePermissions
+    /// The owner and mode of each planned file; nil: every staged file stays 0600.
+    private var metadata: StagedMetadata?
     /// Members to keep in memory as well when there is no folder (`kept`): the files a dry
     /// run's rewrites are checked against. Config files, so small.
     var retain: Set<String> = []
@@ -29,12 +31,12 @@ final class StagingSink: PayloadSink {
     var keySources: [String] = []
     private var member = ""
 
-    init(folder: String?, staging files: StagedFiles = StagedFiles(), unlock: AgeUnlock?, permissions: @escaping (ManifestEntry) -> FilePermissions) {
+    init(folder: String?, staging files: StagedFiles = StagedFiles(), unlock: AgeUnlock?, metadata: StagedMetadata? = nil) {
         self.folder = folder
         staged = files
         staged.folder = folder ?? ""
         self.unlock = unlock
-        self.permissions = permissions
+        self.metadata = metadata
     }
 
     func begin(_ entry: ManifestEntry) throws {
@@ -98,9 +100,14 @@ final class StagingSink: PayloadSink {
         }
         guard let (descriptor, path) = file else { return }
         defer { try? descriptor.close() }
-        try LocalFileSystem.setPermissions(descriptor, permissions(entry), path: path)
+        let position = staged.add(entry.member)
+        // Owner first (a change of owner clears set-group-ID), then the mode.
+        if let position, let value = metadata?.next(forEntry: position) {
+            try LocalFileSystem.setOwner(descriptor, owner: value.owner, group: value.group, path: path)
+            try LocalFileSystem.setPermissions(descriptor, value.permissions, path: path)
+        }
+        staged.ownerAndModeSet = metadata?.isComplete ?? false
         try LocalFileSystem.setModificationTime(descriptor, seconds: entry.mtime, nanoseconds: entry.mtimeNanoseconds, path: path)
-        staged.add(entry.member)
     }
 
     /// `NNNNNN`: the number, zero-padded to six digits (without `String(format:)`, which is slow).
@@ -140,6 +147,8 @@ struct StagedFiles {
     fileprivate(set) var folder = ""
     /// How many members are staged.
     private(set) var count = 0
+    /// Whether every staged file that is planned has its owner and mode already (`StagedMetadata`).
+    fileprivate(set) var ownerAndModeSet = false
     /// The rank (in member order) the next staged member should have.
     private var cursor = 0
     /// The ranks of the links passed so far, ascending.
@@ -155,20 +164,24 @@ struct StagedFiles {
         self.order = order
     }
 
-    fileprivate mutating func add(_ member: String) {
+    /// Counts `member` staged; returns its entry's position in the manifest (nil: no
+    /// manifest, or not the member expected next).
+    fileprivate mutating func add(_ member: String) -> Int? {
         count += 1
-        guard let manifest else { return }
+        guard let manifest else { return nil }
         let entries = manifest.entries
         while cursor < entries.count {
-            let entry = entries[order.position(ofRank: cursor)]
+            let position = order.position(ofRank: cursor)
+            let entry = entries[position]
             cursor += 1
             if entry.link == nil {
                 if entry.member != member { misaligned = true }
-                return
+                return misaligned ? nil : position
             }
             linkRanks.append(Int32(cursor - 1))
         }
         misaligned = true
+        return nil
     }
 
     /// Where the entry at `position` in the manifest was staged, if it was.

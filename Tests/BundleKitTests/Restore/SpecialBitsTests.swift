@@ -96,6 +96,25 @@ struct SpecialBitsTests {
         #expect(warnings.all.isEmpty, "\(warnings.all)")
     }
 
+    @Test("a kept setuid file of another owner lands with both: the owner is given before the mode, in staging",
+          .enabled(if: getuid() == 0, "owners can only be given as root"))
+    func keptWithOwner() throws {
+        for name in ["tool", "group-tool"] {
+            guard Glibc.chown(tree.root.path("opt/test/Templates/bin/\(name)").path, 65534, 65534) == 0 else { throw CocoaError(.fileWriteNoPermission) }
+        }
+        // chown clears the set-ID bits: set them again on the source.
+        try Self.chmod(tree.root.path("opt/test/Templates/bin/tool"), 0o4755)
+        try Self.chmod(tree.root.path("opt/test/Templates/bin/group-tool"), 0o2750)
+        let bundle = try capture(keep: true)
+        _ = try Restorer(options: tree.restoreOptions(bundle, root: target.url)).run()
+        for (name, mode) in [("tool", UInt32(0o4755)), ("group-tool", 0o2750)] {
+            var status = stat()
+            #expect(lstat(target.path("opt/test/Templates/bin/\(name)").path, &status) == 0)
+            #expect(UInt32(status.st_mode) & 0o7777 == mode, "\(name)")
+            #expect(status.st_uid == 65534 && status.st_gid == 65534, "\(name)")
+        }
+    }
+
     @Test("folders keep their setgid and sticky bits: a folder comes back with its captured mode")
     func folders() throws {
         try Self.chmod(tree.root.path("opt/test/Templates"), 0o3775)
