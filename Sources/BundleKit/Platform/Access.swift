@@ -17,10 +17,10 @@ enum Access {
     /// Throws `cannotWrite` naming that folder when this user may not create entries in it
     /// (write and search permission), or when it is on a read-only file system.
     static func requireCreatable(_ path: String) throws(FileSystemError) {
-        var folder = (path as NSString).deletingLastPathComponent
+        var folder = HostPath.parent(path)
         while true {
             if try FileStatus.ofFollowing(folder.isEmpty ? "/" : folder) != nil { break }
-            let parent = (folder as NSString).deletingLastPathComponent
+            let parent = HostPath.parent(folder)
             if parent == folder || parent.isEmpty { folder = "/"; break }
             folder = parent
         }

@@ -21,7 +21,7 @@ enum FreeSpace {
                 let (bytes, overflow) = Int64(clamping: UInt64(info.f_bavail)).multipliedReportingOverflow(by: Int64(clamping: UInt64(info.f_frsize)))
                 return (status.device, overflow ? .max : bytes)
             }
-            let parent = (current as NSString).deletingLastPathComponent
+            let parent = HostPath.parent(current)
             if parent == current || parent.isEmpty { throw .cannotRead(path: path, errno: .noSuchFileOrDirectory) }
             current = parent
         }
@@ -50,7 +50,7 @@ enum FreeSpace {
             if let known = folders[folder] {
                 target = known
             } else {
-                target = try available(at: (file.path as NSString).deletingLastPathComponent)
+                target = try available(at: HostPath.parent(file.path))
                 folders[folder] = target
             }
             if target.device != stagingSpace.device { add(target.device, file.path, target.bytes, file.size) }

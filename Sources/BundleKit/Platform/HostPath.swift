@@ -52,6 +52,11 @@ public enum HostPath {
     /// The folder holding `path` (`/a/b` → `/a`, `/a` → `/`, `b` → empty), by text: the
     /// answers `NSString.deletingLastPathComponent` gives on POSIX.
     public static func parent(_ path: String) -> String {
+        let (isTidy, last) = lastSeparator(path)
+        if isTidy {
+            guard let last else { return "" }
+            return String(decoding: path.utf8.prefix(last == 0 ? 1 : last), as: UTF8.self)
+        }
         let tidy = tidied(path)
         guard let last = tidy.lastIndex(where: isSeparator) else { return "" }
         return last == tidy.startIndex ? String(tidy[...last]) : String(tidy[..<last])
@@ -59,6 +64,11 @@ public enum HostPath {
 
     /// The last component of `path` (`/a/b` → `b`); a root or an empty path is returned as is.
     public static func lastComponent(_ path: String) -> String {
+        let (isTidy, last) = lastSeparator(path)
+        if isTidy {
+            guard let last, path.utf8.count > 1 else { return path }
+            return String(decoding: path.utf8.dropFirst(last + 1), as: UTF8.self)
+        }
         let tidy = tidied(path)
         guard let last = tidy.lastIndex(where: isSeparator), tidy.count > 1 else { return tidy }
         return String(tidy[tidy.index(after: last)...])

@@ -155,7 +155,7 @@ enum LocalFileSystem {
         body: (FileDescriptor, String) throws -> Void
     ) throws {
         func folder(of path: String) -> String {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = HostPath.parent(path)
             return folder.isEmpty ? "." : folder
         }
         let destination = try DirectoryHandle.open(root: folder(of: path))
@@ -177,7 +177,7 @@ enum LocalFileSystem {
                 break
             }
             missing.append(current)
-            current = (current as NSString).deletingLastPathComponent
+            current = HostPath.parent(current)
         }
         for folder in missing.reversed() {
             if mkdir(folder, mode_t(permissions.rawValue)) != 0 && errno != EEXIST {
@@ -320,10 +320,10 @@ extension LocalFileSystem {
     /// paths, it inspects each folder once, not once per file.
     static func missingFolders(above path: String, seen: inout Set<String>) throws -> [String] {
         var missing: [String] = []
-        var current = (path as NSString).deletingLastPathComponent
+        var current = HostPath.parent(path)
         while !current.isEmpty, current != "/", seen.insert(current).inserted, try FileStatus.of(current) == nil {
             missing.append(current)
-            current = (current as NSString).deletingLastPathComponent
+            current = HostPath.parent(current)
         }
         return missing.reversed()
     }

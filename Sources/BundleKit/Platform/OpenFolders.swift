@@ -57,7 +57,7 @@ final class OpenFolders {
         let folder: DirectoryHandle
         if relative.isEmpty {
             // The root itself is the caller's choice: made as given, opened following links.
-            madeIn += try LocalFileSystem.makeDirectories(root).map { ($0 as NSString).deletingLastPathComponent }
+            madeIn += try LocalFileSystem.makeDirectories(root).map { HostPath.parent($0) }
             folder = try DirectoryHandle.open(root: root)
         } else {
             let slash = relative.lastIndex(of: "/")

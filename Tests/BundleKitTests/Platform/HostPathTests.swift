@@ -16,6 +16,29 @@ struct HostPathTests {
         #expect(HostPath.lastComponent(path) == last)
     }
 
+    @Test("parent and last component of paths read on their bytes: non-ASCII names, one character, doubled and trailing separators")
+    func parentAndLastOnBytes() {
+        let names = ["é", "日本語", "🔐key", "a b", "x", "café.conf", "ü"]
+        var paths = ["/", "", "é", "/é", "é/"]
+        for first in names {
+            paths.append("/" + first)
+            for second in names {
+                paths += ["/\(first)/\(second)", "\(first)/\(second)", "/opt/\(first)/\(second).conf", "/\(first)//\(second)", "/\(first)/\(second)/"]
+            }
+        }
+        // Expected by components (NSString's own answer crashes on some of these names in
+        // swift-corelibs-foundation: String._startOfLastPathComponent traps on "/é").
+        for path in paths {
+            let components = path.split(separator: "/").map(String.init)
+            let absolute = path.hasPrefix("/")
+            let last = components.last ?? (absolute ? "/" : "")
+            let above = components.dropLast().joined(separator: "/")
+            let parent = absolute ? "/" + above : above
+            #expect(HostPath.parent(path) == (path.isEmpty ? "" : parent), "\(path)")
+            #expect(HostPath.lastComponent(path) == last, "\(path)")
+        }
+    }
+
     @Test("parent and last component of plain paths")
     func plainParts() {
         #expect(HostPath.parent("/s/state/journal") == "/s/state" && HostPath.lastComponent("/s/state/journal") == "journal")
