@@ -98,7 +98,7 @@ struct CrashSweepTests {
         #expect(before.nodes["opt/app/data/a.txt"]?.owner == 65534, "the owner is part of what must come back")
         #expect(before.nodes["opt/app/data/gone"]?.owner == 65534 && before.nodes["opt/app/data/gone"]?.mode == 0o750)
         for expected in ["journal stop-services", "stopped AppService", "safeguarded", "safeguard durable", "journal remove-unlisted",
-                         "removed ", "journal write-files", "wrote ", "imported ", "rewrote ", "ran ", "started AppWorker", "journal removed"] {
+                         "removed ", "journal write-files", "moved ", "wrote ", "imported ", "rewrote ", "ran ", "started AppWorker", "journal removed"] {
             #expect(points.contains { $0.hasPrefix(expected) }, "no crash point '\(expected)' in \(points)")
         }
         for (index, label) in points.enumerated() {

@@ -301,7 +301,7 @@ final class DirectoryHandle {
     }
 
     /// One name, never a path: no `/`, not `.` or `..`, no NUL, not empty, not too long.
-    private static func checkName(_ name: String, in folder: String) throws(PathError) {
+    static func checkName(_ name: String, in folder: String) throws(PathError) {
         if name.isEmpty || name == "." || name == ".." || name.contains("/") { throw .climbs(path: join(folder, name)) }
         if name.utf8.contains(0) { throw .invalidCharacters(path: join(folder, name)) }
         if name.utf8.count > PathMapper.maximumNameLength { throw .tooLong(path: join(folder, name)) }

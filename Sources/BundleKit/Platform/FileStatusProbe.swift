@@ -18,6 +18,19 @@ struct FileStatusProbe {
         return try FileStatus.of(path)
     }
 
+    /// The outermost folder above `path` that is missing, whose own parent is there: the one
+    /// folder a restore would make first on the way to `path`; nil when `path`'s folder is there.
+    mutating func outermostMissingFolder(above path: String) throws(FileSystemError) -> String? {
+        var folder = HostPath.parent(path)
+        guard !folder.isEmpty, folder != path, try !isPresent(folder) else { return nil }
+        while true {
+            let parent = HostPath.parent(folder)
+            if parent.isEmpty || parent == folder { return folder }
+            if try isPresent(parent) { return folder }
+            folder = parent
+        }
+    }
+
     /// Whether anything is at `folder`: a path inside a folder that `lstat` cannot find can
     /// not be found either (the same lookup fails on the way, with ENOENT or ENOTDIR).
     private mutating func isPresent(_ folder: String) throws(FileSystemError) -> Bool {

@@ -59,6 +59,20 @@ final class FileCommitter {
         unsynced.formUnion(madeIn)
     }
 
+    /// Puts the staged tree `staged` in place as the folder `hostPath` with one rename, if
+    /// nothing is there yet (`StagingLayout`); returns false, changing nothing, when something
+    /// is (made since the plan) or the two are on different file systems: its files are then
+    /// committed one by one. The tree's contents were made durable with the rest of staging;
+    /// the new entry in the parent folder is synced by `syncFolders`.
+    func moveTree(_ staged: String, to hostPath: String) throws -> Bool {
+        let (folder, name, madeIn) = try folders.parent(of: hostPath)
+        unsynced.formUnion(madeIn)
+        let source = try DirectoryHandle.open(root: HostPath.parent(staged))
+        guard try folder.moveFolder(HostPath.lastComponent(staged), in: source, to: name) else { return false }
+        unsynced.insert(folder.path)
+        return true
+    }
+
     /// Makes `folder` when it is missing (mode 0700 until `applyMetadata` gives it its own).
     func makeFolder(_ folder: RestorePlan.Folder) throws {
         let (handle, madeIn) = try folders.folder(at: folder.hostPath)

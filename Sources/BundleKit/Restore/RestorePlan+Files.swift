@@ -98,6 +98,16 @@ extension RestorePlan {
             }
         }
 
+        /// The host path of the manifest entry at `position`, resolved as the plan resolved
+        /// its files; nil for an entry without a target (an import's input) or a plan not made
+        /// from a manifest.
+        func hostPath(ofEntry position: Int) -> String? {
+            guard case .packed(let packed) = storage else { return nil }
+            let entry = packed.manifest.entries[position]
+            guard !entry.target.isEmpty else { return nil }
+            return try? packed.mapper.hostPath(for: try VariableResolver.expand(entry.target, with: packed.variables, context: entry.member))
+        }
+
         /// How many of the files have bytes (are not links): the ones staging writes.
         var withBytesCount: Int {
             switch storage {

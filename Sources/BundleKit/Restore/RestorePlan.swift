@@ -153,6 +153,10 @@ public struct RestorePlan: Sendable, Equatable {
     public var commandTrust = CommandTrust.noCommands
     /// The order of the manifest's payload members, as staging numbers them.
     var memberOrder = MemberOrder.identity
+    /// The outermost folders missing on this machine that files with bytes go into, each
+    /// staged whole and put in place with one rename (`StagingLayout`); the state folder is
+    /// never inside one.
+    var stagedTrees: [String] = []
 
     /// A file whose set-user-ID or set-group-ID bits the bundle has but restore does not apply.
     public struct DroppedSpecialBits: Sendable, Equatable, Encodable {

@@ -100,6 +100,17 @@ struct RestoreTransaction {
             try removeUnlisted(journal, into: &report)
             return ("done", "\(report.removed.count) file(s) removed (kept in \(journal.safeguard)), \(report.removedFolders.count) empty folder(s) removed")
         case .writeFiles:
+            // A folder missing when planned whose files were staged whole goes into place first,
+            // with one rename (`StagingLayout`); a tree not moved has its files committed one by
+            // one below, like any other. Staging gave them their owner and mode, or none moves.
+            var moved = Set<Int>(), inMovedTrees = 0
+            if staged.ownerAndModeSet {
+                for (number, tree) in staged.layout.trees.enumerated()
+                where try committer.moveTree(HostPath.join(staged.folder, StagingLayout.treeFolder(number)), to: tree) {
+                    moved.insert(number)
+                    CrashPoint.reached("moved \(tree)")
+                }
+            }
             for folder in plan.folders where !folder.exists {
                 try committer.makeFolder(folder)
                 CrashPoint.reached("made folder \(folder.hostPath)")
@@ -111,6 +122,8 @@ struct RestoreTransaction {
             for file in plan.files {
                 if let link = file.entry.link {
                     try committer.link(link, to: file)
+                } else if !moved.isEmpty, let (tree, _) = staged.layout.tree(containing: file.hostPath), moved.contains(tree) {
+                    inMovedTrees += 1  // in place with its tree
                 } else {
                     try committer.commit(try stagedPath(file), to: file, ownerAndModeSet: staged.ownerAndModeSet)
                 }
@@ -125,7 +138,8 @@ struct RestoreTransaction {
                 try committer.applyMetadata(folder)
                 CrashPoint.reached("folder metadata \(folder.hostPath)")
             }
-            return ("done", "\(plan.files.count) file(s), \(plan.folders.count) folder(s)")
+            let whole = moved.isEmpty ? "" : "; \(inMovedTrees) of the files in \(moved.count) new folder(s) put in place whole"
+            return ("done", "\(plan.files.count) file(s), \(plan.folders.count) folder(s)\(whole)")
         case .imports:
             for item in plan.imports {
                 let input = try stagedPath(item.entry)

@@ -59,7 +59,7 @@ public struct Restorer {
         defer { staging.remove() }
         // Staged files stay private (in a 0700 folder) and get their owner and mode there.
         let sink = StagingSink(
-            folder: staging.path, staging: StagedFiles(manifest: manifest, order: plan.memberOrder), unlock: options.unlock,
+            folder: staging.path, staging: StagedFiles(manifest: manifest, order: plan.memberOrder, layout: Self.layout(of: plan)), unlock: options.unlock,
             metadata: StagedMetadata(plan: plan.files))
         sink.keySources = options.unlockSources
         let verification: VerifyReport
@@ -88,6 +88,12 @@ public struct Restorer {
             onEvent: onEvent)
         try transaction.run(into: &report)
         return report
+    }
+
+    /// Where `plan`'s files are staged: whole trees for the folders it makes (`StagingLayout`).
+    static func layout(of plan: RestorePlan) -> StagingLayout {
+        let files = plan.files
+        return StagingLayout(trees: plan.stagedTrees) { files.hostPath(ofEntry: $0) }
     }
 
     /// The service backend the restore uses.
@@ -124,6 +130,8 @@ public struct Restorer {
         var links: [RestorePlan.Files.Record] = []
         // Nothing is made while planning: a missing folder is asked about once, not per file in it.
         var probe = FileStatusProbe()
+        var trees: [String] = [], treeSet = Set<String>()
+        let stateDirectory = Host.stateDirectory(root: options.root, os: options.os)
         for rank in 0..<entries.count {
             let position = order.position(ofRank: rank)
             let entry = entries[position]
@@ -139,6 +147,10 @@ public struct Restorer {
             let resolved = try targets.resolved(entry)
             let host = try targets.mapper.hostPath(for: resolved)
             let existing = try probe.status(of: host)
+            if existing == nil, entry.link == nil, let tree = try probe.outermostMissingFolder(above: host),
+                !HostPath.isInside(stateDirectory, folder: tree), treeSet.insert(tree).inserted {
+                trees.append(tree)
+            }
             // A link member may replace an old link (certbot's live/ on a re-restore); a file never
             // replaces a link, which would mean writing wherever it points.
             if let existing, existing.kind != .regular && !(entry.link != nil && existing.kind == .symlink) {
@@ -165,6 +177,7 @@ public struct Restorer {
         var plan = RestorePlan(files: .init(packed: files), imports: imports, variables: variables, checklist: manifest.checklist)
         plan.profileID = profile.id
         plan.memberOrder = order
+        plan.stagedTrees = trees
         for record in manifest.folders ?? [] {
             let host = try targets.mapper.hostPath(for: try VariableResolver.expand(record.target, with: variables, context: "folder \(record.target)"))
             let existing = try probe.status(of: host)

@@ -18,6 +18,10 @@ final class StagingSink: PayloadSink {
     /// a path per file is ~60 bytes more for each of 50,000 files).
     private(set) var staged: StagedFiles
     private var current: (descriptor: FileDescriptor, path: String)?
+    /// The manifest position of the member being staged (nil: none known).
+    private var position: Int?
+    /// The last folder made in a staged tree (the next file is most likely in it too).
+    private var lastTreeFolder = ""
     private var decryptor: AgeDecryptor?
     private let unlock: AgeUnlock?
     /// The owner and mode of each planned file; nil: every staged file stays 0600.
@@ -41,8 +45,15 @@ final class StagingSink: PayloadSink {
 
     func begin(_ entry: ManifestEntry) throws {
         var write: (UnsafeRawBufferPointer) throws -> Void = { _ in }
+        position = staged.begin(entry.member)
         if let folder {
-            let path = HostPath.join(folder, Self.name(staged.count + 1))
+            let path: String
+            if let tree = position.flatMap(staged.layout.treePath(ofEntry:)) {
+                path = HostPath.join(folder, tree)
+                try makeTreeFolder(HostPath.parent(path))
+            } else {
+                path = HostPath.join(folder, Self.name(staged.count + 1))
+            }
             let descriptor = try LocalFileSystem.createExclusive(path, permissions: .ownerOnly)
             current = (descriptor, path)
             write = { try LocalFileSystem.writeAll(descriptor, $0, path: path) }
@@ -100,7 +111,7 @@ final class StagingSink: PayloadSink {
         }
         guard let (descriptor, path) = file else { return }
         defer { try? descriptor.close() }
-        let position = staged.add(entry.member)
+        staged.add()
         // Owner first (a change of owner clears set-group-ID), then the mode.
         if let position, let value = metadata?.next(forEntry: position) {
             try LocalFileSystem.setOwner(descriptor, owner: value.owner, group: value.group, path: path)
@@ -108,6 +119,13 @@ final class StagingSink: PayloadSink {
         }
         staged.ownerAndModeSet = metadata?.isComplete ?? false
         try LocalFileSystem.setModificationTime(descriptor, seconds: entry.mtime, nanoseconds: entry.mtimeNanoseconds, path: path)
+    }
+
+    /// Makes `folder` (in a staged tree) and the folders above it, unless it was the last one made.
+    private func makeTreeFolder(_ folder: String) throws {
+        guard folder != lastTreeFolder else { return }
+        try LocalFileSystem.makeDirectories(folder)
+        lastTreeFolder = folder
     }
 
     /// `NNNNNN`: the number, zero-padded to six digits (without `String(format:)`, which is slow).
@@ -145,6 +163,8 @@ final class StagingSink: PayloadSink {
 /// lookup fail.
 struct StagedFiles {
     fileprivate(set) var folder = ""
+    /// Which members go into a staged tree rather than flat.
+    let layout: StagingLayout
     /// How many members are staged.
     private(set) var count = 0
     /// Whether every staged file that is planned has its owner and mode already (`StagedMetadata`).
@@ -153,22 +173,33 @@ struct StagedFiles {
     private var cursor = 0
     /// The ranks of the links passed so far, ascending.
     private var linkRanks: [Int32] = []
-    /// A member came that was not the one expected next.
+    /// A member came that was not the one expected next, or one begun was not staged.
     private var misaligned = false
+    /// A member is begun and not staged yet.
+    private var pending = false
     private let manifest: Manifest?
     private let order: MemberOrder
 
-    /// Staging of `manifest`'s members in `order` (nil: nothing is ever found).
-    init(manifest: Manifest? = nil, order: MemberOrder = .identity) {
+    /// Staging of `manifest`'s members in `order` (nil: nothing is ever found), laid out by `layout`.
+    init(manifest: Manifest? = nil, order: MemberOrder = .identity, layout: StagingLayout = .flat) {
         self.manifest = manifest
         self.order = order
+        self.layout = layout
     }
 
-    /// Counts `member` staged; returns its entry's position in the manifest (nil: no
-    /// manifest, or not the member expected next).
-    fileprivate mutating func add(_ member: String) -> Int? {
+    /// Counts the member begun last as staged.
+    fileprivate mutating func add() {
         count += 1
-        guard let manifest else { return nil }
+        pending = false
+    }
+
+    /// Moves on to `member`, about to be staged; returns its entry's position in the manifest
+    /// (nil: no manifest, or not the member expected next).
+    fileprivate mutating func begin(_ member: String) -> Int? {
+        // One begun and never staged (abandoned: the bundle does not verify) shifts every number after it.
+        if pending { misaligned = true }
+        pending = true
+        guard let manifest, !misaligned else { return nil }
         let entries = manifest.entries
         while cursor < entries.count {
             let position = order.position(ofRank: cursor)
@@ -203,7 +234,8 @@ struct StagedFiles {
         return nil
     }
 
-    /// The staged file of the entry of `rank`: its number counts the entries before it that are not links.
+    /// The staged file of the entry of `rank`: in its tree, or flat, numbered by the entries
+    /// before it that are not links.
     private func path(ofRank rank: Int) -> String? {
         guard rank < cursor else { return nil }
         var (low, high) = (0, linkRanks.count)
@@ -212,6 +244,8 @@ struct StagedFiles {
             if Int(linkRanks[middle]) < rank { low = middle + 1 } else { high = middle }
         }
         let number = rank - low + 1
-        return number <= count ? HostPath.join(folder, StagingSink.name(number)) : nil
+        guard number <= count else { return nil }
+        if let tree = layout.treePath(ofEntry: order.position(ofRank: rank)) { return HostPath.join(folder, tree) }
+        return HostPath.join(folder, StagingSink.name(number))
     }
 }
