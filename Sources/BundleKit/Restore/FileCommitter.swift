@@ -1,18 +1,20 @@
 import Foundation
 import SystemPackage
 
-/// Moves staged files to their targets: parent folders made as needed, then one rename per
-/// file (replacing any old file atomically). When staging and target are on different file
+/// Moves staged files to their targets: a staged tree with one rename for a folder that is
+/// missing (`moveTree`), else parent folders made as needed, then one rename per file
+/// (replacing any old file atomically). When staging and target are on different file
 /// systems the file is copied to a temporary name in the target folder, synced, and renamed,
 /// so a target is never half-written.
 ///
-/// The folders are not synced after each rename but once each, in `syncFolders`, which the
-/// transaction calls before it records the next step. That keeps the promise: until then the
-/// journal says `write-files`, and after a crash the rollback puts every touched path back
-/// from the journal whichever renames reached the disk; from the next step on, every rename
-/// (and every folder made) is durable. The staged data was made durable before the first
-/// rename (`StagingSink.syncAll`), so a rename never exposes unwritten blocks. One fsync per
-/// folder instead of one per file is what makes restoring many small files fast.
+/// Nothing is synced after each rename: `syncFolders`, which the transaction calls before it
+/// records the next step, syncs each file system touched once. That keeps the promise: until
+/// then the journal says `write-files`, and after a crash the rollback puts every touched path
+/// back from the journal whichever renames reached the disk; from the next step on, every
+/// rename (and every folder made, every folder's metadata) is durable. The staged data was
+/// made durable before the first rename (`StagingSink.syncAll`), so a rename never exposes
+/// unwritten blocks. One sync for all instead of one per file or per folder is what makes
+/// restoring many small files fast.
 final class FileCommitter {
     let root: String
     /// How temporary names in target folders begin (the journal's, so a rollback finds them).
@@ -21,7 +23,7 @@ final class FileCommitter {
     private var temporaries = 0
     /// Every folder on the way, opened once from the root (OpenFolders explains why that is safe).
     private let folders: OpenFolders
-    /// Folders with a new or renamed entry not yet synced.
+    /// Folders with a new or renamed entry, or new metadata, not yet synced.
     private var unsynced = Set<String>()
     /// The staging folder, opened once: every staged file sits directly in it.
     private var staging: (path: String, handle: DirectoryHandle)?
@@ -80,18 +82,28 @@ final class FileCommitter {
         if !folder.exists { try handle.setPermissions(.ownerOnlyFolder) }
     }
 
-    /// Gives `folder` its captured owner, mode and modification time, durably: after every
-    /// file and link in it is in place, innermost folders first.
+    /// Gives `folder` its captured owner, mode and modification time: after every file and
+    /// link in it is in place, innermost folders first. Made durable by `syncFolders`.
     func applyMetadata(_ folder: RestorePlan.Folder) throws {
         let (handle, _) = try folders.folder(at: folder.hostPath)
         try handle.setMetadata(
             permissions: FilePermissions(rawValue: folder.permissions), owner: folder.owner, group: folder.group, mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
-        try handle.sync()
+        unsynced.insert(handle.path)
     }
 
-    /// Makes every rename and every folder made since the last call durable.
+    /// Makes every rename, every folder made and every folder's metadata since the last call
+    /// durable, with one `syncfs` for each file system they are on rather than an fsync per
+    /// folder: each fsync flushes the disk's write cache again (~4 ms here; 200 folders took
+    /// 0.8 s), where one sync commits them all at once.
     func syncFolders() throws {
-        for folder in unsynced.sorted() { try LocalFileSystem.syncDirectory(folder) }
+        var devices = Set<UInt64>()
+        for folder in unsynced.sorted() {
+            let device = try FileStatus.ofFollowing(folder)?.device
+            if let device, !devices.insert(device).inserted { continue }
+            // A folder gone since (none should be) is synced the old way, which names it in the error.
+            guard device != nil else { try LocalFileSystem.syncDirectory(folder); continue }
+            try LocalFileSystem.syncFileSystem(containing: folder)
+        }
         unsynced.removeAll()
     }
 
@@ -127,7 +139,7 @@ final class FileCommitter {
         defer { buffer.deallocate() }
         try folder.replace(
             name, temporaryName: nextTemporaryName(), permissions: FilePermissions(rawValue: file.permissions), owner: file.owner, group: file.group,
-            durability: .folderSyncedByCaller  // `syncFolders`, once per folder
+            durability: .folderSyncedByCaller  // `syncFolders`, once for all
         ) {
             destination, temporary in
             try LocalFileSystem.append(from: source, path: staged, to: destination, destinationPath: temporary, buffer: buffer)

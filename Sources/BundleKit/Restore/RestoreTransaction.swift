@@ -132,12 +132,12 @@ struct RestoreTransaction {
                 if file.entry.link == nil { writtenBytes += file.entry.size }
                 onEvent?(.progress(phase: "write", completed: writtenBytes, total: totalBytes, item: file.hostPath))
             }
-            // Durable before the journal moves on (FileCommitter explains why that suffices).
-            try committer.syncFolders()
             for folder in plan.folders.reversed() {
                 try committer.applyMetadata(folder)
                 CrashPoint.reached("folder metadata \(folder.hostPath)")
             }
+            // Durable before the journal moves on (FileCommitter explains why that suffices).
+            try committer.syncFolders()
             let whole = moved.isEmpty ? "" : "; \(inMovedTrees) of the files in \(moved.count) new folder(s) put in place whole"
             return ("done", "\(plan.files.count) file(s), \(plan.folders.count) folder(s)\(whole)")
         case .imports:
