@@ -2,8 +2,9 @@
 """The benchmark behind BENCHMARKS.md: bundle against tar, pigz, restic and borg.
 
 Run it through scripts/bench (which installs the tools and builds the release binary).
-It generates a deterministic tree, then times every command on it, one after another, with
-the page cache dropped before each run when that is allowed. Each command runs under
+It generates a deterministic tree, then times every command on it, group by group (create,
+verify, restore; a group's runs go round its commands), with the page cache dropped before
+each run when that is allowed. Each command runs under
 /usr/bin/time, which gives its user+system CPU and peak RSS (the figures `/usr/bin/time -v`
 prints); for a pipeline the peak RSS is that of its largest process, not the sum.
 
