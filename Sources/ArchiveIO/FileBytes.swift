@@ -1,5 +1,13 @@
+/// Bytes of a file read by position: the file itself (`FileBytes`) or a window over it
+/// (`FileWindow`).
+protocol PositionalBytes {
+    var size: Int64 { get }
+    /// Up to `count` bytes at `offset` (fewer at the end of the file).
+    func read(_ offset: Int64, _ count: Int) -> [UInt8]
+}
+
 /// Positional reads of a file descriptor.
-struct FileBytes {
+struct FileBytes: PositionalBytes {
     let descriptor: Int32
     let size: Int64
 

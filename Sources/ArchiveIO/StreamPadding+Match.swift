@@ -10,7 +10,7 @@ extension StreamPadding {
         case problem(FramingProblem, count: Int)
     }
 
-    static func match(_ file: FileBytes, at offset: Int64, for compression: Compression) -> Match {
+    static func match(_ file: some PositionalBytes, at offset: Int64, for compression: Compression) -> Match {
         guard let count = count(after: offset, for: compression) else { return .none }
         let found = file.read(offset, count)
         // Zeros where the check goes: an older writer's (a check never counts 0 bytes).

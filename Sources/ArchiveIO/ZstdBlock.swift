@@ -9,7 +9,7 @@ enum ZstdBlock {
         let reason: String
     }
 
-    static func unusedBits(_ file: FileBytes, at start: Int64, size: Int) -> Problem? {
+    static func unusedBits(_ file: some PositionalBytes, at start: Int64, size: Int) -> Problem? {
         let head = file.read(start, min(size, 5))
         guard let first = head.first else { return nil }
         let literalsType = Int(first & 3)
@@ -70,14 +70,14 @@ enum ZstdBlock {
         return nil
     }
 
-    private static func tableDescription(_ file: FileBytes, at start: Int64, maximumLog: Int, maximumSymbol: Int) -> Problem? {
+    private static func tableDescription(_ file: some PositionalBytes, at start: Int64, maximumLog: Int, maximumSymbol: Int) -> Problem? {
         tableLength(file, at: start, maximumLog: maximumLog, maximumSymbol: maximumSymbol)?.problem
     }
 
     /// Reads an FSE table description (RFC 8878 §4.1.1) at `start`: how many bytes it takes,
     /// and a problem when the bits after its end in its last byte are not zero. Nil when it
     /// cannot be read (the decoder reports that).
-    private static func tableLength(_ file: FileBytes, at start: Int64, maximumLog: Int, maximumSymbol: Int) -> (bytes: Int, problem: Problem?)? {
+    private static func tableLength(_ file: some PositionalBytes, at start: Int64, maximumLog: Int, maximumSymbol: Int) -> (bytes: Int, problem: Problem?)? {
         let bytes = file.read(start, 512)
         var bit = 0
         func read(_ count: Int) -> Int? {

@@ -23,9 +23,11 @@ enum ZstdFraming {
         }
     }
 
-    static func walk(_ file: FileBytes) -> Walk {
+    /// Walks `file` through a window (`FileWindow`) of `window` bytes: the block headers are
+    /// a few bytes each, one every 128 KiB of plain data at most.
+    static func walk(_ file: FileBytes, window: Int = FileWindow.defaultCapacity) -> Walk {
         var walk = Walk()
-        walk.problems = problems(of: file, padding: &walk.padding, frames: &walk.frames)
+        walk.problems = problems(of: FileWindow(file, capacity: window), padding: &walk.padding, frames: &walk.frames)
         return walk
     }
 
@@ -49,7 +51,7 @@ enum ZstdFraming {
     }
 
     private static func problems(
-        of file: FileBytes, padding: inout (range: Range<Int64>, check: StreamPadding.Check)?, frames: inout [Range<Int64>]
+        of file: FileWindow, padding: inout (range: Range<Int64>, check: StreamPadding.Check)?, frames: inout [Range<Int64>]
     ) -> [FramingProblem] {
         var problems: [FramingProblem] = []
         var offset: Int64 = 0
