@@ -72,11 +72,14 @@ struct BundleCommand: AsyncParsableCommand {
             Terminal.err("bundle: error: \(error.message)")
             Self.exit(withError: ExitCode(ExitCodes.usage))
         } catch {
+            // Interrupted: the signal ends the process (its commands were stopped for that).
+            ScratchFolder.holdIfInterrupted()
             let json = (command as? JSONOutputCommand)?.output.json ?? false
             Terminal.reportError(error, json: json)
             let phase = (Swift.type(of: command) as? any PhasedCommand.Type)?.phase ?? .other
             Self.exit(withError: ExitCode(ExitCodes.code(for: error, phase: phase)))
         }
+        ScratchFolder.holdIfInterrupted()
     }
 
     /// Whether the arguments ask for JSON: `--json` before any `--` terminator.

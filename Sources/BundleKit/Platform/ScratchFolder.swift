@@ -40,6 +40,12 @@ public final class ScratchFolder: @unchecked Sendable {
     public static func removeOnInterrupt() {
         ScratchRegistry.shared.installSignalHandlers()
     }
+
+    /// Call before the process exits on its own: when a signal is being handled, waits for it
+    /// to end the process (`ScratchRegistry.holdIfInterrupted`).
+    public static func holdIfInterrupted() {
+        ScratchRegistry.shared.holdIfInterrupted()
+    }
 }
 
 /// The live scratch folders, so a signal handler can remove them.
@@ -50,6 +56,19 @@ final class ScratchRegistry: @unchecked Sendable {
     private var children = Set<Int32>()
     private var sources: [DispatchSourceSignal] = []
     private var hooks: [UUID: @Sendable () -> Void] = [:]
+    /// A signal is being handled: the process ends by it, not by the command's own exit.
+    private var interrupted = false
+
+    /// Waits for the signal being handled to end the process, if one is: the handler stops the
+    /// profile's commands first, so a command failing for that reason must not let the process
+    /// exit with an error code of its own before the signal ends it.
+    func holdIfInterrupted() {
+        lock.lock()
+        let waiting = interrupted
+        lock.unlock()
+        guard waiting else { return }
+        while true { sleep(60) }
+    }
 
     /// Work that must be done before an interrupted process ends (a capture puts its source
     /// back): run once, after the commands' groups are stopped. Returns its key for `removeHook`.
@@ -126,6 +145,9 @@ final class ScratchRegistry: @unchecked Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
+                lock.lock()
+                interrupted = true
+                lock.unlock()
                 removeAll()
                 runHooks()
                 signal(number, SIG_DFL)
