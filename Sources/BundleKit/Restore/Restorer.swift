@@ -147,8 +147,8 @@ public struct Restorer {
             let resolved = try targets.resolved(entry)
             let host = try targets.mapper.hostPath(for: resolved)
             let existing = try probe.status(of: host)
-            if existing == nil, entry.link == nil, let tree = try probe.outermostMissingFolder(above: host),
-                !HostPath.isInside(stateDirectory, folder: tree), treeSet.insert(tree).inserted {
+            if existing == nil, entry.link == nil, let missing = try probe.outermostMissingFolder(above: host),
+                let tree = StagingLayout.tree(for: host, outermostMissing: missing, outside: stateDirectory), treeSet.insert(tree).inserted {
                 trees.append(tree)
             }
             // A link member may replace an old link (certbot's live/ on a re-restore); a file never

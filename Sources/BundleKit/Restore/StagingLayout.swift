@@ -28,6 +28,20 @@ struct StagingLayout: Sendable {
     /// Every member staged flat.
     static let flat = StagingLayout(trees: []) { _ in nil }
 
+    /// The folder a file at `hostPath` is staged in as a tree: the outermost folder missing
+    /// above it, or, when the state folder (made before staging) would be inside that, the
+    /// first folder on the way to `hostPath` that it is not inside; nil when there is none.
+    static func tree(for hostPath: String, outermostMissing: String, outside stateDirectory: String) -> String? {
+        var tree = outermostMissing
+        while HostPath.isInside(stateDirectory, folder: tree) {
+            guard let relative = HostPath.relative(hostPath, below: tree),
+                let first = relative.split(whereSeparator: HostPath.isSeparator).first else { return nil }
+            tree = HostPath.join(tree, String(first))
+            if tree == hostPath { return nil }
+        }
+        return tree
+    }
+
     /// `trees/n`: where tree `n` is staged, relative to the staging folder.
     static func treeFolder(_ number: Int) -> String {
         HostPath.join("trees", String(number))

@@ -88,6 +88,15 @@ struct StagedTreeTests {
         #expect(StagingLayout.flat.treePath(ofEntry: 0) == nil)
     }
 
+    @Test("a tree never holds the state folder: it begins below the folders on the state folder's way")
+    func besideState() {
+        let state = "/t/var/lib/bundle"
+        #expect(StagingLayout.tree(for: "/t/opt/app/a.txt", outermostMissing: "/t/opt", outside: state) == "/t/opt")
+        #expect(StagingLayout.tree(for: "/t/var/lib/app/data/a.txt", outermostMissing: "/t/var", outside: state) == "/t/var/lib/app")
+        #expect(StagingLayout.tree(for: "/t/var/lib/a.txt", outermostMissing: "/t/var", outside: state) == nil, "a file beside the state folder")
+        #expect(StagingLayout.tree(for: "/t/var/lib/bundlex/a", outermostMissing: "/t/var", outside: state) == "/t/var/lib/bundlex")
+    }
+
     @Test("the outermost missing folder above a path, once its parent is there")
     func outermostMissing() throws {
         let root = try TemporaryDirectory("outermost")
