@@ -1,0 +1,90 @@
+/// The phases in which verify (and restore, diff and snapshot verify, which read a bundle the
+/// same way) reports progress, in the order they run: the `phase` of `BundleEvent.progress`.
+///
+/// Each counts real bytes of one pass against a total known when the phase starts, never goes
+/// back, and reaches its total only when its work is done: the front of a bundle of a million
+/// files (a manifest of ~480 MB) takes seconds of its own before the first payload member, and
+/// the payload's members are counted when they have been checked, not when their compressed
+/// bytes were read (the inflaters read ahead of the checking).
+public enum VerifyPhase {
+    /// Reading `MANIFEST.json` out of the bundle (its bytes, of its size).
+    public static let manifest = "manifest"
+    /// Reading `SHA256SUMS` out of the bundle (its bytes, of its size).
+    public static let checksums = "checksums"
+    /// Decoding the manifest's entries, then reading `SHA256SUMS` against them and checking the
+    /// two lists agree (bytes of both, of their sizes together).
+    public static let decode = "decode"
+    /// Checking the payload: bytes of the members' contents hashed and compared, of the bytes
+    /// the manifest declares.
+    public static let payload = "verify"
+}
+
+/// The `decode` phase's count: the manifest's bytes as its entries are decoded, then
+/// SHA256SUMS's as its lines are read against them. It stops one byte short of its total until
+/// `finish()`, which the front calls once the lists have been checked against each other.
+struct DecodeProgress {
+    private let manifestSize: Int64
+    private let total: Int64
+    private var last: Int64 = -1
+    private let onEvent: EventHandler?
+
+    init(manifest: Int, checksums: Int, onEvent: EventHandler?) {
+        manifestSize = Int64(manifest)
+        total = Int64(manifest) + Int64(checksums)
+        self.onEvent = onEvent
+    }
+
+    /// The entries are decoded up to byte `offset` of MANIFEST.json.
+    mutating func manifest(at offset: Int) {
+        report(Int64(offset), item: BundleLayout.manifest)
+    }
+
+    /// SHA256SUMS is read up to byte `offset`.
+    mutating func checksums(at offset: Int) {
+        report(manifestSize + Int64(offset), item: BundleLayout.checksums)
+    }
+
+    /// The front is decoded and checked: the phase's last event.
+    mutating func finish() {
+        guard total > 0, last < total else { return }
+        last = total
+        onEvent?(.progress(phase: VerifyPhase.decode, completed: total, total: total, item: ""))
+    }
+
+    private mutating func report(_ completed: Int64, item: String) {
+        let completed = min(completed, total - 1)
+        guard completed > last else { return }
+        last = completed
+        onEvent?(.progress(phase: VerifyPhase.decode, completed: completed, total: total, item: item))
+    }
+}
+
+/// The payload phase's count: bytes of members checked, one byte short of the total until the
+/// reading has reached the end of the archive (`finish()`), so that 100% means every member
+/// has been checked, the last ones included, even when they are empty.
+struct PayloadProgress {
+    let total: Int64
+    /// Bytes of the members checked so far, and of the current one as it is hashed.
+    private(set) var completed: Int64 = 0
+    private var finished = false
+    private let onEvent: EventHandler?
+
+    init(total: Int64, onEvent: EventHandler?) {
+        self.total = total
+        self.onEvent = onEvent
+    }
+
+    /// `count` more bytes of `member` were hashed.
+    mutating func checked(_ count: Int, of member: String) {
+        completed += Int64(count)
+        guard total > 0 else { return }
+        onEvent?(.progress(phase: VerifyPhase.payload, completed: min(completed, total - 1), total: total, item: member))
+    }
+
+    /// Every member has been checked: the phase's 100% event (once).
+    mutating func finish() {
+        guard !finished else { return }
+        finished = true
+        onEvent?(.progress(phase: VerifyPhase.payload, completed: total, total: total, item: ""))
+    }
+}
