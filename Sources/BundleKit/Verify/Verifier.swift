@@ -144,6 +144,7 @@ public struct Verifier {
         // ~57 MB beside what is decoded from them (and, spooled, never held whole).
         let manifestDigest = manifestHash.hex()
         var decoding = DecodeProgress(manifest: header.manifest.count, checksums: header.checksums.count, onEvent: onEvent)
+        decoding.start()
         let decoded = header.manifest.scan { bytes, release in
             Result { () throws(ManifestError) in
                 try Manifest.decode(bytes, maximumDepth: limits.maximumManifestDepth, release: release, decoded: { decoding.manifest(at: $0) })

@@ -34,6 +34,12 @@ struct DecodeProgress {
         self.onEvent = onEvent
     }
 
+    /// Decoding starts: the phase's clock starts here, before the manifest's quick passes (its
+    /// nesting depth, its outline) that come ahead of the entries.
+    mutating func start() {
+        report(0, item: BundleLayout.manifest)
+    }
+
     /// The entries are decoded up to byte `offset` of MANIFEST.json.
     mutating func manifest(at offset: Int) {
         report(Int64(offset), item: BundleLayout.manifest)
@@ -53,7 +59,7 @@ struct DecodeProgress {
 
     private mutating func report(_ completed: Int64, item: String) {
         let completed = min(completed, total - 1)
-        guard completed > last else { return }
+        guard total > 0, completed > last else { return }
         last = completed
         onEvent?(.progress(phase: VerifyPhase.decode, completed: completed, total: total, item: item))
     }
