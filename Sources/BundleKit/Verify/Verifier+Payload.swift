@@ -49,8 +49,9 @@ extension Verifier {
                 let entry = manifest.entries[position]
                 if let previous, !BundleLayout.precedes(previous, name) {
                     report.problems.append(.outOfOrder(member: name))
+                } else {
+                    previous = name
                 }
-                if previous.map({ BundleLayout.precedes($0, name) }) ?? true { previous = name }
                 if let link = entry.link {
                     if header.kind != .symlink(target: link) {
                         report.problems.append(.linkMismatch(member: name, expected: link, found: Self.describe(header.kind)))

@@ -227,12 +227,16 @@ public struct Verifier {
         if manifest.entries.count > limits.maximumMemberCount {
             return .limitExceeded(what: "payload members", limit: Int64(limits.maximumMemberCount), actual: Int64(manifest.entries.count))
         }
+        // Sizes read from the packed entries: no whole entry (strings and all) is built here, on
+        // the front's one core.
         var total: Int64 = 0
-        for entry in manifest.entries {
-            guard entry.size >= 0 else {
-                return .malformed(member: BundleLayout.manifest, reason: "\(entry.member) has a negative size (\(entry.size))")
+        let entries = manifest.entries
+        for position in entries.indices {
+            let size = entries.size(at: position)
+            guard size >= 0 else {
+                return .malformed(member: BundleLayout.manifest, reason: "\(entries.member(at: position)) has a negative size (\(size))")
             }
-            let (sum, overflow) = total.addingReportingOverflow(entry.size)
+            let (sum, overflow) = total.addingReportingOverflow(size)
             total = overflow ? .max : sum
         }
         if total > limits.maximumPayloadSize {
@@ -272,13 +276,14 @@ public struct Verifier {
                 report.problems.append(.listsDisagree(member: member, reason: "not in SHA256SUMS"))
                 continue
             }
-            var digest = entries.digest(at: position)
-            if let listed = listing.differing[position] {
+            let listed = listing.differing[position]
+            if let listed {
                 report.problems.append(.listsDisagree(member: member, reason: "digests differ"))
                 manifest.entries.setDigest(listed, at: position)
-                digest = listed
             }
+            // (The digest as hex only where it is compared: for most bundles, nowhere.)
             if !manifest.neverCopy.isEmpty, !entries[position].encrypted,
+                case let digest = listed ?? entries.digest(at: position),
                 let marked = manifest.neverCopy.first(where: { $0.value == digest && $0.key != entries[position].item })?.key {
                 report.problems.append(.neverCopy(member: member, markedBy: marked))
             }
