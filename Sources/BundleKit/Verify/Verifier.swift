@@ -147,7 +147,9 @@ public struct Verifier {
         decoding.start()
         let decoded = header.manifest.scan { bytes, release in
             Result { () throws(ManifestError) in
-                try Manifest.decode(bytes, maximumDepth: limits.maximumManifestDepth, release: release, decoded: { decoding.manifest(at: $0) })
+                try Manifest.decode(
+                    bytes, maximumDepth: limits.maximumManifestDepth, release: { release($0); decoding.passed($0) },
+                    decoded: { decoding.manifest(at: $0) })
             }
         }
         header.manifest = HeaderMemberBytes(Data())
