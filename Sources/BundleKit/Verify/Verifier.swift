@@ -164,7 +164,7 @@ public struct Verifier {
         defer { if !handedOn { consistency?.discard() } }
         // SHA256SUMS is read against the manifest's entries, line by line, and let go.
         let entries = (try? decoded.get())?.entries ?? []
-        let index = MemberIndex(entries)
+        let index = MemberIndex(entries, progress: { decoding.indexed($0, of: entries.count) })
         let listing: ChecksumListing
         do {
             listing = try header.checksums.scan { bytes, release in
