@@ -22,10 +22,11 @@ struct BundleHeader {
         var signature: HeaderMemberBytes
 
         /// Reads the members, refusing one over `maximumSize`; one larger than `inMemoryLimit`
-        /// goes to a scratch file in `scratchFolder`.
+        /// goes to a scratch file in `scratchFolder`. `observe` sees their bytes as they arrive.
         static func read(
             from reader: PaxReader, inMemoryLimit: Int64, scratchFolder: String,
-            maximumSize: Int64 = VerifyLimits.standard.maximumHeaderMemberSize
+            maximumSize: Int64 = VerifyLimits.standard.maximumHeaderMemberSize,
+            observe: HeaderMemberObserver = { _, _, _, _ in }
         ) throws(BundleHeaderError) -> Members {
             var read: [HeaderMemberBytes] = []
             for name in [BundleLayout.manifest, BundleLayout.checksums, BundleLayout.signature] {
@@ -39,7 +40,7 @@ struct BundleHeader {
                     }
                     read.append(try HeaderMemberBytes.read(
                         from: reader, size: entry.size, member: name, inMemoryLimit: name == BundleLayout.signature ? .max : inMemoryLimit,
-                        scratchFolder: scratchFolder))
+                        scratchFolder: scratchFolder, observe: observe))
                 } catch let error as BundleHeaderError {
                     throw error
                 } catch {

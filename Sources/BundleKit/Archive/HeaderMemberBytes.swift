@@ -31,11 +31,26 @@ final class HeaderMemberBytes {
     deinit { spool?.remove() }
 
     /// Reads the current member's `size` bytes from `reader`: into memory up to `inMemoryLimit`,
-    /// else into a scratch file in `scratchFolder`.
-    static func read(from reader: PaxReader, size: Int64, member: String, inMemoryLimit: Int64, scratchFolder: String) throws -> HeaderMemberBytes {
+    /// else into a scratch file in `scratchFolder`. `observe` sees each piece (up to 1 MiB) as
+    /// it arrives, with the bytes read so far: a digest taken there saves a pass over the
+    /// member, and progress moves while a large manifest is read.
+    static func read(
+        from reader: PaxReader, size: Int64, member: String, inMemoryLimit: Int64, scratchFolder: String,
+        observe: HeaderMemberObserver = { _, _, _, _ in }
+    ) throws -> HeaderMemberBytes {
         if size <= inMemoryLimit {
             var data = Data(count: Int(size))
-            let filled = try data.withUnsafeMutableBytes { try fill($0, from: reader) }
+            let filled = try data.withUnsafeMutableBytes { buffer in
+                var filled = 0
+                while filled < buffer.count {
+                    let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<min(buffer.count, filled + chunkSize)])
+                    let count = try fill(piece, from: reader)
+                    if count == 0 { break }
+                    filled += count
+                    observe(member, UnsafeRawBufferPointer(rebasing: piece[..<count]), Int64(filled), size)
+                }
+                return filled
+            }
             guard filled == Int(size) else { throw BundleHeaderError.endsEarly(member: member) }
             return HeaderMemberBytes(data)
         }
@@ -49,6 +64,7 @@ final class HeaderMemberBytes {
                 if count == 0 { break }
                 try spool.append(Data(bytesNoCopy: buffer.baseAddress!, count: count, deallocator: .none))
                 total += Int64(count)
+                observe(member, UnsafeRawBufferPointer(rebasing: buffer[..<count]), total, size)
             }
             guard total == size else { throw BundleHeaderError.endsEarly(member: member) }
             return HeaderMemberBytes(spool: spool, mapped: try spool.mapAndRemove())
@@ -103,3 +119,7 @@ final class HeaderMemberBytes {
         return try body(mapped.bytes, { mapped.release(below: $0) })
     }
 }
+
+/// Sees a header member's bytes as they are read: the member, the piece just read, the bytes
+/// read so far and the member's size.
+typealias HeaderMemberObserver = (_ member: String, _ piece: UnsafeRawBufferPointer, _ read: Int64, _ size: Int64) -> Void

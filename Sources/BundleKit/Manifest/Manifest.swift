@@ -187,18 +187,27 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     /// Parses `MANIFEST.json` from `bytes` as `decode(_:maximumDepth:)` does, telling `release`
-    /// now and then how far each pass got (the bytes behind need not stay in memory).
+    /// now and then how far each pass got (the bytes behind need not stay in memory), and
+    /// `decoded` how far the decoding pass (the last, and the long one) got, for progress.
     static func decode(
-        _ bytes: UnsafeRawBufferPointer, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth, release: (Int) -> Void = { _ in }
+        _ bytes: UnsafeRawBufferPointer, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth, release: (Int) -> Void = { _ in },
+        decoded: (Int) -> Void = { _ in }
     ) throws(ManifestError) -> Manifest {
         if JSONDepth.exceeds(bytes, limit: maximumDepth, release: release) { throw .tooDeeplyNested(limit: maximumDepth) }
-        let result = withoutActuallyEscaping(release) { release in Result { () throws(ManifestError) in try scan(bytes, release: release) } }
+        let result = withoutActuallyEscaping(release) { release in
+            withoutActuallyEscaping(decoded) { decoded in
+                Result { () throws(ManifestError) in try scan(bytes, release: release, decoded: decoded) }
+            }
+        }
         return try result.get()
     }
 
     /// The outline, then the entries, of a manifest whose depth was checked.
-    private static func scan(_ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void) throws(ManifestError) -> Manifest {
+    private static func scan(
+        _ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void, decoded: @escaping (Int) -> Void = { _ in }
+    ) throws(ManifestError) -> Manifest {
         var scanner = ManifestScanner(bytes, release: release)
+        scanner.decoded = decoded
         do {
             let outline = try scanner.outline()
             let version = outline.version ?? 1

@@ -34,6 +34,8 @@ struct ManifestScanner {
     var position = 0
     /// Told now and then how far the scan got (`HeaderMemberBytes` lets go of what lies behind).
     private let release: (Int) -> Void
+    /// Told, with `release`, how far the entries' decoding got (not the outline's skim).
+    var decoded: (Int) -> Void = { _ in }
 
     init(_ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void = { _ in }) {
         self.bytes = bytes
@@ -93,7 +95,10 @@ struct ManifestScanner {
         }
         while true {
             entries.append(try entry(index: entries.count))
-            if entries.count & 0xFF == 0 { release(position) }
+            if entries.count & 0xFF == 0 {
+                release(position)
+                decoded(position)
+            }
             if try separator(closing: UInt8(ascii: "]")) { break }
         }
         return entries

@@ -7,8 +7,9 @@ struct MemberIndex: Sendable {
     /// Positions whose member an earlier entry has already (lookups give the earlier one).
     private(set) var duplicates: [Int] = []
 
-    /// Indexes every entry of `entries` (fewer than `Int32.max`).
-    init(_ entries: ManifestEntries) {
+    /// Indexes every entry of `entries` (fewer than `Int32.max`), telling `progress` now and
+    /// then how many are done (a second or more for a million entries).
+    init(_ entries: ManifestEntries, progress: (Int) -> Void = { _ in }) {
         precondition(entries.count < Int(Int32.max), "too many entries to index")
         var size = 16
         while size < entries.count * 2 { size *= 2 }
@@ -19,6 +20,7 @@ struct MemberIndex: Sendable {
             case .found: duplicates.append(position)
             case .free(let slot): slots[slot] = Int32(position + 1)
             }
+            if position & 0xFFF == 0xFFF { progress(position + 1) }
         }
     }
 

@@ -13,7 +13,6 @@ public final class BundleReading {
     /// Closes the bundle file (once the reader is closed).
     private var closeFile: (() -> Void)?
     private var reader: PaxReader?
-    private let total: Int64
     private var report: VerifyReport
     private var stage = Stage.opened
 
@@ -25,18 +24,16 @@ public final class BundleReading {
         case done
     }
 
-    init(verifier: Verifier, reader: PaxReader, total: Int64, closeFile: @escaping () -> Void) {
+    init(verifier: Verifier, reader: PaxReader, closeFile: @escaping () -> Void) {
         self.verifier = verifier
         self.closeFile = closeFile
         self.reader = reader
-        self.total = total
         report = VerifyReport(bundle: verifier.bundle)
     }
 
     /// A reading that ends before it starts: the file opened but is not a bundle.
     init(verifier: Verifier, unreadable report: VerifyReport) {
         self.verifier = verifier
-        self.total = 0
         self.report = report
         stage = .done
     }
@@ -67,14 +64,17 @@ public final class BundleReading {
         stage = .done
         defer { close() }
         guard let expectation, let reader else { return report }
+        var progress = PayloadProgress(total: expectation.payloadBytes, onEvent: verifier.onEvent)
         if let deferred = expectation.deferred {
             precondition(sink == nil, "the front's checks were deferred, so the payload may not reach a sink")
             defer { deferred.discard() }
-            try verifier.streamPayload(reader, expectation, sink: nil, total: total, into: &report)
+            let reachedEnd = try verifier.streamPayload(reader, expectation, sink: nil, progress: &progress, into: &report)
             deferred.merge(into: &report)
+            if reachedEnd { progress.finish() }
             return report
         }
-        try verifier.streamPayload(reader, expectation, sink: report.problems.isEmpty ? sink : nil, total: total, into: &report)
+        let reachedEnd = try verifier.streamPayload(reader, expectation, sink: report.problems.isEmpty ? sink : nil, progress: &progress, into: &report)
+        if reachedEnd { progress.finish() }
         return report
     }
 

@@ -82,8 +82,10 @@ enum TargetPolicy {
     /// Every declared link its item does not keep or that leads outside what the bundle
     /// captures, and every entry that lies below a link (`LinkPolicy`).
     static func linkProblems(in manifest: Manifest, items: [String: ProfileItem]) -> [VerifyProblem] {
+        // Asked of the packed entries first: most bundles have no link, and building every
+        // entry (strings, hex digest) only to find that cost as much as the target checks.
+        guard manifest.entries.indices.contains(where: manifest.entries.isLink(at:)) else { return [] }
         let links = manifest.entries.filter { $0.link != nil }
-        guard !links.isEmpty else { return [] }
         let policy = LinkPolicy(
             files: Set(manifest.entries.filter { $0.link == nil && !$0.target.isEmpty }.map(\.target)),
             links: Set(links.map(\.target)))

@@ -12,7 +12,8 @@ public struct Verifier {
     public let limits: VerifyLimits
     /// Where a large manifest or checksum list is spooled while it is read (the temporary folder by default).
     public let scratchFolder: String
-    private let onEvent: EventHandler?
+    /// Where progress and warnings go.
+    let onEvent: EventHandler?
 
     /// A verifier of `bundle` against `publicKey`, reporting progress through `onEvent`.
     public init(bundle: String, publicKey: MinisignPublicKey, limits: VerifyLimits = .standard, scratchFolder: String? = nil, onEvent: EventHandler? = nil) {
@@ -44,13 +45,12 @@ public struct Verifier {
     /// manifest), then `streamPayload(into:)`. Restore plans and runs its preflight between
     /// the two, before the first payload byte. `frontOnly` reads no payload at all.
     public func open(frontOnly: Bool = false) throws -> BundleReading {
-        let total = (try? FileStatus.of(bundle))??.size ?? 0
         let file = try LocalFileSystem.openForReading(bundle)
         do {
             // Reading the payload, decompression runs on a core of its own.
             let reader = try PaxReader(
                 fileDescriptor: file.rawValue, decompressInBackground: !frontOnly, strict: !frontOnly, onWarning: { onEvent?(.warning("\(bundle): \($0)")) })
-            return BundleReading(verifier: self, reader: reader, total: total, closeFile: { try? file.close() })
+            return BundleReading(verifier: self, reader: reader, closeFile: { try? file.close() })
         } catch {
             try? file.close()
             var reason = String(describing: error)
@@ -76,6 +76,8 @@ public struct Verifier {
         let index: MemberIndex
         /// By entry position: whether a member of that name is expected in the payload.
         let expected: [Bool]
+        /// The bytes of the expected members' contents: the payload phase's total.
+        let payloadBytes: Int64
         /// The front's checks still running, when they were deferred.
         var deferred: DeferredProblems?
     }
@@ -85,10 +87,26 @@ public struct Verifier {
     /// `deferChecks` leaves `ManifestConsistency` running on its own thread (`deferred`).
     func readFront(_ reader: PaxReader, into report: inout VerifyReport, deferChecks: Bool = false) -> PayloadExpectation? {
         var header: BundleHeader.Members
+        // MANIFEST.json's SHA-256 and SHA256SUMS's BLAKE2b (the signature's prehash) are taken
+        // as their bytes arrive, beside the core that inflates them, rather than in passes of
+        // their own; and progress moves while a manifest of a million entries is read.
+        var manifestHash = SHA256Stream()
+        var prehash = BLAKE2b()
         do {
             header = try BundleHeader.Members.read(
                 from: reader, inMemoryLimit: limits.headerMemberInMemory, scratchFolder: scratchFolder,
-                maximumSize: limits.maximumHeaderMemberSize)
+                maximumSize: limits.maximumHeaderMemberSize,
+                observe: { member, piece, read, size in
+                    switch member {
+                    case BundleLayout.manifest:
+                        manifestHash.update(piece)
+                        onEvent?(.progress(phase: VerifyPhase.manifest, completed: read, total: size, item: member))
+                    case BundleLayout.checksums:
+                        prehash.update(piece)
+                        onEvent?(.progress(phase: VerifyPhase.checksums, completed: read, total: size, item: member))
+                    default: break
+                    }
+                })
         } catch {
             report.problems.append(VerifyProblem(error))
             return nil
@@ -104,8 +122,6 @@ public struct Verifier {
             let signature = try MinisignSignature(fileContents: String(decoding: header.signature.bytes, as: UTF8.self), source: BundleLayout.signature)
             report.signerKeyID = signature.keyIDHex
             report.trustedComment = signature.trustedComment
-            var prehash = BLAKE2b()
-            header.checksums.forEachChunk { prehash.update($0) }
             try signature.verify(prehash: prehash.finalize(), message: { header.checksums.bytes }, with: publicKey)
             // The untrusted comment and the line layout are covered by nothing: they must be
             // exactly what the writer puts there.
@@ -126,11 +142,15 @@ public struct Verifier {
         }
         // Each header member's text is let go once it is decoded: for 100,000 files they are
         // ~57 MB beside what is decoded from them (and, spooled, never held whole).
-        var manifestHash = SHA256Stream()
-        header.manifest.forEachChunk { manifestHash.update($0) }
         let manifestDigest = manifestHash.hex()
+        var decoding = DecodeProgress(manifest: header.manifest.count, checksums: header.checksums.count, onEvent: onEvent)
+        decoding.start()
         let decoded = header.manifest.scan { bytes, release in
-            Result { () throws(ManifestError) in try Manifest.decode(bytes, maximumDepth: limits.maximumManifestDepth, release: release) }
+            Result { () throws(ManifestError) in
+                try Manifest.decode(
+                    bytes, maximumDepth: limits.maximumManifestDepth, release: { release($0); decoding.passed($0) },
+                    decoded: { decoding.manifest(at: $0) })
+            }
         }
         header.manifest = HeaderMemberBytes(Data())
         // The manifest's self-consistency checks need nothing else: they start now, on a
@@ -144,11 +164,13 @@ public struct Verifier {
         defer { if !handedOn { consistency?.discard() } }
         // SHA256SUMS is read against the manifest's entries, line by line, and let go.
         let entries = (try? decoded.get())?.entries ?? []
-        let index = MemberIndex(entries)
+        let index = MemberIndex(entries, progress: { decoding.indexed($0, of: entries.count) })
         let listing: ChecksumListing
         do {
             listing = try header.checksums.scan { bytes, release in
-                Result { () throws(ManifestError) in try ChecksumListing(bytes, entries: entries, index: index, release: release) }
+                Result { () throws(ManifestError) in
+                    try ChecksumListing(bytes, entries: entries, index: index, release: { release($0); decoding.checksums(at: $0) })
+                }
             }.get()
         } catch {
             report.problems.append(.malformed(member: BundleLayout.checksums, reason: error.description))
@@ -187,7 +209,19 @@ public struct Verifier {
         var checked = manifest
         let expected = crossCheck(&checked, listing, index, into: &report)
         handedOn = deferChecks
-        return PayloadExpectation(manifest: checked, index: index, expected: expected, deferred: deferChecks ? consistency : nil)
+        decoding.finish()
+        return PayloadExpectation(
+            manifest: checked, index: index, expected: expected, payloadBytes: Self.payloadBytes(checked.entries, expected),
+            deferred: deferChecks ? consistency : nil)
+    }
+
+    /// The bytes of the members the payload is to have (links have none).
+    static func payloadBytes(_ entries: ManifestEntries, _ expected: [Bool]) -> Int64 {
+        var total: Int64 = 0
+        for position in entries.indices where expected[position] && !entries.isLink(at: position) {
+            total &+= entries.size(at: position)
+        }
+        return total
     }
 
     /// The first limit the manifest's declarations exceed, if any.
@@ -195,12 +229,16 @@ public struct Verifier {
         if manifest.entries.count > limits.maximumMemberCount {
             return .limitExceeded(what: "payload members", limit: Int64(limits.maximumMemberCount), actual: Int64(manifest.entries.count))
         }
+        // Sizes read from the packed entries: no whole entry (strings and all) is built here, on
+        // the front's one core.
         var total: Int64 = 0
-        for entry in manifest.entries {
-            guard entry.size >= 0 else {
-                return .malformed(member: BundleLayout.manifest, reason: "\(entry.member) has a negative size (\(entry.size))")
+        let entries = manifest.entries
+        for position in entries.indices {
+            let size = entries.size(at: position)
+            guard size >= 0 else {
+                return .malformed(member: BundleLayout.manifest, reason: "\(entries.member(at: position)) has a negative size (\(size))")
             }
-            let (sum, overflow) = total.addingReportingOverflow(entry.size)
+            let (sum, overflow) = total.addingReportingOverflow(size)
             total = overflow ? .max : sum
         }
         if total > limits.maximumPayloadSize {
@@ -240,13 +278,14 @@ public struct Verifier {
                 report.problems.append(.listsDisagree(member: member, reason: "not in SHA256SUMS"))
                 continue
             }
-            var digest = entries.digest(at: position)
-            if let listed = listing.differing[position] {
+            let listed = listing.differing[position]
+            if let listed {
                 report.problems.append(.listsDisagree(member: member, reason: "digests differ"))
                 manifest.entries.setDigest(listed, at: position)
-                digest = listed
             }
+            // (The digest as hex only where it is compared: for most bundles, nowhere.)
             if !manifest.neverCopy.isEmpty, !entries[position].encrypted,
+                case let digest = listed ?? entries.digest(at: position),
                 let marked = manifest.neverCopy.first(where: { $0.value == digest && $0.key != entries[position].item })?.key {
                 report.problems.append(.neverCopy(member: member, markedBy: marked))
             }
@@ -256,132 +295,5 @@ public struct Verifier {
             report.problems.append(.listsDisagree(member: member, reason: "in SHA256SUMS but not in MANIFEST.json"))
         }
         return expected
-    }
-
-    /// Reads the payload, checking each member against its entry (found through `index`,
-    /// expected where `expected` says so) with the digest SHA256SUMS signs.
-    func streamPayload(_ reader: PaxReader, _ expectation: PayloadExpectation, sink: PayloadSink?, total: Int64, into report: inout VerifyReport) throws {
-        let (manifest, index, expected) = (expectation.manifest, expectation.index, expectation.expected)
-        // Seen members: by position when expected (one byte each), by name otherwise.
-        var seen = [Bool](repeating: false, count: manifest.entries.count)
-        var seenOthers = Set<String>()
-        var previous: String?
-        var current: String?
-        do {
-            var members = 0
-            while let header = try reader.next() {
-                // Its stored tar header, taken for every entry so that the next ones stay in step.
-                let raw = reader.layout?.take()
-                current = header.path
-                let name = header.path
-                members += 1
-                if members > limits.maximumMemberCount {
-                    report.problems.append(.limitExceeded(what: "archive members", limit: Int64(limits.maximumMemberCount), actual: Int64(members)))
-                    current = nil
-                    break
-                }
-                guard header.pathIsValidUTF8 else {
-                    // Its lossy rendering could collide with a real name; refuse it as it is.
-                    report.problems.append(.nameNotUTF8(member: name))
-                    try reader.skip()
-                    continue
-                }
-                guard let position = index.position(of: name, in: manifest.entries), expected[position] else {
-                    report.problems.append(seenOthers.insert(name).inserted ? .extra(member: name) : .duplicate(member: name))
-                    try reader.skip()
-                    continue
-                }
-                guard !seen[position] else {
-                    report.problems.append(.duplicate(member: name))
-                    try reader.skip()
-                    continue
-                }
-                seen[position] = true
-                let entry = manifest.entries[position]
-                if let previous, !BundleLayout.precedes(previous, name) {
-                    report.problems.append(.outOfOrder(member: name))
-                }
-                if previous.map({ BundleLayout.precedes($0, name) }) ?? true { previous = name }
-                if let link = entry.link {
-                    if header.kind != .symlink(target: link) {
-                        report.problems.append(.linkMismatch(member: name, expected: link, found: Self.describe(header.kind)))
-                    } else {
-                        report.membersChecked += 1
-                        if let permissions = entry.permissions {
-                            let canonical = EntryHeader(
-                                path: name, kind: .symlink(target: link), size: 0, permissions: permissions,
-                                mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
-                            if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
-                        }
-                    }
-                    try reader.skip()
-                    continue
-                }
-                guard header.kind == .regular else {
-                    report.problems.append(.notRegular(member: name, kind: Self.describe(header.kind)))
-                    try reader.skip()
-                    continue
-                }
-                guard header.size == entry.size else {
-                    report.problems.append(.sizeMismatch(member: name, expected: entry.size, actual: header.size))
-                    try reader.skip()
-                    continue
-                }
-                // (A mode that is not octal is `malformed` already: nothing to compare with.)
-                if let permissions = entry.permissions {
-                    let canonical = EntryHeader(
-                        path: name, size: entry.size, permissions: entry.encrypted ? BundleLayout.encryptedMemberPermissions.rawValue : permissions,
-                        mtimeSeconds: entry.mtime, mtimeNanoseconds: entry.mtimeNanoseconds)
-                    if let problem = Self.compare(raw, with: canonical, member: name) { report.problems.append(problem) }
-                }
-                try SinkFailure.wrap { try sink?.begin(entry) }
-                let (digest, count) = try reader.digestMember { chunk in
-                    try SinkFailure.wrap { try sink?.write(chunk) }
-                    onEvent?(.progress(phase: "verify", completed: reader.bytesConsumed, total: total, item: name))
-                }
-                report.membersChecked += 1
-                report.bytesChecked += count
-                var intact = true
-                if count != entry.size {
-                    report.problems.append(.sizeMismatch(member: name, expected: entry.size, actual: count))
-                    intact = false
-                } else if digest != entry.sha256 {
-                    report.problems.append(.checksumMismatch(member: name, expected: entry.sha256, actual: digest))
-                    intact = false
-                }
-                try SinkFailure.wrap { try sink?.end(entry, intact: intact) }
-            }
-            current = nil
-            // The end was reached: the bytes between and after the members, and the framing.
-            if let problem = reader.layout?.problem {
-                report.problems.append(.nonCanonical(
-                    member: problem.member, range: "tar stream bytes \(problem.range.lowerBound)..<\(problem.range.upperBound)", reason: problem.reason))
-            }
-            for problem in reader.framingProblems {
-                report.problems.append(.nonCanonical(
-                    member: nil, range: "file bytes \(problem.range.lowerBound)..<\(problem.range.upperBound)", reason: problem.reason))
-            }
-        } catch let failure as SinkFailure {
-            throw failure.underlying  // staging or decryption failed: not a fault of the archive
-        } catch {
-            report.problems.append(.truncated(member: current ?? previous, reason: String(describing: error)))
-        }
-        let missing = manifest.entries.indices.filter { expected[$0] && !seen[$0] }
-        for position in missing.sorted(by: manifest.entries.memberPrecedes) {
-            report.problems.append(.missing(member: manifest.entries.member(at: position)))
-        }
-    }
-}
-
-/// An error from the payload sink, kept apart from archive errors on its way out.
-private struct SinkFailure: Error {
-    let underlying: Error
-
-    static func wrap(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch {
-            throw SinkFailure(underlying: error)
-        }
     }
 }
