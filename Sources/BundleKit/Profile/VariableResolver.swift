@@ -81,6 +81,7 @@ public struct VariableResolver: Sendable {
     /// - Throws: `ProfileError.undefinedVariable` for a name missing from `values`,
     ///   `.invalidTemplate` for an unterminated `${` or a bad name.
     public static func expand(_ template: String, with values: [String: String], context: String) throws -> String {
+        if let expanded = expandLeadingReference(template, with: values) { return expanded }
         var result = ""
         for part in try Template.parse(template, context: context) {
             switch part {
@@ -94,6 +95,23 @@ public struct VariableResolver: Sendable {
             }
         }
         return result
+    }
+}
+
+extension VariableResolver {
+    /// `expand` for the shape nearly every target has, one `${NAME}` at the start and no other
+    /// `$` (`${AppDir}/Templates/a.html`): the value and the rest, read on the bytes without
+    /// parsing into parts (a restore resolves each of 20,000 targets several times). Nil for
+    /// any other template, and for a bad or unknown name: `expand` then parses it and throws.
+    static func expandLeadingReference(_ template: String, with values: [String: String]) -> String? {
+        var template = template
+        return template.withUTF8 { bytes -> String? in
+            guard bytes.count > 3, bytes[0] == UInt8(ascii: "$"), bytes[1] == UInt8(ascii: "{"),
+                let close = bytes.firstIndex(of: UInt8(ascii: "}")), !bytes[1...].contains(UInt8(ascii: "$")) else { return nil }
+            let name = String(decoding: bytes[2..<close], as: UTF8.self)
+            guard Template.isValidName(name[...]), let value = values[name] else { return nil }
+            return value + String(decoding: bytes[(close + 1)...], as: UTF8.self)
+        }
     }
 }
 

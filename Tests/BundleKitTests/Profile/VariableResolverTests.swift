@@ -1,4 +1,4 @@
-import BundleKit
+@testable import BundleKit
 import Testing
 
 /// A profile with `variables` (YAML lines under `variables:`) and one item.
@@ -132,5 +132,30 @@ struct VariableResolverTests {
         #expect(throws: ProfileError.invalidOverride(text)) {
             try VariableResolver.parseOverrides([text])
         }
+    }
+
+    @Test("a leading ${NAME} is expanded on the bytes exactly as the parser would, and anything else is left to the parser")
+    func leadingReference() throws {
+        let values = ["AppDir": "/opt/app", "B": "b", "Uni": "/srv/café"]
+        for template in ["${AppDir}/Templates/a.html", "${AppDir}", "${Uni}/x", "${AppDir}/é/ü.txt", "${AppDir}}", "${AppDir}/x{y}"] {
+            let fast = VariableResolver.expandLeadingReference(template, with: values)
+            #expect(fast != nil, "\(template)")
+            var parsed = ""
+            for part in try Template.parse(template, context: "test") {
+                switch part {
+                case .literal(let text): parsed += text
+                case .variable(let name): parsed += values[name] ?? "?"
+                }
+            }
+            #expect(fast == parsed, "\(template)")
+            #expect(try VariableResolver.expand(template, with: values, context: "test") == parsed)
+        }
+        // Left to the parser: another reference, $$, a bad or unknown name, no leading reference.
+        for template in ["${AppDir}/${B}", "${AppDir}/$$x", "${bad name}/x", "${Missing}/x", "/opt/${AppDir}", "${AppDir", "${}"] {
+            #expect(VariableResolver.expandLeadingReference(template, with: values) == nil, "\(template)")
+        }
+        #expect(throws: ProfileError.self) { try VariableResolver.expand("${Missing}/x", with: values, context: "test") }
+        #expect(throws: ProfileError.self) { try VariableResolver.expand("${bad name}/x", with: values, context: "test") }
+        #expect(try VariableResolver.expand("${AppDir}/$$x", with: values, context: "test") == "/opt/app/$x")
     }
 }
