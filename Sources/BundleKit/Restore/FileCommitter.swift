@@ -63,12 +63,16 @@ final class FileCommitter {
     }
 
     /// Gives `folder` its captured owner, mode and modification time, durably: after every
-    /// file and link in it is in place, innermost folders first.
+    /// file and link in it is in place, innermost folders first. Its sync makes its new
+    /// entries durable too, so `syncFolders` (called after) leaves it out: one fsync per folder,
+    /// not two (each waits for the device to flush, behind the writeback of every inode the
+    /// renames dirtied: 11 s of 10,000 folder fsyncs at a million files).
     func applyMetadata(_ folder: RestorePlan.Folder) throws {
         let (handle, _) = try folders.folder(at: folder.hostPath)
         try handle.setMetadata(
             permissions: FilePermissions(rawValue: folder.permissions), owner: folder.owner, group: folder.group, mtime: folder.mtime, nanoseconds: folder.mtimeNanoseconds)
         try handle.sync()
+        unsynced.remove(handle.path)
     }
 
     /// Makes every rename and every folder made since the last call durable.

@@ -119,12 +119,13 @@ struct RestoreTransaction {
                 if file.entry.link == nil { writtenBytes += file.entry.size }
                 onEvent?(.progress(phase: "write", completed: writtenBytes, total: totalBytes, item: file.hostPath))
             }
-            // Durable before the journal moves on (FileCommitter explains why that suffices).
-            try committer.syncFolders()
             for folder in plan.folders.reversed() {
                 try committer.applyMetadata(folder)
                 CrashPoint.reached("folder metadata \(folder.hostPath)")
             }
+            // Durable before the journal moves on (FileCommitter explains why that suffices);
+            // each folder above was synced with its metadata, the others are now.
+            try committer.syncFolders()
             return ("done", "\(plan.files.count) file(s), \(plan.folders.count) folder(s)")
         case .imports:
             for item in plan.imports {
