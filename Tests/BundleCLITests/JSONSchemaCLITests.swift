@@ -176,4 +176,45 @@ final class JSONSchemaCLITests {
         let files = try #require(document["files"] as? [[String: Any]])
         #expect(files.allSatisfy { $0["link"] is NSNull }, "a file's absent link is null, not dropped")
     }
+
+    @Test("a restore of thousands of files lists every one in `files` and `written`, in the order laid down")
+    func longLists() throws {
+        // The document's arrays are built one element at a time (NullKeepingEncoder); this
+        // checks that long ones keep every element, in order.
+        let (folders, perFolder) = (30, 100)
+        var expected: [String] = []
+        for folder in 0..<folders {
+            let dir = work.path("tree/d\(folder)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for file in 0..<perFolder {
+                try Data("file \(folder)/\(file)\n".utf8).write(to: dir.appendingPathComponent("f\(file).conf"))
+                expected.append("srv/tree/d\(folder)/f\(file).conf")
+            }
+        }
+        try """
+            version: 1
+            id: many-files
+            name: Many files
+            variables:
+              Tree: /srv/tree
+            items:
+              - id: tree
+                directory: ${Tree}
+                role: other
+                required: true
+
+            """.write(to: work.path("many.yaml"), atomically: true, encoding: .utf8)
+        try bundle(["keygen", "--out", "k"])
+        let create = try bundle(["create", "--profile", "many.yaml", "--var", "Tree=\(work.path("tree").path)", "--sign-key", "k.key", "--out", "many.bundle"])
+        #expect(create.status == 0, "\(create.errors)")
+        try FileManager.default.createDirectory(at: work.path("target"), withIntermediateDirectories: true)
+        let restore = try bundle(["restore", "many.bundle", "--pubkey", "k.pub", "--root", work.path("target").path, "--var", "Tree=/srv/tree", "--json"])
+        #expect(restore.status == 0, "\(restore.errors)")
+        let document = try document(restore)
+        let files = try #require(document["files"] as? [[String: Any]])
+        let paths = files.compactMap { $0["path"] as? String }
+        #expect(paths.count == folders * perFolder)
+        #expect(Set(paths.map { $0.split(separator: "/").suffix(4).joined(separator: "/") }) == Set(expected))
+        #expect(document["written"] as? [String] == paths, "written lists every file, in the order of files")
+    }
 }

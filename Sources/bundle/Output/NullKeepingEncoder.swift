@@ -35,6 +35,9 @@ enum NullKeepingEncoder {
         func child(for key: String) -> Node {
             let node = Node()
             if case .object(var members) = content {
+                // Emptied first, so the copy taken out is the only one and grows in place
+                // (else every member added would copy all the ones before it).
+                content = .empty
                 members[key] = node
                 content = .object(members)
             } else {
@@ -46,6 +49,10 @@ enum NullKeepingEncoder {
         func appended() -> Node {
             let node = Node()
             if case .array(var nodes) = content {
+                // Emptied first, so the copy taken out is the only one and grows in place:
+                // appending to a copy still held by `content` copied every element before it,
+                // quadratic in the length (`restore --json` of 100,000 files: 140 s).
+                content = .empty
                 nodes.append(node)
                 content = .array(nodes)
             } else {
