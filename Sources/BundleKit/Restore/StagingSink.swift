@@ -2,9 +2,9 @@ import BundleCrypto
 import Foundation
 import SystemPackage
 
-/// Writes each verified member into the staging folder as `NNNNNN` (0600), decrypting age
-/// members on the way, with its final time, owner and mode already set (`StagedMetadata`), so
-/// committing is a rename.
+/// Writes each verified member into the staging folder, as `NNNNNN` or at its place in a
+/// staged tree (`StagingLayout`), created 0600, decrypting age members on the way, with its
+/// final time, owner and mode already set (`StagedMetadata`), so committing is a rename.
 /// The data is not synced file by file: `syncAll` makes all of it durable at once before the
 /// first rename. Without a folder it only decrypts and discards: what a dry run uses to prove
 /// the identity opens every secret.
