@@ -103,9 +103,7 @@ extension RestorePlan {
         /// from a manifest.
         func hostPath(ofEntry position: Int) -> String? {
             guard case .packed(let packed) = storage else { return nil }
-            let entry = packed.manifest.entries[position]
-            guard !entry.target.isEmpty else { return nil }
-            return try? packed.mapper.hostPath(for: try VariableResolver.expand(entry.target, with: packed.variables, context: entry.member))
+            return packed.hostPath(ofEntry: position)
         }
 
         /// How many of the files have bytes (are not links): the ones staging writes.
@@ -140,9 +138,11 @@ extension RestorePlan.Files.Packed {
         records.append(.init(entry: Int32(position), owner: owner, permissions: UInt16(truncatingIfNeeded: permissions), replaces: replaces))
     }
 
-    /// The host path of the file planned at `position` (the planning resolved it once already).
-    func hostPath(at position: Int) -> String {
-        let entry = manifest.entries[Int(records[position].entry)]
-        return (try? mapper.hostPath(for: try VariableResolver.expand(entry.target, with: variables, context: entry.member))) ?? ""
+    /// The host path of the manifest entry at `position`, resolved with the plan's variables
+    /// and mapping (the planning resolved it once already); nil for an entry without a target.
+    func hostPath(ofEntry position: Int) -> String? {
+        let entry = manifest.entries[position]
+        guard !entry.target.isEmpty else { return nil }
+        return try? mapper.hostPath(for: try VariableResolver.expand(entry.target, with: variables, context: entry.member))
     }
 }
