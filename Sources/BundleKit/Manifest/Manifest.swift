@@ -188,15 +188,16 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// Parses `MANIFEST.json` from `bytes` as `decode(_:maximumDepth:)` does, telling `release`
     /// now and then how far each pass got (the bytes behind need not stay in memory), and
-    /// `decoded` how far the decoding pass (the last, and the long one) got, for progress.
+    /// `decoded` how far the decoding pass (the last, and the long one) got, for progress. The
+    /// entries' tables move to scratch files in `scratchFolder`, if given, as they grow.
     static func decode(
         _ bytes: UnsafeRawBufferPointer, maximumDepth: Int = VerifyLimits.standard.maximumManifestDepth, release: (Int) -> Void = { _ in },
-        decoded: (Int) -> Void = { _ in }
+        decoded: (Int) -> Void = { _ in }, scratchFolder: String? = nil
     ) throws(ManifestError) -> Manifest {
         if JSONDepth.exceeds(bytes, limit: maximumDepth, release: release) { throw .tooDeeplyNested(limit: maximumDepth) }
         let result = withoutActuallyEscaping(release) { release in
             withoutActuallyEscaping(decoded) { decoded in
-                Result { () throws(ManifestError) in try scan(bytes, release: release, decoded: decoded) }
+                Result { () throws(ManifestError) in try scan(bytes, release: release, decoded: decoded, scratchFolder: scratchFolder) }
             }
         }
         return try result.get()
@@ -204,10 +205,11 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// The outline, then the entries, of a manifest whose depth was checked.
     private static func scan(
-        _ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void, decoded: @escaping (Int) -> Void = { _ in }
+        _ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void, decoded: @escaping (Int) -> Void = { _ in }, scratchFolder: String?
     ) throws(ManifestError) -> Manifest {
         var scanner = ManifestScanner(bytes, release: release)
         scanner.decoded = decoded
+        scanner.scratchFolder = scratchFolder
         do {
             let outline = try scanner.outline()
             let version = outline.version ?? 1

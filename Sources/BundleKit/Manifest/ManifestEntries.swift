@@ -8,6 +8,10 @@
 /// into small tables of distinct values: the target keeps only that index and how many of
 /// the member's last bytes it ends with. About 75 bytes for a typical entry.
 ///
+/// Given a scratch folder (`init(spillingTo:)`), the slots, digests and shared buffer live in
+/// `PagedArray`s: past 4 MiB each, in a mapped scratch file whose pages leave the resident set
+/// behind the code that reads them, so a million entries do not stay in memory.
+///
 /// It is a collection of `ManifestEntry`, each built when it is read; `member(at:)`,
 /// `isLink(at:)`, `size(at:)` and `digest(at:)` read one field without building the rest.
 /// Setting an element or replacing a range appends the new bytes and leaves the old ones
@@ -43,20 +47,33 @@ public struct ManifestEntries: Sendable {
     /// members share with.
     static let shortestPrefix = 8
 
-    private var slots: [Slot] = []
-    private var packed: [UInt8] = []
-    private var digests: [UInt8] = []
+    private var slots: PagedArray<Slot>
+    private var packed: PagedArray<UInt8>
+    private var digests: PagedArray<UInt8>
+    /// One entry's bytes as `PackedEntry.append` writes them, before they join `packed`.
+    private var building: [UInt8] = []
     private var otherDigests: [String] = []
     private var shared = InternTable<Shared>()
     private var heads = InternTable<[UInt8]>()
     /// The last member stored in full: where its bytes start in `packed`, and how many.
     private var base = (start: 0, count: 0)
 
-    /// No entries.
-    public init() {}
+    /// No entries, kept in memory.
+    public init() {
+        self.init(spillingTo: nil)
+    }
+
+    /// No entries; their tables move to scratch files in `folder` once each takes
+    /// `spillThreshold` bytes.
+    init(spillingTo folder: String?, spillThreshold: Int = PagedStorage.defaultSpillThreshold) {
+        slots = PagedArray(spillingTo: folder, spillThreshold: spillThreshold)
+        packed = PagedArray(spillingTo: folder, spillThreshold: spillThreshold)
+        digests = PagedArray(spillingTo: folder, spillThreshold: spillThreshold)
+    }
 
     /// The given entries, in their order.
     public init<S: Sequence>(_ entries: S) where S.Element == ManifestEntry {
+        self.init()
         slots.reserveCapacity(entries.underestimatedCount)
         for entry in entries { slots.append(slot(for: entry)) }
     }
@@ -78,6 +95,12 @@ public struct ManifestEntries: Sendable {
     /// Bytes of the shared buffer in use (what the entries take beside slots, digests and
     /// the tables of distinct values).
     var packedBytes: Int { packed.count }
+
+    /// Where the tables go once they grow (nil: they stay in memory).
+    var scratchFolder: String? { slots.scratchFolder }
+
+    /// Whether the tables are in mapped scratch files.
+    var isMapped: Bool { slots.isMapped || packed.isMapped || digests.isMapped }
 
     // MARK: - Single fields
 
@@ -161,14 +184,16 @@ public struct ManifestEntries: Sendable {
         for (index, byte) in member.enumerated() where byte == UInt8(ascii: "/") { folder = index + 1 }
         if prefix < Swift.max(Self.shortestPrefix, folder) { prefix = 0 }
         let offset = packed.count
-        let start = PackedEntry.append(
+        building.removeAll(keepingCapacity: true)
+        let start = offset + PackedEntry.append(
             size: entry.size, mtime: entry.mtime, nanoseconds: entry.mtimeNanoseconds,
             shared: shared.index(
                 of: Shared(
                     item: entry.item, role: entry.role, mode: entry.mode, encrypted: entry.encrypted, owner: entry.owner, group: entry.group,
                     uid: entry.uid, gid: entry.gid)),
             targetHead: heads.index(of: Array(target[..<(target.count - tail)])), targetTail: tail,
-            member: member, prefixLength: prefix, prefixDistance: offset - base.start, link: entry.link?.utf8, to: &packed)
+            member: member, prefixLength: prefix, prefixDistance: offset - base.start, link: entry.link?.utf8, to: &building)
+        building.withUnsafeBytes { packed.append(contentsOf: $0) }
         precondition(packed.count < Int(UInt32.max), "manifest entries hold more than 4 GiB of names")
         if prefix == 0 { base = (start, member.count) }
         return Slot(offset: UInt32(offset), digest: store(digest: entry.sha256))
@@ -176,7 +201,7 @@ public struct ManifestEntries: Sendable {
 
     private mutating func store(digest hex: String) -> UInt32 {
         if let raw = Hex.sha256Bytes(hex) {
-            digests.append(contentsOf: raw)
+            raw.withUnsafeBytes { digests.append(contentsOf: $0) }
             return UInt32(digests.count / 32 - 1)
         }
         otherDigests.append(hex)

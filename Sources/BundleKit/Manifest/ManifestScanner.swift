@@ -36,6 +36,8 @@ struct ManifestScanner {
     private let release: (Int) -> Void
     /// Told, with `release`, how far the entries' decoding got (not the outline's skim).
     var decoded: (Int) -> Void = { _ in }
+    /// Where the entries' tables go once they grow (`ManifestEntries(spillingTo:)`).
+    var scratchFolder: String?
 
     init(_ bytes: UnsafeRawBufferPointer, release: @escaping (Int) -> Void = { _ in }) {
         self.bytes = bytes
@@ -85,7 +87,7 @@ struct ManifestScanner {
     /// Decodes the array at `range` (from `outline`, which counted its `count` elements)
     /// into entries.
     mutating func entries(in range: Range<Int>, count: Int) throws(Failure) -> ManifestEntries {
-        var entries = ManifestEntries()
+        var entries = ManifestEntries(spillingTo: scratchFolder)
         entries.reserveCapacity(count, nameBytes: range.count / 8)
         position = range.lowerBound
         try expect(UInt8(ascii: "["))

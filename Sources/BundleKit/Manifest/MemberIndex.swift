@@ -1,54 +1,94 @@
-/// Finds an entry's position in `ManifestEntries` by its member, without a dictionary of
-/// member strings: an open-addressing table of positions (8 bytes an entry) whose probes
-/// compare the packed names in place.
+/// Finds an entry's position in `ManifestEntries` by its member, without a table of names:
+/// by binary search in member order. Every writer puts entries in member order
+/// (`BundleLayout.precedes`), so for its manifests the order is the entries' own and the index
+/// holds nothing; for any other, it keeps the positions sorted by member (4 bytes an entry, in
+/// the entries' scratch folder when they have one). Readers that look members up in member
+/// order (SHA256SUMS, the payload) pass the position after the last one found as a hint, and
+/// a lookup then costs one comparison.
 struct MemberIndex: Sendable {
-    /// Position + 1 of the first entry for a member; 0 is a free slot.
-    private var slots: [Int32]
+    /// Positions in member order, ties by position; empty when the entries are in that order.
+    private var order: PagedArray<UInt32>
+    /// Whether `order` is the entries' own order.
+    private let inOrder: Bool
     /// Positions whose member an earlier entry has already (lookups give the earlier one).
     private(set) var duplicates: [Int] = []
 
-    /// Indexes every entry of `entries` (fewer than `Int32.max`), telling `progress` now and
-    /// then how many are done (a second or more for a million entries).
+    /// Indexes every entry of `entries` (fewer than `UInt32.max`), telling `progress` now and
+    /// then how many are done.
     init(_ entries: ManifestEntries, progress: (Int) -> Void = { _ in }) {
-        precondition(entries.count < Int(Int32.max), "too many entries to index")
-        var size = 16
-        while size < entries.count * 2 { size *= 2 }
-        slots = [Int32](repeating: 0, count: size)
-        for position in entries.indices {
-            let found = entries.withMember(at: position) { member in probe(member, in: entries) }
-            switch found {
-            case .found: duplicates.append(position)
-            case .free(let slot): slots[slot] = Int32(position + 1)
+        precondition(entries.count < Int(UInt32.max), "too many entries to index")
+        order = PagedArray(spillingTo: entries.scratchFolder)
+        var inOrder = true
+        for position in entries.indices.dropFirst() {
+            switch Self.compare(entries, position - 1, position) {
+            case .less: break
+            case .equal: duplicates.append(position)
+            case .greater: inOrder = false
             }
+            guard inOrder else { break }
             if position & 0xFFF == 0xFFF { progress(position + 1) }
         }
+        self.inOrder = inOrder
+        guard !inOrder else { return }
+        duplicates = []
+        order.reserveCapacity(entries.count)
+        for position in entries.indices { order.append(UInt32(position)) }
+        order.withUnsafeMutableBufferPointer { (ranks: UnsafeMutableBufferPointer<UInt32>) in
+            var ranks = ranks
+            ranks.sort { first, second in
+                switch Self.compare(entries, Int(first), Int(second)) {
+                case .less: return true
+                case .equal: return first < second
+                case .greater: return false
+                }
+            }
+        }
+        for rank in order.indices.dropFirst() where Self.compare(entries, Int(order[rank - 1]), Int(order[rank])) == .equal {
+            duplicates.append(Int(order[rank]))
+        }
+        duplicates.sort()
     }
 
     /// The position of the first entry whose member is `member`, if any.
-    func position(of member: String, in entries: ManifestEntries) -> Int? {
+    func position(of member: String, in entries: ManifestEntries, near hint: Int? = nil) -> Int? {
         var member = member
-        return member.withUTF8 { position(of: UnsafeRawBufferPointer($0), in: entries) }
+        return member.withUTF8 { position(of: UnsafeRawBufferPointer($0), in: entries, near: hint) }
     }
 
-    /// The position of the first entry whose member has these UTF-8 bytes, if any.
-    func position(of member: UnsafeRawBufferPointer, in entries: ManifestEntries) -> Int? {
-        if case .found(let position) = probe(member, in: entries) { return position }
-        return nil
-    }
-
-    private enum Probe {
-        case found(Int)
-        case free(Int)
-    }
-
-    private func probe(_ member: UnsafeRawBufferPointer, in entries: ManifestEntries) -> Probe {
-        let mask = slots.count - 1
-        var slot = FNV1a.hash(member) & mask
-        while slots[slot] != 0 {
-            let position = Int(slots[slot]) - 1
-            if entries.withMember(at: position, { $0.elementsEqual(member) }) { return .found(position) }
-            slot = (slot + 1) & mask
+    /// The position of the first entry whose member has these UTF-8 bytes, if any; `hint`, a
+    /// position where it is likely to be, is tried first.
+    func position(of member: UnsafeRawBufferPointer, in entries: ManifestEntries, near hint: Int? = nil) -> Int? {
+        if let hint, duplicates.isEmpty, entries.indices.contains(hint), entries.withMember(at: hint, { $0.elementsEqual(member) }) {
+            return hint
         }
-        return .free(slot)
+        // The first rank whose member does not precede `member`.
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries.withMember(at: position(ofRank: middle), { $0.lexicographicallyPrecedes(member) }) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        guard low < entries.count else { return nil }
+        let found = position(ofRank: low)
+        return entries.withMember(at: found, { $0.elementsEqual(member) }) ? found : nil
+    }
+
+    private func position(ofRank rank: Int) -> Int {
+        inOrder ? rank : Int(order[rank])
+    }
+
+    private enum Comparison { case less, equal, greater }
+
+    private static func compare(_ entries: ManifestEntries, _ first: Int, _ second: Int) -> Comparison {
+        entries.withMember(at: first) { lhs in
+            entries.withMember(at: second) { rhs in
+                if lhs.elementsEqual(rhs) { return .equal }
+                return lhs.lexicographicallyPrecedes(rhs) ? .less : .greater
+            }
+        }
     }
 }

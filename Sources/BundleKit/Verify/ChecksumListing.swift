@@ -23,12 +23,15 @@ struct ChecksumListing {
         var unlisted: [String] = []
         var unlistedSet = Set<String>()
         let manifestName = Array(BundleLayout.manifest.utf8)
+        // Lines come in member order, as the entries do: each is looked for after the last.
+        var next = 0
         try ChecksumList.forEachLine(of: bytes, release: release) { (member, digest) throws(ManifestError) in
             let text = { String(decoding: digest, as: UTF8.self) }
             if member.elementsEqual(manifestName) {
                 guard manifestDigest == nil else { throw .duplicateChecksum(member: BundleLayout.manifest) }
                 manifestDigest = text()
-            } else if let position = index.position(of: member, in: entries) {
+            } else if let position = index.position(of: member, in: entries, near: next) {
+                next = position + 1
                 guard !listed[position] else { throw .duplicateChecksum(member: String(decoding: member, as: UTF8.self)) }
                 listed[position] = true
                 if entries.isLink(at: position) || !Self.matches(digest, entries, at: position) { differing[position] = text() }

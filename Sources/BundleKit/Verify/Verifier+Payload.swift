@@ -16,6 +16,8 @@ extension Verifier {
         var reachedEnd = false
         var previous: String?
         var current: String?
+        // Members come in member order, as the entries do: each is looked for after the last.
+        var next = 0
         do {
             var members = 0
             while let header = try reader.next() {
@@ -35,7 +37,7 @@ extension Verifier {
                     try reader.skip()
                     continue
                 }
-                guard let position = index.position(of: name, in: manifest.entries), expected[position] else {
+                guard let position = index.position(of: name, in: manifest.entries, near: next), expected[position] else {
                     report.problems.append(seenOthers.insert(name).inserted ? .extra(member: name) : .duplicate(member: name))
                     try reader.skip()
                     continue
@@ -46,6 +48,7 @@ extension Verifier {
                     continue
                 }
                 seen[position] = true
+                next = position + 1
                 let entry = manifest.entries[position]
                 if let previous, !BundleLayout.precedes(previous, name) {
                     report.problems.append(.outOfOrder(member: name))

@@ -149,7 +149,7 @@ public struct Verifier {
             Result { () throws(ManifestError) in
                 try Manifest.decode(
                     bytes, maximumDepth: limits.maximumManifestDepth, release: { release($0); decoding.passed($0) },
-                    decoded: { decoding.manifest(at: $0) })
+                    decoded: { decoding.manifest(at: $0) }, scratchFolder: scratchFolder)
             }
         }
         header.manifest = HeaderMemberBytes(Data())

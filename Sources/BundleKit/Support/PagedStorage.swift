@@ -1,0 +1,93 @@
+import Foundation
+
+/// The bytes behind a `PagedArray`: in the heap, or, once they reach `spillThreshold` and a
+/// scratch folder was given, in a `ScratchMapping` (and back in the heap if that cannot grow).
+final class PagedStorage: @unchecked Sendable {
+    /// Where the bytes start (nil before the first).
+    private(set) var base: UnsafeMutableRawPointer?
+    /// Bytes in use.
+    var count = 0
+    /// Bytes usable without moving.
+    private(set) var capacity = 0
+    /// Where a mapping's file goes; nil keeps everything in the heap.
+    let folder: String?
+    /// The size from which the bytes move to a mapping.
+    let spillThreshold: Int
+    private var mapping: ScratchMapping?
+
+    /// 4 MiB: below, a table costs the heap little and a scratch file is not worth opening.
+    static let defaultSpillThreshold = 1 << 22
+
+    init(folder: String?, spillThreshold: Int = PagedStorage.defaultSpillThreshold) {
+        self.folder = folder
+        self.spillThreshold = spillThreshold
+    }
+
+    deinit {
+        if mapping == nil { free(base) }
+    }
+
+    /// Whether the bytes are in a scratch file's mapping.
+    var isMapped: Bool { mapping != nil }
+
+    /// A storage of its own with the same bytes (and the same way of keeping them).
+    func copy() -> PagedStorage {
+        let copy = PagedStorage(folder: folder, spillThreshold: spillThreshold)
+        copy.reserve(count)
+        if count > 0, let base, let target = copy.base { target.copyMemory(from: base, byteCount: count) }
+        copy.count = count
+        return copy
+    }
+
+    /// Room for `bytes` without moving; may move the bytes into a mapping.
+    func reserve(_ bytes: Int) {
+        guard bytes > capacity else { return }
+        if let mapping {
+            if mapping.grow(to: bytes) {
+                capacity = mapping.capacity
+                return
+            }
+            moveToHeap(capacity: bytes)
+            return
+        }
+        if let folder, bytes >= spillThreshold,
+            let mapping = try? ScratchMapping(in: folder, capacity: bytes, reserving: max(bytes * 4, 1 << 28))
+        {
+            if let base {
+                mapping.base.copyMemory(from: base, byteCount: count)
+                free(base)
+            }
+            self.mapping = mapping
+            base = mapping.base
+            capacity = mapping.capacity
+            return
+        }
+        guard let grown = realloc(base, bytes) else { fatalError("out of memory: \(bytes) bytes") }
+        base = grown
+        capacity = bytes
+    }
+
+    /// Appends `bytes`, growing by half as much again when full.
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        if count + bytes.count > capacity { reserve(max(count + bytes.count, capacity + capacity / 2, 64)) }
+        (base! + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// Appends `bytes` zero bytes.
+    func appendZeros(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        if count + bytes > capacity { reserve(max(count + bytes, capacity + capacity / 2, 64)) }
+        (base! + count).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        count += bytes
+    }
+
+    private func moveToHeap(capacity bytes: Int) {
+        guard let moved = malloc(bytes) else { fatalError("out of memory: \(bytes) bytes") }
+        if let base { moved.copyMemory(from: base, byteCount: count) }
+        mapping = nil
+        base = moved
+        capacity = bytes
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+import TestSupport
+
+@testable import BundleKit
+
+@Suite("paged arrays: tables in mapped scratch files")
+struct PagedArrayTests {
+    #if os(Linux)
+    /// The resident bytes of the mapping that starts at `base`, from /proc/self/smaps.
+    static func residentBytes(of base: UnsafeMutableRawPointer) throws -> Int {
+        let start = String(UInt(bitPattern: base), radix: 16)
+        let smaps = try #require(try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/smaps")).readToEnd())
+        let lines = String(decoding: smaps, as: UTF8.self).split(separator: "\n")
+        guard let header = lines.firstIndex(where: { $0.hasPrefix(start + "-") }) else { throw CocoaError(.fileReadNoSuchFile) }
+        let rss = try #require(lines[(header + 1)...].first { $0.hasPrefix("Rss:") })
+        return try #require(Int(rss.split(separator: " ", omittingEmptySubsequences: true)[1])) * 1024
+    }
+
+    @Test("a mapping's pages leave the resident set when released, and their bytes stay")
+    func releaseKeepsBytes() throws {
+        let folder = try TemporaryDirectory()
+        let size = 16 << 20
+        let mapping = try ScratchMapping(in: folder.url.path, capacity: size, reserving: size * 2)
+        let bytes = UnsafeMutableRawBufferPointer(start: mapping.base, count: size)
+        for index in stride(from: 0, to: size, by: 4096) { bytes[index] = UInt8(truncatingIfNeeded: index / 4096 + 1) }
+        mapping.release()
+        #expect(try Self.residentBytes(of: mapping.base) == 0)
+        let intact = stride(from: 0, to: size, by: 4096).allSatisfy { bytes[$0] == UInt8(truncatingIfNeeded: $0 / 4096 + 1) }
+        #expect(intact)
+        // Nothing is left in the folder: the file was unlinked when made.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
+    }
+
+    @Test("the page releaser empties a mapping's resident set on its own")
+    func releaserRuns() throws {
+        let folder = try TemporaryDirectory()
+        let size = 8 << 20
+        let mapping = try ScratchMapping(in: folder.url.path, capacity: size, reserving: size)
+        UnsafeMutableRawBufferPointer(start: mapping.base, count: size).initializeMemory(as: UInt8.self, repeating: 0xA5)
+        // Every 20 ms; a loaded machine may starve the thread for a while.
+        var resident = try Self.residentBytes(of: mapping.base)
+        for _ in 0..<500 where resident > 0 {
+            Thread.sleep(forTimeInterval: 0.01)
+            resident = try Self.residentBytes(of: mapping.base)
+        }
+        #expect(resident == 0)
+        #expect(UnsafeRawBufferPointer(start: mapping.base, count: size).allSatisfy { $0 == 0xA5 })
+    }
+    #endif
+
+    @Test("past the threshold the elements move to a mapping, in order, and survive a release")
+    func spills() throws {
+        let folder = try TemporaryDirectory()
+        var array = PagedArray<UInt64>(spillingTo: folder.url.path, spillThreshold: 1 << 16)
+        for value in 0..<1_000 { array.append(UInt64(value) * 3) }
+        #expect(!array.isMapped)
+        for value in 1_000..<100_000 { array.append(UInt64(value) * 3) }
+        #expect(array.isMapped)
+        PageReleaser.shared.releaseAll()
+        #expect(array.count == 100_000)
+        #expect(array.indices.allSatisfy { array[$0] == UInt64($0) * 3 })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
+    }
+
+    @Test("a copy is a value: changing it leaves the original as it was")
+    func copyOnWrite() throws {
+        let folder = try TemporaryDirectory()
+        var original = PagedArray<UInt32>(repeating: 7, count: 50_000, spillingTo: folder.url.path, spillThreshold: 1 << 12)
+        #expect(original.isMapped)
+        var copy = original
+        copy[10] = 1
+        copy.append(2)
+        original.swapAt(0, 1)
+        #expect(original[10] == 7 && original.count == 50_000)
+        #expect(copy[10] == 1 && copy.count == 50_001 && copy[50_000] == 2)
+        copy.replaceSubrange(0..<2, with: [9])
+        #expect(copy.count == 50_000 && copy[0] == 9 && copy[1] == 7 && copy[9] == 1)
+    }
+
+    @Test("without a folder the elements stay in the heap")
+    func heap() {
+        var array = PagedArray<UInt8>()
+        [UInt8](repeating: 5, count: 10 << 20).withUnsafeBytes { array.append(contentsOf: $0) }
+        #expect(!array.isMapped && array.count == 10 << 20 && array[12345] == 5)
+    }
+
+    @Test("manifest entries decoded with a scratch folder live in mappings and read the same")
+    func manifestEntries() throws {
+        let folder = try TemporaryDirectory()
+        var spilled = ManifestEntries(spillingTo: folder.url.path, spillThreshold: 1 << 14)
+        var kept = ManifestEntries()
+        for number in 0..<5_000 {
+            let entry = ManifestEntriesTests.entry(
+                "files/tree/d\(number / 100)/file-\(number).conf", target: "${Tree}/d\(number / 100)/file-\(number).conf",
+                sha256: String(repeating: "0", count: 58) + String(format: "%06x", number))
+            spilled.append(entry)
+            kept.append(entry)
+        }
+        #expect(spilled.isMapped && !kept.isMapped)
+        PageReleaser.shared.releaseAll()
+        #expect(spilled == kept)
+    }
+}
