@@ -5,18 +5,22 @@
 /// Swift's `String ==` is not used: it equates canonically equivalent text (`é` and `e` +
 /// U+0301), which are two names on every file system bundle writes to.
 ///
-/// Capture, verify and restore each check up to hundreds of thousands of paths; this keeps one
-/// 8-byte key per path (the high 32 bits of its hash, then its position) instead of a set of
-/// the paths, sorts the keys in place and compares the paths again only where two hashes are
-/// equal. (16-byte pairs sorted into a copy took 4 MB at the peak of a 100,000-file restore.)
+/// Capture, verify and restore each check up to a million paths; this keeps one 8-byte key
+/// per path (the high 32 bits of its hash, then its position) instead of a set of the paths,
+/// in a `PagedArray` (a mapped scratch file past 4 MiB, given a folder), groups equal hashes
+/// with a radix sort whose passes read and write in order (a comparison sort touched the
+/// whole table at random, and held it resident), and compares the paths again only where two
+/// hashes are equal. (16-byte pairs sorted into a copy took 4 MB at the peak of a
+/// 100,000-file restore.)
 struct PathCollisions {
     /// The OS whose name comparison applies.
     let os: OSFamily
-    private var keys: [UInt64] = []
+    private var keys: PagedArray<UInt64>
 
-    /// An empty finder for `os`.
-    init(os: OSFamily) {
+    /// An empty finder for `os`, its keys in `scratchFolder` once they are many.
+    init(os: OSFamily, scratchFolder: String? = nil) {
         self.os = os
+        keys = PagedArray(spillingTo: scratchFolder)
     }
 
     /// The bytes two paths must share to be the same file on `os`.
@@ -44,7 +48,7 @@ struct PathCollisions {
     /// one, ordered by the later position; `path` gives a recorded position's path again.
     /// (Sorts what was recorded in place; calling it again gives the same answer.)
     mutating func collisions(path: (Int) -> String) -> [(first: Int, second: Int)] {
-        keys.sort()
+        sortByHash()
         var found: [(first: Int, second: Int)] = []
         var start = 0
         while start < keys.count {
@@ -54,7 +58,7 @@ struct PathCollisions {
                 // Equal hashes: compare the keys themselves (distinct paths may share a hash).
                 // Within them, positions are in order: the earlier path comes first.
                 var firsts: [(key: [UInt8], position: Int)] = []
-                for entry in keys[start..<end] {
+                for entry in keys[start..<end].sorted() {
                     let position = Int(entry & 0xFFFF_FFFF)
                     let key = Self.key(path(position), os: os)
                     if let first = firsts.first(where: { $0.key == key }) {
@@ -67,5 +71,29 @@ struct PathCollisions {
             start = end
         }
         return found.sorted { $0.second < $1.second }
+    }
+
+    /// Orders the keys by their hash (the high 32 bits), positions in the order they were
+    /// added within one hash: four stable passes of 8 bits, each reading one table in order
+    /// and appending to 256 runs of the other.
+    private mutating func sortByHash() {
+        guard keys.count > 1 else { return }
+        var other = PagedArray<UInt64>(repeating: 0, count: keys.count, spillingTo: keys.scratchFolder)
+        for shift in stride(from: 32, to: 64, by: 8) {
+            keys.withUnsafeBytes { source in
+                let from = source.bindMemory(to: UInt64.self)
+                var starts = [Int](repeating: 0, count: 257)
+                for key in from { starts[Int((key >> UInt64(shift)) & 0xFF) + 1] += 1 }
+                for digit in 1...256 { starts[digit] += starts[digit - 1] }
+                other.withUnsafeMutableBufferPointer { to in
+                    for key in from {
+                        let digit = Int((key >> UInt64(shift)) & 0xFF)
+                        to[starts[digit]] = key
+                        starts[digit] += 1
+                    }
+                }
+            }
+            swap(&keys, &other)
+        }
     }
 }

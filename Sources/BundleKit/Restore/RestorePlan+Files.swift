@@ -32,10 +32,18 @@ extension RestorePlan {
             let manifest: Manifest
             let variables: [String: String]
             let mapper: PathMapper
-            var records: [Record] = []
+            /// In the manifest's scratch folder, like its entries.
+            var records: PagedArray<Record>
             var owners: [Owners] = []
             /// How many records, at the end, are links (`Restorer.plan` puts them last).
             var linkCount = 0
+
+            init(manifest: Manifest, variables: [String: String], mapper: PathMapper) {
+                self.manifest = manifest
+                self.variables = variables
+                self.mapper = mapper
+                records = PagedArray(spillingTo: manifest.entries.scratchFolder)
+            }
         }
 
         private enum Storage: Sendable {

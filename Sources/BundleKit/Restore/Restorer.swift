@@ -125,7 +125,7 @@ public struct Restorer {
         let order = MemberOrder(entries)
         // Verify compared the targets with the source's variables; `--var` may have made two
         // folders one here.
-        var collisions = PathCollisions(os: options.os)
+        var collisions = PathCollisions(os: options.os, scratchFolder: entries.scratchFolder)
         collisions.reserveCapacity(entries.count)
         var links: [RestorePlan.Files.Record] = []
         // Nothing is made while planning: a missing folder is asked about once, not per file in it.
@@ -169,7 +169,7 @@ public struct Restorer {
             // Links last: once one exists, no file of this restore can be written through it.
             if entry.link != nil { links.append(files.records.removeLast()) }
         }
-        files.records += links
+        files.records.append(contentsOf: links)
         files.linkCount = links.count
         if let (first, second) = collisions.collisions(path: { (try? targets.hostPath(entries[$0])) ?? "" }).first {
             throw RestoreError.duplicateTarget(path: try targets.hostPath(entries[second]), members: [entries[first].member, entries[second].member])

@@ -47,7 +47,10 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
 
     mutating func append(_ element: Element) {
         makeUnique()
-        Swift.withUnsafeBytes(of: element) { storage.append($0) }
+        // A whole stride: `withUnsafeBytes(of:)` gives only the value's size, without the
+        // padding after it.
+        storage.appendZeros(Self.stride)
+        storage.base!.storeBytes(of: element, toByteOffset: storage.count - Self.stride, as: Element.self)
     }
 
     mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
@@ -57,6 +60,14 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
 
     mutating func append(contentsOf elements: [Element]) {
         elements.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    /// Removes and returns the last element.
+    mutating func removeLast() -> Element {
+        let last = self[count - 1]
+        makeUnique()
+        storage.count -= Self.stride
+        return last
     }
 
     mutating func swapAt(_ i: Int, _ j: Int) {

@@ -20,7 +20,7 @@ enum TargetPolicy {
         for item in profile.items { items[item.id] = item }
         let mapper = PathMapper(root: "/", os: manifest.source.os)
         var problems: [VerifyProblem] = []
-        var written = PathCollisions(os: manifest.source.os)
+        var written = PathCollisions(os: manifest.source.os, scratchFolder: manifest.entries.scratchFolder)
         for (position, entry) in manifest.entries.enumerated() {
             guard let item = items[entry.item] else {
                 problems.append(.unknownItem(member: entry.member, item: entry.item))

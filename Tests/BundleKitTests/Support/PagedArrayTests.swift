@@ -79,6 +79,23 @@ struct PagedArrayTests {
         #expect(copy.count == 50_000 && copy[0] == 9 && copy[1] == 7 && copy[9] == 1)
     }
 
+    /// 11 bytes of values in a stride of 12.
+    struct Padded: Equatable { var number: Int32; var other: UInt32; var small: UInt16; var flag: Bool }
+
+    @Test("elements whose size is less than their stride keep their place, appended one by one or many at once")
+    func padding() throws {
+        let folder = try TemporaryDirectory()
+        var array = PagedArray<Padded>(spillingTo: folder.url.path, spillThreshold: 1 << 12)
+        let values = (0..<2_000).map { (number: Int) -> Padded in
+            Padded(number: Int32(number), other: UInt32(number * 7), small: UInt16(number % 500), flag: number % 3 == 0)
+        }
+        for value in values.prefix(1_000) { array.append(value) }
+        #expect(array.removeLast() == values[999])
+        array.append(contentsOf: Array(values[999...]))
+        #expect(array.isMapped)
+        #expect(Array(array) == values)
+    }
+
     @Test("without a folder the elements stay in the heap")
     func heap() {
         var array = PagedArray<UInt8>()
