@@ -65,7 +65,9 @@ extension BundleCommand {
     }
 }
 
-/// `bundle restore --json`.
+/// `bundle restore --json`. The lists that may name every file (or every file an exact
+/// restore removes) are written one element at a time (`StreamedList`, `JSONStream`), each
+/// made from the plan's packed records when it is written.
 struct RestoreSummary: Encodable {
     struct File: Encodable {
         var member: String
@@ -86,12 +88,12 @@ struct RestoreSummary: Encodable {
     var profile: String?
     var variables: [String: String]
     var plan: [RestorePlan.Step]
-    var files: [File]
-    var written: [String]
-    var removals: [String]
-    var emptiedFolders: [String]
-    var removed: [String]
-    var removedFolders: [String]
+    var files: StreamedList<File>
+    var written: StreamedList<String>
+    var removals: StreamedList<String>
+    var emptiedFolders: StreamedList<String>
+    var removed: StreamedList<String>
+    var removedFolders: StreamedList<String>
     var steps: [RestoreReport.StepOutcome]
     var commands: [CommandOutcome]
     var rewrites: [RestoreReport.AppliedRewrite]
@@ -104,8 +106,8 @@ struct RestoreSummary: Encodable {
     /// Why the profile's commands may run: `no-commands`, `trusted-profile`, `allowed-by-flag`, `trusted-source`.
     var commandTrust: CommandTrustSummary
     /// Files whose set-user-ID/set-group-ID bits were not applied (the item does not say `special-bits: keep`).
-    var droppedSpecialBits: [RestorePlan.DroppedSpecialBits]
-    var ownersNotApplied: [String]
+    var droppedSpecialBits: StreamedList<RestorePlan.DroppedSpecialBits>
+    var ownersNotApplied: StreamedList<String>
 
     init(_ report: RestoreReport) {
         bundle = report.verification.bundle
@@ -116,14 +118,14 @@ struct RestoreSummary: Encodable {
         profile = report.verification.manifest?.profile.id
         variables = report.plan.variables
         plan = report.plan.steps
-        files = report.plan.files.map {
+        files = StreamedList(report.plan.files.lazy.map {
             File(member: $0.entry.member, path: $0.hostPath, mode: ManifestEntry.octal($0.permissions), action: $0.replaces ? "replace" : "create", link: $0.entry.link)
-        }
-        written = report.written
-        removals = report.plan.removals
-        emptiedFolders = report.plan.emptiedFolders
-        removed = report.removed
-        removedFolders = report.removedFolders
+        })
+        written = StreamedList(report.written)
+        removals = StreamedList(report.plan.removals)
+        emptiedFolders = StreamedList(report.plan.emptiedFolders)
+        removed = StreamedList(report.removed)
+        removedFolders = StreamedList(report.removedFolders)
         steps = report.steps
         commands = report.commands
         rewrites = report.rewrites
@@ -132,8 +134,8 @@ struct RestoreSummary: Encodable {
         safeguardStore = report.safeguardStore
         checklist = report.plan.checklist
         commandTrust = CommandTrustSummary(report.plan.commandTrust, commands: report.plan.commands())
-        droppedSpecialBits = report.plan.droppedSpecialBits
-        ownersNotApplied = report.plan.ownersNotApplied
+        droppedSpecialBits = StreamedList(report.plan.droppedSpecialBits)
+        ownersNotApplied = StreamedList(report.plan.ownersNotApplied)
     }
 }
 
