@@ -36,6 +36,12 @@ struct JSONStream {
 
     /// Writes one element of a streamed array, its lines moved `indent` spaces right.
     private func write(element: any Encodable, indent: Int) throws {
+        if let string = element as? String {
+            // Most elements are paths and plan lines: written directly, as the encoder would.
+            sink.write(repeatElement(UInt8(ascii: " "), count: indent))
+            Self.writeQuoted(string, to: sink)
+            return
+        }
         let mark = streams.count
         defer { streams.forget(from: mark) }
         let value = try NullKeepingEncoder.encode(element, streaming: streams)
@@ -74,6 +80,32 @@ struct JSONStream {
             start = end < text.endIndex ? end + 1 : end
         }
     }
+}
+
+extension JSONStream {
+    /// Writes `string` as `JSONEncoder` with `.withoutEscapingSlashes` spells it: quoted, with
+    /// `"` and `\` escaped, `\b \t \n \f \r` for those controls and `\u00XX` (lowercase)
+    /// for the others below 0x20; everything else (DEL, non-ASCII, `/`) as it is.
+    static func writeQuoted(_ string: String, to sink: OutputSink) {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        out.reserveCapacity(string.utf8.count + 2)
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
+            case 0x08: out += Array("\\b".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0x0a: out += Array("\\n".utf8)
+            case 0x0c: out += Array("\\f".utf8)
+            case 0x0d: out += Array("\\r".utf8)
+            case 0..<0x20: out += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0f)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        sink.write(out)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// The arrays a document being written has left as placeholders, by number.
