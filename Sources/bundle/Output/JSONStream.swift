@@ -7,10 +7,12 @@ import Foundation
 /// (about 3 KiB a file) only to flatten it. Here the document is encoded with each non-empty
 /// `StreamedJSONArray` left as a placeholder string; its text is written line by line, and a
 /// placeholder's line is cut where the placeholder stands: the array is written there, each
-/// element encoded on its own by the same encoders and moved right by the array's depth, as
-/// `JSONEncoder` lays out a nested array (`[`, the elements separated by `,` and a line break,
-/// a line break and `]` at the array's indentation). A string in the text never holds a raw
-/// line break (it is escaped), so every line break of the text is one of the layout's.
+/// element encoded on its own by the same encoders (a string quoted directly, `writeQuoted`)
+/// and moved right by the array's depth, as `JSONEncoder` lays out a nested array (`[`, the
+/// elements separated by `,` and a line break, a line break and `]` at the array's
+/// indentation; the blank line inside an empty array stays blank). A string in the text never
+/// holds a raw line break (it is escaped), so every line break of the text is one of the
+/// layout's. `StreamedJSONTests` holds the bytes to the whole-document encoder's.
 struct JSONStream {
     private let sink: OutputSink
     private let streams = StreamedArrays()
