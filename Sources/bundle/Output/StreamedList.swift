@@ -1,10 +1,11 @@
 import BundleKit
 import Foundation
 
-/// An array of a `--json` document that `JSONStream` writes one element at a time, never
-/// holding the whole array (or its encoded tree) in memory: the lists whose length is the
-/// number of files (a restore's files, the paths it wrote, its plan's lines, a manifest's
-/// entries). Encoded by any other encoder it is an ordinary array, the same bytes.
+/// An array of a `--json` document that `JSONStream` writes one element at a time, without
+/// the encoder's tree of all of them: every `Array`, and the lists made as they are read
+/// whose length is the number of files (a restore's files and the paths it wrote,
+/// `StreamedList`; its plan's lines; a manifest's entries). Encoded by any other encoder it
+/// is an ordinary array, the same bytes.
 protocol StreamedJSONArray {
     /// True when there is no element (such an array is encoded in place, as `[]`).
     var isEmptyArray: Bool { get }
@@ -38,6 +39,17 @@ struct StreamedList<Element: Encodable>: Encodable, StreamedJSONArray {
 extension StreamedList: ExpressibleByArrayLiteral {
     init(arrayLiteral elements: Element...) {
         self.init(elements)
+    }
+}
+
+/// Any array of a document: the lists a library keeps whole (an exact restore's removed
+/// paths, a rollback's, a verification's problems) are written one element at a time too,
+/// without the encoder's tree of them.
+extension Array: StreamedJSONArray where Element: Encodable {
+    var isEmptyArray: Bool { isEmpty }
+
+    func forEachElement(_ body: (any Encodable) throws -> Void) throws {
+        for element in self { try body(element) }
     }
 }
 

@@ -49,7 +49,7 @@ extension BundleCommand {
             }
             progress.finish()
             if output.json {
-                JSONOutput.print(DiffSummary(identical: report.isIdentical, bundle: report.bundle, entries: StreamedList(report.entries), added: StreamedList(report.added)))
+                JSONOutput.print(DiffSummary(identical: report.isIdentical, bundle: report.bundle, entries: report.entries, added: report.added))
             } else {
                 Self.print(report, source: source)
             }
@@ -77,10 +77,10 @@ extension BundleCommand {
     }
 }
 
-/// `bundle diff --json`: its lists (an entry per file) written one element at a time.
+/// `bundle diff --json`.
 struct DiffSummary: Encodable {
     var identical: Bool
     var bundle: String
-    var entries: StreamedList<DiffEntry>
-    var added: StreamedList<AddedFile>
+    var entries: [DiffEntry]
+    var added: [AddedFile]
 }

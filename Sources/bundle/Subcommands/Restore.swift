@@ -65,9 +65,9 @@ extension BundleCommand {
     }
 }
 
-/// `bundle restore --json`. The lists that may name every file (or every file an exact
-/// restore removes) are written one element at a time (`StreamedList`, `JSONStream`), each
-/// made from the plan's packed records when it is written.
+/// `bundle restore --json`. Its lists are written one element at a time (`JSONStream`); the
+/// ones that name every file (`files`, `written`, the plan's lines) are made from the plan's
+/// packed records as they are written (`StreamedList`, `RestorePlan.Details`).
 struct RestoreSummary: Encodable {
     struct File: Encodable {
         var member: String
@@ -90,10 +90,10 @@ struct RestoreSummary: Encodable {
     var plan: [RestorePlan.Step]
     var files: StreamedList<File>
     var written: StreamedList<String>
-    var removals: StreamedList<String>
-    var emptiedFolders: StreamedList<String>
-    var removed: StreamedList<String>
-    var removedFolders: StreamedList<String>
+    var removals: [String]
+    var emptiedFolders: [String]
+    var removed: [String]
+    var removedFolders: [String]
     var steps: [RestoreReport.StepOutcome]
     var commands: [CommandOutcome]
     var rewrites: [RestoreReport.AppliedRewrite]
@@ -106,8 +106,8 @@ struct RestoreSummary: Encodable {
     /// Why the profile's commands may run: `no-commands`, `trusted-profile`, `allowed-by-flag`, `trusted-source`.
     var commandTrust: CommandTrustSummary
     /// Files whose set-user-ID/set-group-ID bits were not applied (the item does not say `special-bits: keep`).
-    var droppedSpecialBits: StreamedList<RestorePlan.DroppedSpecialBits>
-    var ownersNotApplied: StreamedList<String>
+    var droppedSpecialBits: [RestorePlan.DroppedSpecialBits]
+    var ownersNotApplied: [String]
 
     init(_ report: RestoreReport) {
         bundle = report.verification.bundle
@@ -122,10 +122,10 @@ struct RestoreSummary: Encodable {
             File(member: $0.entry.member, path: $0.hostPath, mode: ManifestEntry.octal($0.permissions), action: $0.replaces ? "replace" : "create", link: $0.entry.link)
         })
         written = StreamedList(report.written)
-        removals = StreamedList(report.plan.removals)
-        emptiedFolders = StreamedList(report.plan.emptiedFolders)
-        removed = StreamedList(report.removed)
-        removedFolders = StreamedList(report.removedFolders)
+        removals = report.plan.removals
+        emptiedFolders = report.plan.emptiedFolders
+        removed = report.removed
+        removedFolders = report.removedFolders
         steps = report.steps
         commands = report.commands
         rewrites = report.rewrites
@@ -134,8 +134,8 @@ struct RestoreSummary: Encodable {
         safeguardStore = report.safeguardStore
         checklist = report.plan.checklist
         commandTrust = CommandTrustSummary(report.plan.commandTrust, commands: report.plan.commands())
-        droppedSpecialBits = StreamedList(report.plan.droppedSpecialBits)
-        ownersNotApplied = StreamedList(report.plan.ownersNotApplied)
+        droppedSpecialBits = report.plan.droppedSpecialBits
+        ownersNotApplied = report.plan.ownersNotApplied
     }
 }
 

@@ -115,7 +115,7 @@ struct StreamedJSONTests {
         diffOptions.os = .linux
         let diff = try Differ(options: diffOptions).run()
         #expect(!diff.isIdentical)
-        try Self.streamed(DiffSummary(identical: diff.isIdentical, bundle: diff.bundle, entries: StreamedList(diff.entries), added: StreamedList(diff.added)))
+        try Self.streamed(DiffSummary(identical: diff.isIdentical, bundle: diff.bundle, entries: diff.entries, added: diff.added))
     }
 
     /// A document with streamed lists at several depths, inside streamed elements, empty, of
