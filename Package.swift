@@ -83,6 +83,8 @@ let package = Package(
         ),
         .testTarget(name: "BundleKitTests", dependencies: ["BundleKit", "TestSupport"]),
         .testTarget(name: "BundleCLITests", dependencies: ["TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        // The command line's presentation in process (its `--json` documents), through `@testable import bundle`.
+        .testTarget(name: "BundleCommandTests", dependencies: ["bundle", "BundleKit", "BundleCrypto", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

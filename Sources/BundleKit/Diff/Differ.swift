@@ -118,7 +118,9 @@ public struct Differ: Sendable {
         let keepers = Set(targets.profile.items.filter(\.keepSpecialBits).map(\.id))
         let totalBytes = manifest.entries.reduce(Int64(0)) { $0 + ($1.link == nil ? (plaintext[$1.member]?.size ?? $1.size) : 0) }
         var comparedBytes: Int64 = 0
-        for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) {
+        // In member order by position, each entry built when its turn comes (not a sorted copy of them all).
+        for position in manifest.entries.indices.sorted(by: manifest.entries.memberPrecedes) {
+            let entry = manifest.entries[position]
             let path = try targets.hostPath(entry)
             var result = DiffEntry(member: entry.member, path: path, state: .same, expectedMode: entry.mode)
             defer { entries.append(result) }

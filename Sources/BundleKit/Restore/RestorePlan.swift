@@ -214,57 +214,62 @@ public struct RestorePlan: Sendable, Equatable {
     public struct Step: Sendable, Equatable, Encodable {
         /// What the step does.
         public var title: String
-        /// Every file, command or value it involves.
-        public var details: [String]
+        /// Every file, command or value it involves (a file's line made when it is read).
+        public var details: Details
     }
 
     /// The steps in the order they run, every file listed.
     public var steps: [Step] {
         var steps = [Step(title: "verify the bundle (signature, checksums, sizes) into a staging folder", details: [])]
-        if !preflight.isEmpty { steps.append(Step(title: "preflight checks", details: preflight.map(Self.describe))) }
-        if !services.isEmpty { steps.append(Step(title: "stop services", details: services)) }
-        let saved = files.filter(\.replaces).map(\.hostPath) + rewrites.filter { $0.value != nil }.map(\.hostPath)
-        steps.append(Step(title: "safeguard: keep a copy of every file that will be replaced or rewritten", details: saved))
+        if !preflight.isEmpty { steps.append(Step(title: "preflight checks", details: Details(preflight.map(Self.describe)))) }
+        if !services.isEmpty { steps.append(Step(title: "stop services", details: Details(services))) }
+        steps.append(Step(
+            title: "safeguard: keep a copy of every file that will be replaced or rewritten",
+            details: Details(files: files, line: { $0.replaces ? $0.hostPath : nil }, then: rewrites.filter { $0.value != nil }.map(\.hostPath))))
         if !removals.isEmpty || !emptiedFolders.isEmpty {
             steps.append(Step(
                 title: "exact: remove \(removals.count) file(s) the bundle does not list (kept in the safeguard) and \(emptiedFolders.count) folder(s) left empty",
-                details: removals.map { "remove \($0)" } + emptiedFolders.map { "remove folder \($0)" }))
+                details: Details(removals.map { "remove \($0)" } + emptiedFolders.map { "remove folder \($0)" })))
         }
-        let links = files.filter { $0.entry.link != nil }
+        let linkCount = files.count - files.withBytesCount
         if !folders.isEmpty {
             let new = folders.filter { !$0.exists }
             steps.append(Step(
                 title: "folders: make \(new.count) missing, give all \(folders.count) their captured mode, owner and time after the files",
-                details: new.map { "create \($0.hostPath) (\(ManifestEntry.octal($0.permissions)))" }))
+                details: Details(new.map { "create \($0.hostPath) (\(ManifestEntry.octal($0.permissions)))" })))
         }
         steps.append(Step(
-            title: "write \(files.count - links.count) file(s), each renamed into place, all synced before the next step",
-            details: files.filter { $0.entry.link == nil }.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) (\(ManifestEntry.octal($0.permissions)), from \($0.entry.member))" }))
-        if !links.isEmpty {
+            title: "write \(files.withBytesCount) file(s), each renamed into place, all synced before the next step",
+            details: Details(files: files, line: { file in
+                file.entry.link != nil ? nil : "\(file.replaces ? "replace" : "create") \(file.hostPath) (\(ManifestEntry.octal(file.permissions)), from \(file.entry.member))"
+            })))
+        if linkCount > 0 {
             steps.append(Step(
-                title: "make \(links.count) symbolic link(s), after every file, each renamed into place",
-                details: links.map { "\($0.replaces ? "replace" : "create") \($0.hostPath) -> \($0.entry.link ?? "") (from \($0.entry.member))" }))
+                title: "make \(linkCount) symbolic link(s), after every file, each renamed into place",
+                details: Details(files: files, line: { file in
+                    file.entry.link.map { "\(file.replaces ? "replace" : "create") \(file.hostPath) -> \($0) (from \(file.entry.member))" }
+                })))
         }
         if !ownersNotApplied.isEmpty {
-            steps.append(Step(title: "owners kept as the restoring user's (not root): \(ownersNotApplied.count) path(s)", details: ownersNotApplied))
+            steps.append(Step(title: "owners kept as the restoring user's (not root): \(ownersNotApplied.count) path(s)", details: Details(ownersNotApplied)))
         }
         if !imports.isEmpty {
             steps.append(Step(
                 title: "import \(imports.count) exported secret(s) with the product's tool, from a 0600 decrypted file removed afterwards",
-                details: imports.map { "\($0.command.joined(separator: " ")) (from \($0.entry.member))" }))
+                details: Details(imports.map { "\($0.command.joined(separator: " ")) (from \($0.entry.member))" })))
         }
         if !rewrites.isEmpty {
-            steps.append(Step(title: "rewrite config values", details: rewrites.map { rewrite in
+            steps.append(Step(title: "rewrite config values", details: Details(rewrites.map { rewrite in
                 rewrite.value.map { "\(rewrite.hostPath): \(rewrite.target) = \($0)" }
                     ?? "\(rewrite.hostPath): \(rewrite.target) skipped (\(rewrite.skipReason ?? "no value"))"
-            }))
+            })))
         }
-        if !afterFiles.isEmpty { steps.append(Step(title: "run after-files steps", details: afterFiles.map { $0.argv.joined(separator: " ") })) }
-        if !services.isEmpty { steps.append(Step(title: "start services", details: services.reversed())) }
+        if !afterFiles.isEmpty { steps.append(Step(title: "run after-files steps", details: Details(afterFiles.map { $0.argv.joined(separator: " ") }))) }
+        if !services.isEmpty { steps.append(Step(title: "start services", details: Details(services.reversed()))) }
         if !postChecks.isEmpty {
-            steps.append(Step(title: "post-checks", details: postChecks.map { "\(Self.describe($0.check)) within \($0.within) s" }))
+            steps.append(Step(title: "post-checks", details: Details(postChecks.map { "\(Self.describe($0.check)) within \($0.within) s" })))
         }
-        if !checklist.isEmpty { steps.append(Step(title: "print the checklist", details: checklist)) }
+        if !checklist.isEmpty { steps.append(Step(title: "print the checklist", details: Details(checklist))) }
         return steps
     }
 

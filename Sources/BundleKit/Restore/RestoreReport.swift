@@ -12,8 +12,9 @@ public struct RestoreReport: Sendable {
     /// Whether the restore changed the target: false for a dry run and when there was
     /// nothing to change.
     public var changed: Bool { !dryRun && !nothingToChange }
-    /// Paths written, in order: the first `writtenCount` of the plan's files (built when read).
-    public var written: [String] { plan.files.prefix(writtenCount).map(\.hostPath) }
+    /// Paths written, in order: the first `writtenCount` of the plan's files, each path made
+    /// when it is read (a restore of 100,000 files keeps no list of their paths).
+    public var written: LazyMapCollection<Slice<RestorePlan.Files>, String> { plan.files.prefix(writtenCount).lazy.map(\.hostPath) }
     /// How many of the plan's files were written.
     public internal(set) var writtenCount = 0
     /// Files an exact restore removed (moved into the safeguard), in order.

@@ -8,22 +8,20 @@ enum JSONOutput {
     /// reader (a key removed or retyped), not for an added key.
     static let schema = 1
 
+    /// Writes `value`'s document and a line break to standard output as it is encoded, its
+    /// long lists one element at a time (`JSONStream`).
     static func print<T: Encodable>(_ value: T) {
-        guard let text = try? render(value) else { return }
-        Terminal.out(text)
+        let sink = OutputSink()
+        defer { sink.flush() }
+        guard (try? JSONStream(to: sink).write(document: value, adding: ["schema": .integer(Int64(schema))])) != nil else { return }
+        sink.write("\n".utf8)
     }
 
-    /// The document `print` writes.
+    /// The document `print` writes, without its final line break.
     static func render<T: Encodable>(_ value: T) throws -> String {
-        var document = try NullKeepingEncoder.encode(value)
-        guard case .object(var members) = document else {
-            preconditionFailure("a --json document is an object, not \(T.self)")
-        }
-        members["schema"] = .integer(Int64(schema))
-        document = .object(members)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self)
+        let sink = OutputSink(nil)
+        try JSONStream(to: sink).write(document: value, adding: ["schema": .integer(Int64(schema))])
+        return String(decoding: sink.bytes, as: UTF8.self)
     }
 }
 

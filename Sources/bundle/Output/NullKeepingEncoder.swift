@@ -7,8 +7,14 @@ import Foundation
 /// container writes `null` there. Dates are ISO 8601 strings, `Data` base64.
 enum NullKeepingEncoder {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        try encode(value, streaming: nil)
+    }
+
+    /// Encodes `value`, leaving each non-empty `StreamedJSONArray` in it as a placeholder
+    /// string that `streams` names (`JSONStream` writes the array there, one element at a time).
+    static func encode<T: Encodable>(_ value: T, streaming streams: StreamedArrays?) throws -> JSONValue {
         let root = Node()
-        try Coder(node: root, codingPath: []).encodeValue(value)
+        try Coder(node: root, codingPath: [], streams: streams).encodeValue(value)
         return root.value
     }
 
@@ -65,19 +71,21 @@ enum NullKeepingEncoder {
     struct Coder: Encoder {
         let node: Node
         var codingPath: [CodingKey]
+        /// Where streamed arrays go; nil: encoded in place like any array.
+        var streams: StreamedArrays?
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
             if case .object = node.content {} else { node.content = .object([:]) }
-            return KeyedEncodingContainer(Keyed<Key>(node: node, codingPath: codingPath))
+            return KeyedEncodingContainer(Keyed<Key>(node: node, codingPath: codingPath, streams: streams))
         }
 
         func unkeyedContainer() -> UnkeyedEncodingContainer {
             if case .array = node.content {} else { node.content = .array([]) }
-            return Unkeyed(node: node, codingPath: codingPath)
+            return Unkeyed(node: node, codingPath: codingPath, streams: streams)
         }
 
-        func singleValueContainer() -> SingleValueEncodingContainer { Single(node: node, codingPath: codingPath) }
+        func singleValueContainer() -> SingleValueEncodingContainer { Single(node: node, codingPath: codingPath, streams: streams) }
 
         /// Values `JSONEncoder` treats specially; everything else encodes itself.
         func encodeValue<T: Encodable>(_ value: T) throws {
@@ -86,6 +94,9 @@ enum NullKeepingEncoder {
             case let data as Data: node.content = .leaf(.string(data.base64EncodedString()))
             case let url as URL: node.content = .leaf(.string(url.absoluteString))
             case let decimal as Decimal: node.content = .leaf(.double(NSDecimalNumber(decimal: decimal).doubleValue))
+            case let array as any StreamedJSONArray where streams != nil:
+                // An empty one stays in the tree: the encoder's own text for `[]`.
+                node.content = .leaf(array.isEmptyArray ? .array([]) : .string(streams!.placeholder(for: array)))
             default: try value.encode(to: self)
             }
         }
@@ -94,6 +105,7 @@ enum NullKeepingEncoder {
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let node: Node
         var codingPath: [CodingKey]
+        var streams: StreamedArrays?
 
         private func set(_ value: JSONValue, _ key: Key) { node.child(for: key.stringValue).content = .leaf(value) }
 
@@ -114,7 +126,7 @@ enum NullKeepingEncoder {
         mutating func encode(_ value: UInt64, forKey key: Key) throws { set(.unsigned(value), key) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            try Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key]).encodeValue(value)
+            try Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key], streams: streams).encodeValue(value)
         }
 
         // The point of this encoder: nil is written, not skipped.
@@ -140,20 +152,21 @@ enum NullKeepingEncoder {
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
+            Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key], streams: streams).container(keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
-            Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+            Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key], streams: streams).unkeyedContainer()
         }
 
-        mutating func superEncoder() -> Encoder { Coder(node: node.child(for: "super"), codingPath: codingPath) }
-        mutating func superEncoder(forKey key: Key) -> Encoder { Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key]) }
+        mutating func superEncoder() -> Encoder { Coder(node: node.child(for: "super"), codingPath: codingPath, streams: streams) }
+        mutating func superEncoder(forKey key: Key) -> Encoder { Coder(node: node.child(for: key.stringValue), codingPath: codingPath + [key], streams: streams) }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
         let node: Node
         var codingPath: [CodingKey]
+        var streams: StreamedArrays?
         var count: Int {
             if case .array(let nodes) = node.content { return nodes.count }
             return 0
@@ -175,23 +188,24 @@ enum NullKeepingEncoder {
         mutating func encode(_ value: UInt32) throws { node.appended().content = .leaf(.unsigned(UInt64(value))) }
         mutating func encode(_ value: UInt64) throws { node.appended().content = .leaf(.unsigned(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            try Coder(node: node.appended(), codingPath: codingPath).encodeValue(value)
+            try Coder(node: node.appended(), codingPath: codingPath, streams: streams).encodeValue(value)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            Coder(node: node.appended(), codingPath: codingPath).container(keyedBy: keyType)
+            Coder(node: node.appended(), codingPath: codingPath, streams: streams).container(keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {
-            Coder(node: node.appended(), codingPath: codingPath).unkeyedContainer()
+            Coder(node: node.appended(), codingPath: codingPath, streams: streams).unkeyedContainer()
         }
 
-        mutating func superEncoder() -> Encoder { Coder(node: node.appended(), codingPath: codingPath) }
+        mutating func superEncoder() -> Encoder { Coder(node: node.appended(), codingPath: codingPath, streams: streams) }
     }
 
     struct Single: SingleValueEncodingContainer {
         let node: Node
         var codingPath: [CodingKey]
+        var streams: StreamedArrays?
 
         mutating func encodeNil() throws { node.content = .leaf(.null) }
         mutating func encode(_ value: Bool) throws { node.content = .leaf(.bool(value)) }
@@ -209,7 +223,7 @@ enum NullKeepingEncoder {
         mutating func encode(_ value: UInt32) throws { node.content = .leaf(.unsigned(UInt64(value))) }
         mutating func encode(_ value: UInt64) throws { node.content = .leaf(.unsigned(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            try Coder(node: node, codingPath: codingPath).encodeValue(value)
+            try Coder(node: node, codingPath: codingPath, streams: streams).encodeValue(value)
         }
     }
 }

@@ -17,12 +17,15 @@ enum RestoreOutput {
     static func print(_ report: RestoreReport, source: String, level: Level = .summary) {
         if level == .quiet { return }
         if report.dryRun {
-            Terminal.out("plan (dry run, nothing changed; \(source) verified):")
+            // A line per file, each made as it is written, a buffer of them at a time.
+            let lines = OutputSink()
+            lines.write("plan (dry run, nothing changed; \(source) verified):\n".utf8)
             for (index, step) in report.plan.steps.enumerated() {
-                Terminal.out("\(index + 1). \(step.title)")
-                for detail in step.details { Terminal.out("     \(detail)") }
+                lines.write("\(index + 1). \(step.title)\n".utf8)
+                for detail in step.details { lines.write("     \(detail)\n".utf8) }
             }
-            Terminal.out("commands from the bundle's profile: \(report.plan.commandTrust)")
+            lines.write("commands from the bundle's profile: \(report.plan.commandTrust)\n".utf8)
+            lines.flush()
             return
         }
         if report.nothingToChange {
@@ -35,10 +38,12 @@ enum RestoreOutput {
         let list = level == .verbose ? ":" : ""
         Terminal.out("restored \(report.writtenCount) file(s) (\(report.writtenCount - replaced) new, \(replaced) replaced) from \(source) (verified, signed by \(report.verification.signerKeyID ?? "?"))\(removed)\(list)")
         if level == .verbose {
-            for path in report.written { Terminal.out("  \(path)") }
-            for path in report.removed { Terminal.out("  removed \(path) (not in the bundle; kept in the safeguard)") }
-            for path in report.removedFolders { Terminal.out("  removed empty folder \(path)") }
-            for command in report.commands { Terminal.out("  ran \(command.command.joined(separator: " "))") }
+            let lines = OutputSink()
+            for path in report.written { lines.write("  \(path)\n".utf8) }
+            for path in report.removed { lines.write("  removed \(path) (not in the bundle; kept in the safeguard)\n".utf8) }
+            for path in report.removedFolders { lines.write("  removed empty folder \(path)\n".utf8) }
+            for command in report.commands { lines.write("  ran \(command.command.joined(separator: " "))\n".utf8) }
+            lines.flush()
         } else {
             // What was removed is listed even so (the first ten, as rollback does): it is gone
             // from the tree, kept only in the safeguard.

@@ -34,9 +34,11 @@ extension BundleCommand {
             Terminal.out("trusted:    " + Self.describe(trust))
             for command in trust.commands { Terminal.out("  \(command)") }
             Terminal.out("entries:    \(manifest.entries.count)")
+            let lines = OutputSink()
             for entry in manifest.entries {
-                Terminal.out("  \(entry.mode) \(String(entry.size).leftPadded(10)) \(entry.role.rawValue.padded(11)) \(entry.target)\(entry.link.map { " -> \($0)" } ?? "")")
+                lines.write("  \(entry.mode) \(String(entry.size).leftPadded(10)) \(entry.role.rawValue.padded(11)) \(entry.target)\(entry.link.map { " -> \($0)" } ?? "")\n".utf8)
             }
+            lines.flush()
             if !manifest.skippedItems.isEmpty { Terminal.out("skipped:    \(manifest.skippedItems.joined(separator: ", "))") }
             if !manifest.checklist.isEmpty {
                 Terminal.out("checklist:")
@@ -57,7 +59,8 @@ extension BundleCommand {
     }
 }
 
-/// `bundle inspect --json`.
+/// `bundle inspect --json` (the manifest's entries written one at a time: `ManifestEntries`
+/// is a `StreamedJSONArray`).
 struct InspectSummary: Encodable {
     var bundle: String
     var bundleBytes: Int64

@@ -65,7 +65,9 @@ extension BundleCommand {
     }
 }
 
-/// `bundle restore --json`.
+/// `bundle restore --json`. Its lists are written one element at a time (`JSONStream`); the
+/// ones that name every file (`files`, `written`, the plan's lines) are made from the plan's
+/// packed records as they are written (`StreamedList`, `RestorePlan.Details`).
 struct RestoreSummary: Encodable {
     struct File: Encodable {
         var member: String
@@ -86,8 +88,8 @@ struct RestoreSummary: Encodable {
     var profile: String?
     var variables: [String: String]
     var plan: [RestorePlan.Step]
-    var files: [File]
-    var written: [String]
+    var files: StreamedList<File>
+    var written: StreamedList<String>
     var removals: [String]
     var emptiedFolders: [String]
     var removed: [String]
@@ -116,10 +118,10 @@ struct RestoreSummary: Encodable {
         profile = report.verification.manifest?.profile.id
         variables = report.plan.variables
         plan = report.plan.steps
-        files = report.plan.files.map {
+        files = StreamedList(report.plan.files.lazy.map {
             File(member: $0.entry.member, path: $0.hostPath, mode: ManifestEntry.octal($0.permissions), action: $0.replaces ? "replace" : "create", link: $0.entry.link)
-        }
-        written = report.written
+        })
+        written = StreamedList(report.written)
         removals = report.plan.removals
         emptiedFolders = report.plan.emptiedFolders
         removed = report.removed

@@ -55,7 +55,8 @@ struct VerifySummary: Encodable {
     var created: String?
     var membersChecked: Int
     var bytesChecked: Int64
-    var problems: [Problem]
+    /// A bundle broken throughout has a problem per member: written one at a time.
+    var problems: StreamedList<Problem>
 
     init(_ report: VerifyReport) {
         bundle = report.bundle
@@ -67,6 +68,6 @@ struct VerifySummary: Encodable {
         created = report.manifest?.created
         membersChecked = report.membersChecked
         bytesChecked = report.bytesChecked
-        problems = report.problems.map { Problem(code: $0.code, member: $0.member, message: $0.description) }
+        problems = StreamedList(report.problems.lazy.map { Problem(code: $0.code, member: $0.member, message: $0.description) })
     }
 }

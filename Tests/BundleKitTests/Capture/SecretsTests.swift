@@ -112,7 +112,7 @@ struct SecretsTests {
         let report = try Restorer(options: restore).run()
         #expect(tools.calls == ["SecretMgr -e mode=600", "SecretMgr -i mode=600"])
         #expect(try String(contentsOf: tools.folder.path("imported.dpapi"), encoding: .utf8) == "DPAPI-BLOB \(Self.marker)")
-        #expect(report.written == [target.path("opt/vault/CertsInfo/Ca-crt.pem").path, target.path("opt/vault/CertsInfo/Ca-key.pem").path])
+        #expect(Array(report.written) == [target.path("opt/vault/CertsInfo/Ca-crt.pem").path, target.path("opt/vault/CertsInfo/Ca-key.pem").path])
         #expect(try String(contentsOf: target.path("opt/vault/CertsInfo/Ca-key.pem"), encoding: .utf8).contains(Self.marker))
         let mode = try FileManager.default.attributesOfItem(atPath: target.path("opt/vault/CertsInfo/Ca-key.pem").path)[.posixPermissions] as? Int
         #expect(mode == 0o640, "a private key keeps its captured mode (0600 is only for bundles from Windows)")

@@ -90,13 +90,13 @@ struct ManyFilesRestoreTests {
         }
         // The log lists every path written, in order; the journal and its spool are gone.
         let line = try #require(try RestoreLog.entries(in: state).last)
-        #expect(line.result == "done" && line.written == report.written)
+        #expect(line.result == "done" && line.written == Array(report.written))
         #expect(try RestoreJournal.load(from: state) == nil)
         #expect(!FileManager.default.fileExists(atPath: TouchedSpool.path(in: state)))
         // The safeguard's index lists every path the restore wrote or rewrote, each replaced one with its original.
         let store = try #require(report.safeguardStore)
         let index = try SafeguardIndex.read(StoreLayout(path: store).safeguardPath(try #require(report.safeguard)), snapshot: try #require(report.safeguard))
-        #expect(Array(index.touched.prefix(report.writtenCount).map(\.path)) == report.written)
+        #expect(Array(index.touched.prefix(report.writtenCount).map(\.path)) == Array(report.written))
         #expect(index.touched.filter { $0.original != nil }.count == Self.count / 3 + 2, "the replaced data files, app.config and settings.json")
         let old = try #require(index.touched.first { $0.path == target.path(Self.relative(3)).path }?.original)
         #expect(old.size == Int64("old 3\n".utf8.count))
