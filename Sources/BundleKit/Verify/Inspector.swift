@@ -26,9 +26,14 @@ public enum Inspector {
         let file = try LocalFileSystem.openForReading(bundle)
         defer { try? file.close() }
         let reader = try PaxReader(fileDescriptor: file.rawValue)
-        let header = try BundleHeader.read(from: reader)
-        let manifest = try Manifest.decode(header.manifest)
-        let signature = try? MinisignSignature(fileContents: String(decoding: header.signature, as: UTF8.self), source: BundleLayout.signature)
+        // As verify reads them: a large manifest spooled and scanned, its entries in mapped
+        // scratch files (`ManifestEntries(spillingTo:)`), not a copy of the text in memory.
+        let scratch = FileManager.default.temporaryDirectory.path
+        let header = try BundleHeader.Members.read(from: reader, inMemoryLimit: VerifyLimits.standard.headerMemberInMemory, scratchFolder: scratch)
+        let manifest = try header.manifest.scan { bytes, release in
+            try Manifest.decode(bytes, release: release, scratchFolder: scratch)
+        }
+        let signature = try? MinisignSignature(fileContents: String(decoding: header.signature.bytes, as: UTF8.self), source: BundleLayout.signature)
         return Inspection(
             bundle: bundle, manifest: manifest, compression: reader.compression?.rawValue ?? "unknown",
             signerKeyID: signature.map(\.keyIDHex), trustedComment: signature?.trustedComment,
