@@ -17,10 +17,10 @@ struct PathCollisions {
     let os: OSFamily
     private var keys: PagedArray<UInt64>
 
-    /// An empty finder for `os`, its keys in `scratchFolder` once they are many.
-    init(os: OSFamily, scratchFolder: String? = nil) {
+    /// An empty finder for `os`, its keys in `scratchFolder` once they take `spillThreshold` bytes.
+    init(os: OSFamily, scratchFolder: String? = nil, spillThreshold: Int = PagedStorage.defaultSpillThreshold) {
         self.os = os
-        keys = PagedArray(spillingTo: scratchFolder)
+        keys = PagedArray(spillingTo: scratchFolder, spillThreshold: spillThreshold)
     }
 
     /// The bytes two paths must share to be the same file on `os`.
@@ -75,23 +75,32 @@ struct PathCollisions {
 
     /// Orders the keys by their hash (the high 32 bits), positions in the order they were
     /// added within one hash: four stable passes of 8 bits, each reading one table in order
-    /// and appending to 256 runs of the other.
+    /// and appending to 256 runs of the other. A pass runs at memory speed, faster than
+    /// `PageReleaser` lets pages go, so it lets them go itself every 1 MiB of keys read.
     private mutating func sortByHash() {
         guard keys.count > 1 else { return }
         var other = PagedArray<UInt64>(repeating: 0, count: keys.count, spillingTo: keys.scratchFolder)
-        for shift in stride(from: 32, to: 64, by: 8) {
-            keys.withUnsafeBytes { source in
-                let from = source.bindMemory(to: UInt64.self)
-                var starts = [Int](repeating: 0, count: 257)
-                for key in from { starts[Int((key >> UInt64(shift)) & 0xFF) + 1] += 1 }
-                for digit in 1...256 { starts[digit] += starts[digit - 1] }
-                other.withUnsafeMutableBufferPointer { to in
-                    for key in from {
-                        let digit = Int((key >> UInt64(shift)) & 0xFF)
-                        to[starts[digit]] = key
-                        starts[digit] += 1
+        let block = 1 << 17
+        for shift in stride(from: UInt64(32), to: 64, by: 8) {
+            var starts = [Int](repeating: 0, count: 257)
+            for start in stride(from: 0, to: keys.count, by: block) {
+                for key in keys[start..<min(start + block, keys.count)] { starts[Int((key >> shift) & 0xFF) + 1] += 1 }
+                keys.releasePages()
+            }
+            for digit in 1...256 { starts[digit] += starts[digit - 1] }
+            for start in stride(from: 0, to: keys.count, by: block) {
+                keys.withUnsafeBytes { source in
+                    let from = source.bindMemory(to: UInt64.self)
+                    other.withUnsafeMutableBufferPointer { to in
+                        for key in from[start..<min(start + block, from.count)] {
+                            let digit = Int((key >> shift) & 0xFF)
+                            to[starts[digit]] = key
+                            starts[digit] += 1
+                        }
                     }
                 }
+                keys.releasePages()
+                other.releasePages()
             }
             swap(&keys, &other)
         }

@@ -62,6 +62,12 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
         elements.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
+    /// Takes the elements' pages out of the resident set now, when they are mapped (a pass
+    /// that sweeps a table faster than `PageReleaser`'s period calls this as it goes).
+    func releasePages() {
+        storage.releasePages()
+    }
+
     /// Removes and returns the last element.
     mutating func removeLast() -> Element {
         let last = self[count - 1]

@@ -30,6 +30,11 @@ final class PagedStorage: @unchecked Sendable {
     /// Whether the bytes are in a scratch file's mapping.
     var isMapped: Bool { mapping != nil }
 
+    /// Takes the mapping's pages out of the resident set (nothing for bytes in the heap).
+    func releasePages() {
+        mapping?.release()
+    }
+
     /// A storage of its own with the same bytes (and the same way of keeping them).
     func copy() -> PagedStorage {
         let copy = PagedStorage(folder: folder, spillThreshold: spillThreshold)

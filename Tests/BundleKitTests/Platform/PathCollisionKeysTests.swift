@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import BundleKit
 
@@ -6,8 +7,9 @@ import Testing
 /// place: the answer must not depend on the order paths were added in, nor on how often it is asked.
 @Suite("path collision keys")
 struct PathCollisionKeysTests {
-    @Test("many paths added out of order: every duplicate, with its earliest twin, by later position")
-    func manyPaths() {
+    @Test("many paths added out of order: every duplicate, with its earliest twin, by later position", arguments: [false, true])
+    func manyPaths(spilled: Bool) throws {
+        let folder = try TemporaryDirectory()
         // 6,000 positions; every 7th path repeats the path of the position 1,000 before it.
         let count = 6_000
         var paths = (0..<count).map { "/srv/tree/config/\($0 / 100)/file-\($0).conf" }
@@ -17,7 +19,8 @@ struct PathCollisionKeysTests {
         for (position, path) in paths.enumerated() {
             if let first = firstOf[path] { expected.append([first, position]) } else { firstOf[path] = position }
         }
-        var finder = PathCollisions(os: .linux)
+        // Spilled: the keys (and the radix sort's second table) in mapped scratch files.
+        var finder = spilled ? PathCollisions(os: .linux, scratchFolder: folder.url.path, spillThreshold: 1 << 12) : PathCollisions(os: .linux)
         finder.reserveCapacity(count)
         // Added from the last position to the first, as a restore adds them in member order.
         for position in (0..<count).reversed() { finder.add(paths[position], at: position) }
