@@ -47,7 +47,11 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
 
     mutating func append(_ element: Element) {
         makeUnique()
-        Swift.withUnsafeBytes(of: element) { storage.append($0) }
+        // A whole stride: an element's size may be less (a struct ending in a small field).
+        Swift.withUnsafeBytes(of: element) {
+            storage.append($0)
+            storage.appendZeros(Self.stride - $0.count)
+        }
     }
 
     mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
