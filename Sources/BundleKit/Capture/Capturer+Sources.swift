@@ -41,8 +41,10 @@ extension Capturer {
 
     /// Every file to capture, sorted by member, checked; a rewritten file as it was.
     func findSources(with collector: ItemCollector, variables: [String: String], originals: [String: SourceChanges.Original]) throws -> FoundSources {
-        let collected = try collector.collect(options.profile.items)
+        var collected = try collector.collect(options.profile.items)
+        // Moved out, not shared: changing a shared table would copy it whole.
         var sources = collected.sources
+        collected.sources = SourceTable()
         if !originals.isEmpty {
             for index in sources.indices {
                 if let original = originals[sources.hostPath(index)] { sources.setStatus(index, original.status) }

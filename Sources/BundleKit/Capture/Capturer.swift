@@ -12,6 +12,9 @@ public struct Capturer: Sendable {
     /// The capture to run.
     public let options: CaptureOptions
     let onEvent: EventHandler?
+    /// The size from which the file table moves to mapped scratch files (small in tests, to
+    /// take that path with a few files).
+    var sourceSpillThreshold = PagedStorage.defaultSpillThreshold
 
     /// A capture of `options`, reporting through `onEvent`.
     public init(options: CaptureOptions, onEvent: EventHandler? = nil) {
@@ -65,6 +68,9 @@ public struct Capturer: Sendable {
         var scratch: ScratchFolder?
         defer { scratch?.remove() }
         var collector = ItemCollector(mapper: PathMapper(root: options.root, os: options.os), variables: plan.variables, onEvent: onEvent)
+        // A large file table goes to mapped scratch files beside the output, with the spools.
+        collector.scratchFolder = outputFolder
+        collector.spillThreshold = sourceSpillThreshold
         let exports = try runExports(into: &collector, scratch: &scratch, outputFolder: outputFolder, variables: plan.variables)
         var found = try findSources(with: collector, variables: plan.variables, originals: originals)
         // Sorted and checked, the files go to a scratch file: the payload pass holds none of them.

@@ -16,9 +16,14 @@ struct ItemCollector {
         var skipped: [String]
     }
 
+    /// Where the file table spills once it takes `spillThreshold` bytes (`SourceTable`); nil
+    /// keeps it in the heap.
+    var scratchFolder: String?
+    var spillThreshold = PagedStorage.defaultSpillThreshold
+
     /// Every file and folder to capture, and the ids of optional items that found nothing.
     func collect(_ items: [ProfileItem]) throws -> Collected {
-        var sources = SourceTable()
+        var sources = SourceTable(spillingTo: scratchFolder, spillThreshold: spillThreshold)
         var folders: [FolderEntry] = []
         var skipped: [String] = []
         for item in items {
@@ -85,29 +90,59 @@ struct ItemCollector {
         }
     }
 
+    /// Adds what `folder` holds, in member order: a folder sorts as its name followed by `/`,
+    /// so `b.txt` and `b-2` come before the files in `b/`. The names come sorted by bytes, so
+    /// a folder only waits for the names that start with its own and a byte below `/`. (The
+    /// table's sort then checks the order in one pass instead of comparing all over it.)
     private func walk(_ folder: String, relative: String, group: Int, into sources: inout SourceTable, folders: inout [FolderEntry]) throws {
-        let item = sources.groups[group].item
+        var waiting: [(name: String, status: FileStatus)] = []
         for name in try LocalFileSystem.contents(of: folder) {
-            let path = HostPath.join(folder, name)
-            let rel = relative.isEmpty ? name : relative + "/" + name  // member side: always `/`
-            guard let status = try FileStatus.of(path) else { continue }  // removed while walking
-            switch status.kind {
-            case .regular:
-                try add(rel, status: status, group: group, to: &sources)
-            case .directory:
-                folders.append(FolderEntry(target: sources.groups[group].target + "/" + PathTemplate.literal(rel), item: item.id, status: status))
-                try walk(path, relative: rel, group: group, into: &sources, folders: &folders)
-            case .symlink where item.keepSymlinks:
-                let link: String
-                do {
-                    link = try FileManager.default.destinationOfSymbolicLink(atPath: path)
-                } catch {
-                    throw FileSystemError.cannotRead(path: path, errno: .noSuchFileOrDirectory)
-                }
-                try add(rel, status: status, group: group, link: link, to: &sources)
-            case .symlink, .other:
-                onEvent?(.warning("item '\(item.id)': \(path) is not a regular file or folder; skipped"))
+            guard let status = try FileStatus.of(HostPath.join(folder, name)) else { continue }  // removed while walking
+            while let last = waiting.last, !Self.sortsInside(name, folder: last.name) {
+                waiting.removeLast()
+                try visit(last.name, status: last.status, in: folder, relative: relative, group: group, into: &sources, folders: &folders)
             }
+            if status.kind == .directory {
+                waiting.append((name, status))
+            } else {
+                try visit(name, status: status, in: folder, relative: relative, group: group, into: &sources, folders: &folders)
+            }
+        }
+        while let last = waiting.popLast() {
+            try visit(last.name, status: last.status, in: folder, relative: relative, group: group, into: &sources, folders: &folders)
+        }
+    }
+
+    /// Whether `name` (after `folder` by bytes) sorts before `folder` + `/`.
+    private static func sortsInside(_ name: String, folder: String) -> Bool {
+        guard name.utf8.starts(with: folder.utf8), let next = name.utf8.dropFirst(folder.utf8.count).first else { return false }
+        return next < UInt8(ascii: "/")
+    }
+
+    /// Adds the file, link or folder (with what it holds) `name` in `folder`.
+    private func visit(
+        _ name: String, status: FileStatus, in folder: String, relative: String, group: Int, into sources: inout SourceTable,
+        folders: inout [FolderEntry]
+    ) throws {
+        let item = sources.groups[group].item
+        let path = HostPath.join(folder, name)
+        let rel = relative.isEmpty ? name : relative + "/" + name  // member side: always `/`
+        switch status.kind {
+        case .regular:
+            try add(rel, status: status, group: group, to: &sources)
+        case .directory:
+            folders.append(FolderEntry(target: sources.groups[group].target + "/" + PathTemplate.literal(rel), item: item.id, status: status))
+            try walk(path, relative: rel, group: group, into: &sources, folders: &folders)
+        case .symlink where item.keepSymlinks:
+            let link: String
+            do {
+                link = try FileManager.default.destinationOfSymbolicLink(atPath: path)
+            } catch {
+                throw FileSystemError.cannotRead(path: path, errno: .noSuchFileOrDirectory)
+            }
+            try add(rel, status: status, group: group, link: link, to: &sources)
+        case .symlink, .other:
+            onEvent?(.warning("item '\(item.id)': \(path) is not a regular file or folder; skipped"))
         }
     }
 
@@ -115,14 +150,33 @@ struct ItemCollector {
     /// bundle as `duplicate-target`, so capture must not write one): overlapping items, or on
     /// Windows two names that differ only in case.
     static func checkTargets(_ sources: SourceTable, os: OSFamily) throws {
+        let checked = groupsToCheck(sources.groups, os: os)
+        guard checked.contains(true) else { return }
         var targets = PathCollisions(os: os)
-        for index in sources.indices where !sources.group(index).target.isEmpty {
+        for index in sources.indices where checked[sources.groupPosition(index)] {
             targets.add(sources.hostPath(index), at: index)
         }
         if let (first, second) = targets.collisions(path: { sources.hostPath($0) }).first {
             throw CaptureError.sameTarget(
                 item: sources.group(second).item.id, path: sources.hostPath(second), otherItem: sources.group(first).item.id,
                 otherPath: sources.hostPath(first))
+        }
+    }
+
+    /// The groups whose files `checkTargets` must look at. Where names compare by bytes, two
+    /// files of one group never share a path (their relative paths differ), and files of two
+    /// groups can only if one group's folder starts with the other's: files of a group that
+    /// overlaps none need no key (a million of them would take 8 MB). On Windows, where case
+    /// is ignored, files of one group may collide: every group is looked at.
+    static func groupsToCheck(_ groups: [SourceGroup], os: OSFamily) -> [Bool] {
+        let targeted = groups.map { !$0.target.isEmpty }
+        guard os != .windows else { return targeted }
+        return groups.indices.map { index in
+            targeted[index]
+                && groups.indices.contains { other in
+                    other != index && targeted[other]
+                        && (groups[index].host.utf8.starts(with: groups[other].host.utf8) || groups[other].host.utf8.starts(with: groups[index].host.utf8))
+                }
         }
     }
 

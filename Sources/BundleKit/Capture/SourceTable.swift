@@ -1,10 +1,15 @@
 /// Every file a capture takes, held compactly while it is found, checked and sorted (then
-/// `SourceSpool` moves it out of memory for the payload pass): one fixed-size record per file,
-/// in chunks of 4,096 that are never copied to grow, and the files' relative paths (and link
-/// texts) packed in one byte buffer, about 52 bytes plus the path per file, with no object or
-/// string per file. Sorting sorts a list of record numbers. What a file's `CaptureSource` says
-/// (host path, member, target, role) is put together from its record and its `SourceGroup`
-/// when asked for, one file at a time.
+/// `SourceSpool` moves it out for the payload pass): one fixed-size record per file, the
+/// files' relative paths (and link texts) packed in one byte buffer, about 52 bytes plus the
+/// path per file, with no object or string per file. Sorting sorts a list of record numbers.
+/// What a file's `CaptureSource` says (host path, member, target, role) is put together from
+/// its record and its `SourceGroup` when asked for, one file at a time.
+///
+/// Given a scratch folder, the three tables grow into mapped scratch files (`PagedArray`) once
+/// they pass `spillThreshold`, so that a million files cost the resident set only the pages
+/// touched lately. Every pass over the table goes in its order, and `sort` is a merge of the
+/// runs already in order (`RunMergeSort`): files found folder by folder in member order
+/// (`ItemCollector`) take one pass to sort.
 struct SourceTable: Sendable {
     /// One file. Its relative path is `bytes[nameStart ..< nameStart + nameLength]`; a kept
     /// link's text follows it (`linkLength` bytes).
@@ -30,40 +35,63 @@ struct SourceTable: Sendable {
     /// Where each group's `memberPrefix` is in `bytes`, for sorting.
     private var prefixes: [Range<Int>] = []
     /// `.age`, the groups' member prefixes, then the files' names and link texts.
-    private var bytes: [UInt8] = Array(".age".utf8)
-    /// The records in the order they were added, 4,096 to a chunk.
-    private var chunks: [[Record]] = []
+    private var bytes: PagedArray<UInt8>
+    /// The records in the order they were added.
+    private var records: PagedArray<Record>
     /// The record numbers in the table's order (sorted by `sort`).
-    private var order: [UInt32] = []
-    private static let chunkShift = 12
+    private var order: PagedArray<UInt32>
+    /// Where the tables spill, and from what size (for `sort`'s buffer).
+    private let spillFolder: String?
+    private let spillThreshold: Int
+
+    /// An empty table; its tables move to mapped scratch files in `folder` (nil: never) once
+    /// one takes `spillThreshold` bytes.
+    init(spillingTo folder: String? = nil, spillThreshold: Int = PagedStorage.defaultSpillThreshold) {
+        bytes = PagedArray(spillingTo: folder, spillThreshold: spillThreshold)
+        records = PagedArray(spillingTo: folder, spillThreshold: spillThreshold)
+        order = PagedArray(spillingTo: folder, spillThreshold: spillThreshold)
+        spillFolder = folder
+        self.spillThreshold = spillThreshold
+        bytes.append(contentsOf: Array(".age".utf8))
+    }
 
     /// How many files.
     var count: Int { order.count }
     /// Positions of the files, in order.
-    var indices: Range<Int> { order.indices }
+    var indices: Range<Int> { 0..<order.count }
     /// Whether there are none.
     var isEmpty: Bool { order.isEmpty }
+    /// Whether its tables are kept in mapped scratch files (any of them).
+    var isMapped: Bool { bytes.isMapped || records.isMapped || order.isMapped }
 
     /// The record of the file at `index`.
     private func record(_ index: Int) -> Record {
-        Self.record(Int(order[index]), in: chunks)
+        if index & (Self.releaseStride - 1) == 0 { releasePages() }
+        return records[Int(order[index])]
     }
 
-    private static func record(_ number: Int, in chunks: [[Record]]) -> Record {
-        chunks[number >> chunkShift][number & ((1 << chunkShift) - 1)]
+    /// A pass at memory speed (`isLink` of every file) touches tens of MB of a mapped table
+    /// between two of `PageReleaser`'s rounds, 5 ms apart, more when its thread waits for a
+    /// core: every 32,768th file read, added or compared lets the pages go at once.
+    private static let releaseStride = 1 << 15
+
+    private func releasePages() {
+        if records.isMapped || bytes.isMapped { PageReleaser.shared.releaseAll() }
     }
 
     /// Changes the record of the file at `index` in place.
     private mutating func update(_ index: Int, _ change: (inout Record) -> Void) {
         let number = Int(order[index])
-        change(&chunks[number >> Self.chunkShift][number & ((1 << Self.chunkShift) - 1)])
+        var record = records[number]
+        change(&record)
+        records[number] = record
     }
 
     /// Adds a group for the files appended after it with its position.
     mutating func add(_ group: SourceGroup) -> Int {
         groups.append(group)
         let start = bytes.count
-        bytes.append(contentsOf: group.memberPrefix.utf8)
+        bytes.append(contentsOf: Array(group.memberPrefix.utf8))
         prefixes.append(start..<bytes.count)
         return groups.count - 1
     }
@@ -72,21 +100,23 @@ struct SourceTable: Sendable {
     /// `link`: a kept symbolic link's text.
     mutating func append(group: Int, relative: String, status: FileStatus, link: String? = nil) {
         let start = bytes.count
-        bytes.append(contentsOf: relative.utf8)
+        Self.appendUTF8(relative, to: &bytes)
         let nameLength = bytes.count - start
-        if let link { bytes.append(contentsOf: link.utf8) }
+        if let link { Self.appendUTF8(link, to: &bytes) }
         precondition(bytes.count <= Int(UInt32.max), "more than 4 GiB of path names")
-        if chunks.last.map({ $0.count == 1 << Self.chunkShift }) ?? true {
-            chunks.append([])
-            chunks[chunks.count - 1].reserveCapacity(1 << Self.chunkShift)
-        }
+        if order.count & (Self.releaseStride - 1) == 0 { releasePages() }
         order.append(UInt32(order.count))
-        chunks[chunks.count - 1].append(
+        records.append(
             Record(
                 size: status.size, mtimeSeconds: status.mtimeSeconds, nameStart: UInt32(start), nameLength: UInt32(nameLength),
                 linkLength: UInt32(bytes.count - start - nameLength), group: UInt32(group), mtimeNanoseconds: status.mtimeNanoseconds,
                 owner: status.owner, ownerGroup: status.group, permissions: UInt16(truncatingIfNeeded: status.permissions),
                 flags: link == nil ? 0 : Record.isLink))
+    }
+
+    private static func appendUTF8(_ text: String, to bytes: inout PagedArray<UInt8>) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     // MARK: - One file
@@ -124,6 +154,9 @@ struct SourceTable: Sendable {
 
     /// Its group.
     func group(_ index: Int) -> SourceGroup { groups[Int(record(index).group)] }
+
+    /// Its group's position in `groups`.
+    func groupPosition(_ index: Int) -> Int { Int(record(index).group) }
 
     /// What it is to the product (its item's role, or `private-key` by `private-keys`).
     func role(_ index: Int) -> Role {
@@ -172,17 +205,41 @@ struct SourceTable: Sendable {
 
     // MARK: - Order
 
-    /// Sorts the files by member (`BundleLayout.precedes`: by bytes).
+    /// Sorts the files by member (`BundleLayout.precedes`: by bytes): one pass when they are in
+    /// order already, else a merge of the runs in order through a buffer like `order`.
     mutating func sort() {
-        let bytes = self.bytes, prefixes = self.prefixes, chunks = self.chunks
-        bytes.withUnsafeBufferPointer { text in
-            order.sort { Self.precedes(Self.record(Int($0), in: chunks), Self.record(Int($1), in: chunks), text: text, prefixes: prefixes) }
+        let records = self.records, bytes = self.bytes, prefixes = self.prefixes
+        let folder = spillFolder, threshold = spillThreshold, mapped = records.isMapped || bytes.isMapped
+        records.withUnsafeBytes { records in
+            bytes.withUnsafeBytes { text in
+                var compared = 0
+                let precedes = { (lhs: UInt32, rhs: UInt32) -> Bool in
+                    compared += 1
+                    if mapped && compared & (Self.releaseStride - 1) == 0 { PageReleaser.shared.releaseAll() }
+                    return Self.precedes(Self.record(Int(lhs), in: records), Self.record(Int(rhs), in: records), text: text, prefixes: prefixes)
+                }
+                order.withUnsafeMutableBufferPointer { order in
+                    guard !RunMergeSort.isSorted(order, by: precedes) else { return }
+                    var buffer = PagedArray<UInt32>(repeating: 0, count: order.count, spillingTo: folder, spillThreshold: threshold)
+                    buffer.withUnsafeMutableBufferPointer { RunMergeSort.sort(order, buffer: $0, by: precedes) }
+                }
+            }
         }
+    }
+
+    /// Whether the table's order is the order the files were added in (what `sort` leaves of
+    /// files added in member order).
+    var isInAddedOrder: Bool {
+        order.indices.allSatisfy { Int(order[$0]) == $0 }
+    }
+
+    private static func record(_ number: Int, in records: UnsafeRawBufferPointer) -> Record {
+        records.load(fromByteOffset: number * MemoryLayout<Record>.stride, as: Record.self)
     }
 
     /// Whether the member at `lhs` comes before the one at `rhs` (false when they are the same).
     func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
-        bytes.withUnsafeBufferPointer { Self.precedes(record(lhs), record(rhs), text: $0, prefixes: prefixes) }
+        bytes.withUnsafeBytes { Self.precedes(record(lhs), record(rhs), text: $0, prefixes: prefixes) }
     }
 
     /// A member's bytes in three pieces of `bytes`: its group's prefix, its name, and `.age`
@@ -208,7 +265,7 @@ struct SourceTable: Sendable {
     private static var ageSuffix: Range<Int> { 0..<4 }
 
     /// Compares the members of two records by bytes, piece by piece, without putting either together.
-    private static func precedes(_ lhs: Record, _ rhs: Record, text: UnsafeBufferPointer<UInt8>, prefixes: [Range<Int>]) -> Bool {
+    private static func precedes(_ lhs: Record, _ rhs: Record, text: UnsafeRawBufferPointer, prefixes: [Range<Int>]) -> Bool {
         let left = Member(lhs, prefixes: prefixes), right = Member(rhs, prefixes: prefixes)
         // Files of one item share their prefix: start at their names.
         var (leftPiece, rightPiece) = lhs.group == rhs.group ? (1, 1) : (0, 0)
@@ -236,7 +293,7 @@ struct SourceTable: Sendable {
     }
 
     private func string(_ start: Int, _ length: Int) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + length)]), as: UTF8.self) }
+        bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]), as: UTF8.self) }
     }
 }
 
@@ -251,8 +308,8 @@ extension SourceTable {
     func appendSpooled(_ index: Int, to out: inout [UInt8]) {
         let record = record(index)
         withUnsafeBytes(of: record) { out.append(contentsOf: $0.prefix(Self.spooledRecordSize)) }
-        bytes.withUnsafeBufferPointer {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[Int(record.nameStart)..<Int(record.nameStart + record.nameLength + record.linkLength)]))
+        bytes.withUnsafeBytes {
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[Int(record.nameStart)..<Int(record.nameStart + record.nameLength + record.linkLength)]))
         }
     }
 

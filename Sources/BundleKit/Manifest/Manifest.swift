@@ -146,7 +146,8 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// One entry as it stands in the manifest's `"entries"` array, after the array's `[`
     /// (`first`) or after the entry before it: a separator, then its lines indented two levels.
-    static func indentedEntry(_ entry: ManifestEntry, first: Bool, encoder: JSONEncoder) throws -> Data {
+    /// (A folder stands in `"folders"` the same way.)
+    static func indentedEntry(_ entry: some Encodable, first: Bool, encoder: JSONEncoder) throws -> Data {
         var out = Data((first ? "\n" : ",\n").utf8)
         // Each of the entry's lines moves four spaces to the right (a newline inside a value
         // is written as `\n`, so every raw newline is a line break).

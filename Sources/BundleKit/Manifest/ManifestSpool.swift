@@ -62,7 +62,7 @@ final class ManifestSpool {
         var shell = manifest
         shell.entries = []
         guard count > 0 else { return HeaderContent(try shell.encoded()) }
-        let (head, tail) = try shell.encodedAroundEntries()
+        let (head, tail) = try shell.encodedAroundEntriesFolderByFolder()
         let open = Data("[".utf8)
         let close = Data(Manifest.entriesEnd.utf8)
         let entries = self.entries
