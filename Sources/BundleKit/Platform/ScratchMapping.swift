@@ -49,7 +49,7 @@ final class ScratchMapping: @unchecked Sendable {
         self.base = address
         self.capacity = Self.pages(capacity)
         self.reserved = reserved
-        PageReleaser.shared.add(self)
+        PageReleaser.shared.add(self, start: address, length: reserved)
     }
 
     deinit {

@@ -50,6 +50,27 @@ struct PagedArrayTests {
     }
     #endif
 
+    @Test("mappings made and dropped on several threads while the releaser runs: no pass brings one back (it deadlocked)")
+    func dropWhileReleasing() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.url.path
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                for round in 0..<1_500 {
+                    if let mapping = try? ScratchMapping(in: path, capacity: 1 << 16, reserving: 1 << 20) {
+                        mapping.base.storeBytes(of: UInt64(round), as: UInt64.self)
+                        if round % 16 == 0 { PageReleaser.shared.releaseAll() }
+                    }
+                }
+                done.signal()
+            }
+        }
+        // Stuck threads cannot be stopped: a deadlock shows as a wait that runs out.
+        #expect(done.wait(timeout: .now() + 120) == .success)
+        #expect(done.wait(timeout: .now() + 120) == .success)
+    }
+
     @Test("past the threshold the elements move to a mapping, in order, and survive a release")
     func spills() throws {
         let folder = try TemporaryDirectory()
