@@ -45,6 +45,9 @@ final class ScratchMapping: @unchecked Sendable {
             try? file.close()
             throw .cannotWrite(path: path, errno: code)
         }
+        // No read-ahead: a fault would read (and map) up to `read_ahead_kb` of the file in
+        // large folios, megabytes at a time, where a table needs the page it touches.
+        _ = madvise(address, reserved, MADV_RANDOM)
         self.file = file
         self.base = address
         self.capacity = Self.pages(capacity)
