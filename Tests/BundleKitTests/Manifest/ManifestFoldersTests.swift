@@ -21,12 +21,7 @@ struct ManifestFoldersTests {
             folders.append(entry)
         }
         let entries = ManifestSpoolTests.entries(3)
-        var manifest = Manifest(
-            version: 1, tool: .init(name: "bundle", version: "0"), created: "2026-01-01T00:00:00Z",
-            source: .init(host: "h", os: .linux),
-            profile: .init(id: "p", name: "P", version: 1, sha256: ManifestSpoolTests.digest, text: "\n  \"folders\" : [ ]\n"),
-            variables: ["folders": "\n  \"folders\" : [", "A": "]"], overrides: [:], entries: entries,
-            skippedItems: ["x"], plan: ["a"], checklist: ["c"])
+        var manifest = ManifestSpoolTests.manifest(entries, tricking: "folders")
         manifest.folders = folders.isEmpty && count == 0 ? nil : folders
         let spool = try ManifestSpool(in: folder.url.path, name: "out.bundle")
         for entry in entries { try spool.append(entry) }

@@ -9,6 +9,17 @@ struct ManifestSpoolTests {
     static let digest = String(repeating: "cd", count: 32)
 
     /// Bundle-ordered entries: raw, encrypted, a link (which SHA256SUMS does not list), awkward text.
+    /// A manifest of `entries` whose profile text and variables look like the JSON around the
+    /// array named `key` (what a splice that searched for it would trip on).
+    static func manifest(_ entries: [ManifestEntry], tricking key: String) -> Manifest {
+        Manifest(
+            version: 1, tool: .init(name: "bundle", version: "0"), created: "2026-01-01T00:00:00Z",
+            source: .init(host: "h", os: .linux),
+            profile: .init(id: "p", name: "P", version: 1, sha256: digest, text: "\n  \"\(key)\" : [ ]\n"),
+            variables: [key: "\n  \"\(key)\" : [", "A": "]"], overrides: [:], entries: entries,
+            skippedItems: ["x"], plan: ["a"], checklist: ["c"])
+    }
+
     static func entries(_ count: Int) -> [ManifestEntry] {
         (0..<count).map { index in
             let member = "files/i/" + String(format: "%05d", index) + " \"q\"\n é/\u{1F600}"
@@ -26,12 +37,7 @@ struct ManifestSpoolTests {
     func matchesInMemoryEncoding(count: Int) throws {
         let folder = try TemporaryDirectory("spool")
         let entries = Self.entries(count)
-        let manifest = Manifest(
-            version: 1, tool: .init(name: "bundle", version: "0"), created: "2026-01-01T00:00:00Z",
-            source: .init(host: "h", os: .linux),
-            profile: .init(id: "p", name: "P", version: 1, sha256: Self.digest, text: "\n  \"entries\" : [ ]\n"),
-            variables: ["entries": "\n  \"entries\" : [", "A": "]"], overrides: [:], entries: entries,
-            skippedItems: ["x"], plan: ["a"], checklist: ["c"])
+        let manifest = Self.manifest(entries, tricking: "entries")
         let spool = try ManifestSpool(in: folder.url.path, name: "out.bundle")
         for entry in entries { try spool.append(entry) }
         #expect(spool.count == count && spool.encryptedCount == (count > 1 ? 1 : 0))
