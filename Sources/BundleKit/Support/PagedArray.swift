@@ -15,7 +15,9 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
     init(repeating value: Element, count: Int, spillingTo folder: String? = nil, spillThreshold: Int = PagedStorage.defaultSpillThreshold) {
         self.init(spillingTo: folder, spillThreshold: spillThreshold)
         storage.appendZeros(count * Self.stride)
-        withUnsafeMutableBufferPointer { $0.update(repeating: value) }
+        // The bytes are zeros already: written again only for another value.
+        let isZero = Swift.withUnsafeBytes(of: value) { $0.allSatisfy { $0 == 0 } }
+        if !isZero { withUnsafeMutableBufferPointer { $0.update(repeating: value) } }
     }
 
     private static var stride: Int { MemoryLayout<Element>.stride }
