@@ -10,7 +10,9 @@
 ///
 /// Given a scratch folder (`init(spillingTo:)`), the slots, digests and shared buffer live in
 /// `PagedArray`s: past 4 MiB each, in a mapped scratch file whose pages leave the resident set
-/// behind the code that reads them, so a million entries do not stay in memory.
+/// behind the code that reads them, so a million entries do not stay in memory. A pass over
+/// all entries goes through `positions` (or iterates the entries, which does the same): it
+/// lets the pages go behind itself (`PageSweep`), faster than `PageReleaser`'s period.
 ///
 /// It is a collection of `ManifestEntry`, each built when it is read; `member(at:)`,
 /// `isLink(at:)`, `size(at:)` and `digest(at:)` read one field without building the rest.
@@ -101,6 +103,10 @@ public struct ManifestEntries: Sendable {
 
     /// Whether the tables are in mapped scratch files.
     var isMapped: Bool { slots.isMapped || packed.isMapped || digests.isMapped }
+
+    /// Every position, in order, for a pass that reads the tables: the pages it read leave
+    /// the resident set behind it (`PageSweep`).
+    var positions: PageSweep { PageSweep(indices, releasing: isMapped) }
 
     // MARK: - Single fields
 
@@ -265,6 +271,21 @@ extension ManifestEntries: RandomAccessCollection, MutableCollection, RangeRepla
 
     public mutating func swapAt(_ i: Int, _ j: Int) {
         slots.swapAt(i, j)
+    }
+
+    /// The entries in order, built one at a time; the pages read leave the resident set
+    /// behind the iteration (`positions`).
+    public func makeIterator() -> Iterator {
+        Iterator(entries: self, positions: positions.makeIterator())
+    }
+
+    public struct Iterator: IteratorProtocol {
+        fileprivate let entries: ManifestEntries
+        fileprivate var positions: PageSweep.Iterator
+
+        public mutating func next() -> ManifestEntry? {
+            positions.next().map { entries[$0] }
+        }
     }
 }
 

@@ -19,7 +19,7 @@ struct MemberIndex: Sendable {
         precondition(entries.count < Int(UInt32.max), "too many entries to index")
         order = PagedArray(spillingTo: entries.scratchFolder)
         var inOrder = true
-        for position in entries.indices.dropFirst() {
+        for position in entries.positions.dropFirst() {
             switch Self.compare(entries, position - 1, position) {
             case .less: break
             case .equal: duplicates.append(position)

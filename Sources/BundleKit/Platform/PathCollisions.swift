@@ -51,7 +51,13 @@ struct PathCollisions {
         sortByHash()
         var found: [(first: Int, second: Int)] = []
         var start = 0
+        var nextRelease = Self.releaseBlock
         while start < keys.count {
+            if start >= nextRelease {
+                // The scan reads at memory speed too (`sortByHash`).
+                keys.releasePages()
+                nextRelease = start + Self.releaseBlock
+            }
             var end = start + 1
             while end < keys.count && keys[end] >> 32 == keys[start] >> 32 { end += 1 }
             if end - start > 1 {
@@ -73,6 +79,9 @@ struct PathCollisions {
         return found.sorted { $0.second < $1.second }
     }
 
+    /// Keys read between two releases of their pages: 1 MiB.
+    private static let releaseBlock = 1 << 17
+
     /// Orders the keys by their hash (the high 32 bits), positions in the order they were
     /// added within one hash: four stable passes of 8 bits, each reading one table in order
     /// and appending to 256 runs of the other. A pass runs at memory speed, faster than
@@ -80,7 +89,7 @@ struct PathCollisions {
     private mutating func sortByHash() {
         guard keys.count > 1 else { return }
         var other = PagedArray<UInt64>(repeating: 0, count: keys.count, spillingTo: keys.scratchFolder)
-        let block = 1 << 17
+        let block = Self.releaseBlock
         for shift in stride(from: UInt64(32), to: 64, by: 8) {
             var starts = [Int](repeating: 0, count: 257)
             for start in stride(from: 0, to: keys.count, by: block) {

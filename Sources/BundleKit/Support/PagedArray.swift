@@ -1,8 +1,8 @@
 /// An array of plain values for tables that grow with the number of files: like `Array`, a
 /// value with copy on write, but given a scratch folder it keeps its elements in a
 /// `ScratchMapping` once they take 4 MiB, so they leave the resident set behind the code that
-/// reads or writes them (`PageReleaser`). Only what a table needs: appends, element access,
-/// and the bytes as one buffer.
+/// reads or writes them (`PageReleaser`; a loop over the elements lets them go itself). Only
+/// what a table needs: appends, element access, and the bytes as one buffer.
 struct PagedArray<Element: BitwiseCopyable>: Sendable {
     private var storage: PagedStorage
 
@@ -113,6 +113,22 @@ struct PagedArray<Element: BitwiseCopyable>: Sendable {
 extension PagedArray: RandomAccessCollection {
     var startIndex: Int { 0 }
     var endIndex: Int { count }
+
+    /// The elements in order; a mapping's pages leave the resident set behind the iteration
+    /// (`PageSweep`), which reads faster than `PageReleaser`'s period.
+    func makeIterator() -> Iterator {
+        let storage = storage
+        return Iterator(array: self, positions: PageSweep(indices, release: isMapped ? { storage.releasePages() } : nil).makeIterator())
+    }
+
+    struct Iterator: IteratorProtocol {
+        fileprivate let array: PagedArray
+        fileprivate var positions: PageSweep.Iterator
+
+        mutating func next() -> Element? {
+            positions.next().map { array[$0] }
+        }
+    }
 }
 
 extension PagedArray where Element == UInt8 {

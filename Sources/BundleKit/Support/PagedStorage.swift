@@ -14,6 +14,9 @@ final class PagedStorage: @unchecked Sendable {
     /// The size from which the bytes move to a mapping.
     let spillThreshold: Int
     private var mapping: ScratchMapping?
+    /// In a mapping, the bytes from here on have never been written (the most `count` has
+    /// been): the scratch file's zeros, so appending zeros there touches nothing.
+    private var unwritten = 0
 
     /// 4 MiB: below, a table costs the heap little and a scratch file is not worth opening.
     static let defaultSpillThreshold = 1 << 22
@@ -41,6 +44,7 @@ final class PagedStorage: @unchecked Sendable {
         copy.reserve(count)
         if count > 0, let base, let target = copy.base { target.copyMemory(from: base, byteCount: count) }
         copy.count = count
+        copy.unwritten = count
         return copy
     }
 
@@ -65,6 +69,7 @@ final class PagedStorage: @unchecked Sendable {
             self.mapping = mapping
             base = mapping.base
             capacity = mapping.capacity
+            unwritten = count
             return
         }
         guard let grown = realloc(base, bytes) else { fatalError("out of memory: \(bytes) bytes") }
@@ -78,14 +83,19 @@ final class PagedStorage: @unchecked Sendable {
         if count + bytes.count > capacity { reserve(max(count + bytes.count, capacity + capacity / 2, 64)) }
         (base! + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         count += bytes.count
+        unwritten = max(unwritten, count)
     }
 
     /// Appends `bytes` zero bytes.
     func appendZeros(_ bytes: Int) {
         guard bytes > 0 else { return }
         if count + bytes > capacity { reserve(max(count + bytes, capacity + capacity / 2, 64)) }
-        (base! + count).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        // A mapping's never-written bytes are zeros already, and writing them would bring a
+        // table's worth of pages into the resident set at once.
+        let dirty = mapping == nil ? bytes : min(bytes, max(unwritten - count, 0))
+        (base! + count).initializeMemory(as: UInt8.self, repeating: 0, count: dirty)
         count += bytes
+        unwritten = max(unwritten, count)
     }
 
     private func moveToHeap(capacity bytes: Int) {

@@ -84,7 +84,7 @@ enum TargetPolicy {
     static func linkProblems(in manifest: Manifest, items: [String: ProfileItem]) -> [VerifyProblem] {
         // Asked of the packed entries first: most bundles have no link, and building every
         // entry (strings, hex digest) only to find that cost as much as the target checks.
-        guard manifest.entries.indices.contains(where: manifest.entries.isLink(at:)) else { return [] }
+        guard manifest.entries.positions.contains(where: manifest.entries.isLink(at:)) else { return [] }
         let links = manifest.entries.filter { $0.link != nil }
         let policy = LinkPolicy(
             files: Set(manifest.entries.filter { $0.link == nil && !$0.target.isEmpty }.map(\.target)),

@@ -120,7 +120,7 @@ extension Verifier {
         } catch {
             report.problems.append(.truncated(member: current ?? previous, reason: String(describing: error)))
         }
-        let missing = manifest.entries.indices.filter { expected[$0] && !seen[$0] }
+        let missing = manifest.entries.positions.filter { expected[$0] && !seen[$0] }
         for position in missing.sorted(by: manifest.entries.memberPrecedes) {
             report.problems.append(.missing(member: manifest.entries.member(at: position)))
         }

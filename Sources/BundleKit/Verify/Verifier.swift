@@ -218,7 +218,7 @@ public struct Verifier {
     /// The bytes of the members the payload is to have (links have none).
     static func payloadBytes(_ entries: ManifestEntries, _ expected: [Bool]) -> Int64 {
         var total: Int64 = 0
-        for position in entries.indices where expected[position] && !entries.isLink(at: position) {
+        for position in entries.positions where expected[position] && !entries.isLink(at: position) {
             total &+= entries.size(at: position)
         }
         return total
@@ -233,7 +233,7 @@ public struct Verifier {
         // the front's one core.
         var total: Int64 = 0
         let entries = manifest.entries
-        for position in entries.indices {
+        for position in entries.positions {
             let size = entries.size(at: position)
             guard size >= 0 else {
                 return .malformed(member: BundleLayout.manifest, reason: "\(entries.member(at: position)) has a negative size (\(size))")
@@ -254,7 +254,7 @@ public struct Verifier {
         let entries = manifest.entries
         var expected = [Bool](repeating: false, count: entries.count)
         var duplicates = Set(index.duplicates)
-        for position in entries.indices {
+        for position in entries.positions {
             let member = entries.member(at: position)
             do {
                 try PathMapper.checkMember(member)
