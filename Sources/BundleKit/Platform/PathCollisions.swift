@@ -49,6 +49,15 @@ struct PathCollisions {
     /// (Sorts what was recorded in place; calling it again gives the same answer.)
     mutating func collisions(path: (Int) -> String) -> [(first: Int, second: Int)] {
         sortByHash()
+        // Paths asked for again come in hash order, i.e. from anywhere in the caller's tables,
+        // and the kernel maps 64 KiB of a mapped table around each (fault-around): a few
+        // hundred of them at a million paths mapped ~40 MB until the next release.
+        var asked = 0
+        func key(_ position: Int) -> [UInt8] {
+            asked += 1
+            if asked % Self.pathsBetweenReleases == 0 { PageReleaser.shared.releaseAll() }
+            return Self.key(path(position), os: os)
+        }
         var found: [(first: Int, second: Int)] = []
         var start = 0
         var nextRelease = Self.releaseBlock
@@ -66,7 +75,7 @@ struct PathCollisions {
                 var firsts: [(key: [UInt8], position: Int)] = []
                 for entry in keys[start..<end].sorted() {
                     let position = Int(entry & 0xFFFF_FFFF)
-                    let key = Self.key(path(position), os: os)
+                    let key = key(position)
                     if let first = firsts.first(where: { $0.key == key }) {
                         found.append((first.position, position))
                     } else {
@@ -81,6 +90,8 @@ struct PathCollisions {
 
     /// Keys read between two releases of their pages: 1 MiB.
     private static let releaseBlock = 1 << 17
+    /// Paths asked for again between two releases of every mapping's pages.
+    private static let pathsBetweenReleases = 16
 
     /// Orders the keys by their hash (the high 32 bits), positions in the order they were
     /// added within one hash: four stable passes of 8 bits, each reading one table in order
