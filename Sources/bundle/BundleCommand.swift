@@ -51,8 +51,14 @@ struct BundleCommand: AsyncParsableCommand {
             exit(withError: error)
         }
         Log.bootstrap(level: (command as? VerbosityCommand)?.verbosity.logLevel ?? Log.defaultLevel)
+        // Read before the command is sent off to run: an error's report needs only these.
+        let json = (command as? JSONOutputCommand)?.output.json ?? false
+        let phase = (Swift.type(of: command) as? any PhasedCommand.Type)?.phase ?? .other
         do {
-            if var command = command as? AsyncParsableCommand {
+            if let asyncCommand = command as? AsyncParsableCommand {
+                // Run once and awaited here: nothing else touches the command meanwhile (the
+                // checker cannot tell, as `parseAsRoot` hands it over main-actor isolated).
+                nonisolated(unsafe) var command = asyncCommand
                 try await command.run()
             } else {
                 var command = command
@@ -66,7 +72,7 @@ struct BundleCommand: AsyncParsableCommand {
         } catch let error as ValidationError {
             // An option value the parser accepted but `run` refuses (`--max-members 0`): a
             // usage error like any other, not an internal one.
-            if (command as? JSONOutputCommand)?.output.json ?? false {
+            if json {
                 JSONOutput.print(ErrorSummary(usage: error.message))
             }
             Terminal.err("bundle: error: \(error.message)")
@@ -74,9 +80,7 @@ struct BundleCommand: AsyncParsableCommand {
         } catch {
             // Interrupted: the signal ends the process (its commands were stopped for that).
             ScratchFolder.holdIfInterrupted()
-            let json = (command as? JSONOutputCommand)?.output.json ?? false
             Terminal.reportError(error, json: json)
-            let phase = (Swift.type(of: command) as? any PhasedCommand.Type)?.phase ?? .other
             Self.exit(withError: ExitCode(ExitCodes.code(for: error, phase: phase)))
         }
         ScratchFolder.holdIfInterrupted()
