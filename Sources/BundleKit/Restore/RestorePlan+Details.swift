@@ -59,7 +59,7 @@ extension RestorePlan {
 
         /// True when there are no lines (reads files up to the first one with a line).
         public var isEmpty: Bool {
-            var iterator = makeIterator()
+            let iterator = makeIterator()
             return iterator.next() == nil
         }
 

@@ -18,12 +18,16 @@ final class PagedStorage: @unchecked Sendable {
     /// been): the scratch file's zeros, so appending zeros there touches nothing.
     private var unwritten = 0
 
+    /// The least address space a mapping reserves: what it can grow to before it moves.
+    let minimumReservation: Int
+
     /// 4 MiB: below, a table costs the heap little and a scratch file is not worth opening.
     static let defaultSpillThreshold = 1 << 22
 
-    init(folder: String?, spillThreshold: Int = PagedStorage.defaultSpillThreshold) {
+    init(folder: String?, spillThreshold: Int = PagedStorage.defaultSpillThreshold, minimumReservation: Int = 1 << 28) {
         self.folder = folder
         self.spillThreshold = spillThreshold
+        self.minimumReservation = minimumReservation
     }
 
     deinit {
@@ -40,7 +44,7 @@ final class PagedStorage: @unchecked Sendable {
 
     /// A storage of its own with the same bytes (and the same way of keeping them).
     func copy() -> PagedStorage {
-        let copy = PagedStorage(folder: folder, spillThreshold: spillThreshold)
+        let copy = PagedStorage(folder: folder, spillThreshold: spillThreshold, minimumReservation: minimumReservation)
         copy.reserve(count)
         if count > 0, let base, let target = copy.base { target.copyMemory(from: base, byteCount: count) }
         copy.count = count
@@ -56,22 +60,11 @@ final class PagedStorage: @unchecked Sendable {
                 capacity = mapping.capacity
                 return
             }
-            moveToHeap(capacity: bytes)
+            // Past its reservation: a larger mapping, or the heap if none can be made.
+            if !moveToMapping(capacity: bytes) { moveToHeap(capacity: bytes) }
             return
         }
-        if let folder, bytes >= spillThreshold,
-            let mapping = try? ScratchMapping(in: folder, capacity: bytes, reserving: max(bytes * 4, 1 << 28))
-        {
-            if let base {
-                mapping.base.copyMemory(from: base, byteCount: count)
-                free(base)
-            }
-            self.mapping = mapping
-            base = mapping.base
-            capacity = mapping.capacity
-            unwritten = count
-            return
-        }
+        if bytes >= spillThreshold, moveToMapping(capacity: bytes) { return }
         guard let grown = realloc(base, bytes) else { fatalError("out of memory: \(bytes) bytes") }
         base = grown
         capacity = bytes
@@ -96,6 +89,29 @@ final class PagedStorage: @unchecked Sendable {
         (base! + count).initializeMemory(as: UInt8.self, repeating: 0, count: dirty)
         count += bytes
         unwritten = max(unwritten, count)
+    }
+
+    /// Moves the bytes into a new mapping of `bytes` (reserving four times as much), copied a
+    /// mebibyte at a time and let go behind the copy; false, with nothing changed, when there
+    /// is no folder or the mapping cannot be made.
+    private func moveToMapping(capacity bytes: Int) -> Bool {
+        guard let folder, let new = try? ScratchMapping(in: folder, capacity: bytes, reserving: max(bytes * 4, minimumReservation)) else {
+            return false
+        }
+        if let base {
+            let chunk = 1 << 20
+            for start in stride(from: 0, to: count, by: chunk) {
+                (new.base + start).copyMemory(from: base + start, byteCount: min(chunk, count - start))
+                mapping?.release()
+                new.release()
+            }
+            if mapping == nil { free(base) }
+        }
+        mapping = new
+        base = new.base
+        capacity = new.capacity
+        unwritten = count
+        return true
     }
 
     private func moveToHeap(capacity bytes: Int) {

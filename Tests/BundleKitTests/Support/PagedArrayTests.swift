@@ -85,6 +85,22 @@ struct PagedArrayTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
     }
 
+    @Test("past its reservation a mapping moves to a larger one with its bytes, not to the heap")
+    func growsPastReservation() throws {
+        let folder = try TemporaryDirectory()
+        let storage = PagedStorage(folder: folder.url.path, spillThreshold: 1 << 12, minimumReservation: 1 << 16)
+        var expected: [UInt8] = []
+        // 1 MiB in 16 KiB steps: sixteen times the first mapping's reservation.
+        for round in 0..<64 {
+            let chunk = (0..<(16 << 10)).map { UInt8(truncatingIfNeeded: $0 &+ round * 7) }
+            chunk.withUnsafeBytes { storage.append($0) }
+            expected += chunk
+            #expect(storage.isMapped)
+        }
+        #expect(UnsafeRawBufferPointer(start: storage.base, count: storage.count).elementsEqual(expected))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
+    }
+
     @Test("a copy is a value: changing it leaves the original as it was")
     func copyOnWrite() throws {
         let folder = try TemporaryDirectory()
