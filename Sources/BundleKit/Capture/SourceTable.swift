@@ -72,8 +72,9 @@ struct SourceTable: Sendable {
 
     /// A pass at memory speed (`isLink` of every file) touches tens of MB of a mapped table
     /// between two of `PageReleaser`'s rounds, 5 ms apart, more when its thread waits for a
-    /// core: every 32,768th file read, added or compared lets the pages go at once.
-    private static let releaseStride = 1 << 15
+    /// core: every 32,768th file read, added or compared lets the pages go at once, as a
+    /// `PageSweep` does.
+    private static let releaseStride = PageSweep.stride
 
     private func releasePages() {
         if records.isMapped || bytes.isMapped { PageReleaser.shared.releaseAll() }
