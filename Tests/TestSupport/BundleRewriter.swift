@@ -94,10 +94,13 @@ public struct BundleRewriter {
     /// manifest's trusted comment). Payload members are left as they are (change `members`
     /// first to add or replace some). What verify then reports is about the lie, not the
     /// signature, and stays so as the format evolves, since the format's own code writes it.
-    public mutating func resign(with key: MinisignSecretKey, _ edit: (inout Manifest) throws -> Void) throws {
+    /// `encode` gives the manifest's text (a writer's own, by default).
+    public mutating func resign(
+        with key: MinisignSecretKey, encode: (Manifest) throws -> Data = { try $0.encoded() }, _ edit: (inout Manifest) throws -> Void
+    ) throws {
         var manifest = try manifest()
         try edit(&manifest)
-        let text = try manifest.encoded()
+        let text = try encode(manifest)
         var lines = [(member: BundleLayout.manifest, sha256: Self.hex(text))]
         for entry in manifest.entries.sorted(by: { BundleLayout.precedes($0.member, $1.member) }) where entry.link == nil {
             lines.append((entry.member, entry.sha256))

@@ -1,23 +1,39 @@
 /// Finds an entry's position in `ManifestEntries` by its member, without a table of names:
 /// by binary search in member order. Every writer puts entries in member order
 /// (`BundleLayout.precedes`), so for its manifests the order is the entries' own and the index
-/// holds nothing; for any other, it keeps the positions sorted by member (4 bytes an entry, in
-/// the entries' scratch folder when they have one). Readers that look members up in member
-/// order (SHA256SUMS, the payload) pass the position after the last one found as a hint, and
-/// a lookup then costs one comparison.
+/// holds nothing; for any other, it keeps the positions sorted by member and their inverse,
+/// each position's rank (4 bytes an entry each, in the entries' scratch folder when they have
+/// one). Readers that look members up in member order (SHA256SUMS, the payload) pass the
+/// position after the last one found as a hint, and a lookup then costs one comparison.
+///
+/// It is also the order in which a verified payload's members come, in which restore plans
+/// and stages them (`position(ofRank:)`, `rank(ofPosition:)`): restore takes the verifier's.
 struct MemberIndex: Sendable {
     /// Positions in member order, ties by position; empty when the entries are in that order.
     private var order: PagedArray<UInt32>
+    /// The inverse of `order`: each position's rank; empty when the entries are in member order.
+    private var ranks: PagedArray<UInt32>
     /// Whether `order` is the entries' own order.
     private let inOrder: Bool
     /// Positions whose member an earlier entry has already (lookups give the earlier one).
     private(set) var duplicates: [Int] = []
 
+    /// The entries' own order, whatever they are: for staging that has no manifest.
+    static let identity = MemberIndex()
+
+    private init() {
+        order = PagedArray()
+        ranks = PagedArray()
+        inOrder = true
+    }
+
     /// Indexes every entry of `entries` (fewer than `UInt32.max`), telling `progress` now and
-    /// then how many are done.
-    init(_ entries: ManifestEntries, progress: (Int) -> Void = { _ in }) {
+    /// then how many are done. Its tables go to the entries' scratch folder, if they have one,
+    /// once each takes `spillThreshold` bytes.
+    init(_ entries: ManifestEntries, spillThreshold: Int = PagedStorage.defaultSpillThreshold, progress: (Int) -> Void = { _ in }) {
         precondition(entries.count < Int(UInt32.max), "too many entries to index")
-        order = PagedArray(spillingTo: entries.scratchFolder)
+        order = PagedArray(spillingTo: entries.scratchFolder, spillThreshold: spillThreshold)
+        ranks = PagedArray()
         var inOrder = true
         for position in entries.positions.dropFirst() {
             switch Self.compare(entries, position - 1, position) {
@@ -47,6 +63,12 @@ struct MemberIndex: Sendable {
             duplicates.append(Int(order[rank]))
         }
         duplicates.sort()
+        var ranks = PagedArray<UInt32>(repeating: 0, count: entries.count, spillingTo: entries.scratchFolder, spillThreshold: spillThreshold)
+        let order = order
+        ranks.withUnsafeMutableBufferPointer { ranks in
+            for (rank, position) in order.enumerated() { ranks[Int(position)] = UInt32(rank) }
+        }
+        self.ranks = ranks
     }
 
     /// The position of the first entry whose member is `member`, if any.
@@ -77,9 +99,18 @@ struct MemberIndex: Sendable {
         return entries.withMember(at: found, { $0.elementsEqual(member) }) ? found : nil
     }
 
-    private func position(ofRank rank: Int) -> Int {
+    /// The position of the entry whose member comes `rank`-th in member order.
+    func position(ofRank rank: Int) -> Int {
         inOrder ? rank : Int(order[rank])
     }
+
+    /// Where the entry at `position` comes in member order.
+    func rank(ofPosition position: Int) -> Int {
+        inOrder ? position : Int(ranks[position])
+    }
+
+    /// Whether its tables are in mapped scratch files.
+    var isMapped: Bool { order.isMapped || ranks.isMapped }
 
     private enum Comparison { case less, equal, greater }
 

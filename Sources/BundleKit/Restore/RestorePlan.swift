@@ -152,7 +152,7 @@ public struct RestorePlan: Sendable, Equatable {
     /// Why the profile's commands may run (set once consent is checked, before anything changes).
     public var commandTrust = CommandTrust.noCommands
     /// The order of the manifest's payload members, as staging numbers them.
-    var memberOrder = MemberOrder.identity
+    var memberOrder = MemberIndex.identity
     /// The outermost folders missing on this machine that files with bytes go into, each
     /// staged whole and put in place with one rename (`StagingLayout`); the state folder is
     /// never inside one.

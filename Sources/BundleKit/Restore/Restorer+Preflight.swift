@@ -8,11 +8,12 @@ extension Restorer {
     /// and checks that the disks have room for what the manifest declares; returns the plan.
     /// The verifier calls it before it reads any payload; a bundle whose front does not verify
     /// never gets here and is read in full (writing nothing) so that the error lists every problem.
-    func preflight(_ manifest: Manifest) throws -> RestorePlan {
+    /// `order` is the index of the manifest's members verify made (nil: one is made here).
+    func preflight(_ manifest: Manifest, order: MemberIndex? = nil) throws -> RestorePlan {
         if options.requireSameOS, manifest.source.os != options.os {
             throw RestoreError.otherOS(bundle: options.source ?? options.bundle, source: manifest.source.os, target: options.os)
         }
-        var plan = try plan(for: manifest)
+        var plan = try plan(for: manifest, order: order)
         plan.commandTrust = try commandTrust(manifest, plan: plan)
         for file in plan.droppedSpecialBits { onEvent?(.warning(file.warning)) }
         if !plan.ownersNotApplied.isEmpty {
@@ -117,13 +118,13 @@ extension Restorer {
     /// (the capture's `--var`, reapplied on the same OS, and `--set`) do not change them: the
     /// commands are planned again without those values and must come out the same. Values
     /// given on this command line are the administrator's and count as trusted.
-    func requireNoBundleValues(in commands: [String], manifest: Manifest) throws {
+    func requireNoBundleValues(in commands: [String], manifest: Manifest, order: MemberIndex? = nil) throws {
         let carried = manifest.overrides.merging(manifest.settings) { $1 }.filter { options.overrides[$0.key] == nil && options.settings[$0.key] == nil }
         guard !carried.isEmpty, manifest.source.os == options.os || !manifest.settings.isEmpty else { return }
         var stripped = manifest
         stripped.overrides = [:]
         stripped.settings = [:]
-        let unchanged = (try? plan(for: stripped).commands(includingPostChecks: !options.skipPostChecks)) == commands
+        let unchanged = (try? plan(for: stripped, order: order).commands(includingPostChecks: !options.skipPostChecks)) == commands
         if !unchanged {
             throw RestoreError.commandsUseBundleValues(bundle: options.source ?? options.bundle, names: carried.keys.sorted(), commands: commands)
         }
@@ -133,7 +134,7 @@ extension Restorer {
         let commands = plan.commands(includingPostChecks: !options.skipPostChecks)
         if commands.isEmpty { return .noCommands }
         if let trusted = options.trustedProfiles.match(text: manifest.profile.text) {
-            try requireNoBundleValues(in: commands, manifest: manifest)
+            try requireNoBundleValues(in: commands, manifest: manifest, order: plan.memberOrder)
             return .trustedProfile(path: trusted.path)
         }
         switch options.commandConsent {

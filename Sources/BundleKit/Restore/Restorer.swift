@@ -32,7 +32,7 @@ public struct Restorer {
             // Read on only to report every problem; nothing is staged.
             throw RestoreError.verificationFailed(bundle: options.source ?? options.bundle, problems: try reading.streamPayload(into: nil).problems)
         }
-        let plan = try preflight(manifest)
+        let plan = try preflight(manifest, order: reading.memberIndex)
         if options.dryRun {
             // Decrypting to nowhere proves the identity opens every secret, writing nothing.
             let discard = StagingSink(folder: nil, unlock: options.unlock)
@@ -106,9 +106,10 @@ public struct Restorer {
         return manifest
     }
 
-    /// Resolves every entry's target on this machine. The profile travels in the manifest;
-    /// on the same OS the capture's `--var` values apply again unless overridden here.
-    func plan(for manifest: Manifest) throws -> RestorePlan {
+    /// Resolves every entry's target on this machine, in member order: `order`, the index
+    /// verify made of `manifest`'s entries, or one made here. The profile travels in the
+    /// manifest; on the same OS the capture's `--var` values apply again unless overridden here.
+    func plan(for manifest: Manifest, order: MemberIndex? = nil) throws -> RestorePlan {
         let targets = try TargetResolver(manifest: manifest, bundle: options.bundle, root: options.root, os: options.os, overrides: options.overrides, settings: options.settings)
         let (profile, variables) = (targets.profile, targets.variables)
         let owners = OwnerMapping(sourceOS: manifest.source.os)
@@ -120,9 +121,9 @@ public struct Restorer {
         var dropped: [RestorePlan.DroppedSpecialBits] = []
         var imports: [RestorePlan.Import] = []
         // A verified manifest lists its entries in member order already; only otherwise are
-        // their positions sorted.
+        // their positions sorted (once, by verify, when it passes its index on).
         let entries = manifest.entries
-        let order = MemberOrder(entries)
+        let order = order ?? MemberIndex(entries)
         // Verify compared the targets with the source's variables; `--var` may have made two
         // folders one here.
         var collisions = PathCollisions(os: options.os, scratchFolder: entries.scratchFolder)

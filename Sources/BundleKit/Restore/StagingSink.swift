@@ -156,7 +156,7 @@ final class StagingSink: PayloadSink {
 }
 
 /// The members a `StagingSink` staged, in order: the n-th is `folder/NNNNNN`. A verified
-/// payload comes in member order (`MemberOrder`) and every member but a link (which has no
+/// payload comes in member order (`MemberIndex`) and every member but a link (which has no
 /// bytes) is staged, so the n-th member staged is the n-th entry in that order that is not a
 /// link: nothing is kept per member but the ranks of the links. Each member staged is checked
 /// to be the one expected next; one that is not (a bundle that cannot verify) makes every
@@ -178,10 +178,10 @@ struct StagedFiles {
     /// A member is begun and not staged yet.
     private var pending = false
     private let manifest: Manifest?
-    private let order: MemberOrder
+    private let order: MemberIndex
 
     /// Staging of `manifest`'s members in `order` (nil: nothing is ever found), laid out by `layout`.
-    init(manifest: Manifest? = nil, order: MemberOrder = .identity, layout: StagingLayout = .flat) {
+    init(manifest: Manifest? = nil, order: MemberIndex = .identity, layout: StagingLayout = .flat) {
         self.manifest = manifest
         self.order = order
         self.layout = layout

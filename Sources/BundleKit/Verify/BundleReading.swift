@@ -55,6 +55,13 @@ public final class BundleReading {
         return report
     }
 
+    /// The member order of the front's manifest, as the front indexed it: nil until the
+    /// front is read, and when it stopped the reading. Restore plans and stages in it.
+    var memberIndex: MemberIndex? {
+        guard case .frontRead(let expectation) = stage else { return nil }
+        return expectation?.index
+    }
+
     /// The second stage: reads the payload to its end and returns the whole report. `sink`
     /// receives each listed member's bytes only when the front had no problem (nothing reaches
     /// staging unless the signed front is sound). Throws only when the sink fails.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import BundleKit
 
@@ -51,5 +52,33 @@ struct MemberIndexTests {
         #expect(index.duplicates == [2])
         #expect(index.position(of: "files/b", in: entries, near: 2) == 1)
         #expect(index.position(of: "files/c", in: entries) == 3)
+    }
+
+    @Test("member order for restore: ranks by bytes; in order the ranks are the positions, otherwise rank and position invert each other, in memory and spilled")
+    func ranks() throws {
+        let inOrder = MemberIndex(Self.entries(Self.sorted))
+        #expect(Self.sorted.indices.allSatisfy { inOrder.position(ofRank: $0) == $0 && inOrder.rank(ofPosition: $0) == $0 })
+        #expect(!inOrder.isMapped, "entries in member order keep no table")
+
+        // "B" (0x42) before "a" (0x61): bytes, not a locale's order.
+        let listed = ["files/data/c", "files/data/a", "files/data/B", "files/data/b"]
+        let small = MemberIndex(Self.entries(listed))
+        #expect((0..<4).map { listed[small.position(ofRank: $0)] } == ["files/data/B", "files/data/a", "files/data/b", "files/data/c"])
+        #expect((0..<4).map(small.rank(ofPosition:)) == [3, 1, 0, 2])
+
+        // Out of order, every 7th member moved to the end.
+        let members = Self.sorted.enumerated().filter { $0.offset % 7 != 0 }.map(\.element) + Self.sorted.enumerated().filter { $0.offset % 7 == 0 }.map(\.element)
+        let folder = try TemporaryDirectory()
+        var spilled = ManifestEntries(spillingTo: folder.url.path, spillThreshold: 1 << 12)
+        for member in members { spilled.append(ManifestEntriesTests.entry(member, target: "/srv/" + member)) }
+        let kept = Self.entries(members)
+        for (entries, index) in [(kept, MemberIndex(kept)), (spilled, MemberIndex(spilled, spillThreshold: 1 << 12))] {
+            #expect(index.isMapped == entries.isMapped)
+            #expect((0..<members.count).map { entries.member(at: index.position(ofRank: $0)) } == Self.sorted)
+            #expect(Set((0..<members.count).map(index.position(ofRank:))).count == members.count, "every position has one rank")
+            #expect((0..<members.count).allSatisfy { index.rank(ofPosition: index.position(ofRank: $0)) == $0 })
+            #expect((0..<members.count).allSatisfy { index.position(ofRank: index.rank(ofPosition: $0)) == $0 })
+        }
+        #expect(MemberIndex(spilled, spillThreshold: 1 << 12).isMapped)
     }
 }
