@@ -33,13 +33,7 @@ struct PageSweepTests {
     @Test("entries in mappings sweep with a release, entries in memory without one")
     func entriesChooseRelease() throws {
         let folder = try TemporaryDirectory()
-        var spilled = ManifestEntries(spillingTo: folder.url.path, spillThreshold: 1 << 12)
-        var kept = ManifestEntries()
-        for number in 0..<2_000 {
-            let entry = ManifestEntriesTests.entry("files/tree/f-\(number)", target: "${Tree}/f-\(number)")
-            spilled.append(entry)
-            kept.append(entry)
-        }
+        let (spilled, kept) = PagedArrayTests.entriesTwice(2_000, folder: folder, spillThreshold: 1 << 12)
         #expect(spilled.isMapped && spilled.positions.release != nil)
         #expect(!kept.isMapped && kept.positions.release == nil)
         #expect(Array(spilled.positions) == Array(spilled.indices))

@@ -140,18 +140,25 @@ struct PagedArrayTests {
         #expect(!array.isMapped && array.count == 10 << 20 && array[12345] == 5)
     }
 
-    @Test("manifest entries decoded with a scratch folder live in mappings and read the same")
-    func manifestEntries() throws {
-        let folder = try TemporaryDirectory()
-        var spilled = ManifestEntries(spillingTo: folder.url.path, spillThreshold: 1 << 14)
+    /// `count` entries of files in folders of 100, once spilled to `folder` past `spillThreshold`
+    /// bytes a table and once in memory.
+    static func entriesTwice(_ count: Int, folder: TemporaryDirectory, spillThreshold: Int) -> (spilled: ManifestEntries, kept: ManifestEntries) {
+        var spilled = ManifestEntries(spillingTo: folder.url.path, spillThreshold: spillThreshold)
         var kept = ManifestEntries()
-        for number in 0..<5_000 {
+        for number in 0..<count {
             let entry = ManifestEntriesTests.entry(
                 "files/tree/d\(number / 100)/file-\(number).conf", target: "${Tree}/d\(number / 100)/file-\(number).conf",
                 sha256: String(repeating: "0", count: 58) + String(format: "%06x", number))
             spilled.append(entry)
             kept.append(entry)
         }
+        return (spilled, kept)
+    }
+
+    @Test("manifest entries decoded with a scratch folder live in mappings and read the same")
+    func manifestEntries() throws {
+        let folder = try TemporaryDirectory()
+        let (spilled, kept) = Self.entriesTwice(5_000, folder: folder, spillThreshold: 1 << 14)
         #expect(spilled.isMapped && !kept.isMapped)
         PageReleaser.shared.releaseAll()
         #expect(spilled == kept)
